@@ -1,0 +1,177 @@
+"""PDF building blocks on fpdf2: a Unicode A4 document, vector QR codes, label sheets, tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from fpdf import FPDF, FontFace
+
+from matchmaker.printing.qr import DEFAULT_LEVEL, ErrorLevel, dark_runs, qr_matrix
+
+# Vendored so that accents and "≤" render on a machine with only Python and pip;
+# licence in fonts/LICENSE.
+FONT_DIR = Path(__file__).with_name("fonts")
+FONT_FAMILY = "DejaVuSans"
+MARGIN_MM = 15
+FOOTER_HEIGHT_MM = 12
+
+
+class PrintDocument(FPDF):
+    """An fpdf2 document with the vendored DejaVu Sans and an optional "page / pages" footer."""
+
+    def __init__(self, *, page_format: str | tuple[float, float] = "A4", page_numbers: bool = True):
+        super().__init__(orientation="portrait", unit="mm", format=page_format)
+        self.page_numbers = page_numbers
+        self.add_font(FONT_FAMILY, "", FONT_DIR / "DejaVuSans.ttf")
+        self.add_font(FONT_FAMILY, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+        self.set_font(FONT_FAMILY, size=10)
+
+    def footer(self) -> None:
+        """Print the page number as "3 / 12", which needs no translation."""
+        if not self.page_numbers:
+            return
+        self.set_y(-FOOTER_HEIGHT_MM)
+        self.set_font(FONT_FAMILY, size=8)
+        self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="C")
+
+
+def new_document(
+    title: str,
+    lang: str,
+    *,
+    page_format: str | tuple[float, float] = "A4",
+    page_numbers: bool = True,
+) -> PrintDocument:
+    """Return an empty portrait document (A4 by default) with 15 mm margins; add pages yourself."""
+    pdf = PrintDocument(page_format=page_format, page_numbers=page_numbers)
+    pdf.set_title(title)
+    pdf.set_lang(lang)
+    pdf.set_creator("matchmaker")
+    pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    bottom = MARGIN_MM + (FOOTER_HEIGHT_MM if page_numbers else 0)
+    pdf.set_auto_page_break(auto=True, margin=bottom)
+    return pdf
+
+
+def add_qr(
+    pdf: FPDF, url: str, x: float, y: float, size_mm: float, level: ErrorLevel = DEFAULT_LEVEL
+) -> None:
+    """Draw the QR code for url as filled vector rectangles in a size_mm square at (x, y).
+
+    size_mm includes the four-module quiet zone, so keep that square free of other ink.
+
+    Raises:
+        ValueError: if level is not one of L, M, Q, H.
+    """
+    matrix = qr_matrix(url, level)
+    module = size_mm / len(matrix)
+    # Vector modules stay sharp at any printer resolution and cost no image decoding.
+    with pdf.local_context(fill_color=(0, 0, 0)):
+        for column, row, length in dark_runs(matrix):
+            pdf.rect(x + column * module, y + row * module, length * module, module, style="F")
+
+
+@dataclass(frozen=True)
+class LabelSheet:
+    """Geometry of a sheet of sticky labels, in millimetres from the top-left corner of A4."""
+
+    name: str
+    columns: int
+    rows: int
+    label_width: float
+    label_height: float
+    left: float
+    top: float
+    column_pitch: float
+    row_pitch: float
+
+    @property
+    def per_sheet(self) -> int:
+        """Return how many labels fit on one sheet."""
+        return self.columns * self.rows
+
+
+# Avery L7160 / J8160 (21 labels, 3 × 7, 63.5 × 38.1 mm): the most widely stocked A4
+# address label. Its 2.5 mm column gaps and 15 mm top margin survive the misfeed of an
+# office printer, unlike edge-to-edge 3 × 8 sheets that most printers clip.
+AVERY_L7160 = LabelSheet(
+    name="Avery L7160",
+    columns=3,
+    rows=7,
+    label_width=63.5,
+    label_height=38.1,
+    left=7.2,
+    top=15.1,
+    column_pitch=66.0,
+    row_pitch=38.1,
+)
+
+
+@dataclass(frozen=True)
+class LabelCell:
+    """Position of one label: which sheet, which slot on it, and its box in millimetres."""
+
+    index: int
+    sheet_index: int
+    slot: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def starts_sheet(self) -> bool:
+        """Return True for the first label of a sheet, where the caller adds a page."""
+        return self.slot == 0
+
+
+def label_grid(count: int, sheet: LabelSheet = AVERY_L7160) -> Iterator[LabelCell]:
+    """Yield count label positions, row by row, starting a new sheet every sheet.per_sheet labels."""
+    for index in range(count):
+        sheet_index, slot = divmod(index, sheet.per_sheet)
+        row, column = divmod(slot, sheet.columns)
+        yield LabelCell(
+            index=index,
+            sheet_index=sheet_index,
+            slot=slot,
+            x=sheet.left + column * sheet.column_pitch,
+            y=sheet.top + row * sheet.row_pitch,
+            width=sheet.label_width,
+            height=sheet.label_height,
+        )
+
+
+def new_label_document(title: str, lang: str) -> PrintDocument:
+    """Return an A4 document for label sheets: no footer, no margins, no automatic page break."""
+    pdf = new_document(title, lang, page_numbers=False)
+    # Labels are placed by absolute position; a margin or page break would shift them
+    # off the die-cut stickers.
+    pdf.set_margins(0, 0, 0)
+    pdf.set_auto_page_break(auto=False)
+    return pdf
+
+
+def key_value_table(
+    pdf: FPDF, pairs: Iterable[tuple[str, str]], *, key_width_fraction: float = 0.35
+) -> None:
+    """Print pairs as a two-column table at the current position: bold keys, wrapped values.
+
+    Raises:
+        ValueError: if key_width_fraction is not strictly between 0 and 1.
+    """
+    if not 0 < key_width_fraction < 1:
+        raise ValueError("key_width_fraction must be between 0 and 1")
+    key_style = FontFace(emphasis="BOLD")
+    with pdf.table(
+        col_widths=(key_width_fraction, 1 - key_width_fraction),
+        first_row_as_headings=False,
+        borders_layout="HORIZONTAL_LINES",
+        text_align="LEFT",
+        line_height=pdf.font_size * 1.6,
+    ) as table:
+        for key, value in pairs:
+            row = table.row()
+            row.cell(key, style=key_style)
+            row.cell(value)
