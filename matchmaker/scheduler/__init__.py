@@ -1,0 +1,40 @@
+"""Meeting scheduler for business roundtables: plain data in, timetable and quality report out."""
+
+from .bounds import upper_bound
+from .cpsat import CancelToken
+from .greedy import greedy
+from .model import (
+    STATUS_FEASIBLE,
+    STATUS_GREEDY,
+    STATUS_INFEASIBLE,
+    STATUS_OPTIMAL,
+    MeetingRequest,
+    Problem,
+    ProblemError,
+    ProgressFn,
+    Report,
+    Schedule,
+)
+from .service import solve
+from .tables import assign_tables
+from .validate import breaks_of, check_schedule
+
+__all__ = [
+    "STATUS_FEASIBLE",
+    "STATUS_GREEDY",
+    "STATUS_INFEASIBLE",
+    "STATUS_OPTIMAL",
+    "CancelToken",
+    "MeetingRequest",
+    "Problem",
+    "ProblemError",
+    "ProgressFn",
+    "Report",
+    "Schedule",
+    "assign_tables",
+    "breaks_of",
+    "check_schedule",
+    "greedy",
+    "solve",
+    "upper_bound",
+]

@@ -1,0 +1,248 @@
+"""CP-SAT models: phase 1 maximises placed weight, phase 2 minimises breaks under fairness."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .index import Index
+
+
+class CancelToken:
+    """Lets another thread stop a running solve; the best schedule so far is still returned."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._solver: cp_model.CpSolver | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        """True once cancel() was called."""
+        return self._event.is_set()
+
+    def cancel(self) -> None:
+        """Request the solve to stop as soon as possible."""
+        self._event.set()
+        with self._lock:
+            if self._solver is not None:
+                self._solver.stop_search()
+
+    def attach(self, solver: cp_model.CpSolver | None) -> None:
+        """Register the solver currently running (None when between phases)."""
+        with self._lock:
+            self._solver = solver
+        if solver is not None and self.cancelled:
+            solver.stop_search()
+
+
+@dataclass
+class PhaseResult:
+    """Outcome of one CP-SAT run."""
+
+    status: str  # "optimal", "feasible", "infeasible", "unknown"
+    assign: list[int | None] | None
+    objective: int
+    bound: int
+    time_s: float
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_solution: Callable[[int, int, float], None]) -> None:
+        super().__init__()
+        self._on = on_solution
+        self._t0 = time.perf_counter()
+
+    def on_solution_callback(self) -> None:
+        self._on(
+            int(self.objective_value),
+            int(self.best_objective_bound),
+            time.perf_counter() - self._t0,
+        )
+
+
+class SatModel:
+    """Assignment model x[k, s]; optional break variables for phase 2."""
+
+    def __init__(self, idx: Index, keep: list[int] | None = None) -> None:
+        """Build x for requests in `keep` (all by default); others stay unplaced."""
+        self.idx = idx
+        self.m = cp_model.CpModel()
+        self.x: list[dict[int, cp_model.IntVar]] = [{} for _ in idx.requests]
+        keep_set = set(range(len(idx.requests))) if keep is None else set(keep)
+        per_slot: list[list[cp_model.IntVar]] = [[] for _ in range(idx.n_slots)]
+        self.person_slot: list[dict[int, list[cp_model.IntVar]]] = [{} for _ in idx.people]
+        for k in sorted(keep_set):
+            for s in idx.domain[k]:
+                v = self.m.new_bool_var(f"x{k}_{s}")
+                self.x[k][s] = v
+                per_slot[s].append(v)
+                for p in idx.ends[k]:
+                    self.person_slot[p].setdefault(s, []).append(v)
+            if self.x[k]:
+                self.m.add_at_most_one(self.x[k].values())
+            if idx.pinned[k] is not None:
+                self.m.add(self.x[k][idx.pinned[k]] == 1)
+        for s, vs in enumerate(per_slot):
+            if len(vs) > idx.tables[s]:
+                self.m.add(sum(vs) <= idx.tables[s])
+        for p, by_slot in enumerate(self.person_slot):
+            for vs in by_slot.values():
+                if len(vs) > idx.cap[p]:
+                    if idx.cap[p] == 1:
+                        self.m.add_at_most_one(vs)
+                    else:
+                        self.m.add(sum(vs) <= idx.cap[p])
+        self.placed_weight = sum(
+            idx.requests[k].weight * v for k in range(len(idx.requests)) for v in self.x[k].values()
+        )
+        self.aux: list[tuple[cp_model.IntVar, Callable[[list[set[int]]], int]]] = []
+        self.breaks: list[cp_model.LinearExprT] = []
+
+    def add_breaks(self, fairness: int | None) -> cp_model.LinearExprT:
+        """Add exact break counting per participant; return the total-breaks expression."""
+        idx, m = self.idx, self.m
+        total = []
+        self.breaks = [0] * len(idx.people)
+        could_be_zero = False
+        for p, by_slot in enumerate(self.person_slot):
+            n_req = sum(1 for k in idx.by_person[p] if self.x[k])
+            if n_req <= 1:
+                could_be_zero = True
+                continue
+            terms = []
+            for seq in idx.block_slots.values():
+                if sum(1 for s in seq if s in by_slot) <= 1:
+                    continue  # at most one usable slot in this block: never a break here
+                terms += self._block_breaks(p, seq, by_slot)
+            if terms:
+                self.breaks[p] = sum(terms)
+                total += terms
+            else:
+                could_be_zero = True
+        if fairness is not None:
+            lo = 0 if could_be_zero else None
+            if lo is None:
+                minb = m.new_int_var(0, idx.n_slots, "minb")
+                for b in self.breaks:
+                    m.add(minb <= b)
+            else:
+                minb = 0
+            for b in self.breaks:
+                if not isinstance(b, int):
+                    m.add(b <= minb + fairness)
+        return sum(total)
+
+    def _block_breaks(self, p: int, seq: list[int], by_slot: dict[int, list]) -> list:
+        """busy/start/any literals of participant p in one block; breaks = starts - any."""
+        idx, m = self.idx, self.m
+        busy: dict[int, cp_model.LinearExprT] = {}
+        for s in seq:
+            vs = by_slot.get(s)
+            if not vs:
+                continue
+            if len(vs) == 1:
+                busy[s] = vs[0]
+            else:
+                b = m.new_bool_var("")
+                if idx.cap[p] == 1:
+                    m.add(b == sum(vs))
+                else:
+                    m.add_bool_or(vs).only_enforce_if(b)
+                    for v in vs:
+                        m.add_implication(v, b)
+                self.aux.append((b, lambda busy_sets, p=p, s=s: int(s in busy_sets[p])))
+                busy[s] = b
+        any_b = m.new_bool_var("")
+        m.add_bool_or(list(busy.values())).only_enforce_if(any_b)
+        for v in busy.values():
+            m.add_implication(v, any_b)
+        self.aux.append((any_b, lambda bs, p=p, seq=seq: int(any(s in bs[p] for s in seq))))
+        starts = []
+        prev_busy = None
+        for s in seq:
+            cur = busy.get(s)
+            if cur is not None:
+                st = m.new_bool_var("")
+                # start = busy[s] and not busy[prev]: exact, so fairness sees true break counts.
+                m.add_implication(st, cur)
+                if prev_busy is not None:
+                    m.add_implication(st, prev_busy.Not())
+                    m.add_bool_or([st, cur.Not(), prev_busy])
+                else:
+                    m.add_implication(cur, st)
+                pv = idx.prev[s]
+                self.aux.append(
+                    (
+                        st,
+                        lambda bs, p=p, s=s, pv=pv: int(
+                            s in bs[p] and (pv is None or pv not in bs[p])
+                        ),
+                    )
+                )
+                starts.append(st)
+            prev_busy = cur
+        return [*starts, -any_b]
+
+    def hint(self, assign: list[int | None]) -> None:
+        """Hint a complete solution (x and all auxiliary literals)."""
+        self.m.clear_hints()
+        busy_sets: list[set[int]] = [set() for _ in self.idx.people]
+        for k, s in enumerate(assign):
+            if s is not None and s in self.x[k]:
+                for p in self.idx.ends[k]:
+                    busy_sets[p].add(s)
+        for k, xs in enumerate(self.x):
+            for s, v in xs.items():
+                self.m.add_hint(v, assign[k] == s)
+        for v, f in self.aux:
+            self.m.add_hint(v, f(busy_sets))
+
+    def solve(
+        self,
+        time_limit_s: float,
+        workers: int,
+        on_solution: Callable[[int, int, float], None] | None = None,
+        cancel: CancelToken | None = None,
+        params: dict | None = None,
+    ) -> PhaseResult:
+        """Run CP-SAT and read back the assignment."""
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit_s)
+        solver.parameters.num_workers = workers
+        for key, val in (params or {}).items():
+            setattr(solver.parameters, key, val)
+        if cancel is not None:
+            cancel.attach(solver)
+        t0 = time.perf_counter()
+        try:
+            cb = _Callback(on_solution) if on_solution else None
+            code = solver.solve(self.m, cb)
+        finally:
+            if cancel is not None:
+                cancel.attach(None)
+        elapsed = time.perf_counter() - t0
+        status = {
+            cp_model.OPTIMAL: "optimal",
+            cp_model.FEASIBLE: "feasible",
+            cp_model.INFEASIBLE: "infeasible",
+        }.get(code, "unknown")
+        if status not in ("optimal", "feasible"):
+            return PhaseResult(status, None, 0, 0, elapsed)
+        sol = solver.response_proto.solution
+        assign: list[int | None] = [None] * len(self.idx.requests)
+        for k, xs in enumerate(self.x):
+            for s, v in xs.items():
+                if sol[v.index]:
+                    assign[k] = s
+        return PhaseResult(
+            status,
+            assign,
+            int(round(solver.objective_value)),
+            int(round(solver.best_objective_bound)),
+            elapsed,
+        )
