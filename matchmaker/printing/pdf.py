@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF, FontFace
 
@@ -27,6 +29,10 @@ class PrintDocument(FPDF):
         self.add_font(FONT_FAMILY, "", FONT_DIR / "DejaVuSans.ttf")
         self.add_font(FONT_FAMILY, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
         self.set_font(FONT_FAMILY, size=10)
+        # fpdf2 keeps each TTF file open (lazy fontTools loading) and closes only the fonts
+        # a document used, and only on output(); closing the rest when the document is
+        # collected avoids a ResourceWarning, which the test suite turns into an error.
+        weakref.finalize(self, _close_font_files, self.fonts)
 
     def footer(self) -> None:
         """Print the page number as "3 / 12", which needs no translation."""
@@ -35,6 +41,13 @@ class PrintDocument(FPDF):
         self.set_y(-FOOTER_HEIGHT_MM)
         self.set_font(FONT_FAMILY, size=8)
         self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="C")
+
+
+def _close_font_files(fonts: dict[str, Any]) -> None:
+    for font in fonts.values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
 
 
 def new_document(
