@@ -1,9 +1,12 @@
 """PDF helpers: read back with pypdf; the vector QR is rasterised from the page and decoded."""
 
+import gc
 import io
+import warnings
 
 import pytest
 import zxingcpp
+from fpdf.fonts import SubsetMap
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
@@ -220,3 +223,18 @@ def test_key_value_table_rejects_impossible_key_width(fraction):
     pdf.add_page()
     with pytest.raises(ValueError, match="key_width_fraction"):
         key_value_table(pdf, [("a", "b")], key_width_fraction=fraction)
+
+
+def test_documents_never_output_release_their_font_files():
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pdf = new_document("Borrador", "es")
+        pdf.add_page()
+        pdf.cell(text="Sin terminar")
+        del pdf
+        # fpdf2's method caches keep fonts alive past their document; dropping them
+        # here is what some later output() would do at a random point of the suite.
+        SubsetMap.pick.cache_clear()
+        SubsetMap.get_glyph.cache_clear()
+        gc.collect()
+    assert [warning for warning in caught if issubclass(warning.category, ResourceWarning)] == []
