@@ -1,0 +1,79 @@
+"""matchmaker: trade-fair matchmaking for small cacao producers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from matchmaker.config import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | Config | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, errors, CLI."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    configure(app, config or Config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, config: type[Config] | Config) -> None:
+    from matchmaker.config import load_secret_key
+
+    app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_secret_key(Path(app.instance_path))
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'matchmaker.sqlite'}"
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from matchmaker import extensions
+
+    extensions.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from matchmaker.views import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from matchmaker import errors
+
+    errors.init_app(app)
+
+
+def register_security(app: Flask) -> None:
+    from matchmaker import security
+
+    security.init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from matchmaker import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from matchmaker import cli
+
+    cli.init_app(app)

@@ -1,0 +1,25 @@
+"""Demo data for `flask seed-demo`: each feature adds a seeder to SEEDERS, run in order."""
+
+from __future__ import annotations
+
+from matchmaker.demo.people import DEMO_PASSWORD, seed_people
+from matchmaker.extensions import db
+from matchmaker.models import Event
+
+# Each seeder takes the dict of what earlier seeders made and adds its own keys.
+SEEDERS = [seed_people]
+
+
+def seed_demo(*, force: bool = False) -> bool:
+    """Load the demo once; returns False when the database already holds events."""
+    if not force and db.session.scalar(db.select(db.func.count()).select_from(Event)):
+        return False
+    made: dict = {}
+    for seeder in SEEDERS:
+        seeder(made)
+        db.session.flush()
+    db.session.commit()
+    return True
+
+
+__all__ = ["DEMO_PASSWORD", "SEEDERS", "seed_demo"]

@@ -1,0 +1,142 @@
+"""Demo organisations, people and the fair itself."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from matchmaker.models import Role
+from matchmaker.services import accounts
+from matchmaker.services import events as event_service
+from matchmaker.services.organisations import save_organisation
+
+DEMO_PASSWORD = "cacao-demo-2026"
+
+ORGANISATIONS = [
+    {
+        "key": "agrobosque", "name": "Cooperativa Agrobosque", "kind": "cooperative",
+        "ruc": "20490000011", "region": "Madre de Dios", "province": "Tambopata",
+        "community": "Puerto Maldonado",
+        "description_es": "Cooperativa que acopia, certifica como orgánico y exporta el cacao "
+        "de asociaciones y comunidades nativas de Madre de Dios, con apoyo en poscosecha.",
+        "description_en": "Cooperative that collects, certifies organic and exports cacao from "
+        "associations and native communities of Madre de Dios, with post-harvest support.",
+        "contact_email": "ventas@agrobosque.demo", "contact_phone": "+51 82 570000",
+    },
+    {
+        "key": "infierno", "name": "Asociación Agroforestal de la Comunidad Nativa Infierno",
+        "kind": "association", "ruc": "20490000022", "region": "Madre de Dios",
+        "province": "Tambopata", "community": "Comunidad Nativa Infierno",
+        "description_es": "21 ha de cacao en sistemas agroforestales en el territorio Ese Eja "
+        "de Infierno, con planta de proceso para 19 000 kg de baba de cacao al mes. Vendemos "
+        "a través de la Cooperativa Agrobosque.",
+        "description_en": "21 ha of agroforestry cacao on the Ese Eja territory of Infierno, "
+        "with a processing plant for 19,000 kg of wet cacao a month. We sell through the "
+        "Agrobosque Cooperative.",
+        "contact_email": "cacao@infierno.demo", "contact_phone": "+51 982 000 111",
+        "cooperative": "agrobosque",
+    },
+    {
+        "key": "tahuamanu", "name": "Asociación de Productores Cacaoteros de Tahuamanu",
+        "kind": "association", "ruc": "20490000033", "region": "Madre de Dios",
+        "province": "Tahuamanu", "community": "Iberia",
+        "description_es": "Familias castañeras que diversifican con cacao nativo bajo sombra.",
+        "description_en": "Brazil-nut families diversifying with native shade-grown cacao.",
+        "contact_email": "info@tahuamanu.demo", "cooperative": "agrobosque",
+    },
+    {
+        "key": "huallaga", "name": "Asociación Agroecológica Bajo Huallaga", "kind": "association",
+        "ruc": "20490000044", "region": "San Martín", "province": "Picota",
+        "community": "Bellavista",
+        "description_es": "Productores de cacao fino de aroma con fermentación centralizada.",
+        "description_en": "Fine-flavour cacao growers with central fermentation.",
+        "contact_email": "info@bajohuallaga.demo",
+    },
+    {
+        "key": "amazonas", "name": "Asociación de Productores de Cacao Nativo de Amazonas",
+        "kind": "association", "ruc": "20490000055", "region": "Amazonas", "province": "Bagua",
+        "community": "Imaza",
+        "description_es": "Comunidades awajún que conservan cacao nativo amazónico.",
+        "description_en": "Awajún communities conserving native Amazonian cacao.",
+        "contact_email": "info@cacaoamazonas.demo",
+    },
+]
+
+REPS = [
+    ("infierno", "rosa.mishaja@infierno.demo", "Rosa Mishaja"),
+    ("infierno", "julio.huajohuajo@infierno.demo", "Julio Huajohuajo"),
+    ("agrobosque", "carmen.quispe@agrobosque.demo", "Carmen Quispe"),
+    ("tahuamanu", "luis.vargas@tahuamanu.demo", "Luis Vargas"),
+    ("huallaga", "ana.tuanama@bajohuallaga.demo", "Ana Tuanama"),
+    ("amazonas", "elias.shimpukat@cacaoamazonas.demo", "Elías Shimpukat"),
+]
+
+BUYERS = [
+    ("anna.becker@schokolade.demo", "Anna Becker", "Edelkakao Manufaktur", "DE", "chocolate_maker", "en", ["eu_organic"]),
+    ("pieter.dejong@cocoatrade.demo", "Pieter de Jong", "Amsterdam Cocoa Traders", "NL", "trader", "en", ["eu_organic", "fairtrade"]),
+    ("sophie.martin@chocolat.demo", "Sophie Martin", "Chocolaterie du Marais", "FR", "chocolate_maker", "en", []),
+    ("marco.rossi@cioccolato.demo", "Marco Rossi", "Cioccolato Rossi", "IT", "chocolate_maker", "en", ["eu_organic"]),
+    ("lukas.meier@kakao.demo", "Lukas Meier", "Alpen Kakao AG", "CH", "importer", "en", ["eu_organic"]),
+    ("emily.clark@beantobar.demo", "Emily Clark", "Bean & Bar Co.", "US", "chocolate_maker", "en", ["usda_nop"]),
+    ("james.wilson@roasters.demo", "James Wilson", "Wilson Cocoa Roasters", "GB", "roaster", "en", []),
+    ("claire.tremblay@cacao.demo", "Claire Tremblay", "Cacao Nord", "CA", "importer", "en", ["usda_nop", "fairtrade"]),
+    ("yuki.tanaka@cacao.demo", "Yuki Tanaka", "Tanaka Chocolate", "JP", "chocolate_maker", "en", ["jas"]),
+    ("lucia.garcia@chocolates.demo", "Lucía García", "Chocolates Garcia", "ES", "chocolate_maker", "es", ["eu_organic"]),
+    ("diego.ramirez@cacaolima.demo", "Diego Ramírez", "Cacao Lima SAC", "PE", "chocolate_maker", "es", []),
+    ("jan.peeters@cocoa.demo", "Jan Peeters", "Peeters Cocoa Import", "BE", "importer", "en", ["eu_organic", "rainforest"]),
+]
+
+BOOTHS = {"infierno": "A-01", "agrobosque": "A-02", "tahuamanu": "A-03", "huallaga": "B-01", "amazonas": "B-02"}
+
+
+def seed_people(made: dict) -> None:
+    """Organisations, an organiser, reps, buyers and a running ExpoAmazónica."""
+    organisations = {}
+    for spec in ORGANISATIONS:
+        fields = {k: v for k, v in spec.items() if k not in ("key", "cooperative")}
+        fields.setdefault("contact_phone", "")
+        fields.setdefault("website", "")
+        if spec.get("cooperative"):
+            fields["cooperative_id"] = organisations[spec["cooperative"]].id
+        organisations[spec["key"]] = save_organisation(None, **fields)
+    made["organisations"] = organisations
+
+    made["organiser"] = accounts.create_user(
+        email="organiser@expoamazonica.demo", name="Patricia Flores", password=DEMO_PASSWORD,
+        role=Role.ORGANISER,
+    )
+    made["reps"] = [
+        accounts.create_user(email=email, name=name, password=DEMO_PASSWORD, role=Role.REP,
+                             organisation=organisations[key])
+        for key, email, name in REPS
+    ]
+    made["pending_rep"] = accounts.register_rep(
+        email="nuevo.socio@infierno.demo", name="Mario Shanocua", password=DEMO_PASSWORD,
+        organisation=organisations["infierno"], locale="es",
+    )
+    buyers = []
+    for email, name, company, country, buyer_type, locale, certs in BUYERS:
+        buyers.append(accounts.register_buyer(accounts.BuyerSignup(
+            name=name, email=email, password=DEMO_PASSWORD, company=company, country=country,
+            buyer_type=buyer_type, volume_min_mt=1, volume_max_mt=25,
+            certifications_needed=certs, languages=["en", "es"] if locale == "es" else ["en"],
+            locale=locale,
+        )))
+    made["buyers"] = buyers
+
+    # The demo fair is always running "now", so the day-of features can be tried at once.
+    today = date.today()
+    event = event_service.save_event(
+        None, name="ExpoAmazónica 2026", city="Puerto Maldonado",
+        venue="Centro de Convenciones de Madre de Dios", starts_on=today,
+        ends_on=today + timedelta(days=2), timezone="America/Lima",
+        description_es="La feria anual de las regiones amazónicas del Perú, con ruedas de "
+        "negocios internacionales y nacionales para cacao, castaña y café.",
+        description_en="The yearly fair of Peru's Amazon regions, with international and "
+        "national business roundtables for cacao, Brazil nuts and coffee.",
+        is_published=True,
+    )
+    made["event"] = event
+    made["exhibitors"] = {
+        key: event_service.register_exhibitor(event, organisations[key], booth)
+        for key, booth in BOOTHS.items()
+    }

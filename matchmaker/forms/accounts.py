@@ -1,0 +1,164 @@
+"""Sign-up, log-in, profile, password and invitation forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from matchmaker.forms.choices import (
+    BUYER_TYPES,
+    CERTIFICATIONS,
+    LANGUAGES,
+    SITE_LANGUAGES,
+    country_choices,
+)
+from matchmaker.services.passwords import password_problem
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice shown as checkboxes (usable on phones, unlike <select multiple>)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class StrongPassword:
+    """Checks the password against the shared strength rules."""
+
+    def __call__(self, form, field) -> None:
+        email = form.email.data if hasattr(form, "email") and form.email.data else ""
+        name = form.name.data if hasattr(form, "name") and form.name.data else ""
+        problem = password_problem(field.data or "", email=email, name=name)
+        if problem:
+            raise ValidationError(problem)
+
+
+def password_fields():
+    return (
+        PasswordField(
+            _l("Password"),
+            validators=[DataRequired(), Length(max=128), StrongPassword()],
+            description=_l("At least 10 characters."),
+        ),
+        PasswordField(
+            _l("Repeat the password"),
+            validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+        ),
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
+
+
+class BuyerProfileFields(FlaskForm):
+    """The buyer's company fields, shared by sign-up and profile editing."""
+
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    phone = StringField(_l("Phone (with country code)"), validators=[Optional(), Length(max=40)])
+    company = StringField(_l("Company"), validators=[DataRequired(), Length(max=160)])
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    buyer_type = SelectField(_l("Type of buyer"), choices=BUYER_TYPES, validators=[DataRequired()])
+    volume_min_mt = DecimalField(
+        _l("Volume sought per year, from (MT)"), places=2,
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+    )
+    volume_max_mt = DecimalField(
+        _l("up to (MT)"), places=2, validators=[Optional(), NumberRange(min=0, max=100000)]
+    )
+    certifications_needed = MultiCheckboxField(_l("Certifications you need"), choices=CERTIFICATIONS)
+    languages = MultiCheckboxField(_l("Languages you speak"), choices=LANGUAGES)
+    website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=255)])
+    locale = SelectField(_l("Language of this site and our e-mails"), choices=SITE_LANGUAGES)
+    share_contact_default = BooleanField(
+        _l("Share my e-mail and phone with the associations I contact"), default=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", "—")] + country_choices()
+
+    def validate_volume_max_mt(self, field) -> None:
+        low = self.volume_min_mt.data
+        if field.data is not None and low is not None and field.data < low:
+            raise ValidationError(_l("The upper volume must not be below the lower one."))
+
+
+class BuyerSignupForm(BuyerProfileFields):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password, confirm = password_fields()
+    submit = SubmitField(_l("Create my buyer account"))
+
+
+class BuyerProfileForm(BuyerProfileFields):
+    submit = SubmitField(_l("Save profile"))
+
+
+class StaffProfileForm(FlaskForm):
+    """Profile of an organiser or rep."""
+
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    phone = StringField(_l("Phone (with country code)"), validators=[Optional(), Length(max=40)])
+    locale = SelectField(_l("Language of this site and our e-mails"), choices=SITE_LANGUAGES)
+    submit = SubmitField(_l("Save profile"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password, confirm = password_fields()
+    submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Send me a reset link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = password_fields()
+    submit = SubmitField(_l("Set new password"))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("Colleague's e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Send invitation"))
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    password, confirm = password_fields()
+    submit = SubmitField(_l("Join"))
+
+
+class RepSignupForm(FlaskForm):
+    """A rep asks to join an existing organisation; an organiser approves."""
+
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    organisation_id = SelectField(_l("Your organisation"), coerce=int, validators=[DataRequired()])
+    password, confirm = password_fields()
+    submit = SubmitField(_l("Ask to join"))

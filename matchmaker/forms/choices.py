@@ -1,0 +1,58 @@
+"""Choice lists for forms, translated at render time."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+BUYER_TYPES = [
+    ("importer", _l("Importer")),
+    ("chocolate_maker", _l("Chocolate maker")),
+    ("trader", _l("Trader")),
+    ("roaster", _l("Roaster / processor")),
+    ("retailer", _l("Retailer")),
+    ("other", _l("Other")),
+]
+
+CERTIFICATIONS = [
+    ("eu_organic", _l("EU organic")),
+    ("usda_nop", _l("USDA organic (NOP)")),
+    ("jas", _l("JAS organic")),
+    ("fairtrade", _l("Fairtrade")),
+    ("rainforest", _l("Rainforest Alliance")),
+]
+
+LANGUAGES = [
+    ("es", _l("Spanish")),
+    ("en", _l("English")),
+    ("pt", _l("Portuguese")),
+    ("fr", _l("French")),
+    ("de", _l("German")),
+    ("it", _l("Italian")),
+    ("nl", _l("Dutch")),
+    ("ja", _l("Japanese")),
+    ("zh", _l("Chinese")),
+]
+
+ORGANISATION_KINDS = [("association", _l("Association")), ("cooperative", _l("Cooperative"))]
+
+SITE_LANGUAGES = [("es", "Español"), ("en", "English")]
+
+TIMEZONES = [
+    "America/Lima", "America/Bogota", "America/Guayaquil", "America/La_Paz",
+    "America/Sao_Paulo", "America/Mexico_City", "America/New_York", "Europe/Madrid",
+    "Europe/Amsterdam", "Europe/Berlin", "Europe/London", "Asia/Tokyo", "UTC",
+]
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166 countries with names in the visitor's language, sorted by name."""
+    locale = get_locale()
+    territories = locale.territories if locale else {}
+    codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in ("ZZ", "EU", "UN", "EZ", "QO", "XA", "XB", "XK")]
+    return sorted(((c, territories[c]) for c in codes), key=lambda pair: pair[1])
+
+
+def country_name(code: str) -> str:
+    locale = get_locale()
+    return (locale.territories.get(code) if locale else None) or code

@@ -1,0 +1,33 @@
+"""Event and exhibitor forms for organisers."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from matchmaker.forms.choices import TIMEZONES
+
+
+class EventForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=80)])
+    venue = StringField(_l("Venue"), validators=[Length(max=160)])
+    starts_on = DateField(_l("First day"), validators=[DataRequired()])
+    ends_on = DateField(_l("Last day"), validators=[DataRequired()])
+    timezone = SelectField(_l("Time zone"), choices=[(z, z) for z in TIMEZONES], default="America/Lima")
+    description_es = TextAreaField(_l("Description (Spanish)"), validators=[Length(max=5000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
+    is_published = BooleanField(_l("Published (visible to visitors)"), default=True)
+    submit = SubmitField(_l("Save event"))
+
+    def validate_ends_on(self, field) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The event cannot end before it starts."))
+
+
+class ExhibitorForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
+    booth = StringField(_l("Booth"), validators=[DataRequired(), Length(max=20)])
+    submit = SubmitField(_l("Register exhibitor"))

@@ -1,0 +1,1 @@
+"""Business rules, one module per use case; they flush but never commit."""

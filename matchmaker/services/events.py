@@ -1,0 +1,92 @@
+"""Event use cases: create and edit fairs, register exhibitors, find the current event."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from matchmaker.errors import Conflict, ValidationFailed
+from matchmaker.extensions import db
+from matchmaker.models import Event, Exhibitor, Organisation
+from matchmaker.slugs import unique_slug
+
+
+def current_event(today: date | None = None) -> Event | None:
+    """The fair to show on the home page: running or next upcoming, else the latest past."""
+    today = today or date.today()
+    visible = db.select(Event).where(Event.is_published.is_(True), Event.is_archived.is_(False))
+    upcoming = db.session.scalar(
+        visible.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
+    )
+    if upcoming is not None:
+        return upcoming
+    return db.session.scalar(visible.order_by(Event.ends_on.desc()).limit(1))
+
+
+def _check_dates(starts_on: date, ends_on: date) -> None:
+    if ends_on < starts_on:
+        raise ValidationFailed(_("The event cannot end before it starts."), code="dates_reversed")
+
+
+def save_event(event: Event | None, **fields) -> Event:
+    """Create an event (event=None) or update one.
+
+    Raises:
+        ValidationFailed: code ``dates_reversed``.
+    """
+    _check_dates(fields["starts_on"], fields["ends_on"])
+    if event is None:
+        event = Event(slug=unique_slug(Event, fields["name"]))
+        db.session.add(event)
+    for name, value in fields.items():
+        setattr(event, name, value)
+    db.session.flush()
+    return event
+
+
+def register_exhibitor(event: Event, organisation: Organisation, booth: str) -> Exhibitor:
+    """Give an organisation a booth at an event.
+
+    Raises:
+        Conflict: ``already_exhibiting`` or ``booth_taken``.
+    """
+    booth = booth.strip().upper()
+    existing = db.session.scalars(
+        db.select(Exhibitor).where(Exhibitor.event_id == event.id)
+    ).all()
+    if any(e.organisation_id == organisation.id for e in existing):
+        raise Conflict(_("This organisation already exhibits at this event."),
+                       code="already_exhibiting")
+    if any(e.booth == booth for e in existing):
+        raise Conflict(_("Booth %(booth)s is already taken.", booth=booth), code="booth_taken")
+    exhibitor = Exhibitor(event=event, organisation=organisation, booth=booth)
+    db.session.add(exhibitor)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as error:
+        # Someone else registered the same booth or organisation between our check and now.
+        raise Conflict(_("Booth %(booth)s is already taken.", booth=booth),
+                       code="booth_taken") from error
+    return exhibitor
+
+
+def remove_exhibitor(exhibitor: Exhibitor) -> None:
+    db.session.delete(exhibitor)
+    db.session.flush()
+
+
+def exhibitors_of(event: Event) -> list[Exhibitor]:
+    """Exhibitors with their organisations, loaded in one query, by booth."""
+    from sqlalchemy.orm import joinedload
+
+    return list(
+        db.session.scalars(
+            db.select(Exhibitor)
+            .where(Exhibitor.event_id == event.id)
+            .options(joinedload(Exhibitor.organisation))
+            .order_by(Exhibitor.booth)
+        )
+    )

@@ -1,0 +1,97 @@
+"""Template globals and filters: navigation, language, safe redirects, localized fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import flask_babel
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from matchmaker.forms import ActionForm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One entry of the main menu, shown when `visible(user)` holds."""
+
+    endpoint: str
+    label: object
+    visible: Callable[[object], bool]
+
+
+def _anyone(user) -> bool:
+    return True
+
+
+def _organiser(user) -> bool:
+    return user.is_authenticated and user.is_organiser
+
+
+def _rep(user) -> bool:
+    return user.is_authenticated and user.is_rep and user.is_approved
+
+
+# Features add their entries here, in menu order.
+NAV_ITEMS: list[NavItem] = [
+    NavItem("main.home", _l("Event"), _anyone),
+    NavItem("organisations.index", _l("Producers"), _anyone),
+    NavItem("account.members", _l("My organisation"), _rep),
+    NavItem("admin.index", _l("Organiser"), _organiser),
+]
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only local paths are followed after log-in, never another host."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def safe_next(default_endpoint: str = "main.home") -> str:
+    target = request.args.get("next") or request.form.get("next")
+    return target if is_safe_next(target) else url_for(default_endpoint)
+
+
+def nav_items() -> list[dict]:
+    return [
+        {"url": url_for(item.endpoint), "label": item.label}
+        for item in NAV_ITEMS
+        if item.visible(current_user)
+    ]
+
+
+def init_app(app: Flask) -> None:
+    """Expose helpers every template uses."""
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals.update(
+        format_date=flask_babel.format_date,
+        format_datetime=flask_babel.format_datetime,
+        format_time=flask_babel.format_time,
+        format_decimal=flask_babel.format_decimal,
+        format_percent=flask_babel.format_percent,
+    )
+
+    @app.context_processor
+    def _globals():
+        locale = get_locale()
+        return {"current_locale": str(locale) if locale else "es", "action_form": ActionForm()}
+
+    @app.template_filter("localized")
+    def _localized(obj, field: str) -> str:
+        """`obj|localized('description')` picks field_es/field_en by the visitor's language."""
+        locale = str(get_locale() or "es")
+        other = "en" if locale == "es" else "es"
+        return getattr(obj, f"{field}_{locale}", "") or getattr(obj, f"{field}_{other}", "") or ""
+
+    @app.template_filter("country")
+    def _country(code: str) -> str:
+        from matchmaker.forms.choices import country_name
+
+        return country_name(code)

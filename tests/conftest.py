@@ -1,0 +1,178 @@
+"""Fixtures: an app per test on a clean database, on SQLite and (when configured) PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from matchmaker import create_app
+from matchmaker.config import TestConfig
+from matchmaker.extensions import db as _db
+from matchmaker.models import Base
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
+REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+pytest_plugins = ["tests.factories"]
+
+
+def pytest_configure(config) -> None:
+    if REQUIRE_POSTGRES and not POSTGRES_URL:
+        raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
+    from matchmaker import i18n
+
+    i18n.build()
+
+
+def postgres_url(schema: str) -> str:
+    """The PostgreSQL test URL, with psycopg 3 and a private schema on the search path."""
+    url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", POSTGRES_URL)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}"
+
+
+def fresh_database_url(backend: str, name: str, tmp_dir: Path) -> str:
+    """An empty database of the given backend, private to this test process."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_dir / f'{name}.sqlite'}"
+    return postgres_url(f"mm_{name}_{WORKER}")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> str:
+    """A schema built once per backend; tests clean it up after themselves."""
+    url = fresh_database_url(request.param, "test", tmp_path_factory.mktemp(request.param))
+    engine = sa.create_engine(url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    return url
+
+
+def _clean(engine: sa.Engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(sa.text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        UPLOAD_FOLDER = str(tmp_path / "uploads")
+
+    app = create_app(Config)
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        _clean(_db.engine)
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def backend(database_url) -> str:
+    return "postgres" if database_url.startswith("postgresql") else "sqlite"
+
+
+# Browser tests ---------------------------------------------------------------------------
+
+class LiveServer:
+    """The app served over real HTTP in a background thread."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(5)
+
+
+@pytest.fixture
+def live_server(app, backend):
+    if backend != "sqlite":
+        pytest.skip("browser tests run against the SQLite server only")
+    app.config["BASE_URL"] = ""
+    with LiveServer(app) as server:
+        app.config["BASE_URL"] = server.url
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        if REQUIRE_BROWSER:
+            pytest.fail(f"Chromium not found at {CHROMIUM}; install Debian's chromium package")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install -y chromium to run browser tests)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="en-GB", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    context = browser.new_context(
+        locale="es-PE", base_url=live_server.url, viewport={"width": 390, "height": 844},
+        is_mobile=True, has_touch=True, device_scale_factor=2,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
