@@ -31,12 +31,13 @@ def i18n_build_command() -> None:
 
 @click.command("i18n-missing")
 @click.option("--write-part", default="", help="Append stubs for the missing messages to this part.")
-def i18n_missing_command(write_part: str) -> None:
+@click.option("--only", multiple=True, help="Only messages from paths starting with this prefix.")
+def i18n_missing_command(write_part: str, only: tuple[str, ...]) -> None:
     """List messages that have no Spanish translation yet."""
     from matchmaker import i18n
 
     if write_part:
-        click.echo(f"{i18n.write_missing_part('es', write_part)} stubs written.")
+        click.echo(f"{i18n.write_missing_part('es', write_part, only)} stubs written.")
         return
     missing = i18n.missing_translations("es")
     for message_id, places in sorted(missing.items()):

@@ -82,9 +82,14 @@ def missing_translations(locale: str = "es") -> dict[str, list[str]]:
     return missing
 
 
-def write_missing_part(locale: str, part_name: str) -> int:
-    """Append stubs for untranslated messages to one part (a translator fills them in)."""
+def write_missing_part(locale: str, part_name: str, only: tuple[str, ...] = ()) -> int:
+    """Append stubs for untranslated messages to one part (a translator fills them in).
+
+    With `only`, just the messages found in files whose path starts with one of those prefixes.
+    """
     missing = missing_translations(locale)
+    if only:
+        missing = {k: v for k, v in missing.items() if any(p.startswith(only) for p in v)}
     path = TRANSLATIONS / locale / "parts" / f"{part_name}.po"
     catalog = Catalog(locale=locale)
     if path.exists():
