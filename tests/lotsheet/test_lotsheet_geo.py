@@ -2,6 +2,7 @@
 
 import json
 import math
+import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -121,6 +122,28 @@ def test_unnamed_features_are_numbered_from_one():
 )
 def test_self_intersection_is_exact(offsets, edges):
     assert first_self_intersection([tuple(p) for p in ring(*offsets)]) == edges
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_star_shaped_rings_are_simple_until_two_vertices_swap(seed):
+    # Vertices at increasing angles around a centre always make a simple ring;
+    # swapping two non-neighbouring vertices of a convex one always makes it cross.
+    rng = random.Random(seed)
+    count = rng.randint(5, 40)
+    angles = sorted(rng.sample(range(3600), count))
+    radius = [rng.randint(200, 1000) for _ in angles]
+    star = [
+        (round(r * math.cos(math.radians(a / 10))), round(r * math.sin(math.radians(a / 10))))
+        for a, r in zip(angles, radius, strict=True)
+    ]
+    assert first_self_intersection([tuple(p) for p in ring(*star)]) is None
+    convex = [
+        (round(1000 * math.cos(math.radians(a / 10))), round(1000 * math.sin(math.radians(a / 10))))
+        for a in angles
+    ]
+    i = rng.randrange(count - 2)
+    convex[i], convex[i + 2] = convex[i + 2], convex[i]
+    assert first_self_intersection([tuple(p) for p in ring(*convex)]) is not None
 
 
 def test_crossing_one_millionth_apart_is_still_seen():
