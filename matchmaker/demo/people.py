@@ -82,7 +82,7 @@ BUYERS = [
     ("yuki.tanaka@cacao.demo", "Yuki Tanaka", "Tanaka Chocolate", "JP", "chocolate_maker", "en", ["jas"]),
     ("lucia.garcia@chocolates.demo", "Lucía García", "Chocolates Garcia", "ES", "chocolate_maker", "es", ["eu_organic"]),
     ("diego.ramirez@cacaolima.demo", "Diego Ramírez", "Cacao Lima SAC", "PE", "chocolate_maker", "es", []),
-    ("jan.peeters@cocoa.demo", "Jan Peeters", "Peeters Cocoa Import", "BE", "importer", "en", ["eu_organic", "rainforest"]),
+    ("jan.peeters@cocoa.demo", "Jan Peeters", "Peeters Cocoa Import", "BE", "importer", "en", ["eu_organic", "rainforest_alliance"]),
 ]
 
 BOOTHS = {"infierno": "A-01", "agrobosque": "A-02", "tahuamanu": "A-03", "huallaga": "B-01", "amazonas": "B-02"}

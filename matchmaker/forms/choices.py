@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from matchmaker.lotsheet.vocab import CERT_SCHEME
+
 BUYER_TYPES = [
     ("importer", _l("Importer")),
     ("chocolate_maker", _l("Chocolate maker")),
@@ -14,13 +16,8 @@ BUYER_TYPES = [
     ("other", _l("Other")),
 ]
 
-CERTIFICATIONS = [
-    ("eu_organic", _l("EU organic")),
-    ("usda_nop", _l("USDA organic (NOP)")),
-    ("jas", _l("JAS organic")),
-    ("fairtrade", _l("Fairtrade")),
-    ("rainforest", _l("Rainforest Alliance")),
-]
+# Same codes as the lot certificates, so buyers' needs can be matched against lots.
+CERTIFICATIONS = [(c.code, _l(c.label)) for c in CERT_SCHEME if c.code != "other"]
 
 LANGUAGES = [
     ("es", _l("Spanish")),
