@@ -52,12 +52,24 @@ def build(locales: tuple[str, ...] = ("es",)) -> None:
             write_mo(handle, catalog)
 
 
+def _scanned_directory(dirpath: str) -> bool:
+    # Babel's default filter skips every folder starting with "_", which would hide
+    # templates/_macros; walk only the code and template trees, minus caches.
+    relative = Path(dirpath).resolve().relative_to(ROOT).parts
+    if not relative:
+        return True
+    return relative[0] in ("matchmaker", "templates") and not any(
+        part.startswith(".") or part == "__pycache__" for part in relative
+    )
+
+
 def extract_message_ids() -> dict[str | tuple[str, ...], list[str]]:
     """Every translatable message in code and templates, with where it appears."""
     found: dict[str | tuple[str, ...], list[str]] = {}
     options = {"templates/**.html": JINJA_OPTIONS, "templates/**.txt": JINJA_OPTIONS}
     for filename, lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=METHOD_MAP, options_map=options, keywords=KEYWORDS,
+        directory_filter=_scanned_directory,
     ):
         if filename.startswith(("tests", ".venv", "bench", "migrations")):
             continue
