@@ -8,6 +8,7 @@ working on different features never edit the same catalogue. ``flask i18n-build`
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -55,8 +56,8 @@ def build(locales: tuple[str, ...] = ("es",)) -> None:
 def _scanned_directory(dirpath: str) -> bool:
     # Babel's default filter skips every folder starting with "_", which would hide
     # templates/_macros; walk only the code and template trees, minus caches.
-    relative = Path(dirpath).resolve().relative_to(ROOT).parts
-    if not relative:
+    relative = Path(os.path.relpath(dirpath, ROOT)).parts
+    if relative in ((), (".",)):
         return True
     return relative[0] in ("matchmaker", "templates") and not any(
         part.startswith(".") or part == "__pycache__" for part in relative
@@ -85,10 +86,7 @@ def missing_translations(locale: str = "es") -> dict[str, list[str]]:
         key = message_id[0] if isinstance(message_id, tuple) else message_id
         entry = catalog.get(key)
         strings = entry.string if entry else None
-        if isinstance(strings, tuple | list):
-            translated = all(strings)
-        else:
-            translated = bool(strings)
+        translated = all(strings) if isinstance(strings, tuple | list) else bool(strings)
         if not translated:
             missing[key] = places
     return missing
