@@ -65,14 +65,14 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "")  # default: instance/uploads
     PASSWORD_RESET_MAX_AGE = 3600 * 2
-    PASSWORD_HASH_METHOD = "scrypt"
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (an algorithm name, not a password)
 
 
 class TestConfig(Config):
     """Isolated settings for the test suite; the database URL is set by the fixture."""
 
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-production"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = ""
@@ -81,4 +81,4 @@ class TestConfig(Config):
     LOGIN_RATE_LIMIT = "5 per minute"
     SERVER_NAME = None
     # Hashing cost is irrelevant to what the tests check and dominates their run time.
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -110,8 +111,6 @@ def deliver_pending(*, now: datetime | None = None, limit: int = 100) -> tuple[i
             db.session.commit()
     finally:
         if smtp is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
     return (sent, failed)
