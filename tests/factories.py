@@ -95,3 +95,63 @@ def login_as(client):
         return client
 
     return _login
+
+
+# Meetings ---------------------------------------------------------------------------------
+
+def make_session(event=None, **overrides):
+    """A bookable roundtable session on the event's first day: 09:00–12:00, 20-minute meetings,
+    a 10:20–10:40 break, 3 tables (8 slots)."""
+    from datetime import time
+
+    from matchmaker.services.meetings.sessions import SessionSetup, save_session
+
+    event = event or make_event()
+    fields = {
+        "day": event.starts_on, "starts_local": time(9, 0), "ends_local": time(12, 0),
+        "meeting_minutes": 20, "changeover_minutes": 0, "table_count": 3, "expiry_hours": 24,
+        "breaks": [(time(10, 20), time(10, 40))], "name": "", "is_bookable": True,
+    }
+    fields.update(overrides)
+    session = save_session(event, None, SessionSetup(**fields))
+    db.session.commit()
+    return session
+
+
+def make_exhibitor(event, organisation=None, booth=None):
+    organisation = organisation or make_organisation()
+    exhibitor = event_service.register_exhibitor(
+        event, organisation, booth or f"M-{next(_counter)}"
+    )
+    db.session.commit()
+    return exhibitor
+
+
+def make_meeting(slot=None, buyer=None, organisation=None, *, status="requested", now=None,
+                 **overrides):
+    """A booked meeting (requested by default; 'accepted' goes through the reps' answer)."""
+    from datetime import UTC, datetime
+
+    from matchmaker.services.meetings import booking
+
+    if slot is None:
+        event = make_event(starts_on=date.today() + timedelta(days=7))
+        slot = make_session(event).slots[0]
+    event = slot.session.event
+    organisation = organisation or make_exhibitor(event).organisation
+    from matchmaker.models import Exhibitor
+
+    if db.session.scalar(db.select(Exhibitor).where(
+        Exhibitor.event_id == event.id, Exhibitor.organisation_id == organisation.id
+    )) is None:
+        make_exhibitor(event, organisation)
+    buyer = buyer or make_user("buyer")
+    now = now or datetime.now(UTC)
+    meeting = booking.request_meeting(buyer, organisation, slot, now=now, **overrides)
+    if status == "accepted":
+        rep = make_user("rep", organisation=organisation)
+        booking.accept(meeting, rep, now=now)
+    db.session.commit()
+    return meeting
+
+# End of meetings factories

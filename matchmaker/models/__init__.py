@@ -14,10 +14,22 @@ from matchmaker.models.lots import (
     SensoryScore,
 )
 from matchmaker.models.mail import OutboxMessage
+from matchmaker.models.meetings import (
+    CalendarFeed,
+    Meeting,
+    MeetingEvent,
+    MeetingTable,
+    RepAttendance,
+    RoundtableSession,
+    SessionBreak,
+    Slot,
+    Unavailability,
+)
 
 __all__ = [
     "Base",
     "BuyerProfile",
+    "CalendarFeed",
     "Certificate",
     "Event",
     "Exhibitor",
@@ -25,12 +37,20 @@ __all__ = [
     "Lot",
     "LotGenetics",
     "LotPhoto",
+    "Meeting",
+    "MeetingEvent",
+    "MeetingTable",
     "Organisation",
     "OutboxMessage",
     "ProductionPlot",
     "QualityAnalysis",
+    "RepAttendance",
     "Role",
+    "RoundtableSession",
     "SensoryEvaluation",
     "SensoryScore",
+    "SessionBreak",
+    "Slot",
+    "Unavailability",
     "User",
 ]

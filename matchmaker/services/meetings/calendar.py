@@ -1,0 +1,135 @@
+"""Calendars: an .ics file per meeting and a personal feed at a secret, revocable URL."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from icalendar import Event as IcsEvent
+from sqlalchemy.orm import selectinload
+
+from matchmaker.extensions import db
+from matchmaker.models import CalendarFeed, Meeting, Slot, User
+from matchmaker.models.base import utcnow
+from matchmaker.models.meetings import ACTIVE_STATUSES, MeetingStatus
+from matchmaker.printing.ics import calendar_bytes, meeting_event
+
+
+def _uid(meeting: Meeting) -> str:
+    return f"{meeting.ics_uid}@matchmaker"
+
+
+def _describe(meeting: Meeting, viewer: User) -> tuple[str, str, str]:
+    """Summary, description and location, in the viewer's language."""
+    if viewer.id == meeting.buyer_id:
+        counterpart = meeting.organisation.name
+    else:
+        profile = meeting.buyer.buyer_profile
+        counterpart = f"{meeting.buyer.name} ({profile.company})" if profile else meeting.buyer.name
+    summary = _("Meeting with %(who)s", who=counterpart)
+    if meeting.status in (MeetingStatus.REQUESTED, MeetingStatus.PROPOSED):
+        summary = _("Pending: %(summary)s", summary=summary)
+    lines = []
+    if meeting.lots:
+        lines.append(_("Lots to discuss: %(lots)s",
+                       lots=", ".join(f"{lot.lot_code} {lot.name_en or lot.name_es}".strip()
+                                      for lot in meeting.lots)))
+    if meeting.message:
+        lines.append(meeting.message)
+    lines.append(f"{current_app.config.get('BASE_URL', '')}/meetings/{meeting.id}")
+    table = meeting.table
+    where = [meeting.event.name]
+    if meeting.event.venue:
+        where.append(meeting.event.venue)
+    if table is not None:
+        where.append(_("Table %(table)s", table=table.display_name))
+        if table.video_url:
+            lines.append(_("Video link: %(url)s", url=table.video_url))
+    return summary, "\n".join(lines), " · ".join(where)
+
+
+def ics_event(meeting: Meeting, viewer: User) -> IcsEvent:
+    """The meeting as a VEVENT in the event's time zone, worded for `viewer`."""
+    with force_locale(viewer.locale or "es"):
+        summary, description, location = _describe(meeting, viewer)
+    vevent = meeting_event(
+        _uid(meeting), meeting.slot.starts_at, meeting.slot.ends_at, meeting.event.timezone,
+        summary, description, location,
+        url=meeting.table.video_url if meeting.table and meeting.table.video_url else None,
+        sequence=meeting.ics_sequence, stamp=meeting.updated_at or utcnow(),
+    )
+    if meeting.status in (MeetingStatus.ACCEPTED, MeetingStatus.HELD, MeetingStatus.NO_SHOW):
+        vevent.add("status", "CONFIRMED")
+    elif meeting.status in (MeetingStatus.REQUESTED, MeetingStatus.PROPOSED):
+        vevent.add("status", "TENTATIVE")
+    else:
+        vevent.add("status", "CANCELLED")
+    return vevent
+
+
+def meeting_ics(meeting: Meeting, viewer: User) -> bytes:
+    """One meeting as a complete .ics file (with its VTIMEZONE)."""
+    return calendar_bytes([ics_event(meeting, viewer)], meeting.event.name)
+
+
+# Feed ------------------------------------------------------------------------------------
+
+def feed_meetings(user: User) -> list[Meeting]:
+    """What the user's calendar feed shows: their active meetings (a rep: their organisation's)."""
+    query = (
+        db.select(Meeting).join(Slot, Meeting.slot_id == Slot.id)
+        .where(Meeting.status.in_(ACTIVE_STATUSES))
+        .options(selectinload(Meeting.lots), selectinload(Meeting.slot),
+                 selectinload(Meeting.table), selectinload(Meeting.event))
+        .order_by(Slot.starts_at)
+    )
+    if user.is_buyer:
+        query = query.where(Meeting.buyer_id == user.id)
+    elif user.is_rep and user.is_approved:
+        query = query.where(Meeting.organisation_id == user.organisation_id)
+    else:
+        return []
+    return list(db.session.scalars(query))
+
+
+def feed_bytes(user: User) -> bytes:
+    with force_locale(user.locale or "es"):
+        name = _("matchmaker meetings of %(name)s", name=user.name)
+    return calendar_bytes([ics_event(m, user) for m in feed_meetings(user)], name)
+
+
+def feed_of(user: User) -> CalendarFeed | None:
+    return db.session.scalar(db.select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
+def regenerate_feed(user: User) -> CalendarFeed:
+    """Give the user a new secret feed URL; the old one stops working at once."""
+    feed = feed_of(user)
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id)
+        db.session.add(feed)
+    feed.token = secrets.token_urlsafe(32)
+    feed.created_at = utcnow()
+    feed.last_used_at = None
+    db.session.flush()
+    return feed
+
+
+def revoke_feed(user: User) -> None:
+    feed = feed_of(user)
+    if feed is not None:
+        db.session.delete(feed)
+        db.session.flush()
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user whose feed this token opens, or None."""
+    if not token or len(token) > 64:
+        return None
+    feed = db.session.scalar(db.select(CalendarFeed).where(CalendarFeed.token == token))
+    if feed is None or not secrets.compare_digest(feed.token, token) or not feed.user.is_active:
+        return None
+    feed.last_used_at = utcnow()
+    return feed.user

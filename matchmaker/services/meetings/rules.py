@@ -1,0 +1,27 @@
+"""Who stands on which side of a meeting; the booking rules and the views both ask here."""
+
+from __future__ import annotations
+
+from matchmaker.models import Meeting, User
+
+
+def is_buyer_side(user: User, meeting: Meeting) -> bool:
+    return bool(user.is_authenticated and user.id == meeting.buyer_id)
+
+
+def is_rep_of(user: User, organisation_id: int) -> bool:
+    return bool(user.is_authenticated and user.is_rep and user.is_approved
+                and user.organisation_id == organisation_id)
+
+
+def is_org_side(user: User, meeting: Meeting) -> bool:
+    """A rep of the meeting's organisation; organisers act for organisations too."""
+    return is_rep_of(user, meeting.organisation_id) or is_organiser(user)
+
+
+def is_organiser(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_organiser)
+
+
+def can_view(user: User, meeting: Meeting) -> bool:
+    return is_buyer_side(user, meeting) or is_org_side(user, meeting)
