@@ -7,7 +7,7 @@ import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
+from typing import IO, Any, overload
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -60,6 +60,18 @@ def csv_stream(
         line.truncate()
 
 
+@overload
+def xlsx_file(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str, output: None = None
+) -> bytes: ...
+
+
+@overload
+def xlsx_file(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], sheet_title: str, output: IO[bytes]
+) -> None: ...
+
+
 def xlsx_file(
     header: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -70,9 +82,13 @@ def xlsx_file(
 
     The header row is bold and frozen, column widths follow the header and the first rows,
     formula-like strings are neutralised and XML-illegal control characters dropped.
+    Datetimes must be naive (Excel has no time zones): convert them to the fair's local time.
+
+    Raises:
+        TypeError: from openpyxl, for a timezone-aware datetime or an unsupported value type.
     """
-    rows = iter(rows)
-    sample = list(itertools.islice(rows, WIDTH_SAMPLE_ROWS))
+    remaining = iter(rows)
+    sample = list(itertools.islice(remaining, WIDTH_SAMPLE_ROWS))
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_safe_sheet_title(sheet_title))
@@ -88,7 +104,7 @@ def xlsx_file(
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for record in itertools.chain(sample, rows):
+    for record in itertools.chain(sample, remaining):
         sheet.append([_xlsx_value(cell) for cell in record])
 
     if output is not None:

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -162,3 +162,15 @@ def test_xlsx_writes_to_a_file_object():
     assert xlsx_file(["Productor"], [["Señora Añazco"]], "Lotes", output=target) is None
     _, sheet = load_sheet(target.getvalue())
     assert sheet["A2"].value == "Señora Añazco"
+
+
+def test_xlsx_refuses_timezone_aware_datetimes_loudly():
+    aware = datetime(2025, 7, 10, 9, 30, tzinfo=UTC)
+    with pytest.raises(TypeError, match="timezone"):
+        xlsx_file(["Hora"], [[aware]], "Agenda")
+
+
+def test_xlsx_keeps_naive_datetimes_as_dates():
+    _, sheet = load_sheet(xlsx_file(["Hora"], [[datetime(2025, 7, 10, 9, 30)]], "Agenda"))
+    assert sheet["A2"].value == datetime(2025, 7, 10, 9, 30)
+    assert sheet["A2"].is_date
