@@ -1,0 +1,98 @@
+"""QR tokens printed on lots, booths and buyer badges, and the scans they receive."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matchmaker.models.accounts import User
+from matchmaker.models.base import Base, UTCDateTime, utcnow
+from matchmaker.models.events import Event, Exhibitor
+from matchmaker.models.lots import Lot
+
+
+class QrKind(enum.StrEnum):
+    """What a printed code points at."""
+
+    LOT = "lot"
+    BOOTH = "booth"
+    BADGE = "badge"
+
+
+_ACTIVE = text("is_active")
+
+
+class QrToken(Base):
+    """An opaque random token behind a short /q/<token> URL; revoked tokens stay for a 410 page.
+
+    Exactly one target column set is filled, according to kind; at most one ACTIVE token per
+    target (partial unique indexes), so re-issuing revokes the old token first.
+    """
+
+    __tablename__ = "qr_token"
+    __table_args__ = (
+        CheckConstraint("kind IN ('lot', 'booth', 'badge')", name="kind"),
+        CheckConstraint(
+            "(kind = 'lot' AND lot_id IS NOT NULL AND exhibitor_id IS NULL AND buyer_id IS NULL)"
+            " OR (kind = 'booth' AND exhibitor_id IS NOT NULL AND lot_id IS NULL"
+            " AND buyer_id IS NULL)"
+            " OR (kind = 'badge' AND buyer_id IS NOT NULL AND event_id IS NOT NULL"
+            " AND lot_id IS NULL AND exhibitor_id IS NULL)",
+            name="one_target",
+        ),
+        CheckConstraint("is_active OR revoked_at IS NOT NULL", name="revoked_has_time"),
+        Index("uq_qr_token_active_lot", "lot_id", unique=True,
+              sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
+        Index("uq_qr_token_active_booth", "exhibitor_id", unique=True,
+              sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
+        Index("uq_qr_token_active_badge", "event_id", "buyer_id", unique=True,
+              sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id", ondelete="CASCADE"), index=True)
+    exhibitor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exhibitor.id", ondelete="CASCADE"), index=True
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), index=True
+    )
+    buyer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    lot: Mapped[Lot | None] = relationship()
+    exhibitor: Mapped[Exhibitor | None] = relationship()
+    event: Mapped[Event | None] = relationship()
+    buyer: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<QrToken {self.kind} {self.token}{'' if self.is_active else ' revoked'}>"
+
+
+class Scan(Base):
+    """One opening of a lot or booth code: when, which token, which event, which browser.
+
+    No IP address is stored; the visitor is an anonymous random cookie value.
+    """
+
+    __tablename__ = "qr_scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("qr_token.id", ondelete="CASCADE"), index=True)
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
+    visitor_id: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    token: Mapped[QrToken] = relationship()

@@ -1,0 +1,269 @@
+"""QR tokens: issue, look up, revoke and re-issue, short URLs, and recording scans.
+
+A token is opaque (printing.qr.new_token), never an id or contact data. The short URL is
+BASE_URL + /q/<token>, so printed codes point at the public site whatever host served the
+page that generated them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
+from matchmaker.extensions import db
+from matchmaker.models import Event, Exhibitor, Lot, User
+from matchmaker.models.base import utcnow
+from matchmaker.models.qr import QrKind, QrToken, Scan
+from matchmaker.printing.qr import new_token
+
+# Tokens from new_token() are 11 URL-safe characters; anything else is rejected before a query.
+TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+MAX_TOKEN_LENGTH = 32
+_ISSUE_ATTEMPTS = 3
+
+
+class TokenNotFound(ValidationFailed):
+    code = "token_unknown"
+    status = 404
+
+
+class TokenRevoked(Conflict):
+    code = "token_revoked"
+    status = 410
+
+
+def _target_filter(kind: str, *, lot: Lot | None = None, exhibitor: Exhibitor | None = None,
+                   event: Event | None = None, buyer: User | None = None):
+    if kind == QrKind.LOT:
+        return (QrToken.kind == kind, QrToken.lot_id == lot.id)
+    if kind == QrKind.BOOTH:
+        return (QrToken.kind == kind, QrToken.exhibitor_id == exhibitor.id)
+    return (QrToken.kind == kind, QrToken.event_id == event.id, QrToken.buyer_id == buyer.id)
+
+
+def active_token(kind: str, **target) -> QrToken | None:
+    """The active token of a lot (lot=), booth (exhibitor=) or badge (event=, buyer=), if any."""
+    return db.session.scalar(
+        db.select(QrToken).where(*_target_filter(kind, **target), QrToken.is_active.is_(True))
+    )
+
+
+def _new_row(kind: str, *, lot=None, exhibitor=None, event=None, buyer=None) -> QrToken:
+    row = QrToken(token=new_token(), kind=kind, is_active=True)
+    if kind == QrKind.LOT:
+        row.lot = lot
+    elif kind == QrKind.BOOTH:
+        row.exhibitor = exhibitor
+        row.event_id = exhibitor.event_id
+    else:
+        if not buyer.is_buyer:
+            raise ValidationFailed(_("Badges are for buyers."), code="not_a_buyer")
+        row.event, row.buyer = event, buyer
+    return row
+
+
+def ensure_token(kind: str, **target) -> QrToken:
+    """Return the target's active token, issuing one if it has none (race-safe).
+
+    Raises:
+        ValidationFailed: ``not_a_buyer`` for a badge of a non-buyer.
+    """
+    existing = active_token(kind, **target)
+    if existing is not None:
+        return existing
+    for _attempt in range(_ISSUE_ATTEMPTS):
+        row = _new_row(kind, **target)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+                db.session.flush()
+            return row
+        except IntegrityError:
+            # Either another request issued the target's token first (partial unique
+            # index) or, astronomically rarely, the random token collided: look again.
+            existing = active_token(kind, **target)
+            if existing is not None:
+                return existing
+    raise Conflict(_("Could not issue a QR code, please try again."), code="token_issue_failed")
+
+
+def lot_token(lot: Lot) -> QrToken:
+    return ensure_token(QrKind.LOT, lot=lot)
+
+
+def booth_token(exhibitor: Exhibitor) -> QrToken:
+    return ensure_token(QrKind.BOOTH, exhibitor=exhibitor)
+
+
+def badge_token(event: Event, buyer: User) -> QrToken:
+    return ensure_token(QrKind.BADGE, event=event, buyer=buyer)
+
+
+def reissue(token: QrToken, *, now: datetime | None = None) -> QrToken:
+    """Revoke token and issue a fresh one for the same target; the old URL then answers 410.
+
+    Raises:
+        Conflict: ``token_revoked`` if token was already replaced.
+    """
+    if not token.is_active:
+        raise TokenRevoked(_("This code was already replaced."))
+    target = {QrKind.LOT: {"lot": token.lot}, QrKind.BOOTH: {"exhibitor": token.exhibitor},
+              QrKind.BADGE: {"event": token.event, "buyer": token.buyer}}[QrKind(token.kind)]
+    token.is_active = False
+    token.revoked_at = now or utcnow()
+    # The old row must stop being active in the database before the partial unique
+    # index admits the new one.
+    db.session.flush()
+    return ensure_token(token.kind, **target)
+
+
+def can_manage(user: User, token: QrToken) -> bool:
+    """Reps manage their organisation's lot and booth codes; organisers manage every code."""
+    if not user.is_authenticated:
+        return False
+    if user.is_organiser:
+        return True
+    if not (user.is_rep and user.is_approved):
+        return False
+    if token.kind == QrKind.LOT:
+        return token.lot.organisation_id == user.organisation_id
+    if token.kind == QrKind.BOOTH:
+        return token.exhibitor.organisation_id == user.organisation_id
+    return False
+
+
+def find(token_text: str) -> QrToken:
+    """The token row for the text after /q/, active or not.
+
+    Raises:
+        ValidationFailed: ``token_unknown`` (status 404).
+    """
+    token_text = (token_text or "").strip()
+    if (not token_text or len(token_text) > MAX_TOKEN_LENGTH
+            or not set(token_text) <= TOKEN_ALPHABET):
+        raise TokenNotFound(_("This code is not one of ours."))
+    row = db.session.scalar(db.select(QrToken).where(QrToken.token == token_text))
+    if row is None:
+        raise TokenNotFound(_("This code is not one of ours."))
+    return row
+
+
+def resolve(token_text: str) -> QrToken:
+    """The ACTIVE token for the text after /q/.
+
+    Raises:
+        ValidationFailed: ``token_unknown`` (404); Conflict: ``token_revoked`` (410).
+    """
+    row = find(token_text)
+    if not row.is_active:
+        raise TokenRevoked(_("This code was replaced by a new one."))
+    return row
+
+
+def token_from_scan(text: str) -> str:
+    """The token inside what a scanner read: a full /q/<token> URL or the bare token."""
+    text = (text or "").strip()
+    if "/q/" in text:
+        text = text.rsplit("/q/", 1)[1]
+    return text.split("?", 1)[0].split("#", 1)[0].strip("/ ")
+
+
+def short_url(token: QrToken | str) -> str:
+    """The absolute URL printed in the code: BASE_URL/q/<token> (request host as fallback)."""
+    text = token if isinstance(token, str) else token.token
+    base = current_app.config.get("BASE_URL") or ""
+    if not base:
+        try:
+            base = request.url_root
+        except RuntimeError:  # outside a request (CLI, bench) and no BASE_URL configured
+            base = "http://localhost:5000"
+    return f"{base.rstrip('/')}/q/{text}"
+
+
+def lot_qr_url(lot: Lot) -> str:
+    """The short QR URL for a lot (issuing its token if needed): for the lot product sheet."""
+    return short_url(lot_token(lot))
+
+
+def scan_event(token: QrToken) -> Event | None:
+    """The event a lot or booth scan belongs to: the booth's event, or for a lot the running
+    (else next, else latest) event where its organisation exhibits."""
+    if token.kind == QrKind.BOOTH:
+        return token.exhibitor.event
+    if token.kind == QrKind.BADGE:
+        return token.event
+    return exhibiting_event(token.lot.organisation_id)
+
+
+def exhibiting_event(organisation_id: int, today=None) -> Event | None:
+    """The running, else next upcoming, else latest past event the organisation exhibits at."""
+    from datetime import date
+
+    today = today or date.today()
+    base = (
+        db.select(Event)
+        .join(Exhibitor, Exhibitor.event_id == Event.id)
+        .where(Exhibitor.organisation_id == organisation_id, Event.is_archived.is_(False))
+    )
+    upcoming = db.session.scalar(
+        base.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
+    )
+    if upcoming is not None:
+        return upcoming
+    return db.session.scalar(base.order_by(Event.ends_on.desc()).limit(1))
+
+
+def record_scan(token: QrToken, visitor_id: str, user: User | None, *,
+                now: datetime | None = None) -> Scan:
+    """Record the opening of a lot or booth code; a consenting logged-in buyer becomes a lead.
+
+    Raises:
+        NotAllowed: ``badge_not_scannable`` for a badge token (reps scan badges on their page).
+    """
+    from matchmaker.models.leads import LeadSourceKind
+    from matchmaker.services.leads.consent import shares_contact
+    from matchmaker.services.leads.recording import record_lead
+
+    if token.kind == QrKind.BADGE:
+        raise NotAllowed(_("Badges are scanned from the rep's badge scanner."),
+                         code="badge_not_scannable")
+    now = now or utcnow()
+    event = scan_event(token)
+    is_buyer = user is not None and user.is_authenticated and user.is_buyer
+    scan = Scan(token=token, scanned_at=now, event_id=event.id if event else None,
+                visitor_id=visitor_id[:40], user_id=user.id if is_buyer else None)
+    db.session.add(scan)
+    db.session.flush()
+    if is_buyer and event is not None:
+        organisation = token.lot.organisation if token.kind == QrKind.LOT else token.exhibitor.organisation
+        if shares_contact(user, organisation):
+            kind = LeadSourceKind.LOT_SCAN if token.kind == QrKind.LOT else LeadSourceKind.BOOTH_SCAN
+            record_lead(user, organisation, kind, event=event, lot=token.lot, at=now)
+    return scan
+
+
+def scan_counts(token_ids: list[int]) -> dict[int, int]:
+    """Number of scans per token id (0 for tokens never scanned)."""
+    if not token_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(Scan.token_id, db.func.count())
+        .where(Scan.token_id.in_(token_ids))
+        .group_by(Scan.token_id)
+    )
+    counts = dict.fromkeys(token_ids, 0)
+    counts.update({token_id: count for token_id, count in rows})
+    return counts
+
+
+def url_for_target(token: QrToken) -> str:
+    """Where a lot or booth scan lands: the public lot page or the organisation page."""
+    if token.kind == QrKind.LOT:
+        if "lots.detail" in current_app.view_functions:
+            return url_for("lots.detail", lot_code=token.lot.lot_code)
+        return url_for("organisations.detail", slug=token.lot.organisation.slug)
+    return url_for("organisations.detail", slug=token.exhibitor.organisation.slug)
