@@ -32,6 +32,7 @@ from matchmaker.forms.choices import (
     LANGUAGES,
     SITE_LANGUAGES,
     country_choices,
+    select_choices,
 )
 from matchmaker.services.passwords import password_problem
 
@@ -82,7 +83,7 @@ class BuyerProfileFields(FlaskForm):
     phone = StringField(_l("Phone (with country code)"), validators=[Optional(), Length(max=40)])
     company = StringField(_l("Company"), validators=[DataRequired(), Length(max=160)])
     country = SelectField(_l("Country"), validators=[DataRequired()])
-    buyer_type = SelectField(_l("Type of buyer"), choices=BUYER_TYPES, validators=[DataRequired()])
+    buyer_type = SelectField(_l("Type of buyer"), choices=select_choices(BUYER_TYPES), validators=[DataRequired()])
     volume_min_mt = DecimalField(
         _l("Volume sought per year, from (MT)"), places=2,
         validators=[Optional(), NumberRange(min=0, max=100000)],
@@ -90,10 +91,10 @@ class BuyerProfileFields(FlaskForm):
     volume_max_mt = DecimalField(
         _l("up to (MT)"), places=2, validators=[Optional(), NumberRange(min=0, max=100000)]
     )
-    certifications_needed = MultiCheckboxField(_l("Certifications you need"), choices=CERTIFICATIONS)
-    languages = MultiCheckboxField(_l("Languages you speak"), choices=LANGUAGES)
+    certifications_needed = MultiCheckboxField(_l("Certifications you need"), choices=select_choices(CERTIFICATIONS))
+    languages = MultiCheckboxField(_l("Languages you speak"), choices=select_choices(LANGUAGES))
     website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=255)])
-    locale = SelectField(_l("Language of this site and our e-mails"), choices=SITE_LANGUAGES)
+    locale = SelectField(_l("Language of this site and our e-mails"), choices=select_choices(SITE_LANGUAGES))
     share_contact_default = BooleanField(
         _l("Share my e-mail and phone with the associations I contact"), default=True
     )
@@ -123,7 +124,7 @@ class StaffProfileForm(FlaskForm):
 
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     phone = StringField(_l("Phone (with country code)"), validators=[Optional(), Length(max=40)])
-    locale = SelectField(_l("Language of this site and our e-mails"), choices=SITE_LANGUAGES)
+    locale = SelectField(_l("Language of this site and our e-mails"), choices=select_choices(SITE_LANGUAGES))
     submit = SubmitField(_l("Save profile"))
 
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
 
 from matchmaker.lotsheet.vocab import CERT_SCHEME
+
+
+def select_choices(pairs) -> list[SelectChoice]:
+    """(code, label) pairs as WTForms choices (tuples are deprecated since WTForms 3.3)."""
+    return [SelectChoice(code, label) for code, label in pairs]
+
 
 BUYER_TYPES = [
     ("importer", _l("Importer")),

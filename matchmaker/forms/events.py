@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from matchmaker.forms.choices import TIMEZONES
+from matchmaker.forms.choices import TIMEZONES, select_choices
 
 
 class EventForm(FlaskForm):
@@ -16,7 +16,7 @@ class EventForm(FlaskForm):
     venue = StringField(_l("Venue"), validators=[Length(max=160)])
     starts_on = DateField(_l("First day"), validators=[DataRequired()])
     ends_on = DateField(_l("Last day"), validators=[DataRequired()])
-    timezone = SelectField(_l("Time zone"), choices=[(z, z) for z in TIMEZONES], default="America/Lima")
+    timezone = SelectField(_l("Time zone"), choices=select_choices((z, z) for z in TIMEZONES), default="America/Lima")
     description_es = TextAreaField(_l("Description (Spanish)"), validators=[Length(max=5000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
     is_published = BooleanField(_l("Published (visible to visitors)"), default=True)

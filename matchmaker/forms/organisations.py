@@ -8,12 +8,12 @@ from flask_wtf.file import FileField
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
 
-from matchmaker.forms.choices import ORGANISATION_KINDS
+from matchmaker.forms.choices import ORGANISATION_KINDS, select_choices
 
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
-    kind = SelectField(_l("Type"), choices=ORGANISATION_KINDS)
+    kind = SelectField(_l("Type"), choices=select_choices(ORGANISATION_KINDS))
     ruc = StringField(
         _l("RUC (tax number)"),
         validators=[Optional(), Regexp(r"^(10|15|17|20)\d{9}$", message=_l("A RUC has 11 digits and starts with 10, 15, 17 or 20."))],
