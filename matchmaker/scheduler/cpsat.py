@@ -68,9 +68,13 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 class SatModel:
     """Assignment model x[k, s]; optional break variables for phase 2."""
 
-    def __init__(self, idx: Index, keep: list[int] | None = None) -> None:
-        """Build x for requests in `keep` (all by default); others stay unplaced."""
+    def __init__(self, idx: Index, keep: list[int] | None = None, force: bool = False) -> None:
+        """Build x for requests in `keep` (all by default); others stay unplaced.
+
+        force=True: every kept request with a feasible slot must be placed.
+        """
         self.idx = idx
+        self.forced = force
         self.m = cp_model.CpModel()
         self.x: list[dict[int, cp_model.IntVar]] = [{} for _ in idx.requests]
         keep_set = set(range(len(idx.requests))) if keep is None else set(keep)
@@ -84,7 +88,10 @@ class SatModel:
                 for p in idx.ends[k]:
                     self.person_slot[p].setdefault(s, []).append(v)
             if self.x[k]:
-                self.m.add_at_most_one(self.x[k].values())
+                if force:
+                    self.m.add_exactly_one(self.x[k].values())
+                else:
+                    self.m.add_at_most_one(self.x[k].values())
             if idx.pinned[k] is not None:
                 self.m.add(self.x[k][idx.pinned[k]] == 1)
         for s, vs in enumerate(per_slot):
@@ -108,6 +115,7 @@ class SatModel:
         idx, m = self.idx, self.m
         total = []
         self.breaks = [0] * len(idx.people)
+        self._add_implied()
         could_be_zero = False
         for p, by_slot in enumerate(self.person_slot):
             n_req = sum(1 for k in idx.by_person[p] if self.x[k])
@@ -137,56 +145,99 @@ class SatModel:
                     m.add(b <= minb + fairness)
         return sum(total)
 
-    def _block_breaks(self, p: int, seq: list[int], by_slot: dict[int, list]) -> list:
-        """busy/start/any literals of participant p in one block; breaks = starts - any."""
+    def _add_implied(self) -> None:
+        """Busy literals for everyone, with the cardinalities they imply when all are placed."""
         idx, m = self.idx, self.m
-        busy: dict[int, cp_model.LinearExprT] = {}
-        for s in seq:
-            vs = by_slot.get(s)
-            if not vs:
+        self.busy: list[dict[int, cp_model.IntVar]] = [
+            {s: self._new_busy(p, s, vs) for s, vs in by_slot.items()}
+            for p, by_slot in enumerate(self.person_slot)
+        ]
+        if not self.forced or any(c > 1 for c in idx.cap):
+            return
+        # Redundant, but they let propagation reason on busy patterns before meetings are chosen.
+        for p, row in enumerate(self.busy):
+            n = sum(1 for k in idx.by_person[p] if self.x[k])
+            if row:
+                m.add(sum(row.values()) == n)
+        per_slot: list[list[cp_model.IntVar]] = [[] for _ in range(idx.n_slots)]
+        for row in self.busy:
+            for s, b in row.items():
+                per_slot[s].append(b)
+        for s, bs in enumerate(per_slot):
+            if len(bs) > 2 * idx.tables[s]:
+                m.add(sum(bs) <= 2 * idx.tables[s])
+
+    def _busy(self, p: int, s: int, vs: list) -> cp_model.IntVar:
+        """Cached busy literal of p in slot s."""
+        return self.busy[p][s]
+
+    def _new_busy(self, p: int, s: int, vs: list) -> cp_model.IntVar:
+        """Literal 'p has a meeting in slot s' (the x itself when only one request can be there)."""
+        if len(vs) == 1:
+            return vs[0]
+        m = self.m
+        b = m.new_bool_var("")
+        if self.idx.cap[p] == 1:
+            m.add(b == sum(vs))
+        else:
+            m.add_bool_or(vs).only_enforce_if(b)
+            for v in vs:
+                m.add_implication(v, b)
+        self.aux.append((b, lambda bs, p=p, s=s: int(s in bs[p])))
+        return b
+
+    def _block_breaks(self, p: int, seq: list[int], by_slot: dict[int, list]) -> list:
+        """Gap literals of participant p in one block; a gap starts at s if busy before, idle at s
+        and busy again later (after[s] = 'a meeting at s or later')."""
+        m = self.m
+        usable = [i for i, s in enumerate(seq) if s in by_slot]
+        seq = seq[usable[0] : usable[-1] + 1]
+        busy = {s: self._busy(p, s, by_slot[s]) for s in seq if s in by_slot}
+        after: dict[int, cp_model.IntVar] = {}
+        nxt: cp_model.IntVar | None = None
+        for s in reversed(seq):
+            b = busy.get(s)
+            if b is None:
+                after[s] = nxt  # type: ignore[assignment]
                 continue
-            if len(vs) == 1:
-                busy[s] = vs[0]
+            if nxt is None:
+                after[s] = b
             else:
-                b = m.new_bool_var("")
-                if idx.cap[p] == 1:
-                    m.add(b == sum(vs))
-                else:
-                    m.add_bool_or(vs).only_enforce_if(b)
-                    for v in vs:
-                        m.add_implication(v, b)
-                self.aux.append((b, lambda busy_sets, p=p, s=s: int(s in busy_sets[p])))
-                busy[s] = b
-        any_b = m.new_bool_var("")
-        m.add_bool_or(list(busy.values())).only_enforce_if(any_b)
-        for v in busy.values():
-            m.add_implication(v, any_b)
-        self.aux.append((any_b, lambda bs, p=p, seq=seq: int(any(s in bs[p] for s in seq))))
-        starts = []
-        prev_busy = None
-        for s in seq:
-            cur = busy.get(s)
-            if cur is not None:
-                st = m.new_bool_var("")
-                # start = busy[s] and not busy[prev]: exact, so fairness sees true break counts.
-                m.add_implication(st, cur)
-                if prev_busy is not None:
-                    m.add_implication(st, prev_busy.Not())
-                    m.add_bool_or([st, cur.Not(), prev_busy])
-                else:
-                    m.add_implication(cur, st)
-                pv = idx.prev[s]
+                a = m.new_bool_var("")
+                m.add_bool_or([b, nxt]).only_enforce_if(a)
+                m.add_implication(b, a)
+                m.add_implication(nxt, a)
                 self.aux.append(
                     (
-                        st,
-                        lambda bs, p=p, s=s, pv=pv: int(
-                            s in bs[p] and (pv is None or pv not in bs[p])
+                        a,
+                        lambda bs, p=p, rest=seq[seq.index(s) :]: int(
+                            any(t in bs[p] for t in rest)
                         ),
                     )
                 )
-                starts.append(st)
-            prev_busy = cur
-        return [*starts, -any_b]
+                after[s] = a
+            nxt = after[s]
+        gaps = []
+        for i in range(1, len(seq) - 1):
+            s, prev, later = seq[i], busy.get(seq[i - 1]), after[seq[i + 1]]
+            if prev is None or later is None:
+                continue
+            g = m.new_bool_var("")
+            cur = busy.get(s)
+            conj = [prev, later] if cur is None else [prev, later, cur.Not()]
+            m.add_bool_and(conj).only_enforce_if(g)
+            m.add_bool_or([c.Not() for c in conj] + [g])
+            pv, rest = seq[i - 1], seq[i + 1 :]
+            self.aux.append(
+                (
+                    g,
+                    lambda bs, p=p, s=s, pv=pv, rest=rest: int(
+                        pv in bs[p] and s not in bs[p] and any(t in bs[p] for t in rest)
+                    ),
+                )
+            )
+            gaps.append(g)
+        return gaps
 
     def hint(self, assign: list[int | None]) -> None:
         """Hint a complete solution (x and all auxiliary literals)."""

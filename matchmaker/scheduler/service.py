@@ -108,8 +108,11 @@ def solve(
         keep2 = None
         if sum(len(d) for d in idx.domain) > max_vars:
             keep2 = [k for k, s in enumerate(best) if s is not None]
-        sat = SatModel(idx, keep2)
-        sat.m.add(sat.placed_weight >= best_w)
+        kept = range(len(idx.requests)) if keep2 is None else keep2
+        force = all(best[k] is not None for k in kept if idx.domain[k])
+        sat = SatModel(idx, keep2, force=force)
+        if not force:
+            sat.m.add(sat.placed_weight >= best_w)
         total = sat.add_breaks(problem.fairness)
         sat.m.minimize(total)
         sat.hint(best)
