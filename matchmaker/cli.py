@@ -81,8 +81,53 @@ def create_organiser_command(email: str, name: str, password: str) -> None:
     click.echo(f"Organiser {email} created.")
 
 
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path: str | None) -> None:
+    """Write a consistent copy of the database (default: instance/backups/)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from matchmaker.services.backup import BackupError, backup_database, default_backup_path
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    target = Path(path) if path else default_backup_path(url, Path(current_app.instance_path) / "backups")
+    try:
+        backup_database(url, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {target}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the whole database with a backup made by `flask backup`."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from matchmaker.extensions import db
+    from matchmaker.services.backup import BackupError, restore_database
+
+    if not yes:
+        click.confirm("This replaces ALL current data with the backup. Continue?", abort=True)
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection may hold the old data or a lock
+    try:
+        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(path))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Database restored from {path}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (seed_demo_command, i18n_build_command, i18n_missing_command,
-                    send_mail_command, create_organiser_command):
+                    send_mail_command, create_organiser_command, backup_command,
+                    restore_command):
         app.cli.add_command(command)

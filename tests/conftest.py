@@ -23,7 +23,8 @@ REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 BACKENDS = ["sqlite"] + (["postgres"] if POSTGRES_URL else [])
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Unique per process: parallel test runs (xdist workers, or people) never share a schema.
+WORKER = f'{os.environ.get("PYTEST_XDIST_WORKER", "main")}_{os.getpid()}'
 
 pytest_plugins = ["tests.factories"]
 
@@ -48,6 +49,14 @@ def postgres_url(schema: str) -> str:
     return f"{url}{separator}options=-csearch_path%3D{schema}"
 
 
+def drop_postgres_schema(schema: str) -> None:
+    url = re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", POSTGRES_URL)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
 def fresh_database_url(backend: str, name: str, tmp_dir: Path) -> str:
     """An empty database of the given backend, private to this test process."""
     if backend == "sqlite":
@@ -62,7 +71,9 @@ def database_url(request, tmp_path_factory) -> str:
     engine = sa.create_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()
-    return url
+    yield url
+    if request.param == "postgres":
+        drop_postgres_schema(f"mm_test_{WORKER}")
 
 
 def _clean(engine: sa.Engine) -> None:
