@@ -1,0 +1,117 @@
+"""Buyers' actions on a lot: say "I'm interested" or request a sample; the reps are told.
+
+The leads issue will turn these records into leads; here they are only recorded once and
+announced by e-mail to the lot organisation's reps, each in the rep's own language.
+"""
+
+from __future__ import annotations
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
+from matchmaker.extensions import db
+from matchmaker.models import Lot, Role, User
+from matchmaker.models.interest import InterestKind, LotInterest
+from matchmaker.services.mail import queue_mail
+
+MAX_SAMPLE_GRAMS = 5000
+MAX_MESSAGE_LENGTH = 2000
+
+
+def _check_buyer(lot: Lot, buyer: User) -> None:
+    if not buyer.is_buyer:
+        raise NotAllowed(_("Only buyers can do this."), code="buyers_only")
+    if not lot.is_published:
+        raise NotAllowed(_("This lot is not published."), code="lot_not_published")
+
+
+def has_interest(lot: Lot, buyer: User) -> bool:
+    """True if `buyer` already said they are interested in `lot`."""
+    return db.session.scalar(
+        db.select(LotInterest.id).where(
+            LotInterest.lot_id == lot.id, LotInterest.buyer_id == buyer.id,
+            LotInterest.kind == InterestKind.INTERESTED,
+        )
+    ) is not None
+
+
+def lot_reps(lot: Lot) -> list[User]:
+    """The approved, active reps of the lot's organisation, who receive the notices."""
+    return list(db.session.scalars(
+        db.select(User).where(
+            User.organisation_id == lot.organisation_id, User.role == Role.REP,
+            User.is_approved.is_(True), User.is_active.is_(True),
+        ).order_by(User.id)
+    ))
+
+
+def _notify_reps(interest: LotInterest) -> None:
+    lot, buyer = interest.lot, interest.buyer
+    company = buyer.buyer_profile.company if buyer.buyer_profile else ""
+    for rep in lot_reps(lot):
+        with force_locale(rep.locale or "es"):
+            who = f"{buyer.name} ({company})" if company else buyer.name
+            if interest.kind == InterestKind.SAMPLE_REQUEST:
+                subject = _("Sample request for lot %(code)s", code=lot.lot_code)
+                lines = [_("%(who)s requests a sample of lot %(code)s.", who=who,
+                           code=lot.lot_code)]
+                if interest.sample_grams:
+                    lines.append(_("Quantity: %(grams)d g", grams=interest.sample_grams))
+            else:
+                subject = _("A buyer is interested in lot %(code)s", code=lot.lot_code)
+                lines = [_("%(who)s is interested in lot %(code)s.", who=who, code=lot.lot_code)]
+            if interest.message:
+                lines += ["", _("Message:"), interest.message]
+            lines += ["", _("Buyer's e-mail: %(email)s", email=buyer.email)]
+            queue_mail(rep, subject, "\n".join(lines), kind=f"lot_{interest.kind}")
+
+
+def express_interest(lot: Lot, buyer: User, *, message: str = "") -> LotInterest:
+    """Record that `buyer` is interested in `lot` and tell the reps.
+
+    Raises:
+        NotAllowed: ``buyers_only``, ``lot_not_published``.
+        Conflict: ``already_interested`` if the buyer said so before.
+    """
+    _check_buyer(lot, buyer)
+    if has_interest(lot, buyer):
+        raise Conflict(_("You have already told this producer you are interested."),
+                       code="already_interested")
+    interest = LotInterest(
+        lot=lot, buyer=buyer, kind=InterestKind.INTERESTED,
+        message=(message or "").strip()[:MAX_MESSAGE_LENGTH],
+    )
+    db.session.add(interest)
+    db.session.flush()
+    _notify_reps(interest)
+    return interest
+
+
+def request_sample(
+    lot: Lot, buyer: User, *, grams: int | None = None, message: str = ""
+) -> LotInterest:
+    """Record a sample request (a buyer may ask again later) and tell the reps.
+
+    Raises:
+        NotAllowed: ``buyers_only``, ``lot_not_published``.
+        Conflict: ``samples_unavailable`` if the lot offers no samples.
+        ValidationFailed: ``sample_grams_out_of_range``.
+    """
+    _check_buyer(lot, buyer)
+    if not lot.sample_available:
+        raise Conflict(_("This lot offers no samples."), code="samples_unavailable")
+    if grams is not None and not 0 < grams <= MAX_SAMPLE_GRAMS:
+        raise ValidationFailed(
+            _("Ask for between 1 and %(max)d grams.", max=MAX_SAMPLE_GRAMS),
+            code="sample_grams_out_of_range",
+        )
+    interest = LotInterest(
+        lot=lot, buyer=buyer, kind=InterestKind.SAMPLE_REQUEST,
+        sample_grams=grams if grams is not None else lot.sample_size_g,
+        message=(message or "").strip()[:MAX_MESSAGE_LENGTH],
+    )
+    db.session.add(interest)
+    db.session.flush()
+    _notify_reps(interest)
+    return interest
