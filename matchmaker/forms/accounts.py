@@ -37,6 +37,11 @@ from matchmaker.forms.choices import (
 from matchmaker.services.passwords import password_problem
 
 
+def strip_spaces(value):
+    """Phones' keyboards add a trailing space after an address; the Email check refuses it."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A multiple choice shown as checkboxes (usable on phones, unlike <select multiple>)."""
 
@@ -70,7 +75,7 @@ def password_fields():
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip_spaces], validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
     remember = BooleanField(_l("Keep me logged in on this device"))
     submit = SubmitField(_l("Log in"))
@@ -110,7 +115,7 @@ class BuyerProfileFields(FlaskForm):
 
 
 class BuyerSignupForm(BuyerProfileFields):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip_spaces], validators=[DataRequired(), Email(), Length(max=254)])
     password, confirm = password_fields()
     submit = SubmitField(_l("Create my buyer account"))
 
@@ -135,7 +140,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip_spaces], validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send me a reset link"))
 
 
@@ -145,7 +150,7 @@ class ResetPasswordForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Colleague's e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Colleague's e-mail"), filters=[strip_spaces], validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send invitation"))
 
 
@@ -159,7 +164,7 @@ class RepSignupForm(FlaskForm):
     """A rep asks to join an existing organisation; an organiser approves."""
 
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip_spaces], validators=[DataRequired(), Email(), Length(max=254)])
     organisation_id = SelectField(_l("Your organisation"), coerce=int, validators=[DataRequired()])
     password, confirm = password_fields()
     submit = SubmitField(_l("Ask to join"))

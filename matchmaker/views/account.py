@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required
 
 from matchmaker.errors import DomainError
@@ -58,6 +59,7 @@ def profile():
             profile.share_contact_default = form.share_contact_default.data
         db.session.commit()
         session["lang"] = user.locale
+        refresh()  # the confirmation below is already in the newly chosen language
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("account.profile"))
     status = 422 if form.is_submitted() else 200
@@ -88,6 +90,7 @@ def members():
         abort(403)
     organisation = current_user.organisation
     form = InviteForm()
+    status = 200
     if form.validate_on_submit():
         try:
             accounts.invite_member(
@@ -97,6 +100,7 @@ def members():
         except DomainError as error:
             db.session.rollback()
             form.email.errors.append(error.message)
+            status = error.status
         else:
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
@@ -106,7 +110,8 @@ def members():
             Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None)
         ).order_by(Invitation.created_at.desc())
     ).all()
-    status = 422 if form.errors else 200
+    if form.errors and status == 200:
+        status = 422
     return render_template(
         "account/members.html", organisation=organisation, form=form, pending=pending
     ), status
