@@ -1,0 +1,414 @@
+"""Roundtable: participants' wishes; the organiser's runs, review, adjustments and publishing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from matchmaker.access import get_event, organiser_required, role_required
+from matchmaker.errors import DomainError
+from matchmaker.extensions import db
+from matchmaker.forms.roundtable import AddForm, DraftForm, MoveForm, RunForm, SwapForm
+from matchmaker.models import Event, Exhibitor, Organisation, Slot, User
+from matchmaker.models.roundtable import DraftMeeting, ScheduleRun
+from matchmaker.services.roundtable import adjust, publish, review, runs, wishes
+from matchmaker.services.roundtable import report as report_service
+from matchmaker.services.roundtable.problem import event_slots
+
+bp = Blueprint("roundtable", __name__, url_prefix="/roundtable", cli_group=None)
+
+participant_required = role_required("buyer", "rep")
+
+RUN_STATUS_LABELS = {
+    "queued": _l("Waiting to start"), "running": _l("Running"), "done": _l("Finished"),
+    "failed": _l("Failed"), "cancelled": _l("Stopped early"),
+}
+SOLVER_STATUS_LABELS = {
+    "optimal": _l("proven optimal"), "feasible": _l("good, not proven optimal"),
+    "greedy-only": _l("first quick timetable only"), "infeasible": _l("infeasible"),
+}
+
+
+@bp.context_processor
+def _labels():
+    from matchmaker.forms.choices import BUYER_TYPES
+
+    buyer_types = dict(BUYER_TYPES)
+    return {
+        "run_status_label": lambda code: str(RUN_STATUS_LABELS.get(code, code)),
+        "solver_status_label": lambda code: str(SOLVER_STATUS_LABELS.get(code, code)),
+        "buyer_type_label": lambda code: str(buyer_types.get(code, code)),
+    }
+
+
+# Wishes --------------------------------------------------------------------------------
+
+def _wish_events() -> list[Event]:
+    return list(db.session.scalars(
+        db.select(Event).where(Event.is_published.is_(True), Event.is_archived.is_(False),
+                               Event.ends_on >= date.today(),
+                               Event.id.in_(db.select(Exhibitor.event_id)))
+        .order_by(Event.starts_on)))
+
+
+def _check_participant() -> None:
+    if current_user.is_rep and not current_user.is_approved:
+        abort(403)
+
+
+@bp.get("/wishes")
+@participant_required
+def wishes_home():
+    """Pick the event to rate (straight to it when there is only one)."""
+    _check_participant()
+    events = _wish_events()
+    if len(events) == 1:
+        return redirect(url_for("roundtable.wishes_edit", event_slug=events[0].slug))
+    return render_template("roundtable/wishes_home.html", events=events)
+
+
+@bp.route("/<event_slug>/wishes", methods=["GET", "POST"])
+@participant_required
+def wishes_edit(event_slug: str):
+    """Buyers rate exhibiting organisations; reps rate buyers; one form, three choices each."""
+    _check_participant()
+    event = get_event(event_slug)
+    if current_user.is_buyer:
+        others = [(o.id, o, None) for o in wishes.exhibiting_organisations(event)]
+    else:
+        others = [(b.id, None, b) for b in wishes.event_buyers(event)]
+    current = wishes.own_wishes(event, current_user)
+    status = 200
+    if request.method == "POST":
+        from matchmaker.forms import ActionForm
+
+        form = ActionForm()
+        typed = {oid: request.form.get(f"level-{oid}", "") for oid, _o, _b in others}
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            changed = wishes.save_wishes(event, current_user, typed)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            current, status = typed, error.status
+        else:
+            db.session.commit()
+            flash(_("Your wishes have been saved (%(n)d changed).", n=changed), "success")
+            return redirect(url_for("roundtable.wishes_edit", event_slug=event.slug))
+    return render_template("roundtable/wishes.html", event=event, others=others,
+                           current=current, levels=wishes.LEVEL_LABELS), status
+
+
+# Organiser: overview and runs ------------------------------------------------------------
+
+def _get_run(run_id: int) -> ScheduleRun:
+    return db.get_or_404(ScheduleRun, run_id)
+
+
+@bp.get("/<event_slug>/")
+@organiser_required
+def overview(event_slug: str):
+    event = get_event(event_slug, manage=True)
+    return _render_overview(event, RunForm())
+
+
+def _render_overview(event: Event, form: RunForm, status: int = 200):
+    pairs = wishes.event_pairs(event)
+    return render_template(
+        "roundtable/overview.html", event=event, form=form, runs=runs.runs_of(event),
+        counts=wishes.wish_counts(pairs.values()), slot_count=len(event_slots(event)),
+    ), status
+
+
+@bp.post("/<event_slug>/runs")
+@organiser_required
+def start(event_slug: str):
+    event = get_event(event_slug, manage=True)
+    form = RunForm()
+    if not form.validate_on_submit():
+        return _render_overview(event, form, 422)
+    try:
+        run = runs.start_run(event, current_user, time_limit_s=form.time_limit_s.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_overview(event, form, error.status)
+    db.session.commit()
+    runs.launch(run.id)
+    return redirect(url_for("roundtable.run", run_id=run.id))
+
+
+@bp.post("/runs/<int:run_id>/rerun")
+@organiser_required
+def rerun(run_id: int):
+    """A new run that keeps this run's pinned meetings where they are."""
+    parent = _get_run(run_id)
+    try:
+        run = runs.start_run(parent.event, current_user, time_limit_s=parent.time_limit_s,
+                             parent=parent)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("roundtable.run", run_id=parent.id))
+    db.session.commit()
+    runs.launch(run.id)
+    return redirect(url_for("roundtable.run", run_id=run.id))
+
+
+@bp.get("/runs/<int:run_id>/progress")
+@organiser_required
+def progress(run_id: int):
+    return jsonify(runs.progress_of(_get_run(run_id)))
+
+
+@bp.post("/runs/<int:run_id>/cancel")
+@organiser_required
+def cancel(run_id: int):
+    run = _get_run(run_id)
+    try:
+        runs.cancel_run(run)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Stopping the scheduler; the best timetable found so far is kept."), "info")
+    return redirect(url_for("roundtable.run", run_id=run.id))
+
+
+@bp.get("/runs/<int:run_id>")
+@organiser_required
+def run(run_id: int):
+    run = _get_run(run_id)
+    if run.is_active:
+        return render_template("roundtable/progress.html", run=run, event=run.event)
+    return _render_review(run)
+
+
+# Review and adjustments ------------------------------------------------------------------
+
+def _draft_choices(run: ScheduleRun) -> list[SelectChoice]:
+    event = run.event
+    drafts = sorted(run.drafts, key=lambda d: (d.slot.starts_at, d.table_id or 0))
+    return [SelectChoice(d.id, f"#{d.id} · {review.slot_label(d.slot, event)} · "
+                               f"{review.buyer_label(d.buyer)} ↔ {d.organisation.name}")
+            for d in drafts if not d.is_existing]
+
+
+def _forms(run: ScheduleRun, posted: str | None):
+    """The four action forms; the posted one keeps what was typed."""
+    event = run.event
+    slots = [SelectChoice(s.id, review.slot_label(s, event)) for s in event_slots(event)]
+    tables = [SelectChoice("", _("Any free table"))] + [
+        SelectChoice(n, _("Table %(n)s", n=n)) for n in sorted(_table_numbers(event))]
+    drafts = _draft_choices(run)
+    data = request.form if posted else None
+    forms = {
+        "move": MoveForm(formdata=data if posted == "move" else None, prefix="move"),
+        "swap": SwapForm(formdata=data if posted == "swap" else None, prefix="swap"),
+        "add": AddForm(formdata=data if posted == "add" else None, prefix="add"),
+        "draft": DraftForm(formdata=data if posted == "draft" else None, prefix="draft"),
+    }
+    forms["move"].draft_id.choices = drafts
+    forms["move"].slot_id.choices = slots
+    forms["move"].table_id.choices = tables
+    forms["swap"].first_id.choices = drafts
+    forms["swap"].second_id.choices = drafts
+    forms["add"].buyer_id.choices = [SelectChoice(b.id, review.buyer_label(b))
+                                     for b in wishes.event_buyers(event)]
+    forms["add"].organisation_id.choices = [SelectChoice(o.id, o.name)
+                                            for o in wishes.exhibiting_organisations(event)]
+    forms["add"].slot_id.choices = slots
+    forms["add"].table_id.choices = tables
+    forms["draft"].draft_id.choices = drafts
+    selected = request.args.get("draft", type=int)
+    if selected and not posted:
+        forms["move"].draft_id.data = forms["draft"].draft_id.data = selected
+        forms["swap"].first_id.data = selected
+    return forms
+
+
+def _table_numbers(event: Event) -> set[int]:
+    from matchmaker.models import MeetingTable, RoundtableSession
+
+    return set(db.session.scalars(
+        db.select(MeetingTable.number).join(RoundtableSession)
+        .where(RoundtableSession.event_id == event.id, MeetingTable.is_active.is_(True))))
+
+
+def _table_id(slot: Slot, number: int | None) -> int | None:
+    """The slot's session's table with this number (None: any free table)."""
+    if number is None:
+        return None
+    table = next((t for t in slot.session.tables if t.number == number and t.is_active), None)
+    return table.id if table is not None else -1  # -1: the checker reports "wrong table"
+
+
+def _render_review(run: ScheduleRun, *, posted: str | None = None, status: int = 200,
+                   clashes: list[str] | None = None):
+    stored = report_service.load_report(run)
+    live = report_service.live_report(run, review.slot_order(run)) if run.has_result else None
+    keys = list(stored.get("participants", []))
+    keys += [f"b:{u['buyer_id']}" for u in stored.get("unplaced", [])]
+    keys += [f"o:{u['organisation_id']}" for u in stored.get("unplaced", [])]
+    names = review.participant_names(keys + (list(live.breaks) if live else []))
+    return render_template(
+        "roundtable/review.html", run=run, event=run.event, report=stored, live=live,
+        names=names, blocks=review.grid(run) if run.has_result else [],
+        forms=_forms(run, posted), clashes=clashes or [],
+        reason_label=report_service.reason_label,
+        latest=runs.latest_run(run.event),
+    ), status
+
+
+def _adjust(run_id: int, name: str, action):
+    run = _get_run(run_id)
+    forms = _forms(run, name)
+    form = forms[name]
+    if not form.validate_on_submit():
+        flash(_("Please correct the marked fields."), "error")
+        return _render_review(run, posted=name, status=422)
+    try:
+        message = action(run, form)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_review(run, posted=name, status=error.status)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("roundtable.run", run_id=run.id) + "#timetable")
+
+
+def _draft_of(run: ScheduleRun, draft_id: int) -> DraftMeeting:
+    draft = db.session.get(DraftMeeting, draft_id)
+    if draft is None or draft.run_id != run.id:
+        abort(404)
+    return draft
+
+
+def _slot_of(slot_id: int) -> Slot | None:
+    return db.session.get(Slot, slot_id)
+
+
+@bp.post("/runs/<int:run_id>/move")
+@organiser_required
+def move(run_id: int):
+    def action(run, form):
+        draft = _draft_of(run, form.draft_id.data)
+        slot = _slot_of(form.slot_id.data)
+        adjust.move(run, draft, slot, _table_id(slot, form.table_id.data) if slot else None)
+        return _("The meeting has been moved.")
+
+    return _adjust(run_id, "move", action)
+
+
+@bp.post("/runs/<int:run_id>/swap")
+@organiser_required
+def swap(run_id: int):
+    def action(run, form):
+        adjust.swap(run, _draft_of(run, form.first_id.data), _draft_of(run, form.second_id.data))
+        return _("The two meetings have been swapped.")
+
+    return _adjust(run_id, "swap", action)
+
+
+@bp.post("/runs/<int:run_id>/add")
+@organiser_required
+def add(run_id: int):
+    def action(run, form):
+        buyer = db.get_or_404(User, form.buyer_id.data)
+        organisation = db.get_or_404(Organisation, form.organisation_id.data)
+        slot = _slot_of(form.slot_id.data)
+        adjust.add(run, buyer, organisation, slot,
+                   _table_id(slot, form.table_id.data) if slot else None)
+        return _("The meeting has been added.")
+
+    return _adjust(run_id, "add", action)
+
+
+@bp.post("/runs/<int:run_id>/drafts")
+@organiser_required
+def draft_action(run_id: int):
+    """Remove, pin or unpin one meeting (the button pressed says which)."""
+    operation = request.form.get("operation")
+    if operation not in ("remove", "pin", "unpin"):
+        abort(400)
+
+    def action(run, form):
+        draft = _draft_of(run, form.draft_id.data)
+        if operation == "remove":
+            adjust.remove(run, draft)
+            return _("The meeting has been removed.")
+        adjust.set_pinned(run, draft, operation == "pin")
+        return (_("The meeting is pinned: a re-run keeps it where it is.") if operation == "pin"
+                else _("The meeting is no longer pinned."))
+
+    return _adjust(run_id, "draft", action)
+
+
+@bp.post("/runs/<int:run_id>/publish")
+@organiser_required
+def publish_run(run_id: int):
+    run = _get_run(run_id)
+    try:
+        result = publish.publish(run, current_user)
+    except publish.PublishConflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_review(_get_run(run_id), status=409, clashes=error.clashes)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_review(_get_run(run_id), status=error.status)
+    db.session.commit()
+    flash(_("The timetable has been published: %(created)d new meetings, %(kept)d unchanged, "
+            "%(cancelled)d cancelled. Participants have been e-mailed.",
+            created=len(result.created), kept=len(result.kept),
+            cancelled=len(result.cancelled)), "success")
+    return redirect(url_for("roundtable.run", run_id=run.id))
+
+
+# Command line --------------------------------------------------------------------------
+
+@bp.cli.command("roundtable-run")
+@click.argument("event_slug")
+@click.option("--time-limit", default=30, show_default=True, help="Seconds for the solver.")
+@click.option("--keep-pinned/--no-keep-pinned", default=True, show_default=True,
+              help="Keep the pinned meetings of the event's latest run.")
+@with_appcontext
+def run_command(event_slug: str, time_limit: int, keep_pinned: bool) -> None:
+    """Run the roundtable scheduler for an event now, in this process; review it in the web."""
+    event = db.session.scalar(db.select(Event).where(Event.slug == event_slug))
+    if event is None:
+        raise click.ClickException(f"no event {event_slug!r}")
+    parent = runs.latest_run(event) if keep_pinned else None
+    try:
+        run = runs.start_run(event, None, time_limit_s=time_limit,
+                             parent=parent if parent is not None and parent.has_result else None)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.code}: {error.message}") from error
+    db.session.commit()
+    run = runs.execute(run.id)
+    report = report_service.load_report(run)
+    click.echo(f"run {run.id}: {run.status} ({run.message}); placed "
+               f"{report.get('placed_count', 0)}/{report.get('requested_count', 0)} meetings, "
+               f"weight {report.get('placed_weight', 0)} of at most "
+               f"{report.get('upper_bound_weight', 0)}; {report.get('total_breaks', 0)} breaks")
