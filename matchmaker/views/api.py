@@ -1,0 +1,157 @@
+"""The read-only JSON API: the catalogue and product sheets, described by OpenAPI 3.1.
+
+Decimal values are always JSON strings ("9500.00"), so no precision is lost in transit;
+dates are ISO 8601 strings. Only GET, so there is nothing for CSRF to protect.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, abort, jsonify, request, url_for
+
+from matchmaker.extensions import csrf
+from matchmaker.models import Lot
+from matchmaker.services.lots import catalogue
+from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot
+from matchmaker.views.openapi import build_openapi
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def lot_summary(lot: Lot) -> dict:
+    """One catalogue entry."""
+    return {
+        "lot_code": lot.lot_code,
+        "name_es": lot.name_es,
+        "name_en": lot.name_en,
+        "organisation": {"name": lot.organisation.name, "slug": lot.organisation.slug},
+        "product_form": lot.product_form,
+        "region": lot.region,
+        "community": lot.community,
+        "volume_kg": _dec(lot.volume_kg),
+        "price_usd_per_mt": _dec(lot.price_usd_per_mt),
+        "iso_grade": lot.latest_iso_grade,
+        "global_quality": _dec(lot.latest_global_quality),
+        "published_at": lot.published_at.isoformat() if lot.published_at else None,
+        "url": url_for("api.lot", lot_code=lot.lot_code, _external=True),
+        "html_url": url_for("lots.detail", lot_code=lot.lot_code, _external=True),
+    }
+
+
+def sheet_document(sheet: LotSheet) -> dict:
+    """The full sheet with derived values."""
+    lot, a, s, t, e = sheet.lot, sheet.analysis, sheet.sensory, sheet.terms, sheet.eudr
+    return {
+        **lot_summary(lot),
+        "harvest_start": _day(lot.harvest_start),
+        "harvest_end": _day(lot.harvest_end),
+        "volume": {"kg": _dec(sheet.volume.kg), "mt": _dec(sheet.volume.mt),
+                   "lb": _dec(sheet.volume.lb), "quintales": _dec(sheet.volume.quintales)},
+        "packing": {"bag_count": lot.bag_count, "net_kg_per_bag": _dec(lot.net_kg_per_bag),
+                    "bag_type": lot.bag_type},
+        "hs_code": lot.hs_code,
+        "origin": {"country": lot.country, "region": lot.region, "province": lot.province,
+                   "community": lot.community, "altitude_min": lot.altitude_min,
+                   "altitude_max": lot.altitude_max, "n_producers": lot.n_producers,
+                   "area_ha": _dec(lot.area_ha), "production_system": lot.production_system,
+                   "exporter_of_record": lot.exporter_of_record},
+        "description_es": lot.description_es,
+        "description_en": lot.description_en,
+        "genetics": [{"genetics": g.genetics, "variety_name": g.variety_name,
+                      "share_pct": _dec(g.share_pct)} for g in sheet.genetics],
+        "post_harvest": {"processing_site": lot.processing_site,
+                         "ferment_vessel": lot.ferment_vessel, "ferment_hours": lot.ferment_hours,
+                         "dry_method": lot.dry_method, "dry_days": lot.dry_days},
+        "analysis": None if a is None else {
+            "analysis_date": _day(a.analysis_date), "lab": a.lab,
+            "moisture_pct": _dec(a.moisture_pct), "moisture_ok_at_origin": a.moisture_ok_at_origin,
+            "bean_count_per_100g": a.bean_count_per_100g, "bean_size": a.bean_size,
+            "cut_test_n": a.cut_test_n, "fermented_pct": _dec(a.fermented_pct),
+            "cut_test_pct": {k: _dec(v) for k, v in a.percentages.items()},
+            "insect_germinated_flat_pct": _dec(a.defects_pct),
+            "iso_grade": a.iso_grade, "trade_grade": a.trade_grade,
+            "fermentation_index": _dec(a.fermentation_index),
+            "cadmium_mg_kg": _dec(a.cadmium_mg_kg),
+        },
+        "sensory": None if s is None else {
+            "protocol": s.protocol, "evaluator": s.evaluator,
+            "evaluated_on": _day(s.evaluated_on), "global_quality": _dec(s.global_quality),
+            "flavour_notes_es": s.evaluation.flavour_notes_es,
+            "flavour_notes_en": s.evaluation.flavour_notes_en,
+            "scores": {code: _dec(score) for code, score in s.radar},
+        },
+        "certificates": [
+            {"scheme": c.certificate.scheme, "holder": c.certificate.holder,
+             "certificate_no": c.certificate.certificate_no,
+             "certifier_name": c.certificate.certifier_name,
+             "status": c.certificate.status, "state_today": c.state, "is_valid": c.is_valid,
+             "valid_from": _day(c.certificate.valid_from), "valid_to": _day(c.certificate.valid_to)}
+            for c in sheet.certificates
+        ],
+        "eudr": {
+            "plot_count": len(e.plots), "total_area_ha": _dec(e.total_area_ha),
+            "production_start": _day(e.production_start), "production_end": _day(e.production_end),
+            "missing": e.missing, "dds_reference": e.dds_reference,
+        },
+        "terms": {
+            "incoterm": t.incoterm, "incoterm_place": t.incoterm_place,
+            "price_basis": t.price_basis, "price_usd_per_mt": _dec(t.price_usd_per_mt),
+            "price_usd_per_kg": _dec(t.price_usd_per_kg),
+            "price_valid_until": _day(t.price_valid_until), "price_expired": t.price_expired,
+            "moq_kg": _dec(t.moq_kg), "moq_bags": t.moq_bags,
+            "sample_available": t.sample_available, "sample_size_g": t.sample_size_g,
+            "sample_cost_usd": _dec(t.sample_cost_usd),
+            "sample_lead_time_days": t.sample_lead_time_days,
+        },
+    }
+
+
+@bp.get("/lots")
+def lots():
+    parsed = catalogue.parse_filters(request.args)
+    if parsed.invalid:
+        return jsonify(error={"status": 400, "title": "Invalid parameters",
+                              "parameters": parsed.invalid}), 400
+    per_page = request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=int)
+    page_number = request.args.get("page", 1, type=int)
+    page = catalogue.search_lots(parsed.filters, today=date.today(), page=page_number,
+                                 per_page=per_page, with_details=False)
+    args = parsed.filters.as_args()
+
+    def link(number: int) -> str:
+        return url_for("api.lots", page=number, per_page=page.per_page, _external=True, **args)
+
+    return jsonify(
+        data=[lot_summary(lot) for lot in page.lots],
+        total=page.total,
+        page=page.page,
+        per_page=page.per_page,
+        pages=page.pages,
+        links={"self": link(page.page), "first": link(1), "last": link(page.pages),
+               "prev": link(page.prev_num) if page.has_prev else None,
+               "next": link(page.next_num) if page.has_next else None},
+    )
+
+
+@bp.get("/lots/<lot_code>")
+def lot(lot_code: str):
+    found = load_lot(lot_code)
+    if found is None or not found.is_published:
+        abort(404)
+    return jsonify(sheet_document(build_sheet(found, today=date.today())))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(build_openapi(url_for("api.lots", _external=True).rsplit("/lots", 1)[0]))

@@ -1,0 +1,146 @@
+"""The OpenAPI 3.1 description of the read-only lots API, written by hand.
+
+A test checks that every documented parameter is accepted and that responses carry the
+documented top-level properties, so this stays honest as the API changes.
+"""
+
+from __future__ import annotations
+
+from matchmaker.lotsheet.vocab import CERT_SCHEME, GENETICS, PRODUCT_FORM, RADAR_AXES
+from matchmaker.services.lots.catalogue import GRADES, MAX_PER_PAGE, SORTS
+
+DECIMAL = {"type": ["string", "null"], "pattern": r"^-?\d+(\.\d+)?$",
+           "description": "A decimal number written as a string, so no precision is lost."}
+
+
+def _query(name: str, schema: dict, description: str) -> dict:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}
+
+
+LOT_FILTER_PARAMETERS = [
+    _query("q", {"type": "string", "maxLength": 100},
+           "Free text over names, lot code, organisation, community and notes."),
+    _query("event", {"type": "string"}, "Event slug: lots of organisations exhibiting there."),
+    _query("organisation", {"type": "string"}, "Organisation slug."),
+    _query("region", {"type": "string"}, "Region, e.g. Madre de Dios."),
+    _query("product_form", {"type": "string", "enum": list(PRODUCT_FORM.codes)}, "Product form."),
+    _query("genetics", {"type": "string", "enum": list(GENETICS.codes)}, "Genetic material."),
+    _query("certification", {"type": "string", "enum": list(CERT_SCHEME.codes)},
+           "A certificate of this scheme that is certified and valid today."),
+    _query("min_grade", {"type": "string", "enum": list(GRADES)},
+           "Minimum ISO 2451 grade of the latest analysis (I best)."),
+    _query("min_volume_kg", {"type": "number", "minimum": 0}, "Minimum available volume in kg."),
+    _query("max_price_usd_mt", {"type": "number", "minimum": 0}, "Maximum price in USD/MT."),
+    _query("flavour", {"type": "string", "enum": list(RADAR_AXES)},
+           "Sensory attribute scored on the latest evaluation."),
+    _query("flavour_min", {"type": "number", "minimum": 0, "maximum": 10},
+           "Minimum intensity of `flavour` (default 1)."),
+    _query("sort", {"type": "string", "enum": list(SORTS), "default": "newest"}, "Sort order."),
+    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
+           "Lots per page."),
+]
+
+LOT_SUMMARY = {
+    "type": "object",
+    "required": ["lot_code", "organisation", "product_form", "volume_kg", "url"],
+    "properties": {
+        "lot_code": {"type": "string"},
+        "name_es": {"type": "string"},
+        "name_en": {"type": "string"},
+        "organisation": {"type": "object", "properties": {"name": {"type": "string"},
+                                                          "slug": {"type": "string"}}},
+        "product_form": {"type": "string"},
+        "region": {"type": "string"},
+        "community": {"type": "string"},
+        "volume_kg": DECIMAL,
+        "price_usd_per_mt": DECIMAL,
+        "iso_grade": {"type": ["string", "null"], "enum": [*GRADES, None]},
+        "global_quality": DECIMAL,
+        "published_at": {"type": ["string", "null"], "format": "date-time"},
+        "url": {"type": "string", "format": "uri"},
+        "html_url": {"type": "string", "format": "uri"},
+    },
+}
+
+LOT_SHEET = {
+    "allOf": [{"$ref": "#/components/schemas/LotSummary"}],
+    "type": "object",
+    "properties": {
+        **LOT_SUMMARY["properties"],
+        "harvest_start": {"type": "string", "format": "date"},
+        "harvest_end": {"type": "string", "format": "date"},
+        "volume": {"type": "object", "description": "kg, MT, lb and quintales of 46 kg."},
+        "packing": {"type": "object"},
+        "hs_code": {"type": "string"},
+        "origin": {"type": "object"},
+        "description_es": {"type": "string"},
+        "description_en": {"type": "string"},
+        "genetics": {"type": "array", "items": {"type": "object"}},
+        "post_harvest": {"type": "object"},
+        "analysis": {"type": ["object", "null"],
+                     "description": "Latest analysis with derived fermented %, grades, size."},
+        "sensory": {"type": ["object", "null"], "description": "Latest sensory evaluation."},
+        "certificates": {"type": "array", "items": {"type": "object"},
+                         "description": "`state_today` is valid, expired, suspended, "
+                                        "in_conversion or not_yet_valid."},
+        "eudr": {"type": "object"},
+        "terms": {"type": "object", "description": "Incoterm, USD/MT and USD/kg, MOQ, samples."},
+    },
+}
+
+ERROR = {"type": "object", "properties": {"error": {"type": "object"}}, "required": ["error"]}
+
+
+def build_openapi(server_url: str) -> dict:
+    """The OpenAPI document, with `server_url` (…/api/v1) as its server."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "matchmaker lots API", "version": "1.0.0",
+                 "description": "Read-only access to published cacao lots and their product sheets."},
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/lots": {"get": {
+                "operationId": "listLots",
+                "summary": "Published lots, filtered, sorted and paginated",
+                "parameters": LOT_FILTER_PARAMETERS,
+                "responses": {
+                    "200": {"description": "A page of lots", "content": {"application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["data", "total", "page", "per_page", "pages", "links"],
+                            "properties": {
+                                "data": {"type": "array",
+                                         "items": {"$ref": "#/components/schemas/LotSummary"}},
+                                "total": {"type": "integer"},
+                                "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                                "pages": {"type": "integer"},
+                                "links": {"type": "object", "properties": {
+                                    k: {"type": ["string", "null"], "format": "uri"}
+                                    for k in ("self", "first", "last", "prev", "next")}},
+                            },
+                        }}}},
+                    "400": {"description": "A parameter was not understood",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+                },
+            }},
+            "/lots/{lot_code}": {"get": {
+                "operationId": "getLot",
+                "summary": "The full product sheet of one published lot, with derived values",
+                "parameters": [{"name": "lot_code", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "The sheet", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/LotSheet"}}}},
+                    "404": {"description": "No published lot with this code",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+                },
+            }},
+        },
+        "components": {"schemas": {"LotSummary": LOT_SUMMARY, "LotSheet": LOT_SHEET,
+                                   "Error": ERROR}},
+    }
