@@ -1,0 +1,1 @@
+"""Consolidated offers: composing, availability, blended quality, coverage, EUDR, suggestions."""

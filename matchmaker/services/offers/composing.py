@@ -1,0 +1,340 @@
+"""Composing a consolidated offer: terms, lines with the lot owner's consent, publication.
+
+Rules: only a cooperative composes offers; only published lots go in; a line never takes
+more than the lot has left (lock and re-check, see `availability`); a lot owned by another
+organisation enters as *pending* until one of that organisation's reps approves; only
+approved lines count toward the offer's volume, and publishing needs at least one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
+
+from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
+from matchmaker.extensions import db
+from matchmaker.lotsheet.vocab import INCOTERM
+from matchmaker.models import Lot, Organisation, User
+from matchmaker.models.accounts import OrganisationKind
+from matchmaker.models.base import utcnow
+from matchmaker.models.offers import ConsolidatedOffer, LineApproval, OfferLot, OfferStatus
+from matchmaker.printing.qr import new_token
+from matchmaker.services.offers import notify
+from matchmaker.services.offers.availability import available_kg, lock_lot
+
+OFFER_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
+TERM_FIELDS = (
+    "name_es", "name_en", "description_es", "description_en", "target_volume_kg", "incoterm",
+    "incoterm_place", "price_usd_per_mt", "price_valid_until", "exporter_of_record",
+    "certificate_holder",
+)
+EDITABLE = (OfferStatus.DRAFT, OfferStatus.PUBLISHED, OfferStatus.SUSPENDED)
+
+
+# Permissions ---------------------------------------------------------------------------
+
+def can_manage(user: User, offer_or_cooperative: ConsolidatedOffer | Organisation) -> bool:
+    """Organisers and the approved reps of the cooperative may edit its offers."""
+    if not user.is_authenticated:
+        return False
+    if user.is_organiser:
+        return True
+    cooperative_id = (offer_or_cooperative.cooperative_id
+                      if isinstance(offer_or_cooperative, ConsolidatedOffer)
+                      else offer_or_cooperative.id)
+    return user.is_rep and user.is_approved and user.organisation_id == cooperative_id
+
+
+def can_answer(user: User, line: OfferLot) -> bool:
+    """Only the lot owner's reps consent; an organiser cannot consent on their behalf."""
+    return (user.is_authenticated and user.is_rep and user.is_approved
+            and user.organisation_id == line.lot.organisation_id)
+
+
+# Terms ---------------------------------------------------------------------------------
+
+def normalise_code(code: str) -> str:
+    return (code or "").strip().upper()
+
+
+def suggest_offer_code(cooperative: Organisation, *, year: int | None = None) -> str:
+    """`OF-<SLUG>-<YY>-<NNN>`, the next free number for this cooperative and year."""
+    yy = f"{(year or date.today().year) % 100:02d}"
+    stem = re.sub(r"[^A-Z0-9]", "", cooperative.slug.upper())[:8] or "COOP"
+    prefix = f"OF-{stem}-{yy}-"
+    taken = set(db.session.scalars(
+        db.select(ConsolidatedOffer.offer_code).where(ConsolidatedOffer.offer_code.like(f"{prefix}%"))
+    ))
+    n = 1
+    while f"{prefix}{n:03d}" in taken:
+        n += 1
+    return f"{prefix}{n:03d}"
+
+
+def _decimal(value, field: str) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationFailed(_("Enter a number."), code="not_a_number", field=field) from None
+
+
+def _check_terms(fields: dict) -> dict:
+    clean = {k: fields[k] for k in TERM_FIELDS if k in fields}
+    for name in ("name_es", "name_en", "description_es", "description_en", "incoterm_place",
+                 "exporter_of_record", "certificate_holder"):
+        if name in clean:
+            clean[name] = (clean[name] or "").strip()
+    if "target_volume_kg" in clean:
+        target = _decimal(clean["target_volume_kg"], "target_volume_kg")
+        if target is None or target <= 0:
+            raise ValidationFailed(_("The target volume must be above zero."),
+                                   code="target_not_positive", field="target_volume_kg")
+        clean["target_volume_kg"] = target
+    if "price_usd_per_mt" in clean:
+        price = _decimal(clean["price_usd_per_mt"], "price_usd_per_mt")
+        if price is not None and price < 0:
+            raise ValidationFailed(_("The price cannot be negative."),
+                                   code="price_negative", field="price_usd_per_mt")
+        clean["price_usd_per_mt"] = price
+    if "incoterm" in clean and clean["incoterm"] not in INCOTERM:
+        raise ValidationFailed(_("Choose an Incoterm from the list."),
+                               code="unknown_incoterm", field="incoterm")
+    if not (clean.get("name_es") or clean.get("name_en")) and (
+            "name_es" in clean or "name_en" in clean):
+        raise ValidationFailed(_("Give the offer a name in at least one language."),
+                               code="name_missing", field="name_es")
+    return clean
+
+
+def create_offer(cooperative: Organisation, *, offer_code: str = "", **fields) -> ConsolidatedOffer:
+    """A draft offer of `cooperative` with its terms.
+
+    Raises:
+        NotAllowed: ``not_a_cooperative``.
+        ValidationFailed: ``offer_code_invalid``, ``target_not_positive``, ``price_negative``,
+            ``unknown_incoterm``, ``name_missing``.
+        Conflict: ``offer_code_taken``.
+    """
+    if cooperative.kind != OrganisationKind.COOPERATIVE:
+        raise NotAllowed(_("Only cooperatives compose consolidated offers."),
+                         code="not_a_cooperative")
+    code = normalise_code(offer_code) or suggest_offer_code(cooperative)
+    if not OFFER_CODE_RE.match(code):
+        raise ValidationFailed(
+            _("Use 3 to 40 capital letters, digits and hyphens for the offer code."),
+            code="offer_code_invalid", field="offer_code")
+    if db.session.scalar(db.select(ConsolidatedOffer.id).where(ConsolidatedOffer.offer_code == code)):
+        raise Conflict(_("Another offer already uses the code %(code)s.", code=code),
+                       code="offer_code_taken", field="offer_code")
+    clean = _check_terms({"name_es": "", "name_en": "", **fields})
+    offer = ConsolidatedOffer(cooperative=cooperative, offer_code=code, qr_token=new_token(),
+                              status=OfferStatus.DRAFT, **clean)
+    if not offer.exporter_of_record:
+        offer.exporter_of_record = cooperative.name
+    db.session.add(offer)
+    db.session.flush()
+    return offer
+
+
+def update_offer(offer: ConsolidatedOffer, **fields) -> ConsolidatedOffer:
+    """Change the offer's terms. Raises: Conflict ``offer_withdrawn``; as `create_offer`."""
+    _check_editable(offer)
+    for name, value in _check_terms(fields).items():
+        setattr(offer, name, value)
+    db.session.flush()
+    return offer
+
+
+def _check_editable(offer: ConsolidatedOffer) -> None:
+    if offer.status not in EDITABLE:
+        raise Conflict(_("This offer has been withdrawn and can no longer change."),
+                       code="offer_withdrawn")
+
+
+# Lines ---------------------------------------------------------------------------------
+
+def _parse_kg(kg) -> Decimal:
+    value = _decimal(kg, "kg")
+    if value is None or value <= 0:
+        raise ValidationFailed(_("Enter a quantity above zero."), code="kg_not_positive", field="kg")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValidationFailed(_("Use at most two decimals for the quantity."),
+                               code="kg_precision", field="kg")
+    return value
+
+
+def set_line(offer: ConsolidatedOffer, lot: Lot, kg, *, actor: User | None = None,
+             now: datetime | None = None) -> OfferLot:
+    """Put `kg` of `lot` into the offer (or change the quantity of its line).
+
+    The lot row is locked before what is left is summed, so concurrent commitments cannot
+    oversell it. A lot of another organisation is pending until its owner approves; asking
+    for more than the owner approved asks again.
+
+    Raises:
+        Conflict: ``offer_withdrawn``, ``oversold`` (with ``available_kg``).
+        NotAllowed: ``lot_not_published``.
+        ValidationFailed: ``kg_not_positive``, ``kg_precision``.
+    """
+    _check_editable(offer)
+    quantity = _parse_kg(kg)
+    lock_lot(lot)
+    if not lot.is_published:
+        raise NotAllowed(_("Lot %(lot)s is not published, so it cannot go into an offer.",
+                           lot=lot.lot_code), code="lot_not_published", field="lot_id")
+    line = db.session.scalar(
+        db.select(OfferLot).where(OfferLot.offer_id == offer.id, OfferLot.lot_id == lot.id)
+    )
+    left = available_kg(lot, exclude_line_id=line.id if line else None)
+    if quantity > left:
+        raise Conflict(
+            _("Lot %(lot)s has only %(left)s kg left; %(kg)s kg cannot be committed.",
+              lot=lot.lot_code, left=left, kg=quantity),
+            code="oversold", field="kg", available_kg=left)
+    own_lot = lot.organisation_id == offer.cooperative_id
+    needs_consent = False
+    if line is None:
+        line = OfferLot(offer=offer, lot=lot, kg=quantity)
+        db.session.add(line)
+        needs_consent = not own_lot
+    else:
+        more = quantity > line.kg
+        line.kg = quantity
+        if not own_lot and (more or line.approval == LineApproval.DECLINED):
+            needs_consent = True
+    if own_lot:
+        # The cooperative is the owner: it consents by composing the offer itself.
+        line.approval = LineApproval.APPROVED
+        line.approved_by_id = actor.id if actor is not None else None
+        line.approved_at = now or utcnow()
+    elif needs_consent:
+        line.approval = LineApproval.PENDING
+        line.approved_by_id = None
+        line.approved_at = None
+    db.session.flush()
+    if needs_consent:
+        notify.approval_requested(line)
+    return line
+
+
+def remove_line(line: OfferLot) -> None:
+    """Take a lot out of the offer; its kg become available again. Raises: as `_check_editable`."""
+    offer = line.offer
+    _check_editable(offer)
+    offer.lines.remove(line)
+    db.session.delete(line)
+    db.session.flush()
+
+
+def answer_line(line: OfferLot, actor: User, *, approve: bool,
+                now: datetime | None = None) -> OfferLot:
+    """The lot owner approves or declines its lot's inclusion; the cooperative is told.
+
+    Raises:
+        NotAllowed: ``not_lot_owner``.
+        Conflict: ``offer_withdrawn``, ``already_answered``.
+    """
+    if not can_answer(actor, line):
+        raise NotAllowed(_("Only the lot's own organisation can answer this request."),
+                         code="not_lot_owner")
+    _check_editable(line.offer)
+    if line.approval != LineApproval.PENDING:
+        raise Conflict(_("This request has already been answered."), code="already_answered")
+    line.approval = LineApproval.APPROVED if approve else LineApproval.DECLINED
+    line.approved_by_id = actor.id
+    line.approved_at = now or utcnow()
+    db.session.flush()
+    notify.line_answered(line)
+    return line
+
+
+def pending_requests(organisation_id: int) -> list[OfferLot]:
+    """Lines awaiting this organisation's answer, in offers still open."""
+    return list(db.session.scalars(
+        db.select(OfferLot).join(Lot, Lot.id == OfferLot.lot_id)
+        .join(ConsolidatedOffer, ConsolidatedOffer.id == OfferLot.offer_id)
+        .where(Lot.organisation_id == organisation_id,
+               OfferLot.approval == LineApproval.PENDING,
+               ConsolidatedOffer.status != OfferStatus.WITHDRAWN)
+        .order_by(OfferLot.created_at, OfferLot.id)
+    ))
+
+
+def answered_requests(organisation_id: int, limit: int = 20) -> list[OfferLot]:
+    """This organisation's lots already in offers (approved or declined), newest first."""
+    return list(db.session.scalars(
+        db.select(OfferLot).join(Lot, Lot.id == OfferLot.lot_id)
+        .where(Lot.organisation_id == organisation_id,
+               OfferLot.approval != LineApproval.PENDING)
+        .order_by(OfferLot.approved_at.desc(), OfferLot.id.desc()).limit(limit)
+    ))
+
+
+# Publication ---------------------------------------------------------------------------
+
+def publish_offer(offer: ConsolidatedOffer, *, now: datetime | None = None) -> ConsolidatedOffer:
+    """Show the offer to buyers.
+
+    Raises:
+        Conflict: ``offer_withdrawn``, ``no_approved_lines``, ``lot_not_published``
+            (with ``lot_code``: a lot withdrawn since; remove it first).
+    """
+    _check_editable(offer)
+    if not offer.approved_lines:
+        raise Conflict(_("At least one lot must be approved by its owner before publishing."),
+                       code="no_approved_lines")
+    for line in offer.lines:
+        if line.approval != LineApproval.DECLINED and not line.lot.is_published:
+            raise Conflict(
+                _("Lot %(lot)s is no longer published; remove it before publishing.",
+                  lot=line.lot.lot_code),
+                code="lot_not_published", lot_code=line.lot.lot_code)
+    offer.status = OfferStatus.PUBLISHED
+    offer.suspended_reason = ""
+    offer.published_at = now or utcnow()
+    db.session.flush()
+    return offer
+
+
+def unpublish_offer(offer: ConsolidatedOffer) -> ConsolidatedOffer:
+    """Back to draft (kg stay reserved). Raises: Conflict ``offer_withdrawn``."""
+    _check_editable(offer)
+    offer.status = OfferStatus.DRAFT
+    db.session.flush()
+    return offer
+
+
+def withdraw_offer(offer: ConsolidatedOffer) -> ConsolidatedOffer:
+    """End the offer for good; its kg become available to other offers.
+
+    Raises: Conflict ``offer_withdrawn`` if it already was.
+    """
+    _check_editable(offer)
+    offer.status = OfferStatus.WITHDRAWN
+    db.session.flush()
+    return offer
+
+
+def on_lot_withdrawn(lot: Lot) -> list[ConsolidatedOffer]:
+    """Hook for the lot editor: suspend every published offer using `lot`; tell the owners.
+
+    Draft offers stay drafts (they are not public) but cannot be published while the lot
+    is withdrawn. Returns the offers suspended.
+    """
+    offers = list(db.session.scalars(
+        db.select(ConsolidatedOffer).join(OfferLot, OfferLot.offer_id == ConsolidatedOffer.id)
+        .where(OfferLot.lot_id == lot.id, OfferLot.approval != LineApproval.DECLINED,
+               ConsolidatedOffer.status == OfferStatus.PUBLISHED)
+    ))
+    for offer in offers:
+        offer.status = OfferStatus.SUSPENDED
+        offer.suspended_reason = f"lot_withdrawn:{lot.lot_code}"[:255]
+    db.session.flush()
+    for offer in offers:
+        notify.offer_suspended(offer, lot.lot_code)
+    return offers
