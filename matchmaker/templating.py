@@ -41,6 +41,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("main.home", _l("Event"), _anyone),
     NavItem("organisations.index", _l("Producers"), _anyone),
     NavItem("account.members", _l("My organisation"), _rep),
+    NavItem("meetings.index", _l("My meetings"),
+            lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
+    NavItem("agenda.mine", _l("Agenda"),
+            lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("admin.index", _l("Organiser"), _organiser),
 ]
 

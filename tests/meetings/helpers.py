@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 
 @pytest.fixture
@@ -25,3 +27,18 @@ def before(slot, **delta) -> datetime:
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
+
+
+class FreshUserClient(FlaskClient):
+    """A test client that forgets the cached user between requests.
+
+    Requests in tests share the fixture's app context, where Flask-Login caches the user in
+    `g`; tests that switch between several people's clients must drop that cache.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            g.pop("_login_user", None)

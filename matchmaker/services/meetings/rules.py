@@ -25,3 +25,23 @@ def is_organiser(user: User) -> bool:
 
 def can_view(user: User, meeting: Meeting) -> bool:
     return is_buyer_side(user, meeting) or is_org_side(user, meeting)
+
+
+def allowed_actions(user: User, meeting: Meeting, now) -> set[str]:
+    """What `user` may do to the meeting now, for showing the right buttons (the services
+    check again)."""
+    actions: set[str] = set()
+    if not can_view(user, meeting):
+        return actions
+    actions.add("view")
+    buyer, org = is_buyer_side(user, meeting), is_org_side(user, meeting)
+    if meeting.status == "requested" and org:
+        actions |= {"accept", "decline", "propose"}
+    if meeting.status == "proposed" and buyer:
+        actions |= {"accept", "decline"}
+    if meeting.status in ("requested", "proposed", "accepted"):
+        actions.add("cancel")
+    if (org and meeting.status in ("accepted", "held", "no_show")
+            and meeting.slot.starts_at <= now):
+        actions.add("mark")
+    return actions

@@ -1,0 +1,312 @@
+"""Booking pages: a buyer books an organisation's free slot; both sides answer, cancel, mark."""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import groupby
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from matchmaker.access import get_organisation
+from matchmaker.errors import DomainError
+from matchmaker.extensions import db
+from matchmaker.forms import ActionForm
+from matchmaker.forms.meetings import BookingForm, CancelForm, DeclineForm, ProposeForm
+from matchmaker.models import Event, Exhibitor, Lot, Meeting, Slot
+from matchmaker.models.base import utcnow
+from matchmaker.services.meetings import agenda, booking, dayof, rules
+from matchmaker.services.meetings.availability import free_slots
+from matchmaker.services.meetings.calendar import meeting_ics
+from matchmaker.services.meetings.localtime import day_label, hhmm, slot_label
+
+# cli_group=None: the command is `flask meetings-expire`, next to the other top-level ones.
+bp = Blueprint("meetings", __name__, url_prefix="/meetings", cli_group=None)
+
+
+@bp.cli.command("meetings-expire")
+def expire_command() -> None:
+    """Expire unanswered meeting requests whose time ran out (run it every few minutes)."""
+    import click
+
+    count = booking.expire_overdue()
+    db.session.commit()
+    click.echo(f"{count} expired.")
+
+
+def _locale() -> str:
+    return str(get_locale() or "es")
+
+
+@bp.app_template_filter("event_time")
+def _event_time(moment, event) -> str:
+    """`slot.starts_at|event_time(event)` → "10:20" in the event's zone."""
+    return hhmm(moment, event, _locale())
+
+
+@bp.app_template_filter("event_day")
+def _event_day(moment, event) -> str:
+    return day_label(moment, event, _locale())
+
+
+@bp.app_template_filter("slot_label")
+def _slot_label(slot, event) -> str:
+    return slot_label(slot.starts_at, slot.ends_at, event, _locale())
+
+
+def status_label(status: str) -> str:
+    return {
+        "requested": _("Requested"), "proposed": _("New time proposed"),
+        "accepted": _("Confirmed"), "declined": _("Declined"), "cancelled": _("Cancelled"),
+        "expired": _("Expired"), "held": _("Held"), "no_show": _("No-show"),
+    }.get(status, status)
+
+
+@bp.app_context_processor
+def _meeting_helpers():
+    return {"meeting_status_label": status_label,
+            "meeting_booking_event": lambda organisation: _booking_event(organisation, None)}
+
+
+def load_meeting(meeting_id: int) -> Meeting:
+    """The meeting, or 404; 403 unless the user is its buyer, a rep of its organisation or an
+    organiser."""
+    meeting = db.get_or_404(Meeting, meeting_id)
+    if not rules.can_view(current_user, meeting):
+        abort(403)
+    return meeting
+
+
+def _booking_event(organisation, slug: str | None) -> Event | None:
+    query = (
+        db.select(Event).join(Exhibitor, Exhibitor.event_id == Event.id)
+        .where(Exhibitor.organisation_id == organisation.id, Event.is_published.is_(True),
+               Event.is_archived.is_(False))
+    )
+    if slug:
+        return db.session.scalar(query.where(Event.slug == slug))
+    return db.session.scalar(
+        query.where(Event.ends_on >= date.today()).order_by(Event.starts_on).limit(1)
+    )
+
+
+def _slot_groups(slots: list[Slot], event: Event) -> list[tuple[str, list[Slot]]]:
+    locale = _locale()
+    return [(day, list(group)) for day, group in
+            groupby(slots, key=lambda s: day_label(s.starts_at, event, locale))]
+
+
+@bp.route("/book/<org_slug>", methods=["GET", "POST"])
+@login_required
+def book(org_slug: str):
+    """An organisation's free slots; a buyer picks one, optionally lots and a message."""
+    organisation = get_organisation(org_slug)
+    if not current_user.is_buyer:
+        abort(403)
+    event = _booking_event(organisation, request.args.get("event"))
+    lots = list(db.session.scalars(
+        db.select(Lot).where(Lot.organisation_id == organisation.id, Lot.is_published.is_(True))
+        .order_by(Lot.lot_code)
+    ))
+    form = BookingForm()
+    form.lot_ids.choices = [(lot.id, f"{lot.lot_code} · {lot.name_en or lot.name_es}"
+                             if _locale() == "en" else
+                             f"{lot.lot_code} · {lot.name_es or lot.name_en}") for lot in lots]
+    if request.method == "GET":
+        wanted = request.args.get("lot", type=int)
+        form.lot_ids.data = [wanted] if wanted in {lot.id for lot in lots} else []
+    now = utcnow()
+    slots: list[Slot] = []
+    if event is not None:
+        if booking.expire_overdue(now, event_id=event.id):
+            db.session.commit()
+        slots = free_slots(event, organisation, current_user, now=now)
+    form.slot_id.choices = [(s.id, "") for s in slots]
+    status = 200
+    if event is not None and form.validate_on_submit():
+        slot = db.session.get(Slot, form.slot_id.data)
+        chosen = [lot for lot in lots if lot.id in (form.lot_ids.data or [])]
+        try:
+            if slot is None or slot.session.event_id != event.id:
+                abort(404)
+            meeting = booking.request_meeting(current_user, organisation, slot, lots=chosen,
+                                              message=form.message.data or "", now=now)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            status = error.status
+            slots = free_slots(event, organisation, current_user, now=now)
+        else:
+            db.session.commit()
+            flash(_("Your request has been sent to %(org)s. We will e-mail you their answer.",
+                    org=organisation.name), "success")
+            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+    elif form.is_submitted():
+        status = 422
+    existing = None
+    if event is not None:
+        existing = db.session.scalar(
+            db.select(Meeting).where(
+                Meeting.event_id == event.id, Meeting.buyer_id == current_user.id,
+                Meeting.organisation_id == organisation.id,
+                Meeting.status.in_(("requested", "proposed", "accepted")),
+            ).limit(1)
+        )
+    return render_template(
+        "meetings/book.html", organisation=organisation, event=event, form=form,
+        slot_groups=_slot_groups(slots, event) if event else [], lots=lots, existing=existing,
+    ), status
+
+
+@bp.get("/")
+@login_required
+def index():
+    """My meetings: what waits for my answer, what waits for the other side, what is confirmed."""
+    if current_user.is_organiser:
+        return redirect(url_for("admin.index"))
+    now = utcnow()
+    if booking.expire_overdue(now):
+        db.session.commit()
+    meetings = agenda.meetings_of(current_user, statuses=(
+        "requested", "proposed", "accepted", "held", "no_show", "declined", "cancelled",
+        "expired"))
+    my_turn = "proposed" if current_user.is_buyer else "requested"
+    their_turn = "requested" if current_user.is_buyer else "proposed"
+    return render_template(
+        "meetings/index.html",
+        to_answer=[m for m in meetings if m.status == my_turn],
+        waiting=[m for m in meetings if m.status == their_turn],
+        confirmed=[m for m in meetings if m.status in ("accepted", "held", "no_show")],
+        closed=[m for m in meetings if m.status in ("declined", "cancelled", "expired")][-20:],
+    )
+
+
+@bp.get("/<int:meeting_id>")
+@login_required
+def detail(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    now = utcnow()
+    if meeting.is_pending and booking.expire_overdue(now, event_id=meeting.event_id):
+        db.session.commit()
+    return _render_detail(meeting, now)
+
+
+def _render_detail(meeting: Meeting, now, status: int = 200, *, decline_form=None,
+                   propose_form=None, cancel_form=None):
+    actions = rules.allowed_actions(current_user, meeting, now)
+    propose_form = propose_form or ProposeForm()
+    if "propose" in actions:
+        options = [s for s in free_slots(meeting.event, meeting.organisation, meeting.buyer,
+                                         now=now, exclude_meeting_id=meeting.id)
+                   if s.id != meeting.slot_id]
+        propose_form.slot_id.choices = [
+            (s.id, slot_label(s.starts_at, s.ends_at, meeting.event, _locale())) for s in options
+        ]
+    return render_template(
+        "meetings/detail.html", meeting=meeting, actions=actions,
+        is_buyer=rules.is_buyer_side(current_user, meeting),
+        decline_form=decline_form or DeclineForm(), propose_form=propose_form,
+        cancel_form=cancel_form or CancelForm(),
+    ), status
+
+
+def _finish(meeting: Meeting, call, success: str, *, forms: dict | None = None):
+    """Run a service call for a POST: commit and redirect, or roll back and re-render."""
+    try:
+        call()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        meeting = db.session.get(Meeting, meeting.id)
+        return _render_detail(meeting, utcnow(), error.status, **(forms or {}))
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/accept")
+@login_required
+def accept(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _finish(meeting, lambda: booking.accept(meeting, current_user),
+                   _("The meeting is confirmed."))
+
+
+@bp.post("/<int:meeting_id>/decline")
+@login_required
+def decline(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        return _render_detail(meeting, utcnow(), 422, decline_form=form)
+    return _finish(meeting, lambda: booking.decline(meeting, current_user, form.reason.data or ""),
+                   _("The meeting has been declined."), forms={"decline_form": form})
+
+
+@bp.post("/<int:meeting_id>/propose")
+@login_required
+def propose(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    form = ProposeForm()
+    slot_id = request.form.get("slot_id", type=int)
+    slot = db.session.get(Slot, slot_id) if slot_id else None
+    # Which times are free is the service's question; the form checks CSRF and lengths.
+    form.slot_id.choices = [(slot.id, "")] if slot is not None else []
+    if slot is None or not form.validate_on_submit():
+        if slot is None:
+            form.slot_id.errors = [_("Choose a time.")]
+        return _render_detail(meeting, utcnow(), 422, propose_form=form)
+    return _finish(meeting, lambda: booking.propose(meeting, current_user, slot,
+                                                    form.note.data or ""),
+                   _("We have proposed the new time to the buyer."),
+                   forms={"propose_form": form})
+
+
+@bp.post("/<int:meeting_id>/cancel")
+@login_required
+def cancel(meeting_id: int):
+    meeting = load_meeting(meeting_id)
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _render_detail(meeting, utcnow(), 422, cancel_form=form)
+    return _finish(meeting, lambda: booking.cancel(meeting, current_user, form.reason.data or ""),
+                   _("The meeting has been cancelled."), forms={"cancel_form": form})
+
+
+@bp.post("/<int:meeting_id>/mark/<any(held, no_show):outcome>")
+@login_required
+def mark(meeting_id: int, outcome: str):
+    meeting = load_meeting(meeting_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    back = request.form.get("back", "")
+    try:
+        dayof.mark_outcome(meeting, current_user, outcome)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        if back.startswith("/") and not back.startswith("//"):
+            return redirect(back)
+        meeting = db.session.get(Meeting, meeting.id)
+        return _render_detail(meeting, utcnow(), error.status)
+    db.session.commit()
+    flash(_("Marked as held.") if outcome == "held" else _("Marked as no-show."), "success")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+
+
+@bp.get("/<int:meeting_id>.ics")
+@login_required
+def ics(meeting_id: int):
+    """The meeting as a calendar file, worded for the person downloading it."""
+    meeting = load_meeting(meeting_id)
+    return (
+        meeting_ics(meeting, current_user), 200,
+        {"Content-Type": "text/calendar; charset=utf-8",
+         "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'},
+    )
