@@ -145,6 +145,7 @@ def test_organiser_creates_an_organisation_with_logo(client, db, factories):
     assert logo.status_code == 200
     with Image.open(io.BytesIO(logo.data)) as image:
         assert max(image.size) <= 480
+    logo.close()
     html = client.get(f"/organisations/{organisation.slug}").get_data(as_text=True)
     assert "Ese Eja agroforestry cacao." in html and "Cooperativa Agrobosque" in html
 
