@@ -39,7 +39,9 @@ def _rep(user) -> bool:
 # Features add their entries here, in menu order.
 NAV_ITEMS: list[NavItem] = [
     NavItem("main.home", _l("Event"), _anyone),
+    NavItem("offers.index", _l("Offers"), _anyone),
     NavItem("organisations.index", _l("Producers"), _anyone),
+    NavItem("offers.mine", _l("My offers"), lambda user: _rep(user) or _organiser(user)),
     NavItem("account.members", _l("My organisation"), _rep),
     NavItem("meetings.index", _l("My meetings"),
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),

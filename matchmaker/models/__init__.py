@@ -25,6 +25,7 @@ from matchmaker.models.meetings import (
     Slot,
     Unavailability,
 )
+from matchmaker.models.offers import ConsolidatedOffer, OfferLot, OfferRequest
 
 __all__ = [
     "Base",
@@ -41,6 +42,9 @@ __all__ = [
     "MeetingEvent",
     "MeetingTable",
     "Organisation",
+    "ConsolidatedOffer",
+    "OfferLot",
+    "OfferRequest",
     "OutboxMessage",
     "ProductionPlot",
     "QualityAnalysis",

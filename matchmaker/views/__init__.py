@@ -7,7 +7,8 @@ from matchmaker.views.auth import bp as auth_bp
 from matchmaker.views.main import bp as main_bp
 from matchmaker.views.meetings import bp as meetings_bp
 from matchmaker.views.meetings_admin import bp as meetings_admin_bp
+from matchmaker.views.offers import bp as offers_bp
 from matchmaker.views.organisations import bp as organisations_bp
 
 BLUEPRINTS = [main_bp, auth_bp, account_bp, organisations_bp, admin_bp, meetings_bp, agenda_bp,
-              meetings_admin_bp]
+              meetings_admin_bp, offers_bp]

@@ -1,0 +1,547 @@
+"""Consolidated offers: the public pages (/offers/…) and the cooperative's composer (/my/offers/…)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from matchmaker.errors import DomainError
+from matchmaker.extensions import db
+from matchmaker.forms.choices import select_choices
+from matchmaker.forms.offers import (
+    ConsolidationRequestForm,
+    LineForm,
+    OfferForm,
+    SampleForm,
+    SuggestForm,
+)
+from matchmaker.lotsheet import units
+from matchmaker.lotsheet.vocab import GENETICS
+from matchmaker.models import Lot, Organisation
+from matchmaker.models.accounts import OrganisationKind
+from matchmaker.models.offers import ConsolidatedOffer, OfferLot
+from matchmaker.printing import pdf as printing_pdf
+from matchmaker.printing.qr import qr_svg
+from matchmaker.services.offers import composing, requests
+from matchmaker.services.offers.availability import available_by_lot
+from matchmaker.services.offers.eudr import geojson_text
+from matchmaker.services.offers.page import (
+    build_offer_page,
+    load_offer,
+    offers_of,
+    published_offers,
+)
+from matchmaker.services.offers.suggest import (
+    REASONS,
+    Constraints,
+    candidates_from_catalogue,
+    suggest,
+)
+from matchmaker.views.lots import label, number
+
+bp = Blueprint("offers", __name__)
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"label": label, "number": number, "reasons": REASONS}
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _locale() -> str:
+    return str(get_locale() or "es")
+
+
+def get_visible_offer(offer_code: str) -> ConsolidatedOffer:
+    """The offer or 404; unpublished offers only for those who manage them."""
+    offer = load_offer(offer_code)
+    if offer is None:
+        abort(404)
+    if not offer.is_public and not composing.can_manage(current_user, offer):
+        abort(404)
+    return offer
+
+
+def get_managed_offer(offer_code: str) -> ConsolidatedOffer:
+    """The offer or 404, then 403 unless the user manages it."""
+    offer = load_offer(offer_code)
+    if offer is None:
+        abort(404)
+    if not composing.can_manage(current_user, offer):
+        abort(403)
+    return offer
+
+
+def public_url(offer: ConsolidatedOffer) -> str:
+    base = current_app.config.get("BASE_URL") or request.url_root.rstrip("/")
+    return base.rstrip("/") + url_for("offers.detail", offer_code=offer.offer_code)
+
+
+def qr_url(offer: ConsolidatedOffer) -> str:
+    """What the printed code holds: an opaque token that redirects to the offer."""
+    base = current_app.config.get("BASE_URL") or request.url_root.rstrip("/")
+    return base.rstrip("/") + url_for("offers.scan", token=offer.qr_token)
+
+
+def meeting_url(organisation: Organisation) -> str | None:
+    if "meetings.book" not in current_app.view_functions:
+        return None
+    return url_for("meetings.book", org_slug=organisation.slug)
+
+
+# Public pages ----------------------------------------------------------------------------
+
+@bp.get("/offers/")
+def index():
+    raw = (request.args.get("min_mt") or "").strip().replace(",", ".")
+    min_mt = None
+    invalid = False
+    if raw:
+        try:
+            min_mt = Decimal(raw)
+            if min_mt < 0 or not min_mt.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            min_mt, invalid = None, True
+    rows = published_offers(min_mt=min_mt)
+    return render_template("offers/index.html", rows=rows, min_mt=raw, invalid=invalid,
+                           container_kg=units.KG_PER_20FT_CONTAINER)
+
+
+@bp.get("/offers/q/<token>")
+def scan(token: str):
+    offer = db.first_or_404(db.select(ConsolidatedOffer).where(ConsolidatedOffer.qr_token == token))
+    return redirect(url_for("offers.detail", offer_code=offer.offer_code))
+
+
+def _render_detail(offer: ConsolidatedOffer, *, status: int = 200, sample_form=None):
+    manages = composing.can_manage(current_user, offer)
+    page = build_offer_page(offer, today=_today())
+    is_buyer = current_user.is_authenticated and current_user.is_buyer
+    return render_template(
+        "offers/detail.html", offer=offer, page=page, manages=manages, is_buyer=is_buyer,
+        meeting_url=meeting_url(offer.cooperative) if offer.is_public else None,
+        sample_form=sample_form or SampleForm(formdata=None),
+    ), status
+
+
+@bp.get("/offers/<offer_code>")
+def detail(offer_code: str):
+    return _render_detail(get_visible_offer(offer_code))
+
+
+@bp.post("/offers/<offer_code>/sample")
+def request_sample(offer_code: str):
+    offer = get_visible_offer(offer_code)
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=url_for("offers.detail",
+                                                           offer_code=offer.offer_code)))
+    form = SampleForm()
+    if not form.validate_on_submit():
+        return _render_detail(offer, status=422, sample_form=form)
+    try:
+        requests.request_sample(offer, current_user, message=form.message.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_detail(offer, status=error.status, sample_form=form)
+    db.session.commit()
+    flash(_("Your sample request has been sent to %(org)s.", org=offer.cooperative.name), "success")
+    return redirect(url_for("offers.detail", offer_code=offer.offer_code))
+
+
+@bp.get("/offers/<offer_code>/sheet")
+def sheet(offer_code: str):
+    offer = get_visible_offer(offer_code)
+    url = qr_url(offer)
+    return render_template(
+        "offers/sheet.html", offer=offer, page=build_offer_page(offer, today=_today()),
+        qr=Markup(qr_svg(url, label=_("QR code: %(url)s", url=url))),  # noqa: S704
+        public_url=public_url(offer),
+    )
+
+
+@bp.get("/offers/<offer_code>/sheet.pdf")
+def sheet_pdf(offer_code: str):
+    offer = get_visible_offer(offer_code)
+    document = render_offer_pdf(build_offer_page(offer, today=_today()), qr_url(offer),
+                                public_url(offer))
+    return Response(bytes(document.output()), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{offer.offer_code}.pdf"'})
+
+
+@bp.get("/offers/<offer_code>/plots.geojson")
+@login_required
+def geojson(offer_code: str):
+    offer = get_visible_offer(offer_code)
+    eudr = build_offer_page(offer, today=_today()).eudr
+    if eudr.problems:
+        messages = "; ".join(_(p.template, **p.params) for p in eudr.problems)
+        return Response(_("The plots of this offer fail the EUDR checks: %(problems)s",
+                          problems=messages), status=409, mimetype="text/plain")
+    return Response(geojson_text(eudr), mimetype="application/geo+json", headers={
+        "Content-Disposition": f'attachment; filename="{offer.offer_code}-plots.geojson"'})
+
+
+# Suggesting a consolidation --------------------------------------------------------------
+
+def _constraints(form: SuggestForm) -> Constraints:
+    return Constraints(
+        wanted_kg=units.mt_to_kg(form.wanted_mt.data), certification=form.certification.data or "",
+        min_grade=form.min_grade.data or "", genetics=form.genetics.data or "",
+        max_price_usd_mt=form.max_price_usd_mt.data, region=(form.region.data or "").strip(),
+        mode=form.mode.data if form.mode.data in ("price", "grade") else "price",
+    )
+
+
+def _run_suggestion(form: SuggestForm):
+    candidates, lots = candidates_from_catalogue(today=_today())
+    suggestion = suggest(candidates, _constraints(form))
+    organisations = {lot.organisation_id: lot.organisation for lot in lots.values()}
+    cooperative = requests.common_cooperative(suggestion, organisations) if suggestion.picks else None
+    return suggestion, lots, organisations, cooperative
+
+
+@bp.get("/offers/suggest")
+def suggest_page():
+    form = SuggestForm(request.args)
+    submitted = "wanted_mt" in request.args
+    result = None
+    status = 200
+    if submitted and form.validate():
+        suggestion, lots, organisations, cooperative = _run_suggestion(form)
+        result = {"suggestion": suggestion, "lots": lots, "cooperative": cooperative,
+                  "organisations": organisations}
+    elif submitted:
+        status = 422
+    request_form = ConsolidationRequestForm(formdata=None, query=request.query_string.decode())
+    if result and result["cooperative"] is None:
+        request_form.recipients.data = "associations"
+    return render_template("offers/suggest.html", form=form, result=result,
+                           request_form=request_form, genetics=GENETICS), status
+
+
+@bp.post("/offers/suggest/request")
+def suggest_request():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=url_for("offers.suggest_page")))
+    request_form = ConsolidationRequestForm()
+    query = request_form.query.data or ""
+    from werkzeug.datastructures import MultiDict
+
+    form = SuggestForm(MultiDict(_parse_query(query)))
+    if not (request_form.validate_on_submit() and form.validate()):
+        flash(_("The request could not be sent; please search again."), "error")
+        return redirect(url_for("offers.suggest_page"))
+    suggestion, _lots, organisations, _coop = _run_suggestion(form)
+    try:
+        _request, targets = requests.request_consolidation(
+            suggestion, current_user, recipients=request_form.recipients.data,
+            organisations=organisations, message=request_form.message.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("offers.suggest_page") + "?" + query)
+    db.session.commit()
+    flash(_("Your request has been sent to %(orgs)s.",
+            orgs=", ".join(org.name for org in targets)), "success")
+    return redirect(url_for("offers.suggest_page") + "?" + query)
+
+
+def _parse_query(query: str) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(query, keep_blank_values=True)[:20]
+
+
+# The cooperative's composer -------------------------------------------------------------
+
+def _rep_required():
+    if not current_user.is_authenticated:
+        abort(401)
+    if not (current_user.is_organiser or (current_user.is_rep and current_user.is_approved)):
+        abort(403)
+
+
+@bp.get("/my/offers/")
+@login_required
+def mine():
+    _rep_required()
+    organisation = current_user.organisation
+    is_coop = organisation is not None and organisation.kind == OrganisationKind.COOPERATIVE
+    offers = offers_of(None if current_user.is_organiser else (organisation.id if is_coop else -1))
+    pending = composing.pending_requests(organisation.id) if organisation else []
+    answered = composing.answered_requests(organisation.id) if organisation else []
+    return render_template("offers/mine.html", offers=offers, pending=pending, answered=answered,
+                           is_coop=is_coop)
+
+
+@bp.route("/my/offers/new", methods=["GET", "POST"])
+@login_required
+def new():
+    _rep_required()
+    organisation = current_user.organisation
+    if organisation is None or organisation.kind != OrganisationKind.COOPERATIVE:
+        abort(403)
+    form = OfferForm()
+    if request.method == "GET":
+        form.exporter_of_record.data = organisation.name
+        form.certificate_holder.data = organisation.name
+    if form.validate_on_submit():
+        try:
+            offer = composing.create_offer(organisation, offer_code=form.offer_code.data or "",
+                                           **form.term_fields())
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            return render_template("offers/form.html", form=form, offer=None), error.status
+        db.session.commit()
+        flash(_("The offer has been created. Now add lots."), "success")
+        return redirect(url_for("offers.edit", offer_code=offer.offer_code))
+    return render_template("offers/form.html", form=form, offer=None), (
+        422 if form.is_submitted() else 200)
+
+
+def _field_error(form, error: DomainError) -> None:
+    field = getattr(form, error.params.get("field", ""), None)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+def _line_choices(offer: ConsolidatedOffer) -> list[tuple[int, str]]:
+    lots = list(db.session.scalars(
+        db.select(Lot).where(Lot.is_published.is_(True)).order_by(Lot.lot_code)))
+    left = available_by_lot(lots)
+    in_offer = {line.lot_id: line.kg for line in offer.lines}
+    choices = []
+    for lot in lots:  # (id, label) pairs become SelectChoice below
+        free = left[lot.id] + in_offer.get(lot.id, Decimal(0))
+        if free > 0:
+            choices.append((lot.id, _("%(code)s · %(org)s · %(kg)s kg left", code=lot.lot_code,
+                                      org=lot.organisation.name, kg=number(free, 0))))
+    return select_choices(choices)
+
+
+def _render_edit(offer: ConsolidatedOffer, *, form=None, line_form=None, status: int = 200):
+    form = form or OfferForm(obj=offer)
+    line_form = line_form or LineForm(formdata=None)
+    line_form.lot_id.choices = _line_choices(offer)
+    page = build_offer_page(offer, today=_today(), include_pending=True)
+    return render_template("offers/edit.html", offer=offer, form=form, line_form=line_form,
+                           page=page, left=available_by_lot([line.lot for line in offer.lines])
+                           ), status
+
+
+@bp.route("/my/offers/<offer_code>", methods=["GET", "POST"])
+@login_required
+def edit(offer_code: str):
+    offer = get_managed_offer(offer_code)
+    if request.method == "GET":
+        return _render_edit(offer)
+    form = OfferForm()
+    if form.validate_on_submit():
+        try:
+            composing.update_offer(offer, **form.term_fields())
+        except DomainError as error:
+            db.session.rollback()
+            _field_error(form, error)
+            return _render_edit(offer, form=form, status=error.status)
+        db.session.commit()
+        flash(_("The offer has been saved."), "success")
+        return redirect(url_for("offers.edit", offer_code=offer.offer_code))
+    return _render_edit(offer, form=form, status=422)
+
+
+@bp.post("/my/offers/<offer_code>/lines")
+@login_required
+def add_line(offer_code: str):
+    offer = get_managed_offer(offer_code)
+    line_form = LineForm()
+    line_form.lot_id.choices = _line_choices(offer)
+    if not line_form.validate_on_submit():
+        return _render_edit(offer, line_form=line_form, status=422)
+    lot = db.session.get(Lot, line_form.lot_id.data)
+    if lot is None:
+        abort(404)
+    try:
+        line = composing.set_line(offer, lot, line_form.kg.data, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        offer = get_managed_offer(offer_code)
+        _field_error(line_form, error)
+        return _render_edit(offer, line_form=line_form, status=error.status)
+    db.session.commit()
+    if line.approval == "pending":
+        flash(_("Lot %(lot)s added; %(org)s has been asked to approve.", lot=lot.lot_code,
+                org=lot.organisation.name), "success")
+    else:
+        flash(_("Lot %(lot)s added.", lot=lot.lot_code), "success")
+    return redirect(url_for("offers.edit", offer_code=offer.offer_code))
+
+
+def _managed_line(offer_code: str, line_id: int) -> OfferLot:
+    offer = get_managed_offer(offer_code)
+    line = db.get_or_404(OfferLot, line_id)
+    if line.offer_id != offer.id:
+        abort(404)
+    return line
+
+
+@bp.post("/my/offers/<offer_code>/lines/<int:line_id>/remove")
+@login_required
+def remove_line(offer_code: str, line_id: int):
+    line = _managed_line(offer_code, line_id)
+    return _act(line.offer, lambda: composing.remove_line(line), _("The lot has been removed."))
+
+
+def _act(offer: ConsolidatedOffer, action, success: str):
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_edit(get_managed_offer(offer.offer_code), status=error.status)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(url_for("offers.edit", offer_code=offer.offer_code))
+
+
+@bp.post("/my/offers/<offer_code>/publish")
+@login_required
+def publish(offer_code: str):
+    offer = get_managed_offer(offer_code)
+    return _act(offer, lambda: composing.publish_offer(offer), _("The offer is published."))
+
+
+@bp.post("/my/offers/<offer_code>/unpublish")
+@login_required
+def unpublish(offer_code: str):
+    offer = get_managed_offer(offer_code)
+    return _act(offer, lambda: composing.unpublish_offer(offer),
+                _("The offer is back to draft; its kilograms stay reserved."))
+
+
+@bp.post("/my/offers/<offer_code>/withdraw")
+@login_required
+def withdraw(offer_code: str):
+    offer = get_managed_offer(offer_code)
+    return _act(offer, lambda: composing.withdraw_offer(offer),
+                _("The offer has been withdrawn; its kilograms are free again."))
+
+
+@bp.get("/my/offers/requests")
+@login_required
+def approvals():
+    return redirect(url_for("offers.mine") + "#requests")
+
+
+@bp.post("/my/offers/lines/<int:line_id>/<answer>")
+@login_required
+def answer(line_id: int, answer: str):
+    if answer not in ("approve", "decline"):
+        abort(404)
+    line = db.get_or_404(OfferLot, line_id)
+    if not composing.can_answer(current_user, line):
+        abort(403)
+    try:
+        composing.answer_line(line, current_user, approve=answer == "approve")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("offers.mine"))
+    db.session.commit()
+    flash(_("Thank you: the cooperative has been told."), "success")
+    return redirect(url_for("offers.mine"))
+
+
+# PDF -------------------------------------------------------------------------------------
+
+def offer_pairs(page) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The sheet's sections as (heading, [(label, value)]) for the PDF."""
+    offer = page.offer
+    terms = [
+        (_("Offer code"), offer.offer_code),
+        (_("Cooperative"), offer.cooperative.name),
+        (_("Exporter of record"), offer.exporter_of_record or "—"),
+        (_("Certificate holder"), offer.certificate_holder or "—"),
+        (_("Incoterm"), f"{offer.incoterm} {offer.incoterm_place}".strip()),
+        (_("Price"), _("%(price)s USD/MT", price=number(offer.price_usd_per_mt, 2))
+         if offer.price_usd_per_mt is not None else "—"),
+    ]
+    volume = [
+        (_("Total volume"), _("%(kg)s kg (%(mt)s MT)", kg=number(page.total_kg, 0),
+                              mt=number(page.total_mt, 3))),
+        (_("Bags"), str(page.bags) if page.bags is not None else "—"),
+        (_("Share of a 20-ft container"), f"{number(page.container_pct, 1)} %"),
+    ] + [(c.organisation.name, _("%(kg)s kg (%(pct)s %%)", kg=number(c.kg, 0),
+                                 pct=number(c.percent, 1))) for c in page.contributions]
+    blend = page.blend
+    quality = [
+        (_("Moisture"), f"{number(blend.moisture_pct, 1)} %" if blend.moisture_pct else "—"),
+        (_("Bean count"), _("%(count)s beans / 100 g", count=number(blend.bean_count, 0))
+         if blend.bean_count else "—"),
+        (_("Fermented"), f"{number(blend.fermented_pct, 1)} %" if blend.fermented_pct else "—"),
+        (_("Worst ISO grade"), label("iso_grade", blend.worst_grade) or "—"),
+    ]
+    if blend.partial:
+        quality.append((_("Not analysed"), ", ".join(lot.lot_code for lot in blend.unanalysed)))
+    certs = [
+        (label("cert_scheme", c.scheme) + (f" ({c.scheme_other})" if c.scheme_other else ""),
+         _("Covers all %(total)s kg", total=number(c.total_kg, 0)) if c.is_full else
+         _("Covers %(kg)s kg of %(total)s kg (%(pct)s %%)", kg=number(c.covered_kg, 0),
+           total=number(c.total_kg, 0), pct=number(c.percent, 1)))
+        for c in page.certifications
+    ] or [(_("Certifications"), _("None valid today"))]
+    eudr = page.eudr
+    eudr_pairs = [
+        (_("Production period"), f"{eudr.production_start} – {eudr.production_end}"
+         if eudr.production_start else "—"),
+        (_("Plots"), str(eudr.plot_count)),
+    ]
+    return [(_("Terms"), terms), (_("Volume"), volume), (_("Blended quality"), quality),
+            (_("Certifications"), certs), (_("EUDR"), eudr_pairs)]
+
+
+def render_offer_pdf(page, qr_target: str, url: str):
+    """An A4 PDF of the offer with a QR code; built from the same view-model as the page."""
+    offer = page.offer
+    document = printing_pdf.new_document(_("Offer %(code)s", code=offer.offer_code), _locale())
+    document.add_page()
+    qr_size = 32
+    printing_pdf.add_qr(document, qr_target, document.w - printing_pdf.MARGIN_MM - qr_size,
+                        printing_pdf.MARGIN_MM, qr_size)
+    width = document.epw - qr_size - 4
+    document.set_font(printing_pdf.FONT_FAMILY, "B", 16)
+    document.multi_cell(width, 8, offer.name(_locale()))
+    document.set_font(printing_pdf.FONT_FAMILY, "", 10)
+    document.multi_cell(width, 6, f"{offer.offer_code} · {offer.cooperative.name}")
+    document.multi_cell(width, 5, url)
+    document.set_y(max(document.get_y(), printing_pdf.MARGIN_MM + qr_size) + 2)
+    for heading, pairs in offer_pairs(page):
+        document.set_font(printing_pdf.FONT_FAMILY, "B", 11)
+        document.cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
+        document.set_font(printing_pdf.FONT_FAMILY, "", 9)
+        printing_pdf.key_value_table(document, pairs)
+        document.ln(1)
+    return document
