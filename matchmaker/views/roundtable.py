@@ -119,7 +119,11 @@ def wishes_edit(event_slug: str):
 # Organiser: overview and runs ------------------------------------------------------------
 
 def _get_run(run_id: int) -> ScheduleRun:
-    return db.get_or_404(ScheduleRun, run_id)
+    # populate_existing: a background run writes this row from another session.
+    run = db.session.get(ScheduleRun, run_id, populate_existing=True)
+    if run is None:
+        abort(404)
+    return run
 
 
 @bp.get("/<event_slug>/")

@@ -1,0 +1,113 @@
+"""Runs: synchronous and threaded execution, progress, cancellation, the CLI command."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from matchmaker.extensions import db
+from matchmaker.models import DraftMeeting, ScheduleRun
+from matchmaker.scheduler import Schedule, check_schedule
+from matchmaker.services.roundtable import runs
+from matchmaker.services.roundtable.problem import build_problem
+from tests.factories import make_meeting
+
+
+def _start(client, fair, limit=5):
+    response = client.post(f"/roundtable/{fair.event.slug}/runs", data={"time_limit_s": limit})
+    assert response.status_code == 302, response.get_data(as_text=True)[:400]
+    return db.session.scalar(db.select(ScheduleRun).order_by(ScheduleRun.id.desc()))
+
+
+def test_sync_run_places_every_mutual_must_within_the_rules(wished_fair, login_as):
+    fair = wished_fair
+    booked = make_meeting(fair.slots[0], fair.buyers[0], fair.orgs[0], status="accepted")
+    run = _start(login_as(fair.organiser), fair)
+    assert run.status == "done"
+    report = json.loads(run.report_json)
+    # 4 buyers × 3 organisations fit in 8 slots × 3 tables: all 12 meetings, proven by the bound.
+    assert report["placed_count"] == report["requested_count"] == 12
+    assert report["placed_weight"] == report["upper_bound_weight"]
+    drafts = run.drafts
+    assert len(drafts) == 12
+    existing = [d for d in drafts if d.is_existing]
+    assert [(d.meeting_id, d.slot_id, d.table_id) for d in existing] == [
+        (booked.id, booked.slot_id, booked.table_id)]
+    # Independent check of every hard constraint on the stored drafts.
+    built = build_problem(fair.event)
+    assignments, tables = {}, {}
+    for d in drafts:
+        rid = f"m{d.meeting_id}" if d.is_existing else f"p{d.buyer_id}-{d.organisation_id}"
+        assignments[rid] = d.slot_id
+        tables[rid] = built.table_index(d.slot_id, d.table_id)
+    assert check_schedule(built.problem, Schedule(assignments, tables=tables)) == []
+
+
+def test_review_page_shows_grid_and_report(wished_fair, login_as):
+    client = login_as(wished_fair.organiser)
+    run = _start(client, wished_fair)
+    html = client.get(f"/roundtable/runs/{run.id}").get_data(as_text=True)
+    assert "Quality report" in html
+    assert '<table class="rt-grid">' in html
+    assert wished_fair.orgs[0].name in html
+    assert "proven optimal" in html or "not proven optimal" in html
+
+
+def test_no_slots_refused(app, login_as, factories):
+    event = factories.event()
+    response = login_as(factories.user("organiser")).post(
+        f"/roundtable/{event.slug}/runs", data={"time_limit_s": 5})
+    assert response.status_code == 422
+    assert db.session.scalar(db.select(db.func.count()).select_from(ScheduleRun)) == 0
+
+
+def test_second_run_refused_while_one_is_active(fair, request_ctx):
+    first = runs.start_run(fair.event, fair.organiser)
+    db.session.commit()
+    try:
+        runs.start_run(fair.event, fair.organiser)
+    except Exception as error:  # noqa: BLE001 — asserting on the code below
+        assert getattr(error, "code", None) == "run_in_progress"
+    else:
+        raise AssertionError("second run accepted")
+    runs.cancel_run(first)
+    db.session.commit()
+    assert first.status == "cancelled"
+
+
+def test_threaded_run_reports_progress_and_finishes(wished_fair, login_as, app):
+    app.config["ROUNDTABLE_SYNC"] = False
+    client = login_as(wished_fair.organiser)
+    run = _start(client, wished_fair, limit=3)
+    progress_url = f"/roundtable/runs/{run.id}/progress"
+    seen = []
+    deadline = time.monotonic() + 60  # a bound on the wait, not an assertion on speed
+    while time.monotonic() < deadline:
+        state = client.get(progress_url).get_json()
+        seen.append(state["status"])
+        if state["finished"]:
+            break
+        time.sleep(0.2)
+    assert state["finished"] and state["status"] == "done", seen
+    assert state["progress"] == 1.0
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(DraftMeeting)
+                             .where(DraftMeeting.run_id == run.id)) == 12
+
+
+def test_progress_page_without_js_refreshes_itself(fair, request_ctx, login_as):
+    run = runs.start_run(fair.event, fair.organiser)
+    db.session.commit()
+    html = login_as(fair.organiser).get(f"/roundtable/runs/{run.id}").get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh"' in html
+    assert "<progress" in html and 'aria-live="polite"' in html
+    runs.cancel_run(run)
+    db.session.commit()
+
+
+def test_cli_runs_synchronously(wished_fair, runner):
+    result = runner.invoke(args=["roundtable-run", wished_fair.event.slug, "--time-limit", "5"])
+    assert result.exit_code == 0, result.output
+    assert "done" in result.output and "placed 12/12" in result.output
+    bad = runner.invoke(args=["roundtable-run", "no-such-event"])
+    assert bad.exit_code != 0
