@@ -55,6 +55,21 @@ ERROR_TITLES = {
 }
 
 
+def _description(error: HTTPException, status: int) -> str | None:
+    """A translated explanation where the title is not enough (Werkzeug's are English only)."""
+    from flask import current_app
+    from flask_babel import gettext
+    from flask_wtf.csrf import CSRFError
+
+    if isinstance(error, CSRFError):
+        # Mostly a form left open on a phone until its token expired.
+        return gettext("The form has expired. Reload the page and send it again.")
+    if status == 413:
+        limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        return gettext("Send a file of at most %(mb)d MB.", mb=limit)
+    return None
+
+
 def _render_error(error: HTTPException):
     from matchmaker.extensions import db
 
@@ -68,7 +83,7 @@ def _render_error(error: HTTPException):
             "errors/error.html",
             status=status,
             title=ERROR_TITLES.get(status, error.name),
-            description=error.description if status in (400, 413, 429) else None,
+            description=_description(error, status),
         ),
         status,
     )
