@@ -69,7 +69,7 @@ def fair(app) -> Fair:
     orgs = [make_exhibitor(event).organisation for _ in range(3)]
     reps = [make_user("rep", organisation=org) for org in orgs]
     buyers = [make_user("buyer", company=f"Chocolatier {n}") for n in range(4)]
-    organiser = make_user("organiser")
+    organiser = make_user("organiser", locale="en")
     return Fair(event, session, orgs, buyers, reps, organiser)
 
 

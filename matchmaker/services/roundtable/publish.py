@@ -198,5 +198,6 @@ def _send(run: ScheduleRun, recipient: User, meetings: list[Meeting], *, buyer_s
                                            run.event, locale), table=table, who=who))
         if not meetings:
             lines.append(_("You have no meetings in the new timetable."))
-        lines += ["", _("Your agenda: %(url)s", url=f"{base}/agenda/?event={run.event.slug}")]
+        agenda_url = f"{base}/agenda/?event={run.event.slug}"
+        lines += ["", _("Your agenda: %(url)s", url=agenda_url)]
     queue_mail(recipient, subject, "\n".join(lines), kind="roundtable_published")
