@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from .index import Index
+from .index import Index, count_breaks
+from .windows import feasible_windows
 
 
 class CancelToken:
@@ -130,6 +131,7 @@ class SatModel:
             if terms:
                 self.breaks[p] = sum(terms)
                 total += terms
+                self._add_windows(p, terms)
             else:
                 could_be_zero = True
         if fairness is not None:
@@ -144,6 +146,37 @@ class SatModel:
                 if not isinstance(b, int):
                     m.add(b <= minb + fairness)
         return sum(total)
+
+    def _add_windows(self, p: int, gaps: list) -> None:
+        """Redundant window view of 'p has no break' when p's meetings all fall in one block.
+
+        Zero breaks means the busy slots are one run of n consecutive slots; listing the runs
+        that can host all of p's meetings lets propagation place whole days at once.
+        """
+        idx, m = self.idx, self.m
+        if not self.forced or idx.cap[p] != 1:
+            return
+        reqs = [k for k in idx.by_person[p] if self.x[k]]
+        blocks = {idx.block[s] for k in reqs for s in self.x[k]}
+        if len(blocks) != 1:
+            return
+        seq = idx.block_slots[blocks.pop()]
+        wins = feasible_windows([list(self.x[k]) for k in reqs], seq)
+        nb = m.new_bool_var("")
+        m.add(sum(gaps) == 0).only_enforce_if(nb)
+        m.add(sum(gaps) >= 1).only_enforce_if(nb.Not())
+        self.aux.append((nb, lambda bs, p=p: int(count_breaks(bs[p], idx) == 0)))
+        if not wins:
+            m.add(nb == 0)
+            return
+        ws = []
+        for win in wins:
+            w = m.new_bool_var("")
+            self.aux.append((w, lambda bs, p=p, win=set(win): int(bs[p] == win)))
+            ws.append((w, set(win)))
+        m.add(sum(w for w, _ in ws) == nb)
+        for s, b in self.busy[p].items():
+            m.add(b == sum(w for w, win in ws if s in win)).only_enforce_if(nb)
 
     def _add_implied(self) -> None:
         """Busy literals for everyone, with the cardinalities they imply when all are placed."""

@@ -26,8 +26,12 @@ def _sets(body: str) -> list[set[int]]:
     return [{int(v) for v in re.findall(r"\d+", grp)} for grp in re.findall(r"\{([^}]*)\}", body)]
 
 
-def parse_dzn(text: str, fairness: int | None = 2) -> Problem:
-    """Build a must-place-all Problem from .dzn text; participants and meetings are 1-based ints."""
+def parse_dzn(text: str, fairness: int | None = 2, split_sessions: bool = False) -> Problem:
+    """Build a must-place-all Problem from .dzn text; participants and meetings are 1-based ints.
+
+    The published optima count idle time between a morning and an afternoon meeting as a
+    break (the day is one block); split_sessions=True makes morning and afternoon two blocks.
+    """
     n_business = _scalar(text, "nBusiness")
     n_meetings = _scalar(text, "nMeetings")
     n_tables = _scalar(text, "nTables")
@@ -66,7 +70,7 @@ def parse_dzn(text: str, fairness: int | None = 2) -> Problem:
     return Problem(
         slots=slots,
         requests=requests,
-        block_of={s: MORNING if s <= n_morning else AFTERNOON for s in slots},
+        block_of={s: MORNING if s <= n_morning or not split_sessions else AFTERNOON for s in slots},
         tables_per_slot=n_tables,
         unavailable=unavailable,
         fairness=fairness,
@@ -74,9 +78,9 @@ def parse_dzn(text: str, fairness: int | None = 2) -> Problem:
     )
 
 
-def read_dzn(path: str | Path, fairness: int | None = 2) -> Problem:
+def read_dzn(path: str | Path, fairness: int | None = 2, split_sessions: bool = False) -> Problem:
     """Read one .dzn file (see parse_dzn)."""
-    return parse_dzn(Path(path).read_text(encoding="utf-8"), fairness)
+    return parse_dzn(Path(path).read_text(encoding="utf-8"), fairness, split_sessions)
 
 
 def n_business(text: str) -> int:

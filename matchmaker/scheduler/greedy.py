@@ -136,7 +136,11 @@ def greedy_state(idx: Index, order: list[int] | None = None) -> GreedyState:
             left.append(k)
         else:
             st.put(k, s)
+    capacity = sum(idx.tables)
     for k in left:
+        # Once every table is taken, moving meetings around cannot place anything more.
+        if sum(st.used) >= capacity:
+            break
         if st.at[k] is None:
             st.try_relocate(k)
     return st

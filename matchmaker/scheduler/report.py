@@ -17,8 +17,28 @@ def busy_sets(idx: Index, assign: list[int | None]) -> list[set[int]]:
     return out
 
 
-def why_unplaced(idx: Index, assign: list[int | None], k: int) -> str:
+def _occupancy(
+    idx: Index, assign: list[int | None]
+) -> tuple[list[dict[int, list[int]]], list[int]]:
+    """Per participant: slot -> meetings there; per slot: meetings placed."""
+    occ: list[dict[int, list[int]]] = [{} for _ in idx.people]
+    used = [0] * idx.n_slots
+    for k, s in enumerate(assign):
+        if s is not None:
+            used[s] += 1
+            for p in idx.ends[k]:
+                occ[p].setdefault(s, []).append(k)
+    return occ, used
+
+
+def why_unplaced(
+    idx: Index,
+    assign: list[int | None],
+    k: int,
+    occupancy: tuple[list[dict[int, list[int]]], list[int]] | None = None,
+) -> str:
     """One-line reason why request k has no slot in this schedule."""
+    occ, used = occupancy or _occupancy(idx, assign)
     r = idx.requests[k]
     a, b = idx.ends[k]
     if not idx.domain[k]:
@@ -32,20 +52,14 @@ def why_unplaced(idx: Index, assign: list[int | None], k: int) -> str:
         usable = {s for s in idx.domain[k]}
         wishes = len(idx.by_person[p])
         free = idx.free_count(p)
-        if wishes > free and all(
-            sum(1 for m in idx.by_person[p] if assign[m] == s) >= idx.cap[p] for s in usable
-        ):
+        if wishes > free and all(len(occ[p].get(s, ())) >= idx.cap[p] for s in usable):
             return f"participant {who!r} has more wishes ({wishes}) than free slots ({free})"
-    used = [0] * idx.n_slots
-    for s in assign:
-        if s is not None:
-            used[s] += 1
     blocking: list[int] = []
     tables_full = True
     for s in idx.domain[k]:
         person_busy = False
         for p in (a, b):
-            here = [m for m in idx.by_person[p] if assign[m] == s]
+            here = occ[p].get(s, [])
             if len(here) >= idx.cap[p]:
                 person_busy = True
                 blocking += here
@@ -86,8 +100,11 @@ def build_report(
     }
     placed = [k for k, s in enumerate(assign) if s is not None]
     placed_w = sum(idx.requests[k].weight for k in placed)
+    occupancy = _occupancy(idx, assign)
     unplaced: dict[RequestId, str] = {
-        idx.requests[k].id: why_unplaced(idx, assign, k) for k, s in enumerate(assign) if s is None
+        idx.requests[k].id: why_unplaced(idx, assign, k, occupancy)
+        for k, s in enumerate(assign)
+        if s is None
     }
     without = {idx.people[p]: why_empty(idx, p) for p in range(len(idx.people)) if not busy[p]}
     vals = list(breaks.values())

@@ -21,6 +21,8 @@ from .report import build_report
 
 # Above this many x variables the models keep only the most promising requests (memory, speed).
 MAX_VARS = 250_000
+# Above this many (request, slot) pairs the break phase only re-slots the placed meetings.
+BIG_BREAK_MODEL = 20_000
 
 
 def _weight(idx: Index, assign: list[int | None]) -> int:
@@ -106,7 +108,9 @@ def solve(
     breaks_lb = 0
     if optimise_breaks and left() > 0.2 and not (cancel and cancel.cancelled):
         keep2 = None
-        if sum(len(d) for d in idx.domain) > max_vars:
+        big = sum(len(d) for d in idx.domain) > BIG_BREAK_MODEL
+        if big:
+            # Large events: keep the chosen meetings and only move them between slots.
             keep2 = [k for k, s in enumerate(best) if s is not None]
         kept = range(len(idx.requests)) if keep2 is None else keep2
         force = all(best[k] is not None for k in kept if idx.domain[k])
@@ -123,7 +127,9 @@ def solve(
                 0.5 + 0.5 * min(1.0, t / span), "breaks", f"{obj} breaks (bound {bound})"
             )
 
-        res = sat.solve(span, workers, on_p2, cancel)
+        # Presolve of big break models outlasts the budget; the complete hint is enough.
+        params = {"cp_model_presolve": False} if big else None
+        res = sat.solve(span, workers, on_p2, cancel, params)
         phases.append(("breaks", res.status, res.time_s))
         if res.assign is not None and _weight(idx, res.assign) >= best_w:
             used_sat = True
