@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from matchmaker.demo.meetings import seed_meetings
 from matchmaker.demo.people import DEMO_PASSWORD, seed_people
 from matchmaker.extensions import db
 from matchmaker.models import Event
 
 # Each seeder takes the dict of what earlier seeders made and adds its own keys.
-SEEDERS = [seed_people]
+SEEDERS = [seed_people, seed_meetings]
 
 
 def seed_demo(*, force: bool = False) -> bool:
