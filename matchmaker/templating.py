@@ -47,6 +47,8 @@ NAV_ITEMS: list[NavItem] = [
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("agenda.mine", _l("Agenda"),
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
+    NavItem("roundtable.wishes_home", _l("Roundtable wishes"),
+            lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("admin.index", _l("Organiser"), _organiser),
 ]
 

@@ -26,12 +26,14 @@ from matchmaker.models.meetings import (
     Unavailability,
 )
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot, OfferRequest
+from matchmaker.models.roundtable import DraftMeeting, ScheduleRun, Wish
 
 __all__ = [
     "Base",
     "BuyerProfile",
     "CalendarFeed",
     "Certificate",
+    "DraftMeeting",
     "Event",
     "Exhibitor",
     "Invitation",
@@ -51,10 +53,12 @@ __all__ = [
     "RepAttendance",
     "Role",
     "RoundtableSession",
+    "ScheduleRun",
     "SensoryEvaluation",
     "SensoryScore",
     "SessionBreak",
     "Slot",
     "Unavailability",
     "User",
+    "Wish",
 ]

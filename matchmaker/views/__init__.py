@@ -9,6 +9,7 @@ from matchmaker.views.meetings import bp as meetings_bp
 from matchmaker.views.meetings_admin import bp as meetings_admin_bp
 from matchmaker.views.offers import bp as offers_bp
 from matchmaker.views.organisations import bp as organisations_bp
+from matchmaker.views.roundtable import bp as roundtable_bp
 
 BLUEPRINTS = [main_bp, auth_bp, account_bp, organisations_bp, admin_bp, meetings_bp, agenda_bp,
-              meetings_admin_bp, offers_bp]
+              meetings_admin_bp, offers_bp, roundtable_bp]
