@@ -105,3 +105,25 @@ def contact_holders(buyer: User) -> list[Holder]:
                lead_count=lead_counts.get(o.id, 0))
         for o in organisations
     ]
+
+
+def shares_map(leads: list[Lead]) -> dict[int, bool]:
+    """Consent per lead id for a page of leads, in two queries."""
+    if not leads:
+        return {}
+    buyer_ids = {lead.buyer_id for lead in leads}
+    decisions = {
+        (row.buyer_id, row.organisation_id): row.shares
+        for row in db.session.scalars(
+            db.select(ContactConsent).where(ContactConsent.buyer_id.in_(buyer_ids))
+        )
+    }
+    defaults = dict(db.session.execute(
+        db.select(BuyerProfile.user_id, BuyerProfile.share_contact_default)
+        .where(BuyerProfile.user_id.in_(buyer_ids))
+    ).all())
+    return {
+        lead.id: decisions.get((lead.buyer_id, lead.organisation_id),
+                               bool(defaults.get(lead.buyer_id, False)))
+        for lead in leads
+    }
