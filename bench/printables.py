@@ -1,0 +1,108 @@
+"""Time the fair's printables for a big event: 100 exhibitors with 3 lots each and 500 buyers.
+
+Run: .venv/bin/python bench/printables.py [--exhibitors 100] [--lots 3] [--buyers 500]
+Seeds a temporary SQLite database with bulk inserts, then renders the booth posters, the
+badges and one label sheet exactly as the download routes do, and prints wall time and size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import sqlalchemy as sa  # noqa: E402
+
+from matchmaker import create_app  # noqa: E402
+from matchmaker.config import Config  # noqa: E402
+from matchmaker.extensions import db  # noqa: E402
+from matchmaker.models import (  # noqa: E402
+    BuyerProfile,
+    Event,
+    Exhibitor,
+    Lot,
+    Organisation,
+    User,
+)
+from matchmaker.models.base import utcnow  # noqa: E402
+
+
+def seed(exhibitors: int, lots_per: int, buyers: int) -> Event:
+    now = utcnow()
+    event = Event(slug="bench-fair", name="ExpoAmazónica Bench", city="Puerto Maldonado",
+                  starts_on=date.today(), ends_on=date.today() + timedelta(days=2))
+    db.session.add(event)
+    db.session.flush()
+    db.session.execute(sa.insert(Organisation), [
+        {"name": f"Asociación Agroforestal Bench {i}", "slug": f"org-{i}", "kind": "association",
+         "created_at": now} for i in range(exhibitors)])
+    org_ids = db.session.scalars(sa.select(Organisation.id).order_by(Organisation.id)).all()
+    db.session.execute(sa.insert(Exhibitor), [
+        {"event_id": event.id, "organisation_id": org_id, "booth": f"A-{i:03d}", "created_at": now}
+        for i, org_id in enumerate(org_ids)])
+    db.session.execute(sa.insert(Lot), [
+        {"organisation_id": org_id, "lot_code": f"B{i:03d}-{n}", "name_es": f"Cacao fino {n}",
+         "name_en": f"Fine cacao {n}", "harvest_start": date(2026, 4, 1),
+         "harvest_end": date(2026, 6, 1), "volume_kg": 1000, "is_published": True,
+         "created_at": now, "updated_at": now}
+        for i, org_id in enumerate(org_ids) for n in range(lots_per)])
+    db.session.execute(sa.insert(User), [
+        {"email": f"buyer{i}@bench.test", "password_hash": "x", "name": f"Compradora Núñez {i}",
+         "role": "buyer", "created_at": now} for i in range(buyers)])
+    buyer_ids = db.session.scalars(sa.select(User.id).where(User.role == "buyer")).all()
+    db.session.execute(sa.insert(BuyerProfile), [
+        {"user_id": user_id, "company": f"Chocolaterie {user_id}", "country": "FR",
+         "buyer_type": "chocolate_maker"} for user_id in buyer_ids])
+    db.session.commit()
+    return event
+
+
+def timed(label: str, render) -> float:
+    started = time.perf_counter()
+    pdf = render()
+    elapsed = time.perf_counter() - started
+    print(f"{label:<38} {elapsed:7.2f} s  {len(pdf) / 1024:8.0f} KiB")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--exhibitors", type=int, default=100)
+    parser.add_argument("--lots", type=int, default=3)
+    parser.add_argument("--buyers", type=int, default=500)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        class BenchConfig(Config):
+            SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp}/bench.sqlite"
+            SECRET_KEY = "bench-only-not-a-secret"  # noqa: S105
+            BASE_URL = "https://expoamazonica.example.org"
+
+        app = create_app(BenchConfig)
+        with app.app_context(), app.test_request_context():
+            from matchmaker.services import printables
+
+            db.create_all()
+            event = seed(args.exhibitors, args.lots, args.buyers)
+            print(f"{args.exhibitors} exhibitors × {args.lots} lots, {args.buyers} buyers")
+            exhibitors = printables.event_exhibitors(event)
+            total = timed("posters, first run (issues tokens)",
+                          lambda: printables.booth_posters(exhibitors))
+            db.session.commit()
+            total += timed("badges, first run (issues tokens)", lambda: printables.badges(event))
+            db.session.commit()
+            timed("posters, tokens already issued", lambda: printables.booth_posters(exhibitors))
+            timed("badges, tokens already issued", lambda: printables.badges(event))
+            lot = db.session.scalar(sa.select(Lot).limit(1))
+            timed("label sheet, 21 labels", lambda: printables.label_sheet(lot, 21))
+            timed("one booth poster", lambda: printables.booth_posters(exhibitors[:1]))
+            print(f"{'whole event (posters + badges)':<38} {total:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()

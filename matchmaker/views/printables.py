@@ -1,0 +1,141 @@
+"""Printable PDFs: a booth poster and lot label sheets (direct), whole-event bundles (jobs)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from matchmaker.access import get_event
+from matchmaker.errors import DomainError
+from matchmaker.extensions import db
+from matchmaker.forms import ActionForm
+from matchmaker.models import Exhibitor, Lot
+from matchmaker.models.qr import PrintJob
+from matchmaker.services import print_jobs, printables
+
+bp = Blueprint("printables", __name__, url_prefix="/printables")
+
+
+def _pdf(data: bytes, filename: str):
+    response = make_response(data)
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _is_rep_of(organisation_id: int) -> bool:
+    return (current_user.is_rep and current_user.is_approved
+            and current_user.organisation_id == organisation_id)
+
+
+@bp.get("/events/<event_slug>")
+@login_required
+def index(event_slug: str):
+    """What the user may print for an event: organisers everything, reps their booth."""
+    event = get_event(event_slug)
+    if current_user.is_organiser:
+        exhibitors = printables.event_exhibitors(event)
+    elif current_user.is_rep and current_user.is_approved:
+        exhibitors = [e for e in printables.event_exhibitors(event)
+                      if e.organisation_id == current_user.organisation_id]
+    else:
+        abort(403)
+    jobs = []
+    if current_user.is_organiser:
+        jobs = db.session.scalars(
+            db.select(PrintJob).where(PrintJob.event_id == event.id)
+            .order_by(PrintJob.created_at.desc()).limit(10)
+        ).all()
+    return render_template("printables/index.html", event=event, exhibitors=exhibitors, jobs=jobs)
+
+
+@bp.get("/events/<event_slug>/booths/<int:exhibitor_id>/poster.pdf")
+@login_required
+def poster(event_slug: str, exhibitor_id: int):
+    event = get_event(event_slug)
+    exhibitor = db.get_or_404(Exhibitor, exhibitor_id)
+    if exhibitor.event_id != event.id:
+        abort(404)
+    if not (current_user.is_organiser or _is_rep_of(exhibitor.organisation_id)):
+        abort(403)
+    data = printables.booth_posters([exhibitor])
+    db.session.commit()  # tokens issued while drawing
+    return _pdf(data, f"poster-{exhibitor.booth}.pdf")
+
+
+@bp.get("/lots/<lot_code>/labels.pdf")
+@login_required
+def labels(lot_code: str):
+    lot = db.first_or_404(db.select(Lot).where(Lot.lot_code == lot_code))
+    if not (current_user.is_organiser or _is_rep_of(lot.organisation_id)):
+        abort(403)
+    count = request.args.get("count", 21, type=int)
+    try:
+        data = printables.label_sheet(lot, count)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("qr.codes"))
+    db.session.commit()
+    return _pdf(data, f"labels-{lot.lot_code}.pdf")
+
+
+@bp.post("/events/<event_slug>/jobs")
+@login_required
+def start_job(event_slug: str):
+    """Queue all booth posters or all badges of an event (organisers)."""
+    event = get_event(event_slug)
+    if not current_user.is_organiser:
+        abort(403)
+    kind = request.form.get("kind", "")
+    if not ActionForm().validate_on_submit() or kind not in print_jobs.KINDS:
+        abort(400)
+    job = print_jobs.queue_job(event, kind, current_user, str(get_locale() or "es"))
+    db.session.commit()
+    print_jobs.start(job)
+    return redirect(url_for("printables.job", public_id=job.public_id))
+
+
+def _job_or_404(public_id: str) -> PrintJob:
+    job = db.first_or_404(db.select(PrintJob).where(PrintJob.public_id == public_id))
+    if not current_user.is_organiser:
+        abort(403)
+    return job
+
+
+@bp.get("/jobs/<public_id>")
+@login_required
+def job(public_id: str):
+    return render_template("printables/job.html", job=_job_or_404(public_id))
+
+
+@bp.get("/jobs/<public_id>.json")
+@login_required
+def job_status(public_id: str):
+    job = _job_or_404(public_id)
+    return jsonify(
+        status=job.status, done=job.done, total=job.total, percent=job.percent,
+        download_url=url_for("printables.download", public_id=job.public_id)
+        if job.status == "done" else None,
+    )
+
+
+@bp.get("/jobs/<public_id>.pdf")
+@login_required
+def download(public_id: str):
+    job = _job_or_404(public_id)
+    if job.status != "done" or job.pdf is None:
+        abort(404)
+    return _pdf(job.pdf, f"{job.kind}-{job.event.slug}.pdf")
