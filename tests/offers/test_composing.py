@@ -149,3 +149,18 @@ def test_withdrawn_offer_is_frozen(app, db, ctx, coop, infierno):
     with pytest.raises(Conflict) as error:
         composing.set_line(offer, make_lot(infierno), "1")
     assert error.value.code == "offer_withdrawn"
+
+
+def test_lot_editor_withdrawal_suspends_the_offer(app, db, ctx, coop, coop_rep):
+    from matchmaker.services.lots.editing import withdraw_lot
+
+    lot = make_lot(coop)
+    offer = _offer(coop)
+    composing.set_line(offer, lot, "500")
+    composing.publish_offer(offer)
+    db.session.commit()
+    withdraw_lot(lot)
+    db.session.commit()
+    assert offer.status == "suspended"
+    assert db.session.scalar(db.select(OutboxMessage).where(
+        OutboxMessage.kind == "offer_suspended")).recipient == coop_rep.email

@@ -33,6 +33,7 @@ from matchmaker.lotsheet.vocab import (
 )
 from matchmaker.models import Lot, LotGenetics, Organisation
 from matchmaker.models.base import utcnow
+from matchmaker.services.offers import composing as offer_composing
 
 # Fields each editing page may write, grouped as in the domain doc (sections 1-3, 8).
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
@@ -454,6 +455,7 @@ def withdraw_lot(lot: Lot, *, now: datetime | None = None) -> Lot:
     lot.is_published = False
     lot.withdrawn_at = now or utcnow()
     db.session.flush()
+    offer_composing.on_lot_withdrawn(lot)  # suspends offers using the lot, tells their owners
     return lot
 
 
