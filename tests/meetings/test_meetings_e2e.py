@@ -41,7 +41,7 @@ def fair(app):
 
 def test_book_from_lot_accept_on_phone_agendas_and_ics(app, page, phone_page, fair, tmp_path):
     event, session, organisation, rep, buyer, lot = fair
-    slot = session.slots[2]
+    slot = session.slots[3]
 
     # The buyer books from the lot page.
     log_in(page, buyer, "Log in")
@@ -49,7 +49,7 @@ def test_book_from_lot_accept_on_phone_agendas_and_ics(app, page, phone_page, fa
     page.get_by_role("link", name="Request a meeting").click()
     page.wait_for_url("**/meetings/book/**")
     assert page.get_by_label(lot.lot_code, exact=False).is_checked()
-    page.get_by_text("10:00–10:20").click()  # the third slot: 09:00, 09:20, 09:40, 10:00
+    page.get_by_text("10:00–10:20").click()  # slots: 09:00, 09:20, 09:40, 10:00 …
     page.get_by_label("Message to the association (optional)").fill("We look for 2 MT.")
     page.get_by_role("button", name="Send meeting request").click()
     page.wait_for_url("**/meetings/*")
