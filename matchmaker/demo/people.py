@@ -9,7 +9,7 @@ from matchmaker.services import accounts
 from matchmaker.services import events as event_service
 from matchmaker.services.organisations import save_organisation
 
-DEMO_PASSWORD = "cacao-demo-2026"
+DEMO_PASSWORD = "cacao-demo-2026"  # noqa: S105 - documented demo password, demo data only
 
 ORGANISATIONS = [
     {

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 def test_home_shows_current_event_with_exhibitors(client, factories):
     event = factories.event(name="ExpoAmazónica Test")
     organisation = factories.organisation(name="Asociación Infierno Test")
-    from matchmaker.services.events import register_exhibitor
     from matchmaker.extensions import db
+    from matchmaker.services.events import register_exhibitor
 
     register_exhibitor(event, organisation, "a-01")
     db.session.commit()
