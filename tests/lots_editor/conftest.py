@@ -131,7 +131,7 @@ def other_org(app):
 
 @pytest.fixture
 def rep(org):
-    return make_user("rep", organisation=org)
+    return make_user("rep", organisation=org, locale="en")
 
 
 @pytest.fixture

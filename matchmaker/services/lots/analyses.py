@@ -121,9 +121,9 @@ def save_analysis(
 def delete_analysis(analysis: QualityAnalysis) -> None:
     """Remove an analysis and refresh the lot's grade cache."""
     lot = analysis.lot
-    lot.analyses.remove(analysis)
     db.session.delete(analysis)
     db.session.flush()
+    db.session.expire(lot, ["analyses"])
     refresh_latest_grade(lot)
 
 

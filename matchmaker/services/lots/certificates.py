@@ -92,6 +92,7 @@ def save_certificate(
 
 def delete_certificate(certificate: Certificate) -> None:
     """Remove a certificate from its lot."""
-    certificate.lot.certificates.remove(certificate)
+    lot = certificate.lot
     db.session.delete(certificate)
     db.session.flush()
+    db.session.expire(lot, ["certificates"])

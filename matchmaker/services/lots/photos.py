@@ -62,7 +62,8 @@ def move_photo(photo: LotPhoto, step: int) -> None:
 def delete_photo(photo: LotPhoto) -> list[str]:
     """Remove the photo's row; returns the stored files to delete once the change is committed."""
     paths = [photo.path, photo.thumb_path]
-    photo.lot.photos.remove(photo)
+    lot = photo.lot
     db.session.delete(photo)
     db.session.flush()
+    db.session.expire(lot, ["photos"])
     return paths

@@ -157,9 +157,10 @@ def import_geojson(
 
 def delete_plot(plot: ProductionPlot) -> None:
     """Remove a plot from its lot."""
-    plot.lot.plots.remove(plot)
+    lot = plot.lot
     db.session.delete(plot)
     db.session.flush()
+    db.session.expire(lot, ["plots"])
 
 
 def eudr_plots(lot: Lot) -> list[geo.Plot]:

@@ -110,9 +110,9 @@ def save_evaluation(
 def delete_evaluation(evaluation: SensoryEvaluation) -> None:
     """Remove an evaluation and refresh the lot's global-quality cache."""
     lot = evaluation.lot
-    lot.evaluations.remove(evaluation)
     db.session.delete(evaluation)
     db.session.flush()
+    db.session.expire(lot, ["evaluations"])
     refresh_latest_global_quality(lot)
 
 

@@ -1,0 +1,41 @@
+"""The demo lots load through the services and make sense."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from matchmaker.demo.lots import seed_lots
+from matchmaker.demo.people import seed_people
+from matchmaker.lotsheet import errors_only, geo
+from matchmaker.models import Lot
+from matchmaker.services.lots import editing
+
+
+def test_demo_lots(db):
+    made: dict = {}
+    seed_people(made)
+    seed_lots(made)
+    db.session.commit()
+    lots = {lot.lot_code: lot for lot in db.session.scalars(db.select(Lot))}
+    infierno = lots["PE-MDD-INF-26-001"]
+    assert infierno.is_published and infierno.latest_iso_grade == "I"
+    assert infierno.volume_kg == 2400 and infierno.incoterm_place == "Puerto Maldonado"
+    assert {g.genetics for g in infierno.genetics} == {"native_amazonian", "trinitario"}
+    organic = next(c for c in infierno.certificates if c.scheme == "eu_organic")
+    assert organic.holder == "Cooperativa Agrobosque" and organic.certifier_code == "PE-BIO-149"
+    assert any(c.scheme == "fairtrade" for c in infierno.certificates)
+    assert infierno.evaluations[0].protocol == "coex_liquor"
+    assert 3 <= len(infierno.plots) <= 5
+    kinds = {(p.geometry_type, p.area_ha > 4) for p in infierno.plots}
+    assert ("Polygon", True) in kinds and ("Point", False) in kinds
+    collection = geo.eudr_feature_collection(
+        geo.Plot(p.plot_ref, p.producer_name, p.production_place, p.area_ha, p.geometry_json)
+        for lot in lots.values() for p in lot.plots)
+    assert errors_only(geo.validate_eudr_collection(collection)) == []
+    all_certs = [c for lot in lots.values() for c in lot.certificates]
+    assert any(c.valid_to < date.today() for c in all_certs)
+    assert not lots["PE-AMA-IMA-26-001"].is_published
+    assert not lots["PE-MDD-TAH-26-002"].is_published
+    for lot in lots.values():
+        if lot.is_published:
+            assert editing.missing_for_publish(lot) == []
