@@ -41,6 +41,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("main.home", _l("Event"), _anyone),
     NavItem("offers.index", _l("Offers"), _anyone),
     NavItem("organisations.index", _l("Producers"), _anyone),
+    NavItem("lot_editor.index", _l("My lots"), lambda user: _rep(user) or _organiser(user)),
     NavItem("offers.mine", _l("My offers"), lambda user: _rep(user) or _organiser(user)),
     NavItem("account.members", _l("My organisation"), _rep),
     NavItem("meetings.index", _l("My meetings"),

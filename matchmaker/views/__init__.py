@@ -4,6 +4,8 @@ from matchmaker.views.account import bp as account_bp
 from matchmaker.views.admin import bp as admin_bp
 from matchmaker.views.agenda import bp as agenda_bp
 from matchmaker.views.auth import bp as auth_bp
+from matchmaker.views.lot_editor import bp as lot_editor_bp
+from matchmaker.views.lot_files import bp as lot_files_bp
 from matchmaker.views.main import bp as main_bp
 from matchmaker.views.meetings import bp as meetings_bp
 from matchmaker.views.meetings_admin import bp as meetings_admin_bp
@@ -12,4 +14,5 @@ from matchmaker.views.organisations import bp as organisations_bp
 from matchmaker.views.roundtable import bp as roundtable_bp
 
 BLUEPRINTS = [main_bp, auth_bp, account_bp, organisations_bp, admin_bp, meetings_bp, agenda_bp,
-              meetings_admin_bp, offers_bp, roundtable_bp]
+              meetings_admin_bp, offers_bp, roundtable_bp,
+              lot_editor_bp, lot_files_bp]
