@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from matchmaker.demo.lots import seed_lots
 from matchmaker.demo.meetings import seed_meetings
+from matchmaker.demo.offers import seed_offers
 from matchmaker.demo.people import DEMO_PASSWORD, seed_people
 from matchmaker.demo.roundtable import seed_roundtable
 from matchmaker.extensions import db
 from matchmaker.models import Event
 
 # Each seeder takes the dict of what earlier seeders made and adds its own keys.
-SEEDERS = [seed_people, seed_lots, seed_meetings, seed_roundtable]
+SEEDERS = [seed_people, seed_lots, seed_meetings, seed_roundtable, seed_offers]
 
 
 def seed_demo(*, force: bool = False) -> bool:
