@@ -39,6 +39,8 @@ class Lot(Base):
                         name="altitude_in_order"),
         CheckConstraint("price_usd_per_mt IS NULL OR price_usd_per_mt >= 0", name="price_non_negative"),
         Index("ix_lot_published_org", "is_published", "organisation_id"),
+        # Catalogue default order (newest first) without sorting every published lot.
+        Index("ix_lot_catalogue_newest", "is_published", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -240,6 +242,8 @@ class SensoryEvaluation(Base):
     __tablename__ = "sensory_evaluation"
     __table_args__ = (
         CheckConstraint("global_quality >= 0 AND global_quality <= 10", name="global_quality_range"),
+        # The catalogue's flavour filter looks up each lot's newest evaluation.
+        Index("ix_sensory_evaluation_lot_latest", "lot_id", "evaluated_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

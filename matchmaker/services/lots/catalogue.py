@@ -2,7 +2,8 @@
 
 Every filter is plain SQL that runs the same on SQLite and PostgreSQL (LIKE on lower-cased
 text, correlated EXISTS, no window functions), and a page costs a fixed number of queries:
-one count, one page of lots with their organisation, and one selectin per shown relation.
+the sorted ids of all matches, one page of lots with their organisation, and one selectin
+per relation a card shows.
 """
 
 from __future__ import annotations
@@ -121,16 +122,26 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _latest_evaluation_id():
-    """Correlated subquery: the id of the lot's newest sensory evaluation."""
+def _lots_scoring(attribute: str, minimum: Decimal):
+    """Ids of lots whose newest evaluation scores `attribute` at least `minimum`.
+
+    Starts from the (indexed) scores of that attribute, then keeps those that belong to
+    their lot's newest evaluation, which the (lot_id, evaluated_on, id) index answers.
+    """
     newest = db.aliased(SensoryEvaluation)
-    return (
+    latest_id = (
         select(newest.id)
-        .where(newest.lot_id == Lot.id)
+        .where(newest.lot_id == SensoryEvaluation.lot_id)
         .order_by(newest.evaluated_on.desc(), newest.id.desc())
         .limit(1)
-        .correlate(Lot)
+        .correlate(SensoryEvaluation)
         .scalar_subquery()
+    )
+    return (
+        select(SensoryEvaluation.lot_id)
+        .join(SensoryScore, SensoryScore.evaluation_id == SensoryEvaluation.id)
+        .where(SensoryScore.attribute == attribute, SensoryScore.intensity >= minimum,
+               SensoryEvaluation.id == latest_id)
     )
 
 
@@ -192,13 +203,7 @@ def _conditions(filters: CatalogueFilters, today: date) -> list:
         )
     if filters.flavour:
         minimum = filters.flavour_min if filters.flavour_min is not None else Decimal(1)
-        conditions.append(
-            exists().where(
-                SensoryScore.evaluation_id == _latest_evaluation_id(),
-                SensoryScore.attribute == filters.flavour,
-                SensoryScore.intensity >= minimum,
-            )
-        )
+        conditions.append(Lot.id.in_(_lots_scoring(filters.flavour, minimum)))
     return conditions
 
 
@@ -258,23 +263,28 @@ def search_lots(
     """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    conditions = _conditions(filters, today)
-    base = select(Lot).join(Lot.organisation).where(*conditions)
-    total = db.session.scalar(
-        select(func.count()).select_from(Lot).join(Lot.organisation).where(*conditions)
-    ) or 0
-    query = (
-        base.options(contains_eager(Lot.organisation))
+    # The filters run once: the sorted ids of every match give both the total and the page,
+    # instead of a COUNT and a LIMIT query that would each evaluate the filters.
+    matching_ids = db.session.scalars(
+        select(Lot.id).join(Lot.organisation)
+        .where(*_conditions(filters, today))
         .order_by(*_ordering(filters.sort))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    if with_details:
-        query = query.options(
-            selectinload(Lot.photos), selectinload(Lot.certificates), selectinload(Lot.genetics)
+    ).all()
+    page_ids = matching_ids[(page - 1) * per_page: page * per_page]
+    lots: list[Lot] = []
+    if page_ids:
+        query = (
+            select(Lot).join(Lot.organisation).where(Lot.id.in_(page_ids))
+            .options(contains_eager(Lot.organisation))
         )
-    lots = list(db.session.scalars(query).unique())
-    return CataloguePage(lots=lots, total=total, page=page, per_page=per_page)
+        if with_details:
+            query = query.options(
+                selectinload(Lot.photos), selectinload(Lot.certificates),
+                selectinload(Lot.genetics),
+            )
+        by_id = {lot.id: lot for lot in db.session.scalars(query).unique()}
+        lots = [by_id[lot_id] for lot_id in page_ids if lot_id in by_id]
+    return CataloguePage(lots=lots, total=len(matching_ids), page=page, per_page=per_page)
 
 
 def filter_choices() -> dict[str, list]:
