@@ -13,6 +13,7 @@ from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.models import Lot, Role, User
 from matchmaker.models.interest import InterestKind, LotInterest
+from matchmaker.services.leads import lead_from_interest
 from matchmaker.services.mail import queue_mail
 
 MAX_SAMPLE_GRAMS = 5000
@@ -85,6 +86,7 @@ def express_interest(lot: Lot, buyer: User, *, message: str = "") -> LotInterest
     db.session.add(interest)
     db.session.flush()
     _notify_reps(interest)
+    lead_from_interest(interest)  # every buyer action on a lot is also a lead
     return interest
 
 
@@ -114,4 +116,5 @@ def request_sample(
     db.session.add(interest)
     db.session.flush()
     _notify_reps(interest)
+    lead_from_interest(interest)  # every buyer action on a lot is also a lead
     return interest

@@ -32,6 +32,7 @@ from matchmaker.models.meetings import (
     MeetingSource,
     MeetingStatus,
 )
+from matchmaker.services.leads import lead_from_meeting
 from matchmaker.services.meetings import rules
 from matchmaker.services.meetings.availability import lock_slot, place
 from matchmaker.services.meetings.notify import notify_other_side
@@ -161,6 +162,7 @@ def request_meeting(buyer: User, organisation: Organisation, slot: Slot, *,
     )
     record(meeting, buyer, "requested", None, meeting.message)
     notify_other_side(meeting, "requested", buyer, meeting.message)
+    lead_from_meeting(meeting)  # a meeting request is also a lead for the organisation
     return meeting
 
 
