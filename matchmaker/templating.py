@@ -50,6 +50,10 @@ NAV_ITEMS: list[NavItem] = [
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("roundtable.wishes_home", _l("Roundtable wishes"),
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
+    NavItem("leads.index", _l("Leads"), lambda user: _rep(user) or _organiser(user)),
+    NavItem("leads.scan", _l("Scan a badge"), _rep),
+    NavItem("leads.contacts", _l("My contacts shared"),
+            lambda user: user.is_authenticated and user.is_buyer),
     NavItem("admin.index", _l("Organiser"), _organiser),
 ]
 

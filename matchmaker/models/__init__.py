@@ -3,6 +3,7 @@
 from matchmaker.models.accounts import BuyerProfile, Invitation, Organisation, Role, User
 from matchmaker.models.base import Base
 from matchmaker.models.events import Event, Exhibitor
+from matchmaker.models.leads import ContactConsent, Lead, LeadLot, LeadSource
 from matchmaker.models.lots import (
     Certificate,
     Lot,
@@ -26,6 +27,7 @@ from matchmaker.models.meetings import (
     Unavailability,
 )
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot, OfferRequest
+from matchmaker.models.qr import PrintJob, QrToken, Scan
 from matchmaker.models.roundtable import DraftMeeting, ScheduleRun, Wish
 
 __all__ = [
@@ -33,10 +35,14 @@ __all__ = [
     "BuyerProfile",
     "CalendarFeed",
     "Certificate",
+    "ContactConsent",
     "DraftMeeting",
     "Event",
     "Exhibitor",
     "Invitation",
+    "Lead",
+    "LeadLot",
+    "LeadSource",
     "Lot",
     "LotGenetics",
     "LotPhoto",
@@ -48,11 +54,14 @@ __all__ = [
     "OfferLot",
     "OfferRequest",
     "OutboxMessage",
+    "PrintJob",
     "ProductionPlot",
+    "QrToken",
     "QualityAnalysis",
     "RepAttendance",
     "Role",
     "RoundtableSession",
+    "Scan",
     "ScheduleRun",
     "SensoryEvaluation",
     "SensoryScore",

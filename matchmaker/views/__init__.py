@@ -6,13 +6,16 @@ from matchmaker.views.agenda import bp as agenda_bp
 from matchmaker.views.auth import bp as auth_bp
 from matchmaker.views.lot_editor import bp as lot_editor_bp
 from matchmaker.views.lot_files import bp as lot_files_bp
+from matchmaker.views.leads import bp as leads_bp
 from matchmaker.views.main import bp as main_bp
 from matchmaker.views.meetings import bp as meetings_bp
 from matchmaker.views.meetings_admin import bp as meetings_admin_bp
 from matchmaker.views.offers import bp as offers_bp
 from matchmaker.views.organisations import bp as organisations_bp
+from matchmaker.views.printables import bp as printables_bp
+from matchmaker.views.qr import bp as qr_bp
 from matchmaker.views.roundtable import bp as roundtable_bp
 
 BLUEPRINTS = [main_bp, auth_bp, account_bp, organisations_bp, admin_bp, meetings_bp, agenda_bp,
               meetings_admin_bp, offers_bp, roundtable_bp,
-              lot_editor_bp, lot_files_bp]
+              lot_editor_bp, lot_files_bp, qr_bp, leads_bp, printables_bp]
