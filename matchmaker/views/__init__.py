@@ -4,9 +4,9 @@ from matchmaker.views.account import bp as account_bp
 from matchmaker.views.admin import bp as admin_bp
 from matchmaker.views.agenda import bp as agenda_bp
 from matchmaker.views.auth import bp as auth_bp
+from matchmaker.views.leads import bp as leads_bp
 from matchmaker.views.lot_editor import bp as lot_editor_bp
 from matchmaker.views.lot_files import bp as lot_files_bp
-from matchmaker.views.leads import bp as leads_bp
 from matchmaker.views.main import bp as main_bp
 from matchmaker.views.meetings import bp as meetings_bp
 from matchmaker.views.meetings_admin import bp as meetings_admin_bp
