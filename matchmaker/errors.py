@@ -86,6 +86,8 @@ def _render_error(error: HTTPException):
             description=_description(error, status),
         ),
         status,
+        # Keep what the exception says beyond its body: Retry-After on 429, Allow on 405.
+        [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"],
     )
 
 

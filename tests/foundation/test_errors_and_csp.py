@@ -82,6 +82,7 @@ def test_405_page(client):
     response = client.get("/logout", headers={"Accept-Language": "es"})
     assert response.status_code == 405
     assert "Método no permitido" in response.get_data(as_text=True)
+    assert "POST" in response.headers["Allow"]  # the error page keeps the exception's headers
 
 
 # CSP compliance --------------------------------------------------------------------------
