@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from limits import parse as parse_limit
+from werkzeug.exceptions import TooManyRequests
 
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db, limiter
@@ -37,16 +42,32 @@ def _login_key() -> str:
     return f"{get_remote_address()}|{email}"
 
 
+def _failed_logins_allowed() -> bool:
+    """Whether this address and account may try again; only failed attempts are counted."""
+    rule = parse_limit(_login_limit())
+    return limiter.limiter.test(rule, "login", _login_key())
+
+
+def _count_failed_login() -> None:
+    limiter.limiter.hit(parse_limit(_login_limit()), "login", _login_key())
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, key_func=_login_key, methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next())
     form = LoginForm()
+    if request.method == "POST" and current_app.config.get("RATELIMIT_ENABLED", True) \
+            and not _failed_logins_allowed():
+        reset_at, _remaining = limiter.limiter.get_window_stats(
+            parse_limit(_login_limit()), "login", _login_key()
+        )
+        raise TooManyRequests(retry_after=max(1, math.ceil(reset_at - time.time())))
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
         except DomainError as error:
+            _count_failed_login()
             flash(error.message, "error")
             return render_template("auth/login.html", form=form), error.status
         login_user(user, remember=form.remember.data)
