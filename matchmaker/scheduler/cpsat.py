@@ -110,6 +110,8 @@ class SatModel:
         )
         self.aux: list[tuple[cp_model.IntVar, Callable[[list[set[int]]], int]]] = []
         self.breaks: list[cp_model.LinearExprT] = []
+        self.no_break: list[cp_model.IntVar] = []
+        self.window_vars: list[cp_model.IntVar] = []
 
     def add_breaks(self, fairness: int | None) -> cp_model.LinearExprT:
         """Add exact break counting per participant; return the total-breaks expression."""
@@ -163,6 +165,7 @@ class SatModel:
         seq = idx.block_slots[blocks.pop()]
         wins = feasible_windows([list(self.x[k]) for k in reqs], seq)
         nb = m.new_bool_var("")
+        self.no_break.append(nb)
         m.add(sum(gaps) == 0).only_enforce_if(nb)
         m.add(sum(gaps) >= 1).only_enforce_if(nb.Not())
         self.aux.append((nb, lambda bs, p=p: int(count_breaks(bs[p], idx) == 0)))
@@ -174,9 +177,14 @@ class SatModel:
             w = m.new_bool_var("")
             self.aux.append((w, lambda bs, p=p, win=set(win): int(bs[p] == win)))
             ws.append((w, set(win)))
-        m.add(sum(w for w, _ in ws) == nb)
-        for s, b in self.busy[p].items():
-            m.add(b == sum(w for w, win in ws if s in win)).only_enforce_if(nb)
+            self.window_vars.append(w)
+        # Clauses rather than enforced linear sums: unit propagation places a whole day at once.
+        m.add_at_most_one(w for w, _ in ws)
+        m.add_bool_or([w for w, _ in ws]).only_enforce_if(nb)
+        for w, win in ws:
+            m.add_implication(w, nb)
+            for s, b in self.busy[p].items():
+                m.add_implication(w, b if s in win else b.Not())
 
     def _add_implied(self) -> None:
         """Busy literals for everyone, with the cardinalities they imply when all are placed."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from .bounds import lp_bound
-from .cpsat import CancelToken, SatModel
+from .cpsat import CancelToken, PhaseResult, SatModel
 from .greedy import greedy_state
-from .index import Index
+from .index import Index, count_breaks
 from .model import (
     STATUS_FEASIBLE,
     STATUS_GREEDY,
@@ -17,27 +17,84 @@ from .model import (
     ProgressFn,
     Schedule,
 )
-from .report import build_report
+from .report import build_report, busy_sets
 
-# Above this many x variables the models keep only the most promising requests (memory, speed).
+# Above this many x variables phase 1 keeps only the most promising requests (memory, speed).
 MAX_VARS = 250_000
 # Above this many (request, slot) pairs the break phase only re-slots the placed meetings.
 BIG_BREAK_MODEL = 20_000
+# Share of the break-phase time spent descending from the incumbent before proving bounds.
+DESCENT_SHARE = 0.3
 
 
-def _weight(idx: Index, assign: list[int | None]) -> int:
-    return sum(idx.requests[k].weight for k, s in enumerate(assign) if s is not None)
+class _Run:
+    """Mutable state of one solve() call: incumbent, bounds, clock, progress."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        time_limit_s: float,
+        workers: int,
+        progress: ProgressFn | None,
+        cancel: CancelToken | None,
+    ) -> None:
+        self.t0 = time.perf_counter()
+        self.problem = problem
+        self.limit = time_limit_s
+        self.workers = workers
+        self._user_progress = progress
+        self._frac = 0.0
+        self.cancel = cancel
+        self.idx = Index(problem)
+        self.best: list[int | None] = []
+        self.best_w = 0
+        self.phases: list[tuple[str, str, float]] = []
+        self.used_sat = False
+        self.weight_optimal = False
+        self.breaks_optimal = False
+        self.breaks_lb = 0
+
+    def progress(self, frac: float, phase: str, msg: str) -> None:
+        """Forward progress to the caller, never letting the fraction go backwards."""
+        self._frac = max(self._frac, min(1.0, frac))
+        if self._user_progress is not None:
+            self._user_progress(self._frac, phase, msg)
+
+    def left(self) -> float:
+        """Seconds left of the time limit."""
+        return self.limit - (time.perf_counter() - self.t0)
+
+    def can_run(self) -> bool:
+        """Time is left and nobody cancelled."""
+        return self.left() > 0.2 and not (self.cancel and self.cancel.cancelled)
+
+    def weight(self, assign: list[int | None]) -> int:
+        """Placed weight of an assignment."""
+        return sum(self.idx.requests[k].weight for k, s in enumerate(assign) if s is not None)
+
+    def note(self, phase: str, res: PhaseResult) -> None:
+        """Record a phase in the report."""
+        self.phases.append((phase, res.status, res.time_s))
+
+    def reporter(self, lo: float, hi: float, phase: str, span: float, what: str):
+        """Solution callback mapping solver time onto the [lo, hi] progress range."""
+
+        def on_solution(obj: int, bound: int, t: float) -> None:
+            frac = lo + (hi - lo) * min(1.0, t / max(span, 1e-9))
+            self.progress(frac, phase, f"{obj} {what} (bound {bound})")
+
+        return on_solution
 
 
-def _keep_for_phase1(idx: Index, assign: list[int | None], max_vars: int) -> list[int] | None:
+def _kept(run: _Run, max_vars: int) -> list[int] | None:
     """All requests if small; else the placed ones plus the heaviest unplaced ones."""
-    total = sum(len(d) for d in idx.domain)
-    if total <= max_vars:
+    idx = run.idx
+    if sum(len(d) for d in idx.domain) <= max_vars:
         return None
-    keep = [k for k, s in enumerate(assign) if s is not None]
+    keep = [k for k, s in enumerate(run.best) if s is not None]
     budget = max_vars - sum(len(idx.domain[k]) for k in keep)
     rest = sorted(
-        (k for k, s in enumerate(assign) if s is None and idx.domain[k]),
+        (k for k, s in enumerate(run.best) if s is None and idx.domain[k]),
         key=lambda k: -idx.requests[k].weight,
     )
     for k in rest:
@@ -46,6 +103,117 @@ def _keep_for_phase1(idx: Index, assign: list[int | None], max_vars: int) -> lis
         keep.append(k)
         budget -= len(idx.domain[k])
     return keep
+
+
+def _place(run: _Run, share: float, max_vars: int) -> None:
+    """Phase 1: maximise placed weight, hinted with the incumbent."""
+    keep = _kept(run, max_vars)
+    sat = SatModel(run.idx, keep)
+    sat.m.maximize(sat.placed_weight)
+    sat.hint(run.best)
+    span = max(0.1, run.left() * share)
+    res = sat.solve(
+        span, run.workers, run.reporter(0.05, 0.5, "placing", span, "weight"), run.cancel
+    )
+    run.note("place", res)
+    if res.assign is None:
+        return
+    run.used_sat = True
+    if res.objective >= run.best_w:
+        run.best, run.best_w = res.assign, res.objective
+    if res.status == "optimal" and keep is None:
+        run.weight_optimal = True
+
+
+def _place_all(run: _Run) -> str:
+    """must_place_all: search a complete schedule directly, already minimising breaks."""
+    sat = SatModel(run.idx, force=True)
+    total = sat.add_breaks(run.problem.fairness)
+    sat.m.minimize(total)
+    sat.hint(run.best)
+    span = run.left() * DESCENT_SHARE
+    res = sat.solve(
+        span, run.workers, run.reporter(0.05, 0.5, "breaks", span, "breaks"), run.cancel
+    )
+    run.note("place all", res)
+    if res.assign is not None:
+        run.used_sat = True
+        run.best, run.best_w = res.assign, run.weight(res.assign)
+        run.weight_optimal = True
+        run.breaks_lb = res.bound
+        run.breaks_optimal = res.status == "optimal"
+    return res.status
+
+
+def _break_model(
+    run: _Run, keep: list[int] | None, force: bool, cap: int | None, hint: bool = True
+) -> SatModel:
+    sat = SatModel(run.idx, keep, force=force)
+    if not force:
+        sat.m.add(sat.placed_weight >= run.best_w)
+    total = sat.add_breaks(run.problem.fairness)
+    if cap is None:
+        sat.m.minimize(total)
+    else:
+        sat.m.add(total <= cap)
+    if hint:
+        sat.hint(run.best)
+    return sat
+
+
+def _minimise_breaks(run: _Run) -> None:
+    """Phase 2: descend from the incumbent, then prove/close the gap bound by bound."""
+    idx = run.idx
+    big = sum(len(d) for d in idx.domain) > BIG_BREAK_MODEL
+    # Large events: keep the chosen meetings and only move them between slots.
+    keep = [k for k, s in enumerate(run.best) if s is not None] if big else None
+    kept = range(len(idx.requests)) if keep is None else keep
+    force = all(run.best[k] is not None for k in kept if idx.domain[k])
+    if not run.breaks_optimal and run.phases[-1][0] != "place all":
+        sat = _break_model(run, keep, force, None)
+        span = run.left() if big else run.left() * DESCENT_SHARE
+        # Presolve of big break models outlasts the budget; the complete hint is enough.
+        params = {"cp_model_presolve": False} if big else None
+        on_sol = run.reporter(0.5, 1.0, "breaks", span, "breaks")
+        res = sat.solve(span, run.workers, on_sol, run.cancel, params)
+        run.note("breaks", res)
+        if res.assign is not None and run.weight(res.assign) >= run.best_w:
+            run.used_sat = True
+            run.best = res.assign
+            run.breaks_lb = max(run.breaks_lb, res.bound)
+            run.breaks_optimal = res.status == "optimal"
+    if big:
+        return
+    _ascend(run, keep, force)
+
+
+def _ascend(run: _Run, keep: list[int] | None, force: bool) -> None:
+    """Try 'total breaks <= lb' for growing lb: infeasibility proofs are fast, and the first
+    feasible bound is optimal."""
+    best_total = _total_breaks(run)
+    while not run.breaks_optimal and run.breaks_lb < best_total and run.can_run():
+        # No hint: steering the search towards the (worse) incumbent slows these proofs a lot.
+        sat = _break_model(run, keep, force, run.breaks_lb, hint=False)
+        span = run.left()
+        res = sat.solve(span, run.workers, None, run.cancel)
+        run.note(f"breaks<={run.breaks_lb}", res)
+        run.progress(
+            0.5 + 0.5 * min(1.0, 1 - run.left() / max(run.limit, 1e-9)), "breaks", res.status
+        )
+        if res.status == "infeasible":
+            run.breaks_lb += 1
+        elif res.assign is not None:
+            run.used_sat = True
+            run.best = res.assign
+            run.breaks_optimal = True
+        else:
+            return
+    if run.breaks_lb >= best_total:
+        run.breaks_optimal = True
+
+
+def _total_breaks(run: _Run) -> int:
+    return sum(count_breaks(b, run.idx) for b in busy_sets(run.idx, run.best))
 
 
 def solve(
@@ -59,95 +227,41 @@ def solve(
     max_vars: int = MAX_VARS,
 ) -> Schedule:
     """Schedule as many (weighted) meetings as possible, then minimise breaks; never raises on time-out."""
-    t0 = time.perf_counter()
-    report_progress = progress or (lambda f, ph, msg: None)
-
-    def left() -> float:
-        return time_limit_s - (time.perf_counter() - t0)
-
-    idx = Index(problem)
-    report_progress(0.0, "greedy", "building a first schedule")
-    st = greedy_state(idx)
-    best = list(st.at)
-    best_w = _weight(idx, best)
-    phases: list[tuple[str, str, float]] = [
-        ("greedy", f"weight {best_w}", time.perf_counter() - t0)
-    ]
+    run = _Run(problem, time_limit_s, workers, progress, cancel)
+    idx = run.idx
+    run.progress(0.0, "greedy", "building a first schedule")
+    run.best = list(greedy_state(idx).at)
+    run.best_w = run.weight(run.best)
+    run.phases.append(("greedy", f"weight {run.best_w}", time.perf_counter() - run.t0))
     ub_w = lp_bound(idx, True)
     ub_c = lp_bound(idx, False)
-    weight_optimal = best_w >= ub_w
-    used_sat = False
-    report_progress(0.05, "greedy", f"greedy placed weight {best_w} of at most {ub_w}")
+    run.weight_optimal = run.best_w >= ub_w
+    run.progress(0.05, "greedy", f"greedy placed weight {run.best_w} of at most {ub_w}")
 
-    if not weight_optimal and left() > 0.2 and not (cancel and cancel.cancelled):
-        keep = _keep_for_phase1(idx, best, max_vars)
-        sat = SatModel(idx, keep)
-        sat.m.maximize(sat.placed_weight)
-        sat.hint(best)
-        share = 0.5 if optimise_breaks else 1.0
-        span = max(0.1, left() * share)
+    complete = all(s is not None for s in run.best)
+    if problem.must_place_all and optimise_breaks and not complete and run.can_run():
+        if _place_all(run) == "infeasible" and run.can_run():
+            _place(run, 0.5, max_vars)
+    elif not run.weight_optimal and run.can_run():
+        _place(run, 0.5 if optimise_breaks else 1.0, max_vars)
+    if run.weight_optimal:
+        ub_w = run.best_w
+    run.breaks_optimal = run.breaks_optimal or not optimise_breaks
+    if optimise_breaks and run.can_run():
+        _minimise_breaks(run)
 
-        def on_p1(obj: int, bound: int, t: float) -> None:
-            report_progress(
-                0.05 + 0.45 * min(1.0, t / span), "placing", f"weight {obj} (bound {bound})"
-            )
-
-        res = sat.solve(span, workers, on_p1, cancel)
-        phases.append(("place", res.status, res.time_s))
-        if res.assign is not None:
-            used_sat = True
-            if res.objective >= best_w:
-                best, best_w = res.assign, res.objective
-            if res.status == "optimal" and keep is None:
-                weight_optimal = True
-                ub_w = best_w
-            elif keep is None:
-                ub_w = min(ub_w, res.bound)
-
-    breaks_optimal = not optimise_breaks
-    breaks_lb = 0
-    if optimise_breaks and left() > 0.2 and not (cancel and cancel.cancelled):
-        keep2 = None
-        big = sum(len(d) for d in idx.domain) > BIG_BREAK_MODEL
-        if big:
-            # Large events: keep the chosen meetings and only move them between slots.
-            keep2 = [k for k, s in enumerate(best) if s is not None]
-        kept = range(len(idx.requests)) if keep2 is None else keep2
-        force = all(best[k] is not None for k in kept if idx.domain[k])
-        sat = SatModel(idx, keep2, force=force)
-        if not force:
-            sat.m.add(sat.placed_weight >= best_w)
-        total = sat.add_breaks(problem.fairness)
-        sat.m.minimize(total)
-        sat.hint(best)
-        span = left()
-
-        def on_p2(obj: int, bound: int, t: float) -> None:
-            report_progress(
-                0.5 + 0.5 * min(1.0, t / span), "breaks", f"{obj} breaks (bound {bound})"
-            )
-
-        # Presolve of big break models outlasts the budget; the complete hint is enough.
-        params = {"cp_model_presolve": False} if big else None
-        res = sat.solve(span, workers, on_p2, cancel, params)
-        phases.append(("breaks", res.status, res.time_s))
-        if res.assign is not None and _weight(idx, res.assign) >= best_w:
-            used_sat = True
-            best = res.assign
-            breaks_lb = res.bound
-            breaks_optimal = res.status == "optimal"
-
-    if not used_sat and not weight_optimal:
+    if not run.used_sat and not run.weight_optimal:
         status = STATUS_GREEDY
-    elif weight_optimal and breaks_optimal:
+    elif run.weight_optimal and run.breaks_optimal:
         status = STATUS_OPTIMAL
     else:
-        status = STATUS_FEASIBLE if used_sat else STATUS_GREEDY
-    placed_all = all(s is not None for s in best)
-    if problem.must_place_all and not placed_all and weight_optimal:
+        status = STATUS_FEASIBLE if run.used_sat else STATUS_GREEDY
+    if problem.must_place_all and any(s is None for s in run.best) and run.weight_optimal:
         status = STATUS_INFEASIBLE
-    report_progress(1.0, "done", status)
-    elapsed = time.perf_counter() - t0
-    report = build_report(idx, best, status, ub_w, ub_c, elapsed, phases, breaks_lb)
-    assignments = {idx.requests[k].id: idx.slots[s] for k, s in enumerate(best) if s is not None}
+    run.progress(1.0, "done", status)
+    elapsed = time.perf_counter() - run.t0
+    report = build_report(idx, run.best, status, ub_w, ub_c, elapsed, run.phases, run.breaks_lb)
+    assignments = {
+        idx.requests[k].id: idx.slots[s] for k, s in enumerate(run.best) if s is not None
+    }
     return Schedule(assignments, report)
