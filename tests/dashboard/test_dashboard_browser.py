@@ -1,0 +1,45 @@
+"""The dashboard on a phone: a rep logs in, sees their figures and charts, opens a table and
+downloads a CSV; no horizontal scroll; the notices link counts unread notices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matchmaker.extensions import db
+from matchmaker.services import notifications
+from tests.factories import PASSWORD
+
+
+def test_rep_reads_the_dashboard_on_a_phone(phone_page, fair):
+    notifications.notify(fair.rep, "meeting_requested", "Solicitud de reunión", "Mesa 2")
+    db.session.commit()
+    page = phone_page
+    page.goto("/login")
+    page.get_by_label("Correo electrónico", exact=True).fill(fair.rep.email)
+    page.get_by_label("Contraseña", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("link", name="Avisos (1)").count() == 1
+
+    page.goto("/dashboard/")
+    page.get_by_role("link", name=fair.event.name).click()
+    page.wait_for_url(f"**/dashboard/events/{fair.event.slug}")
+    assert page.get_by_role("heading", level=1).inner_text().endswith(fair.infierno.name)
+    figures = page.locator(".dash-figures")
+    assert "Reuniones realizadas" in figures.inner_text()
+    assert page.locator("svg[role=img]").count() == 11
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll_width <= inner_width
+    # Charts scale to the phone's width.
+    chart_width = page.locator(".dash-chart svg").first.bounding_box()["width"]
+    assert chart_width <= inner_width
+
+    section = page.locator("section.dash-chart", has=page.get_by_role("heading", name="Escaneos por lote"))
+    with page.expect_download() as download:
+        section.get_by_role("link", name="CSV").click()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert f"{fair.lot_a.lot_code},3" in content
+
+    section.get_by_role("link", name="Cifras en tabla").click()
+    row = page.get_by_role("row", name=fair.lot_a.lot_code)
+    assert row.get_by_role("cell").inner_text() == "3"
