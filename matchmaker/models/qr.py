@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -108,15 +109,17 @@ class Scan(Base):
 
 
 class PrintJob(Base):
-    """A whole-event printable (all booth posters, all badges) rendered in the background.
+    """A file too slow to build inside a request: all booth posters or all badges of an event
+    (PDF), or a large lead export (XLSX), rendered in the background.
 
-    Rendering hundreds of QR codes takes longer than a request may wait, so the page polls
-    done/total for a progress bar and downloads the finished PDF from the row.
+    The page polls done/total for a progress bar and downloads the finished file from the row.
+    A lead export keeps its filters in params (JSON) and is visible to its requester only.
     """
 
     __tablename__ = "print_job"
     __table_args__ = (
-        CheckConstraint("kind IN ('posters', 'badges')", name="kind"),
+        CheckConstraint("kind IN ('posters', 'badges', 'leads_xlsx')", name="kind"),
+        CheckConstraint("kind = 'leads_xlsx' OR event_id IS NOT NULL", name="event_for_printables"),
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
         CheckConstraint("done >= 0 AND done <= total", name="progress_in_range"),
     )
@@ -124,7 +127,9 @@ class PrintJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(10))
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="CASCADE"), index=True
+    )
     requested_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
@@ -132,12 +137,13 @@ class PrintJob(Base):
     status: Mapped[str] = mapped_column(String(10), default="queued")
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    params: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     error: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    event: Mapped[Event] = relationship()
+    event: Mapped[Event | None] = relationship()
 
     @property
     def percent(self) -> int:

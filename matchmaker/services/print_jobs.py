@@ -1,4 +1,5 @@
-"""Whole-event printables as background jobs: queue, run in a thread with progress, fetch.
+"""Slow files as background jobs (whole-event printables, large XLSX lead exports): queue,
+run in a thread with progress, fetch.
 
 bench/printables.py measured a full event (100 booth posters with 300 lots, 500 badges) at
 well over the ~10 s a request may take on a loaded server, so these run outside the request:
@@ -7,8 +8,11 @@ the view commits a queued PrintJob, starts a thread, and the page polls the prog
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import secrets
 import threading
+from datetime import date
 
 from flask import Flask, current_app
 from flask_babel import force_locale
@@ -19,7 +23,10 @@ from matchmaker.models.base import utcnow
 from matchmaker.models.qr import PrintJob
 from matchmaker.services import printables
 
-KINDS = ("posters", "badges")
+KINDS = ("posters", "badges")  # what organisers start from the printables page
+MIMETYPES = {"posters": "application/pdf", "badges": "application/pdf",
+             "leads_xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+EXTENSIONS = {"posters": "pdf", "badges": "pdf", "leads_xlsx": "xlsx"}
 # Progress is committed every few items: enough for a smooth bar, few writes.
 PROGRESS_EVERY = 10
 _threads: dict[int, threading.Thread] = {}
@@ -36,6 +43,42 @@ def queue_job(event: Event, kind: str, user: User, locale: str) -> PrintJob:
     db.session.add(job)
     db.session.flush()
     return job
+
+
+def queue_lead_export(user: User, lead_filter, total: int, locale: str) -> PrintJob:
+    """Insert a queued XLSX lead export for user with the list's filters."""
+    params = {key: (value.isoformat() if hasattr(value, "isoformat") else value)
+              for key, value in dataclasses.asdict(lead_filter).items()}
+    job = PrintJob(public_id=secrets.token_urlsafe(12), kind="leads_xlsx", event_id=None,
+                   requested_by_id=user.id, locale=locale, status="queued", done=0,
+                   total=total, params=json.dumps(params))
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def _lead_filter(params: str):
+    from matchmaker.services.leads.queries import LeadFilter
+
+    values = json.loads(params or "{}")
+    for key in ("date_from", "date_to"):
+        if values.get(key):
+            values[key] = date.fromisoformat(values[key])
+    return LeadFilter(**values)
+
+
+def _render(job: PrintJob, progress) -> bytes:
+    if job.kind == "posters":
+        return printables.booth_posters(printables.event_exhibitors(job.event), progress=progress)
+    if job.kind == "badges":
+        return printables.badges(job.event, progress=progress)
+    from matchmaker.services.leads import exports
+
+    # No progress during the export: committing would end the transaction that the
+    # batched (server-side on PostgreSQL) cursor reads from.
+    user = db.session.get(User, job.requested_by_id)
+    with exports.xlsx_to_tempfile(user, _lead_filter(job.params)) as output:
+        return output.read()
 
 
 def start(job: PrintJob) -> None:
@@ -70,13 +113,8 @@ def run_job(app: Flask, job_id: int) -> None:
 
         try:
             with force_locale(job.locale):
-                event = job.event
-                if job.kind == "posters":
-                    pdf = printables.booth_posters(printables.event_exhibitors(event),
-                                                   progress=progress)
-                else:
-                    pdf = printables.badges(event, progress=progress)
-            job.pdf = pdf
+                content = _render(job, progress)
+            job.content = content
             job.done = job.total
             job.status = "done"
         except Exception as error:  # the page must show "failed" rather than spin forever

@@ -9,6 +9,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -17,6 +18,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -28,6 +30,7 @@ from matchmaker.forms.leads import BadgeCodeForm, LeadFilterForm, LeadForm
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.base import utcnow
 from matchmaker.models.leads import Lead
+from matchmaker.services import print_jobs
 from matchmaker.services.leads import annotate, consent, exports
 from matchmaker.services.leads.badges import scan_badge
 from matchmaker.services.leads.labels import RATING_LABELS, SOURCE_LABELS
@@ -41,6 +44,8 @@ from matchmaker.services.leads.queries import (
 bp = Blueprint("leads", __name__)
 
 PER_PAGE = 50
+# Above this many leads the XLSX is built in the background (CSV always streams).
+XLSX_DIRECT_LIMIT = 5000
 # Offline scans may be sent days later; their own time is kept within these bounds.
 OFFLINE_SCAN_MAX_AGE = timedelta(days=14)
 CLOCK_SKEW = timedelta(minutes=10)
@@ -169,6 +174,18 @@ def export_csv():
 def export_xlsx():
     _require_lead_viewer()
     lead_filter = _lead_filter(_filter_form())
+    total = db.session.scalar(
+        db.select(db.func.count()).select_from(lead_list_query(current_user, lead_filter)
+                                               .order_by(None).subquery())
+    )
+    limit = current_app.config.get("LEADS_XLSX_DIRECT_LIMIT", XLSX_DIRECT_LIMIT)
+    if total > limit:
+        # Writing that many cells takes longer than a request may wait (bench/lead_export.py).
+        job = print_jobs.queue_lead_export(current_user, lead_filter, total,
+                                           str(get_locale() or "es"))
+        db.session.commit()
+        print_jobs.start(job)
+        return redirect(url_for("printables.job", public_id=job.public_id))
     output = exports.xlsx_to_tempfile(current_user, lead_filter)
     size = output.seek(0, 2)
     output.seek(0)

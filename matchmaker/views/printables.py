@@ -110,7 +110,10 @@ def start_job(event_slug: str):
 
 def _job_or_404(public_id: str) -> PrintJob:
     job = db.first_or_404(db.select(PrintJob).where(PrintJob.public_id == public_id))
-    if not current_user.is_organiser:
+    # A lead export holds what its requester may see, so only they fetch it.
+    allowed = (current_user.id == job.requested_by_id if job.kind == "leads_xlsx"
+               else current_user.is_organiser)
+    if not allowed:
         abort(403)
     return job
 
@@ -132,10 +135,17 @@ def job_status(public_id: str):
     )
 
 
-@bp.get("/jobs/<public_id>.pdf")
+@bp.get("/jobs/<public_id>/file")
 @login_required
 def download(public_id: str):
     job = _job_or_404(public_id)
-    if job.status != "done" or job.pdf is None:
+    if job.status != "done" or job.content is None:
         abort(404)
-    return _pdf(job.pdf, f"{job.kind}-{job.event.slug}.pdf")
+    name = f"{job.kind}-{job.event.slug if job.event else job.created_at.strftime('%Y%m%d-%H%M')}"
+    response = make_response(job.content)
+    response.mimetype = print_jobs.MIMETYPES[job.kind]
+    disposition = "inline" if job.kind in ("posters", "badges") else "attachment"
+    response.headers["Content-Disposition"] = (
+        f'{disposition}; filename="{name}.{print_jobs.EXTENSIONS[job.kind]}"')
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -10,8 +10,10 @@
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (job) {
-        bar.value = job.percent;
-        bar.textContent = job.percent + " %";
+        if (!bar.hasAttribute("data-indeterminate") || job.status === "done") {
+          bar.value = job.percent;
+          bar.textContent = job.percent + " %";
+        }
         done.textContent = job.done;
         if (job.status === "done") {
           box.querySelector(".job-ready").hidden = false;

@@ -240,3 +240,28 @@ def test_export_filters(app, fair, query, expected):
     rows = list(csv.reader(io.StringIO(body)))
     wanted = {"country=DE": 1, "country=FR": 1}.get(query, expected)
     assert len(rows) - 1 == wanted
+
+
+def test_large_xlsx_export_runs_as_a_job_for_its_requester_only(app, fair):
+    from matchmaker.models.qr import PrintJob
+    from matchmaker.services import print_jobs
+
+    _lead(fair)
+    _lead(fair, buyer=make_user("buyer", name="Ana Quispe"))
+    app.config["LEADS_XLSX_DIRECT_LIMIT"] = 1
+    client = _client_as(app, fair.rep)
+    response = client.get("/leads/export.xlsx?rating=none")
+    assert response.status_code == 302 and "/printables/jobs/" in response.headers["Location"]
+    job = db.session.scalar(sa.select(PrintJob))
+    assert job.kind == "leads_xlsx" and job.total == 2
+    print_jobs.wait(job.id, timeout=120)
+    db.session.expire_all()
+    status = client.get(f"/printables/jobs/{job.public_id}.json").json
+    assert status["status"] == "done"
+    download = client.get(status["download_url"])
+    assert "attachment" in download.headers["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(download.data), read_only=True).active.iter_rows(
+        values_only=True))
+    assert len(rows) == 3 and {rows[1][2], rows[2][2]} == {fair.buyer.name, "Ana Quispe"}
+    # Another viewer of leads (even an organiser) cannot fetch someone else's export.
+    assert _client_as(app, fair.organiser).get(status["download_url"]).status_code == 403
