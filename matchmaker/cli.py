@@ -125,9 +125,25 @@ def restore_command(path: str, yes: bool) -> None:
     click.echo(f"Database restored from {path}")
 
 
+@click.command("send-reminders")
+@click.option("--minutes", default=60, show_default=True,
+              help="Remind this many minutes before each accepted meeting.")
+@click.option("--expiry-hours", default=3, show_default=True,
+              help="Warn this many hours before an unanswered request expires.")
+@with_appcontext
+def send_reminders_command(minutes: int, expiry_hours: int) -> None:
+    """Queue meeting reminders and expiry warnings; safe to run every few minutes."""
+    from matchmaker.extensions import db
+    from matchmaker.services.reminders import send_reminders
+
+    run = send_reminders(minutes=minutes, expiry_warning_hours=expiry_hours)
+    db.session.commit()
+    click.echo(f"reminders {run.reminders}, expiry warnings {run.expiry_warnings}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (seed_demo_command, i18n_build_command, i18n_missing_command,
                     send_mail_command, create_organiser_command, backup_command,
-                    restore_command):
+                    restore_command, send_reminders_command):
         app.cli.add_command(command)

@@ -62,6 +62,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
 
+    # Tie CSRF tokens to the session rather than to one hour: a form left open on a phone
+    # during a long fair day must still submit.
+    WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "")  # default: instance/uploads
     PASSWORD_RESET_MAX_AGE = 3600 * 2

@@ -39,6 +39,7 @@ def _rep(user) -> bool:
 # Features add their entries here, in menu order.
 NAV_ITEMS: list[NavItem] = [
     NavItem("main.home", _l("Event"), _anyone),
+    NavItem("lots.catalogue", _l("Catalogue"), _anyone),
     NavItem("offers.index", _l("Offers"), _anyone),
     NavItem("organisations.index", _l("Producers"), _anyone),
     NavItem("lot_editor.index", _l("My lots"), lambda user: _rep(user) or _organiser(user)),
@@ -54,6 +55,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("leads.scan", _l("Scan a badge"), _rep),
     NavItem("leads.contacts", _l("My contacts shared"),
             lambda user: user.is_authenticated and user.is_buyer),
+    NavItem("dashboard.index", _l("Dashboard"), lambda user: _rep(user) or _organiser(user)),
+    NavItem("dashboard.follow_up", _l("Follow-up"), lambda user: _rep(user) or _organiser(user)),
     NavItem("admin.index", _l("Organiser"), _organiser),
 ]
 

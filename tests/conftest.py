@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g, request_started
 from werkzeug.serving import make_server
 
 from matchmaker import create_app
@@ -93,6 +94,14 @@ def app(database_url, tmp_path):
         UPLOAD_FOLDER = str(tmp_path / "uploads")
 
     app = create_app(Config)
+
+    def fresh_request_globals(sender, **extra):
+        # The test's app context stays open and Flask reuses it for each request, so `g`
+        # would carry Flask-Login's user and Flask-Babel's locale from one request to the next.
+        g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
+
+    request_started.connect(fresh_request_globals, app)
     with app.app_context():
         yield app
         _db.session.remove()

@@ -3,6 +3,7 @@
 from matchmaker.models.accounts import BuyerProfile, Invitation, Organisation, Role, User
 from matchmaker.models.base import Base
 from matchmaker.models.events import Event, Exhibitor
+from matchmaker.models.interest import InterestKind, LotInterest
 from matchmaker.models.leads import ContactConsent, Lead, LeadLot, LeadSource
 from matchmaker.models.lots import (
     Certificate,
@@ -26,7 +27,9 @@ from matchmaker.models.meetings import (
     Slot,
     Unavailability,
 )
+from matchmaker.models.notifications import Notice, NotificationPreference
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot, OfferRequest
+from matchmaker.models.outcomes import CheckIn, MeetingOutcome
 from matchmaker.models.qr import PrintJob, QrToken, Scan
 from matchmaker.models.roundtable import DraftMeeting, ScheduleRun, Wish
 
@@ -34,21 +37,27 @@ __all__ = [
     "Base",
     "BuyerProfile",
     "CalendarFeed",
+    "CheckIn",
     "Certificate",
     "ContactConsent",
     "DraftMeeting",
     "Event",
     "Exhibitor",
+    "InterestKind",
     "Invitation",
     "Lead",
     "LeadLot",
     "LeadSource",
     "Lot",
     "LotGenetics",
+    "LotInterest",
     "LotPhoto",
     "Meeting",
     "MeetingEvent",
+    "MeetingOutcome",
     "MeetingTable",
+    "Notice",
+    "NotificationPreference",
     "Organisation",
     "ConsolidatedOffer",
     "OfferLot",

@@ -3,13 +3,17 @@
 from matchmaker.views.account import bp as account_bp
 from matchmaker.views.admin import bp as admin_bp
 from matchmaker.views.agenda import bp as agenda_bp
+from matchmaker.views.api import bp as api_bp
 from matchmaker.views.auth import bp as auth_bp
+from matchmaker.views.dashboard import bp as dashboard_bp
 from matchmaker.views.leads import bp as leads_bp
 from matchmaker.views.lot_editor import bp as lot_editor_bp
 from matchmaker.views.lot_files import bp as lot_files_bp
+from matchmaker.views.lots import bp as lots_bp
 from matchmaker.views.main import bp as main_bp
 from matchmaker.views.meetings import bp as meetings_bp
 from matchmaker.views.meetings_admin import bp as meetings_admin_bp
+from matchmaker.views.notifications import bp as notifications_bp
 from matchmaker.views.offers import bp as offers_bp
 from matchmaker.views.organisations import bp as organisations_bp
 from matchmaker.views.printables import bp as printables_bp
@@ -17,5 +21,6 @@ from matchmaker.views.qr import bp as qr_bp
 from matchmaker.views.roundtable import bp as roundtable_bp
 
 BLUEPRINTS = [main_bp, auth_bp, account_bp, organisations_bp, admin_bp, meetings_bp, agenda_bp,
-              meetings_admin_bp, offers_bp, roundtable_bp,
-              lot_editor_bp, lot_files_bp, qr_bp, leads_bp, printables_bp]
+              meetings_admin_bp, lots_bp, lot_editor_bp, lot_files_bp, api_bp, roundtable_bp,
+              qr_bp, leads_bp, printables_bp, offers_bp,
+              dashboard_bp, notifications_bp]

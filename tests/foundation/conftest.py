@@ -96,28 +96,3 @@ def csp_problems(html: str) -> list[str]:
     audit = PageAudit()
     audit.feed(html)
     return audit.problems
-
-
-@pytest.fixture(autouse=True)
-def _fresh_request_globals(request):
-    """Give every test-client request its own user and language, as in production.
-
-    The shared `app` fixture keeps one application context open for the whole test, and
-    Flask reuses it for each request, so `g` outlives requests: Flask-Login's cached user
-    (g._login_user) and Flask-Babel's cached locale (g._flask_babel) would leak from one
-    request (or one client) into the next.
-    """
-    from flask import g, request_started
-
-    if "app" not in request.fixturenames:
-        yield  # a test without the app (pure helpers) needs no database either
-        return
-    app = request.getfixturevalue("app")
-
-    def reset(sender, **extra):
-        g.pop("_login_user", None)
-        g.pop("_flask_babel", None)
-
-    request_started.connect(reset, app)
-    yield
-    request_started.disconnect(reset, app)

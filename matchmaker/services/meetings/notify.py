@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 
 from matchmaker.extensions import db
 from matchmaker.models import Meeting, User
-from matchmaker.services.mail import queue_mail
 from matchmaker.services.meetings.localtime import slot_label
+from matchmaker.services.notifications import notify as send_notice
 
 # Kinds after which the recipient gets the calendar file (a cancellation updates it too).
 WITH_ICS = {"accepted", "walkin", "cancelled", "scheduled"}
@@ -88,7 +88,8 @@ def notify(meeting: Meeting, kind: str, recipients: list[User], note: str = "") 
             if kind in WITH_ICS:
                 attachment = (f"meeting-{meeting.id}.ics", "text/calendar",
                               meeting_ics(meeting, recipient))
-        queue_mail(recipient, subject, body, kind=f"meeting_{kind}", attachment=attachment)
+        send_notice(recipient, f"meeting_{kind}", subject, body, attachment=attachment,
+                    link=meeting_url(meeting))
 
 
 def notify_other_side(meeting: Meeting, kind: str, actor: User | None, note: str = "") -> None:

@@ -22,12 +22,12 @@ from matchmaker.models import Meeting, Organisation, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.meetings import ACTIVE_STATUSES, MeetingSource, MeetingStatus
 from matchmaker.models.roundtable import DraftMeeting, ScheduleRun
-from matchmaker.services.mail import queue_mail
 from matchmaker.services.meetings.booking import record
 from matchmaker.services.meetings.localtime import slot_label
 from matchmaker.services.meetings.notify import reps_of
 from matchmaker.services.meetings.roundtable import place_scheduled
 from matchmaker.services.meetings.sessions import seat_count
+from matchmaker.services.notifications import notify as send_notice
 
 
 class PublishConflict(Conflict):
@@ -200,4 +200,4 @@ def _send(run: ScheduleRun, recipient: User, meetings: list[Meeting], *, buyer_s
             lines.append(_("You have no meetings in the new timetable."))
         agenda_url = f"{base}/agenda/?event={run.event.slug}"
         lines += ["", _("Your agenda: %(url)s", url=agenda_url)]
-    queue_mail(recipient, subject, "\n".join(lines), kind="roundtable_published")
+    send_notice(recipient, "roundtable_published", subject, "\n".join(lines), link=agenda_url)
