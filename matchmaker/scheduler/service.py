@@ -61,8 +61,9 @@ class _Run:
             self._user_progress(self._frac, phase, msg)
 
     def left(self) -> float:
-        """Seconds left of the time limit."""
-        return self.limit - (time.perf_counter() - self.t0)
+        """Seconds left of the time limit, minus a reserve for reading back and reporting."""
+        reserve = min(2.0, 0.03 * self.limit)
+        return self.limit - reserve - (time.perf_counter() - self.t0)
 
     def can_run(self) -> bool:
         """Time is left and nobody cancelled."""
