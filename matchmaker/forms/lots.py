@@ -50,6 +50,11 @@ def vocab_choices(vocabulary: Vocabulary, *, blank: bool = False) -> list[Select
 class DecimalInput(StringField):
     """A decimal number that also accepts a decimal comma (7,5), as typed in Peru."""
 
+    def __init__(self, *args, **kwargs):
+        # A text input (type=number would refuse the comma) with the phone's numeric keypad.
+        kwargs["render_kw"] = {"inputmode": "decimal", **(kwargs.get("render_kw") or {})}
+        super().__init__(*args, **kwargs)
+
     def process_formdata(self, valuelist):
         self.data = None
         if valuelist and valuelist[0].strip():

@@ -47,6 +47,18 @@ def test_malformed_lot_code_is_refused(org, db, code):
     assert caught.value.code == "lot_code_invalid"
 
 
+def test_published_lot_keeps_its_code(lot, db):
+    complete_lot(lot)
+    editing.publish_lot(lot)
+    editing.update_lot(lot, "identity", lot_code=lot.lot_code.lower(), warehouse="A")  # same code
+    with pytest.raises(Conflict) as caught:
+        editing.update_lot(lot, "identity", lot_code="PE-MDD-INF-26-099")
+    assert caught.value.code == "lot_code_locked"
+    editing.withdraw_lot(lot)
+    editing.update_lot(lot, "identity", lot_code="PE-MDD-INF-26-099")
+    assert lot.lot_code == "PE-MDD-INF-26-099"
+
+
 def test_harvest_must_end_after_it_starts(lot, db):
     with pytest.raises(ValidationFailed) as caught:
         editing.update_lot(lot, "identity", harvest_end=date(2026, 2, 1))

@@ -255,7 +255,7 @@ def update_lot(lot: Lot, section: str, **fields) -> Lot:
             ``altitude_out_of_order``, ``ice_month_required``, ``moq_not_whole_bags``,
             ``moq_exceeds_volume``, ``moq_not_positive``, ``unknown_choice``,
             ``negative_value``.
-        Conflict: ``lot_code_taken``.
+        Conflict: ``lot_code_taken``, ``lot_code_locked`` (renaming a published lot).
     """
     fields = _clean(fields)
     unknown = set(fields) - set(SECTION_FIELDS[section])
@@ -263,6 +263,10 @@ def update_lot(lot: Lot, section: str, **fields) -> Lot:
         raise TypeError(f"not {section} fields: {sorted(unknown)}")
     if "lot_code" in fields:
         fields["lot_code"] = _check_lot_code(fields["lot_code"], lot)
+        # Buyers reach a published lot by its code (links, printed sheets): it stays put.
+        if lot.is_published and fields["lot_code"] != lot.lot_code:
+            raise Conflict(_("A published lot keeps its code; withdraw it first to change it."),
+                           code="lot_code_locked", field="lot_code")
     _check_fields(lot, fields)
     _assign(lot, fields)
     db.session.flush()
