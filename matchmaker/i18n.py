@@ -37,6 +37,10 @@ def merged_catalog(locale: str) -> Catalog:
         with part.open("rb") as handle:
             for message in read_po(handle, locale=locale):
                 if message.id:
+                    # Babel's __setitem__ merges into an existing entry and keeps its old
+                    # translation, so remove it first for the later part to win.
+                    if message.id in catalog:
+                        del catalog[message.id]
                     catalog[message.id] = message
     return catalog
 

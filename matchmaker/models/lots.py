@@ -21,8 +21,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from matchmaker.models.accounts import Organisation
 from matchmaker.models.base import Base, UTCDateTime, utcnow
@@ -339,3 +340,30 @@ class ProductionPlot(Base):
     geometry_json: Mapped[str] = mapped_column(Text)
 
     lot: Mapped[Lot] = relationship(back_populates="plots")
+
+
+# Every part of a lot's sheet lives in its own table; touching the lot whenever one of them
+# changes makes `Lot.updated_at` a version stamp of the whole sheet (the public page cache
+# relies on it).
+_SHEET_PARTS = (LotGenetics, LotPhoto, QualityAnalysis, SensoryEvaluation, Certificate, ProductionPlot)
+
+
+@event.listens_for(Session, "before_flush")
+def _touch_lots_of_changed_sheet_parts(session: Session, _context, _instances) -> None:
+    lot_ids: set[int] = set()
+    touched: list[Lot] = []
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, SensoryScore):
+            obj = obj.evaluation
+        if isinstance(obj, _SHEET_PARTS) and obj is not None:
+            lot = obj.__dict__.get("lot")
+            if lot is not None:
+                touched.append(lot)
+            elif obj.lot_id is not None:
+                lot_ids.add(obj.lot_id)
+    with session.no_autoflush:
+        touched.extend(session.get(Lot, lot_id) for lot_id in lot_ids)
+    now = utcnow()
+    for lot in touched:
+        if lot is not None and lot not in session.deleted:
+            lot.updated_at = now

@@ -14,6 +14,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import format_date, format_decimal, get_locale
@@ -31,6 +32,7 @@ from matchmaker.extensions import db
 from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.radar import radar_svg
 from matchmaker.models import Lot
+from matchmaker.page_cache import PageCache
 from matchmaker.printing import pdf as printing_pdf
 from matchmaker.printing.qr import qr_svg
 from matchmaker.services import interest as interest_service
@@ -210,9 +212,49 @@ def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_fo
     ), status
 
 
+def anonymous_pages() -> PageCache:
+    """This app's cache of rendered pages for anonymous visitors (see matchmaker/page_cache.py)."""
+    return current_app.extensions.setdefault("lot_page_cache", PageCache())
+
+
+def _cacheable_request() -> bool:
+    """Anonymous, no query string (actions, log-in returns), no pending flash messages."""
+    return (not current_user.is_authenticated and not request.args
+            and "_flashes" not in session and not current_app.config.get("PAGE_CACHE_DISABLED"))
+
+
 @bp.get("/<lot_code>")
 def detail(lot_code: str):
-    return _render_detail(get_visible_lot(lot_code))
+    if not _cacheable_request():
+        return _render_detail(get_visible_lot(lot_code))
+    # One indexed lookup decides whether the stored page is still this lot's page.
+    stamp = db.session.execute(
+        db.select(Lot.updated_at, Lot.is_published).where(Lot.lot_code == lot_code)
+    ).first()
+    if stamp is None or not stamp.is_published:
+        abort(404)
+    key = (lot_code, str(get_locale()))
+    page = anonymous_pages().get(key, stamp.updated_at)
+    if page is None:
+        html, status = _render_detail(get_visible_lot(lot_code))
+        if status != 200:
+            return html, status
+        page = anonymous_pages().put(key, stamp.updated_at, html.encode())
+    response = Response(page.body, mimetype="text/html")
+    response.set_etag(page.etag)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response.make_conditional(request)
+
+
+@bp.get("/<lot_code>/start/<any(interest, sample):action>")
+def begin(lot_code: str, action: str):
+    """A logged-out visitor's first step: log in or sign up, then finish the action here."""
+    lot = get_visible_lot(lot_code)
+    grams = request.args.get("grams", "").strip()
+    return _login_to_finish(lot, action, grams=grams if grams.isdigit() else None,
+                            message=(request.args.get("message") or "")[:500])
 
 
 def _login_to_finish(lot: Lot, action: str, **carried) -> Response:

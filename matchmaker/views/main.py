@@ -24,6 +24,15 @@ def event(slug: str):
     return render_template("main/event.html", event=event, exhibitors=exhibitors_of(event))
 
 
+@bp.get("/language/<lang>")
+def choose_language(lang: str):
+    """A visitor's language choice: a session preference only, so a plain link will do."""
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    target = request.args.get("next")
+    return redirect(target if is_safe_next(target) else url_for("main.home"))
+
+
 @bp.post("/language")
 def set_language():
     """Remember the chosen language in the session (and the profile, for e-mails)."""

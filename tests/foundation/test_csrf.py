@@ -76,7 +76,8 @@ def test_logout_needs_a_token(csrf_app, client, factories):
 def test_language_switch_needs_a_token(csrf_app, client):
     assert_refused(client.post("/language", data={"lang": "en"}, headers=ES))
     assert "Aún no hay ninguna feria" in client.get("/", headers=ES).get_data(as_text=True)
-    token = token_from(client, "/")
+    # Visitors' pages switch with plain links (no token needed); the POST form still needs one.
+    token = token_from(client, "/login")
     assert client.post("/language", data={"lang": "en", "csrf_token": token}).status_code == 302
     assert "No fair is published yet." in client.get("/", headers=ES).get_data(as_text=True)
 
