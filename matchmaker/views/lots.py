@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -212,6 +213,12 @@ def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_fo
     ), status
 
 
+_LOT_STAMP = (
+    sa.select(Lot.__table__.c.updated_at, Lot.__table__.c.is_published)
+    .where(Lot.__table__.c.lot_code == sa.bindparam("code"))
+)
+
+
 def anonymous_pages() -> PageCache:
     """This app's cache of rendered pages for anonymous visitors (see matchmaker/page_cache.py)."""
     return current_app.extensions.setdefault("lot_page_cache", PageCache())
@@ -228,9 +235,9 @@ def detail(lot_code: str):
     if not _cacheable_request():
         return _render_detail(get_visible_lot(lot_code))
     # One indexed lookup decides whether the stored page is still this lot's page.
-    stamp = db.session.execute(
-        db.select(Lot.updated_at, Lot.is_published).where(Lot.lot_code == lot_code)
-    ).first()
+    # (Core on a pooled connection: the ORM session adds more work than the query itself.)
+    with db.engine.connect() as connection:
+        stamp = connection.execute(_LOT_STAMP, {"code": lot_code}).first()
     if stamp is None or not stamp.is_published:
         abort(404)
     key = (lot_code, str(get_locale()))
