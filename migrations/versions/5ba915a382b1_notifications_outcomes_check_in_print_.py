@@ -123,7 +123,7 @@ def downgrade():
         batch_op.drop_index('ix_sensory_evaluation_lot_latest')
 
     with op.batch_alter_table('print_job', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('pdf', sa.BLOB(), nullable=True))
+        batch_op.add_column(sa.Column('pdf', sa.LargeBinary(), nullable=True))
         batch_op.alter_column('event_id',
                existing_type=sa.INTEGER(),
                nullable=False)
