@@ -39,6 +39,7 @@ from matchmaker.printing.qr import qr_svg
 from matchmaker.services import interest as interest_service
 from matchmaker.services.lots import catalogue
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot, load_lots
+from matchmaker.services.qr_codes import lot_qr_url
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
 
@@ -315,11 +316,21 @@ def request_sample(lot_code: str):
     return redirect(url_for("lots.detail", lot_code=lot.lot_code))
 
 
+def printed_url(lot: Lot) -> str:
+    """The address a printed sheet's QR code carries: the lot's opaque scan token once it is
+    published (scans are counted and can be re-issued), the plain page address for a draft."""
+    if not lot.is_published:
+        return public_url(lot)
+    url = lot_qr_url(lot)
+    db.session.commit()  # the token is issued on first print and must outlive this request
+    return url
+
+
 @bp.get("/<lot_code>/sheet")
 def sheet(lot_code: str):
     lot = get_visible_lot(lot_code)
     sheet = build_sheet(lot, today=_today())
-    url = public_url(lot)
+    url = printed_url(lot)
     return render_template(
         "lots/sheet.html", sheet=sheet, lot=lot, radar=flavour_radar(sheet),
         qr=Markup(qr_svg(url, label=_("QR code: %(url)s", url=url))),  # noqa: S704
@@ -330,7 +341,7 @@ def sheet(lot_code: str):
 @bp.get("/<lot_code>/sheet.pdf")
 def sheet_pdf(lot_code: str):
     lot = get_visible_lot(lot_code)
-    document = render_sheet_pdf(build_sheet(lot, today=_today()), public_url(lot))
+    document = render_sheet_pdf(build_sheet(lot, today=_today()), printed_url(lot))
     return Response(
         bytes(document.output()), mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{lot.lot_code}.pdf"'},

@@ -8,10 +8,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+import zxingcpp
 from pypdf import PdfReader
 
 from matchmaker.lotsheet.geo import errors_only, validate_eudr_collection
 from tests.factories import make_organisation, make_user
+from tests.printing.test_printing_pdf import rasterise_filled_rectangles
 
 ES = {"Accept-Language": "es"}
 EN = {"Accept-Language": "en"}
@@ -137,8 +139,26 @@ def test_printable_sheet_has_qr_and_print_css_hooks(client, lots):
     lot = lots.make()
     html = _text(client.get(f"/lots/{lot.lot_code}/sheet", headers=EN))
     assert "print-sheet" in html
-    assert f"http://fair.test/lots/{lot.lot_code}" in html
+    # Published: the code carries the lot's opaque scan token, never its id or code.
+    assert "http://fair.test/q/" in html
+    assert f"/lots/{lot.lot_code}" not in html.split("http://fair.test/q/")[1][:40]
     assert 'shape-rendering="crispEdges"' in html
+
+
+def test_pdf_qr_decodes_to_the_scan_url_that_opens_the_lot(client, lots):
+    lot = lots.make()
+    response = client.get(f"/lots/{lot.lot_code}/sheet.pdf", headers=EN)
+    reader = PdfReader(io.BytesIO(response.data))
+    decoded = sorted(b.text for b in zxingcpp.read_barcodes(
+        rasterise_filled_rectangles(reader, 0)))
+    assert len(decoded) == 1 and decoded[0].startswith("http://fair.test/q/")
+    scan = client.get(decoded[0].removeprefix("http://fair.test"))
+    assert scan.status_code == 302 and scan.headers["Location"].endswith(f"/lots/{lot.lot_code}")
+    # Printing again reuses the same token: stickers already printed keep working.
+    again = client.get(f"/lots/{lot.lot_code}/sheet.pdf", headers=EN)
+    reader = PdfReader(io.BytesIO(again.data))
+    assert [b.text for b in zxingcpp.read_barcodes(
+        rasterise_filled_rectangles(reader, 0))] == decoded
 
 
 def test_pdf_contains_the_lot_code_on_at_most_two_pages(client, lots):
