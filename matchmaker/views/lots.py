@@ -38,6 +38,7 @@ from matchmaker.printing import pdf as printing_pdf
 from matchmaker.printing.qr import qr_svg
 from matchmaker.services import interest as interest_service
 from matchmaker.services.lots import catalogue
+from matchmaker.services.offers.page import published_offers
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot, load_lots
 from matchmaker.services.qr_codes import lot_qr_url
 
@@ -156,7 +157,7 @@ def catalogue_page():
     return render_template(
         "lots/catalogue.html", page=page, filters=parsed.filters, invalid=parsed.invalid,
         choices=catalogue.filter_choices(), sort_labels=SORT_LABELS,
-        flavour_axes=vocab.RADAR_AXES, today=_today(),
+        flavour_axes=vocab.RADAR_AXES, today=_today(), offers=published_offers(),
     )
 
 
