@@ -38,8 +38,8 @@ from matchmaker.printing import pdf as printing_pdf
 from matchmaker.printing.qr import qr_svg
 from matchmaker.services import interest as interest_service
 from matchmaker.services.lots import catalogue
-from matchmaker.services.offers.page import published_offers
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot, load_lots
+from matchmaker.services.offers.page import published_offers
 from matchmaker.services.qr_codes import lot_qr_url
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
