@@ -19,18 +19,6 @@ from tests.factories import make_event, make_exhibitor, make_organisation, make_
 _counter = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _forget_user_between_requests(app):
-    """One app context spans the test, so drop Flask-Login's and Babel's per-request caches."""
-    import flask_babel
-    from flask import g
-
-    @app.before_request
-    def _forget():
-        g.pop("_login_user", None)
-        flask_babel.refresh()
-
-
 @pytest.fixture
 def request_context(app):
     with app.test_request_context():

@@ -47,13 +47,15 @@ def test_500_page_in_both_languages(crashing_app, lang, title, text, caplog):
     assert csp_problems(html) == []
 
 
-def test_unexpected_errors_propagate_in_ordinary_tests(client, app):
+def test_unexpected_errors_propagate_in_ordinary_tests(database_url):
+    app = create_app(type("Config", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url}))
+
     @app.get("/boom-propagates")
     def boom():
         raise RuntimeError("visible to pytest")
 
     with pytest.raises(RuntimeError, match="visible to pytest"):
-        client.get("/boom-propagates")
+        app.test_client().get("/boom-propagates")
 
 
 @pytest.mark.parametrize(

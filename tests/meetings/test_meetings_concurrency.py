@@ -14,6 +14,8 @@ from matchmaker.services.meetings import booking
 from tests.factories import make_event, make_exhibitor, make_session, make_user
 from tests.meetings.helpers import before, next_week
 
+pytestmark = pytest.mark.postgres_only
+
 THREADS = 6
 
 

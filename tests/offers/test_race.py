@@ -15,6 +15,8 @@ from matchmaker.models.offers import ConsolidatedOffer, OfferLot
 from matchmaker.services.offers import composing
 from tests.offers.conftest import make_lot
 
+pytestmark = pytest.mark.postgres_only
+
 
 def test_concurrent_commitments_cannot_oversell(app, backend, ctx, coop, infierno, factories):
     if backend != "postgres":

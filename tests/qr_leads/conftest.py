@@ -32,21 +32,6 @@ def make_published_lot(organisation: Organisation, **overrides) -> Lot:
     return lot
 
 
-@pytest.fixture(autouse=True)
-def forget_user_between_requests(app):
-    """The app fixture keeps one app context pushed for the whole test, so test-client
-    requests share `g`, where Flask-Login caches the current user and Flask-Babel the
-    locale; in production each request has its own. Tests here switch users and languages
-    between requests, so drop both caches."""
-    import flask_babel
-    from flask import g
-
-    @app.before_request
-    def _forget_cached_user():
-        g.pop("_login_user", None)
-        flask_babel.refresh()
-
-
 @pytest.fixture
 def request_context(app):
     """Services translate their messages, which needs a request (for the locale)."""

@@ -13,6 +13,8 @@ from matchmaker.models.leads import Lead, LeadSource
 from matchmaker.services import qr_codes
 from matchmaker.services.leads.badges import scan_badge
 
+pytestmark = pytest.mark.postgres_only
+
 PHONES = 4
 
 
