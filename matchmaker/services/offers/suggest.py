@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from ortools.sat.python import cp_model
 from sqlalchemy.orm import joinedload, selectinload
 
 from matchmaker.extensions import db
@@ -180,6 +179,9 @@ def _centi(value: Decimal) -> int:
 
 def _solve(candidates: Sequence[Candidate], wanted_kg: Decimal) -> tuple[list[int], bool]:
     """Units per candidate minimising (cost, kg) with total ≥ wanted; exact with CP-SAT."""
+    # Imported here: OR-Tools costs ~90 MB per process, and most requests never suggest.
+    from ortools.sat.python import cp_model
+
     model = cp_model.CpModel()
     units, kg_terms, cost_terms, unit_costs = [], [], [], []
     for i, c in enumerate(candidates):
