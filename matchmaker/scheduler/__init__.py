@@ -1,7 +1,11 @@
-"""Meeting scheduler for business roundtables: plain data in, timetable and quality report out."""
+"""Meeting scheduler for business roundtables: plain data in, timetable and quality report out.
+
+Importing the package does not import OR-Tools (~90 MB per process): the CP-SAT and LP
+modules are loaded on the first solve() / upper_bound() call.
+"""
 
 from .bounds import upper_bound
-from .cpsat import CancelToken
+from .cancel import CancelToken
 from .greedy import greedy
 from .model import (
     STATUS_FEASIBLE,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ortools.linear_solver import pywraplp
-
 from .index import Index
 from .model import Problem
 
@@ -21,6 +19,9 @@ def _person_slots(idx: Index) -> list[int]:
 
 def lp_bound(idx: Index, weighted: bool = True) -> int:
     """Fractional b-matching bound: per-person usable slots, total tables, pins fixed."""
+    # Imported here: OR-Tools costs ~90 MB and most importers never compute a bound.
+    from ortools.linear_solver import pywraplp
+
     weights = [r.weight if weighted else 1 for r in idx.requests]
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with ortools

@@ -2,43 +2,15 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from .cancel import CancelToken
 from .index import Index, count_breaks
 from .windows import feasible_windows
-
-
-class CancelToken:
-    """Lets another thread stop a running solve; the best schedule so far is still returned."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-        self._lock = threading.Lock()
-        self._solver: cp_model.CpSolver | None = None
-
-    @property
-    def cancelled(self) -> bool:
-        """True once cancel() was called."""
-        return self._event.is_set()
-
-    def cancel(self) -> None:
-        """Request the solve to stop as soon as possible."""
-        self._event.set()
-        with self._lock:
-            if self._solver is not None:
-                self._solver.stop_search()
-
-    def attach(self, solver: cp_model.CpSolver | None) -> None:
-        """Register the solver currently running (None when between phases)."""
-        with self._lock:
-            self._solver = solver
-        if solver is not None and self.cancelled:
-            solver.stop_search()
 
 
 @dataclass

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from .bounds import lp_bound
-from .cpsat import CancelToken, PhaseResult, SatModel
+from .cancel import CancelToken
 from .greedy import greedy_state
 from .index import Index, count_breaks
 from .model import (
@@ -18,6 +19,9 @@ from .model import (
     Schedule,
 )
 from .report import build_report, busy_sets
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from .cpsat import PhaseResult, SatModel
 
 # Above this many x variables phase 1 keeps only the most promising requests (memory, speed).
 MAX_VARS = 250_000
@@ -108,6 +112,8 @@ def _kept(run: _Run, max_vars: int) -> list[int] | None:
 
 def _place(run: _Run, share: float, max_vars: int) -> None:
     """Phase 1: maximise placed weight, hinted with the incumbent."""
+    from .cpsat import SatModel  # lazy: OR-Tools only when a solve needs it
+
     keep = _kept(run, max_vars)
     sat = SatModel(run.idx, keep)
     sat.m.maximize(sat.placed_weight)
@@ -128,6 +134,8 @@ def _place(run: _Run, share: float, max_vars: int) -> None:
 
 def _place_all(run: _Run) -> str:
     """must_place_all: search a complete schedule directly, already minimising breaks."""
+    from .cpsat import SatModel  # lazy: OR-Tools only when a solve needs it
+
     sat = SatModel(run.idx, force=True)
     total = sat.add_breaks(run.problem.fairness)
     sat.m.minimize(total)
@@ -150,6 +158,8 @@ def _place_all(run: _Run) -> str:
 def _break_model(
     run: _Run, keep: list[int] | None, force: bool, cap: int | None, hint: bool = True
 ) -> SatModel:
+    from .cpsat import SatModel
+
     sat = SatModel(run.idx, keep, force=force)
     if not force:
         sat.m.add(sat.placed_weight >= run.best_w)
