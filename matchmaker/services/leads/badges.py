@@ -13,6 +13,7 @@ from matchmaker.models.leads import Lead, LeadSourceKind
 from matchmaker.models.qr import QrKind
 from matchmaker.services import qr_codes
 from matchmaker.services.leads.recording import record_lead
+from matchmaker.services.notifications import notify_badge_scan
 
 MAX_CLIENT_KEY = 64
 
@@ -42,5 +43,7 @@ def scan_badge(rep: User, scanned_text: str, *, client_key: str | None = None,
     if exhibits is None:
         raise NotAllowed(_("Your organisation does not exhibit at this badge's event."),
                          code="not_exhibiting")
-    return record_lead(token.buyer, rep.organisation, LeadSourceKind.BADGE_SCAN,
+    lead = record_lead(token.buyer, rep.organisation, LeadSourceKind.BADGE_SCAN,
                        event=token.event, by_user=rep, at=at, client_key=client_key)
+    notify_badge_scan(lead)
+    return lead
