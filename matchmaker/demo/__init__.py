@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from matchmaker.demo.dashboard import seed_dashboard
 from matchmaker.demo.leads import seed_leads
 from matchmaker.demo.lots import seed_lots
 from matchmaker.demo.meetings import seed_meetings
@@ -12,7 +13,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Event
 
 # Each seeder takes the dict of what earlier seeders made and adds its own keys.
-SEEDERS = [seed_people, seed_lots, seed_meetings, seed_roundtable, seed_offers, seed_leads]
+SEEDERS = [seed_people, seed_lots, seed_meetings, seed_roundtable, seed_offers, seed_leads,
+           seed_dashboard]
 
 
 def seed_demo(*, force: bool = False) -> bool:
