@@ -29,6 +29,10 @@ MAX_VARS = 250_000
 BIG_BREAK_MODEL = 20_000
 # Share of the break-phase time spent descending from the incumbent before proving bounds.
 DESCENT_SHARE = 0.3
+# Must-place-all: each "breaks <= lb" proof gets at least this many seconds or this share of
+# what is left; when it times out, the rest goes to the break LNS (lns.py).
+ASCEND_MIN_S = 5.0
+ASCEND_SHARE = 0.35
 
 
 class _Run:
@@ -206,7 +210,8 @@ def _ascend(run: _Run, keep: list[int] | None, force: bool) -> None:
     while not run.breaks_optimal and run.breaks_lb < best_total and run.can_run():
         # No hint: steering the search towards the (worse) incumbent slows these proofs a lot.
         sat = _break_model(run, keep, force, run.breaks_lb, hint=False)
-        span = run.left()
+        # Capped so that a proof that does not come leaves time for the LNS below.
+        span = run.left() if not force else max(ASCEND_MIN_S, ASCEND_SHARE * run.left())
         res = sat.solve(span, run.workers, None, run.cancel)
         run.note(f"breaks<={run.breaks_lb}", res)
         run.progress(
@@ -219,8 +224,39 @@ def _ascend(run: _Run, keep: list[int] | None, force: bool) -> None:
             run.best = res.assign
             run.breaks_optimal = True
         else:
-            return
+            break
     if run.breaks_lb >= best_total:
+        run.breaks_optimal = True
+    if not run.breaks_optimal and force and keep is None and run.can_run():
+        _lns(run)
+
+
+def _lns(run: _Run) -> None:
+    """Break LNS around the participants with breaks, from the complete incumbent."""
+    from .lns import lns_breaks
+
+    t0 = time.perf_counter()
+
+    def on_improve(total: int) -> None:
+        run.progress(
+            0.5 + 0.5 * (1 - run.left() / max(run.limit, 1e-9)), "breaks", f"{total} breaks"
+        )
+
+    best, proven = lns_breaks(
+        run.idx,
+        run.best,
+        run.problem.fairness,
+        run.left(),
+        run.breaks_lb,
+        run.workers,
+        cancel=run.cancel,
+        on_improve=on_improve,
+    )
+    total = sum(count_breaks(b, run.idx) for b in busy_sets(run.idx, best))
+    run.phases.append(("lns", f"{total} breaks", time.perf_counter() - t0))
+    if total <= _total_breaks(run):
+        run.best = best
+    if proven or total <= run.breaks_lb:
         run.breaks_optimal = True
 
 
