@@ -27,6 +27,7 @@ class LeadSourceKind(enum.StrEnum):
     """How the buyer and the organisation came into contact."""
 
     LOT_SCAN = "lot_scan"
+    OFFER_SCAN = "offer_scan"
     BOOTH_SCAN = "booth_scan"
     BADGE_SCAN = "badge_scan"
     MEETING_REQUEST = "meeting_request"
@@ -97,7 +98,7 @@ class LeadSource(Base):
     __tablename__ = "lead_source"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('lot_scan', 'booth_scan', 'badge_scan', 'meeting_request',"
+            "kind IN ('lot_scan', 'offer_scan', 'booth_scan', 'badge_scan', 'meeting_request',"
             " 'sample_request', 'interest')",
             name="kind",
         ),

@@ -74,7 +74,8 @@ class ConsolidatedOffer(Base):
     certificate_holder: Mapped[str] = mapped_column(String(160), default="")
     status: Mapped[str] = mapped_column(String(12), default=OfferStatus.DRAFT, index=True)
     suspended_reason: Mapped[str] = mapped_column(String(255), default="")
-    # Opaque token behind the printed QR code (/offers/q/<token>), never the offer id.
+    # Legacy opaque token of sheets printed before offers had QrTokens (/offers/q/<token>
+    # still redirects to the counted /q/ URL); new sheets print the offer's QrToken.
     qr_token: Mapped[str] = mapped_column(String(32), unique=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

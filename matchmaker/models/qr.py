@@ -1,4 +1,4 @@
-"""QR tokens printed on lots, booths and buyer badges, and the scans they receive."""
+"""QR tokens printed on lots, consolidated offers, booths and buyer badges, and their scans."""
 
 from __future__ import annotations
 
@@ -22,12 +22,14 @@ from matchmaker.models.accounts import User
 from matchmaker.models.base import Base, UTCDateTime, utcnow
 from matchmaker.models.events import Event, Exhibitor
 from matchmaker.models.lots import Lot
+from matchmaker.models.offers import ConsolidatedOffer
 
 
 class QrKind(enum.StrEnum):
     """What a printed code points at."""
 
     LOT = "lot"
+    OFFER = "offer"
     BOOTH = "booth"
     BADGE = "badge"
 
@@ -44,17 +46,22 @@ class QrToken(Base):
 
     __tablename__ = "qr_token"
     __table_args__ = (
-        CheckConstraint("kind IN ('lot', 'booth', 'badge')", name="kind"),
+        CheckConstraint("kind IN ('lot', 'offer', 'booth', 'badge')", name="kind"),
         CheckConstraint(
-            "(kind = 'lot' AND lot_id IS NOT NULL AND exhibitor_id IS NULL AND buyer_id IS NULL)"
+            "(kind = 'lot' AND lot_id IS NOT NULL AND exhibitor_id IS NULL AND buyer_id IS NULL"
+            " AND offer_id IS NULL)"
+            " OR (kind = 'offer' AND offer_id IS NOT NULL AND lot_id IS NULL"
+            " AND exhibitor_id IS NULL AND buyer_id IS NULL)"
             " OR (kind = 'booth' AND exhibitor_id IS NOT NULL AND lot_id IS NULL"
-            " AND buyer_id IS NULL)"
+            " AND buyer_id IS NULL AND offer_id IS NULL)"
             " OR (kind = 'badge' AND buyer_id IS NOT NULL AND event_id IS NOT NULL"
-            " AND lot_id IS NULL AND exhibitor_id IS NULL)",
+            " AND lot_id IS NULL AND exhibitor_id IS NULL AND offer_id IS NULL)",
             name="one_target",
         ),
         CheckConstraint("is_active OR revoked_at IS NOT NULL", name="revoked_has_time"),
         Index("uq_qr_token_active_lot", "lot_id", unique=True,
+              sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
+        Index("uq_qr_token_active_offer", "offer_id", unique=True,
               sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
         Index("uq_qr_token_active_booth", "exhibitor_id", unique=True,
               sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
@@ -66,6 +73,10 @@ class QrToken(Base):
     token: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(10))
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id", ondelete="CASCADE"), index=True)
+    # Nullable so existing rows need no backfill; filled for kind 'offer' only.
+    offer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consolidated_offer.id", ondelete="CASCADE"), index=True
+    )
     exhibitor_id: Mapped[int | None] = mapped_column(
         ForeignKey("exhibitor.id", ondelete="CASCADE"), index=True
     )
@@ -80,6 +91,7 @@ class QrToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     lot: Mapped[Lot | None] = relationship()
+    offer: Mapped[ConsolidatedOffer | None] = relationship()
     exhibitor: Mapped[Exhibitor | None] = relationship()
     event: Mapped[Event | None] = relationship()
     buyer: Mapped[User | None] = relationship()
@@ -89,7 +101,7 @@ class QrToken(Base):
 
 
 class Scan(Base):
-    """One opening of a lot or booth code: when, which token, which event, which browser.
+    """One opening of a lot, offer or booth code: when, which token, which event, which browser.
 
     No IP address is stored; the visitor is an anonymous random cookie value.
     """

@@ -15,8 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
-from matchmaker.models import Event, Exhibitor, Lot, User
+from matchmaker.models import Event, Exhibitor, Lot, Organisation, User
 from matchmaker.models.base import utcnow
+from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.printing.qr import new_token
 
@@ -37,25 +38,32 @@ class TokenRevoked(Conflict):
 
 
 def _target_filter(kind: str, *, lot: Lot | None = None, exhibitor: Exhibitor | None = None,
-                   event: Event | None = None, buyer: User | None = None):
+                   event: Event | None = None, buyer: User | None = None,
+                   offer: ConsolidatedOffer | None = None):
     if kind == QrKind.LOT:
         return (QrToken.kind == kind, QrToken.lot_id == lot.id)
+    if kind == QrKind.OFFER:
+        return (QrToken.kind == kind, QrToken.offer_id == offer.id)
     if kind == QrKind.BOOTH:
         return (QrToken.kind == kind, QrToken.exhibitor_id == exhibitor.id)
     return (QrToken.kind == kind, QrToken.event_id == event.id, QrToken.buyer_id == buyer.id)
 
 
 def active_token(kind: str, **target) -> QrToken | None:
-    """The active token of a lot (lot=), booth (exhibitor=) or badge (event=, buyer=), if any."""
+    """The active token of a lot (lot=), offer (offer=), booth (exhibitor=) or badge
+    (event=, buyer=), if any."""
     return db.session.scalar(
         db.select(QrToken).where(*_target_filter(kind, **target), QrToken.is_active.is_(True))
     )
 
 
-def _new_row(kind: str, *, lot=None, exhibitor=None, event=None, buyer=None) -> QrToken:
+def _new_row(kind: str, *, lot=None, exhibitor=None, event=None, buyer=None,
+             offer=None) -> QrToken:
     row = QrToken(token=new_token(), kind=kind, is_active=True)
     if kind == QrKind.LOT:
         row.lot = lot
+    elif kind == QrKind.OFFER:
+        row.offer = offer
     elif kind == QrKind.BOOTH:
         row.exhibitor = exhibitor
         row.event_id = exhibitor.event_id
@@ -95,6 +103,10 @@ def lot_token(lot: Lot) -> QrToken:
     return ensure_token(QrKind.LOT, lot=lot)
 
 
+def offer_token(offer: ConsolidatedOffer) -> QrToken:
+    return ensure_token(QrKind.OFFER, offer=offer)
+
+
 def booth_token(exhibitor: Exhibitor) -> QrToken:
     return ensure_token(QrKind.BOOTH, exhibitor=exhibitor)
 
@@ -111,7 +123,8 @@ def reissue(token: QrToken, *, now: datetime | None = None) -> QrToken:
     """
     if not token.is_active:
         raise TokenRevoked(_("This code was already replaced."))
-    target = {QrKind.LOT: {"lot": token.lot}, QrKind.BOOTH: {"exhibitor": token.exhibitor},
+    target = {QrKind.LOT: {"lot": token.lot}, QrKind.OFFER: {"offer": token.offer},
+              QrKind.BOOTH: {"exhibitor": token.exhibitor},
               QrKind.BADGE: {"event": token.event, "buyer": token.buyer}}[QrKind(token.kind)]
     token.is_active = False
     token.revoked_at = now or utcnow()
@@ -131,6 +144,8 @@ def can_manage(user: User, token: QrToken) -> bool:
         return False
     if token.kind == QrKind.LOT:
         return token.lot.organisation_id == user.organisation_id
+    if token.kind == QrKind.OFFER:
+        return token.offer.cooperative_id == user.organisation_id
     if token.kind == QrKind.BOOTH:
         return token.exhibitor.organisation_id == user.organisation_id
     return False
@@ -189,13 +204,30 @@ def lot_qr_url(lot: Lot) -> str:
     return short_url(lot_token(lot))
 
 
+def offer_qr_url(offer: ConsolidatedOffer) -> str:
+    """The short QR URL for an offer (issuing its token if needed): for the offer sheet/PDF."""
+    return short_url(offer_token(offer))
+
+
+def target_organisation(token: QrToken) -> Organisation:
+    """Whose lot, offer or booth code it is: the lot's owner, the offer's cooperative, the
+    booth's exhibitor (badges belong to buyers, not organisations)."""
+    if token.kind == QrKind.LOT:
+        return token.lot.organisation
+    if token.kind == QrKind.OFFER:
+        return token.offer.cooperative
+    return token.exhibitor.organisation
+
+
 def scan_event(token: QrToken) -> Event | None:
-    """The event a lot or booth scan belongs to: the booth's event, or for a lot the running
-    (else next, else latest) event where its organisation exhibits."""
+    """The event a scan belongs to: the booth's event, or for a lot (an offer) the running
+    (else next, else latest) event where its organisation (the offer's cooperative) exhibits."""
     if token.kind == QrKind.BOOTH:
         return token.exhibitor.event
     if token.kind == QrKind.BADGE:
         return token.event
+    if token.kind == QrKind.OFFER:
+        return exhibiting_event(token.offer.cooperative_id)
     return exhibiting_event(token.lot.organisation_id)
 
 
@@ -219,7 +251,8 @@ def exhibiting_event(organisation_id: int, today=None) -> Event | None:
 
 def record_scan(token: QrToken, visitor_id: str, user: User | None, *,
                 now: datetime | None = None) -> Scan:
-    """Record the opening of a lot or booth code; a consenting logged-in buyer becomes a lead.
+    """Record the opening of a lot, offer or booth code; a consenting logged-in buyer becomes
+    a lead (of the offer's cooperative for an offer code).
 
     Raises:
         NotAllowed: ``badge_not_scannable`` for a badge token (reps scan badges on their page).
@@ -239,9 +272,10 @@ def record_scan(token: QrToken, visitor_id: str, user: User | None, *,
     db.session.add(scan)
     db.session.flush()
     if is_buyer and event is not None:
-        organisation = token.lot.organisation if token.kind == QrKind.LOT else token.exhibitor.organisation
+        organisation = target_organisation(token)
         if shares_contact(user, organisation):
-            kind = LeadSourceKind.LOT_SCAN if token.kind == QrKind.LOT else LeadSourceKind.BOOTH_SCAN
+            kind = {QrKind.LOT: LeadSourceKind.LOT_SCAN, QrKind.OFFER: LeadSourceKind.OFFER_SCAN,
+                    QrKind.BOOTH: LeadSourceKind.BOOTH_SCAN}[QrKind(token.kind)]
             record_lead(user, organisation, kind, event=event, lot=token.lot, at=now)
     return scan
 
@@ -261,7 +295,9 @@ def scan_counts(token_ids: list[int]) -> dict[int, int]:
 
 
 def url_for_target(token: QrToken) -> str:
-    """Where a lot or booth scan lands: the public lot page or the organisation page."""
+    """Where a scan lands: the public lot or offer page, or the organisation page."""
+    if token.kind == QrKind.OFFER:
+        return url_for("offers.detail", offer_code=token.offer.offer_code)
     if token.kind == QrKind.LOT:
         if "lots.detail" in current_app.view_functions:
             return url_for("lots.detail", lot_code=token.lot.lot_code)

@@ -38,6 +38,7 @@ from matchmaker.models.accounts import OrganisationKind
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot
 from matchmaker.printing import pdf as printing_pdf
 from matchmaker.printing.qr import qr_svg
+from matchmaker.services import qr_codes
 from matchmaker.services.offers import composing, requests
 from matchmaker.services.offers.availability import available_by_lot
 from matchmaker.services.offers.eudr import geojson_text
@@ -97,9 +98,13 @@ def public_url(offer: ConsolidatedOffer) -> str:
 
 
 def qr_url(offer: ConsolidatedOffer) -> str:
-    """What the printed code holds: an opaque token that redirects to the offer."""
-    base = current_app.config.get("BASE_URL") or request.url_root.rstrip("/")
-    return base.rstrip("/") + url_for("offers.scan", token=offer.qr_token)
+    """What the printed code holds: the offer's short /q/<token> URL once it is published
+    (scans are counted, become leads and can be re-issued), the plain page address for a draft."""
+    if not offer.is_public:
+        return public_url(offer)
+    url = qr_codes.offer_qr_url(offer)
+    db.session.commit()  # the token is issued on first print and must outlive this request
+    return url
 
 
 def meeting_url(organisation: Organisation) -> str | None:
@@ -129,8 +134,15 @@ def index():
 
 @bp.get("/offers/q/<token>")
 def scan(token: str):
+    """Codes printed before offers had /q/ tokens: hand over to the counted scan URL."""
     offer = db.first_or_404(db.select(ConsolidatedOffer).where(ConsolidatedOffer.qr_token == token))
-    return redirect(url_for("offers.detail", offer_code=offer.offer_code))
+    if not offer.is_public:
+        return redirect(url_for("offers.detail", offer_code=offer.offer_code))
+    row = qr_codes.offer_token(offer)
+    db.session.commit()
+    response = redirect(url_for("qr.scan", token=row.token))
+    response.headers["Cache-Control"] = "no-store"  # a re-issued code must not be cached here
+    return response
 
 
 def _render_detail(offer: ConsolidatedOffer, *, status: int = 200, sample_form=None):

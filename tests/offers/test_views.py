@@ -99,7 +99,10 @@ def test_rep_composes_owner_approves_buyer_sees(app, db, client, coop_rep, infie
     pdf = client.get(f"/offers/{code}/sheet.pdf")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert code in text and "Asociación Tahuamanu" in text
+    # Codes printed before offers had /q/ tokens hand over to the counted scan URL.
     scanned = client.get(f"/offers/q/{offer.qr_token}")
+    assert scanned.status_code == 302 and "/q/" in scanned.headers["Location"]
+    scanned = client.get(scanned.headers["Location"])
     assert scanned.status_code == 302 and scanned.headers["Location"].endswith(f"/offers/{code}")
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 SOURCE_LABELS = {
     "lot_scan": _l("Lot QR scan"),
+    "offer_scan": _l("Offer QR scan"),
     "booth_scan": _l("Booth QR scan"),
     "badge_scan": _l("Badge scan"),
     "meeting_request": _l("Meeting request"),

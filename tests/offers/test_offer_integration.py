@@ -1,0 +1,127 @@
+"""Offers wired into the rest of the site: QR codes and scans, leads, meetings, the JSON API."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import zxingcpp
+from pypdf import PdfReader
+
+from matchmaker.extensions import db
+from matchmaker.models.leads import Lead
+from matchmaker.models.offers import ConsolidatedOffer
+from matchmaker.models.qr import QrKind, QrToken, Scan
+from matchmaker.services.offers import composing
+from tests.factories import login, make_event, make_exhibitor
+from tests.offers.conftest import add_analysis, add_certificate, add_plot, make_lot
+from tests.printing.test_printing_pdf import rasterise_filled_rectangles
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def published(app, coop, infierno, tahuamanu, coop_rep, infierno_rep, tahuamanu_rep):
+    """A published offer of the cooperative: 6 t from Infierno, 4 t from Tahuamanu."""
+    a = make_lot(infierno, volume_kg="6000", bag_kg="62.5", price="3800")
+    b = make_lot(tahuamanu, volume_kg="5000", bag_kg="62.5", price="3600")
+    for lot in (a, b):
+        add_analysis(lot)
+        add_certificate(lot, "eu_organic")
+        add_plot(lot)
+    add_certificate(a, "fairtrade")
+    with app.test_request_context(headers=EN):
+        offer = composing.create_offer(coop, offer_code="AGB-TEST-1", name_en="MDD container",
+                                       target_volume_kg="12000", incoterm="FOB",
+                                       incoterm_place="Callao")
+        for lot, kg, rep in ((a, "6000", infierno_rep), (b, "4000", tahuamanu_rep)):
+            line = composing.set_line(offer, lot, kg, actor=coop_rep)
+            composing.answer_line(line, rep, approve=True)
+        composing.publish_offer(offer)
+        db.session.commit()
+    return offer
+
+
+@pytest.fixture
+def fair(coop):
+    """The running fair where the cooperative exhibits."""
+    event = make_event()
+    make_exhibitor(event, coop)
+    return event
+
+
+def _leads(organisation):
+    return db.session.scalars(db.select(Lead).where(Lead.organisation_id == organisation.id)).all()
+
+
+# 1. QR codes --------------------------------------------------------------------------------
+
+def test_offer_pdf_qr_is_a_counted_scan_url_and_a_buyer_scan_becomes_a_lead(
+        app, client, published, fair, coop, factories):
+    code = published.offer_code
+    pdf = client.get(f"/offers/{code}/sheet.pdf", headers=EN)
+    decoded = [b.text for b in zxingcpp.read_barcodes(
+        rasterise_filled_rectangles(PdfReader(io.BytesIO(pdf.data)), 0))]
+    assert len(decoded) == 1 and decoded[0].startswith("http://fair.test/q/")
+    token = db.session.scalar(db.select(QrToken).where(QrToken.kind == QrKind.OFFER))
+    assert token.offer_id == published.id and decoded[0].endswith(token.token)
+    # The HTML sheet prints the same code (one active token per offer).
+    assert decoded[0] in client.get(f"/offers/{code}/sheet", headers=EN).get_data(as_text=True)
+
+    path = decoded[0].removeprefix("http://fair.test")
+    anonymous = client.get(path)
+    assert anonymous.status_code == 302
+    assert anonymous.headers["Location"].endswith(f"/offers/{code}")
+    scan = db.session.scalar(db.select(Scan))
+    assert scan.token_id == token.id and scan.event_id == fair.id and scan.user_id is None
+    assert _leads(coop) == []
+
+    buyer = factories.user("buyer")
+    login(client, buyer)
+    assert client.get(path).status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Scan)) == 2
+    [lead] = _leads(coop)
+    assert lead.buyer_id == buyer.id and lead.event_id == fair.id
+    assert [s.kind for s in lead.sources] == ["offer_scan"]
+    # Printing again reuses the token: sheets already handed out keep working.
+    again = client.get(f"/offers/{code}/sheet.pdf", headers=EN)
+    assert [b.text for b in zxingcpp.read_barcodes(
+        rasterise_filled_rectangles(PdfReader(io.BytesIO(again.data)), 0))] == decoded
+
+
+def test_old_offer_qr_url_hands_over_to_the_counted_scan(client, published, fair):
+    legacy = client.get(f"/offers/q/{published.qr_token}")
+    assert legacy.status_code == 302 and "/q/" in legacy.headers["Location"]
+    final = client.get(legacy.headers["Location"])
+    assert final.status_code == 302
+    assert final.headers["Location"].endswith(f"/offers/{published.offer_code}")
+    assert db.session.scalar(db.select(db.func.count()).select_from(Scan)) == 1
+    assert client.get("/offers/q/not-a-token").status_code == 404
+
+
+def test_reissued_offer_code_answers_410_and_only_the_cooperative_may_reissue(
+        client, published, coop_rep, infierno_rep):
+    pdf = client.get(f"/offers/{published.offer_code}/sheet.pdf", headers=EN)
+    assert pdf.status_code == 200
+    token = db.session.scalar(db.select(QrToken).where(QrToken.offer_id == published.id))
+    login(client, infierno_rep)
+    assert client.post(f"/qr/{token.token}/reissue").status_code == 403
+    client.post("/logout")
+    login(client, coop_rep)
+    assert client.post(f"/qr/{token.token}/reissue").status_code == 302
+    assert client.get(f"/q/{token.token}").status_code == 410
+    fresh = db.session.scalar(db.select(QrToken).where(QrToken.offer_id == published.id,
+                                                       QrToken.is_active.is_(True)))
+    assert fresh.token != token.token
+    assert client.get(f"/q/{fresh.token}").status_code == 302
+
+
+def test_draft_offer_sheet_prints_the_page_address(client, coop_rep, coop, app):
+    with app.test_request_context(headers=EN):
+        offer = composing.create_offer(coop, offer_code="AGB-DRAFT", name_es="Borrador",
+                                       target_volume_kg="1000")
+        db.session.commit()
+    login(client, coop_rep)
+    assert client.get(f"/offers/{offer.offer_code}/sheet", headers=EN).status_code == 200
+    assert db.session.scalar(db.select(QrToken)) is None
+    assert isinstance(offer, ConsolidatedOffer)
