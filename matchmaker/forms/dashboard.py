@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from matchmaker.forms.accounts import MultiCheckboxField
@@ -43,3 +51,12 @@ class ReportForm(FlaskForm):
         csrf = False
 
     lang = SelectField(_l("Language"), choices=select_choices([("es", "Español"), ("en", "English")]))
+
+
+class CheckInForm(FlaskForm):
+    """The entrance's manual entry: a badge code typed or read by a hand scanner."""
+
+    # Hand-held scanners type like a keyboard: the field keeps the focus between badges.
+    code = StringField(_l("Badge code"), validators=[DataRequired(), Length(max=300)],
+                       render_kw={"autocomplete": "off", "autofocus": True})
+    submit = SubmitField(_l("Check in"))

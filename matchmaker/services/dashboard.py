@@ -370,22 +370,32 @@ def registered_buyers(event: Event) -> list[tuple[User, BuyerProfile | None, boo
     return [(user, profile, bool(is_in)) for user, profile, is_in in rows]
 
 
-def check_in(event: Event, buyer: User, by_user: User | None) -> CheckIn:
+def check_in(event: Event, buyer: User, by_user: User | None, *,
+             at: datetime | None = None) -> CheckIn:
     """Record a buyer's arrival at the event once; a second check-in returns the first.
 
     Raises:
         ValidationFailed: ``not_a_buyer``.
     """
+    from sqlalchemy.exc import IntegrityError
+
     from matchmaker.errors import ValidationFailed
+    from matchmaker.models.base import utcnow
 
     if not buyer.is_buyer:
         raise ValidationFailed(_("Only buyers check in."), code="not_a_buyer")
-    existing = db.session.scalar(
-        db.select(CheckIn).where(CheckIn.event_id == event.id, CheckIn.buyer_id == buyer.id))
-    if existing is not None:
-        return existing
-    row = CheckIn(event_id=event.id, buyer_id=buyer.id, by_user_id=by_user.id if by_user else None)
-    db.session.add(row)
-    db.session.flush()
+    existing = db.select(CheckIn).where(CheckIn.event_id == event.id, CheckIn.buyer_id == buyer.id)
+    row = db.session.scalar(existing)
+    if row is not None:
+        return row
+    row = CheckIn(event_id=event.id, buyer_id=buyer.id, at=at or utcnow(),
+                  by_user_id=by_user.id if by_user else None)
+    try:
+        # Two phones at the door may scan the same badge at once: the unique constraint
+        # decides, and the loser returns the winner's check-in.
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return db.session.scalars(existing).one()
     return row
 

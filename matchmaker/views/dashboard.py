@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,12 +24,12 @@ from matchmaker.access import organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
-from matchmaker.forms.dashboard import OutcomeForm, ReportForm
-from matchmaker.models import Event, Exhibitor, Lot, Meeting, Organisation, User
+from matchmaker.forms.dashboard import CheckInForm, OutcomeForm, ReportForm
+from matchmaker.models import CheckIn, Event, Exhibitor, Lot, Meeting, Organisation, User
 from matchmaker.printing.tabular import csv_stream
+from matchmaker.services import checkins, privacy
 from matchmaker.services import dashboard as figures_service
 from matchmaker.services import outcomes as outcome_service
-from matchmaker.services import privacy
 from matchmaker.services import report as report_service
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -179,6 +189,68 @@ def check_in(event_slug: str, buyer_id: int):
     db.session.commit()
     flash(_("%(name)s is checked in.", name=buyer.name), "success")
     return redirect(url_for("dashboard.buyers", event_slug=event.slug))
+
+
+def _checked_in_count(event: Event) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(CheckIn)
+                             .where(CheckIn.event_id == event.id))
+
+
+def _check_in_message(result: checkins.BadgeCheckIn) -> str:
+    if result.already:
+        return _("%(name)s was already checked in.", name=result.buyer.name)
+    return _("%(name)s is checked in.", name=result.buyer.name)
+
+
+@bp.route("/events/<event_slug>/check-in", methods=["GET", "POST"])
+@organiser_required
+def check_in_desk(event_slug: str):
+    """The entrance: scan badges with the camera, or type the code (works without JS)."""
+    event = db.first_or_404(db.select(Event).where(Event.slug == event_slug))
+    form = CheckInForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            result = checkins.check_in_badge(event, form.code.data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            form.code.errors = [*form.code.errors, error.message]
+            status = 422 if error.status in (404, 410) else error.status
+        else:
+            db.session.commit()
+            flash(_check_in_message(result), "warning" if result.already else "success")
+            return redirect(url_for("dashboard.check_in_desk", event_slug=event.slug))
+    elif request.method == "POST":
+        status = 422
+    return render_template("dashboard/check_in.html", event=event, form=form,
+                           checked_in=_checked_in_count(event)), status
+
+
+@bp.post("/events/<event_slug>/check-in.json")
+@organiser_required
+def check_in_json(event_slug: str):
+    """One badge scanned at the entrance, sent by the scanner script (maybe from its queue).
+
+    Body: {"code": "...", "scanned_at": "<ISO time>"}; a badge sent twice checks in once.
+    """
+    event = db.first_or_404(db.select(Event).where(Event.slug == event_slug))
+    payload = request.get_json(silent=True) or {}
+    code = payload.get("code")
+    if not isinstance(code, str):
+        return jsonify(error={"code": "invalid", "message": _("Send a badge code.")}), 400
+    try:
+        result = checkins.check_in_badge(event, code, current_user,
+                                         at=checkins.scanned_at(payload.get("scanned_at")))
+    except DomainError as error:
+        db.session.rollback()
+        return jsonify(error={"code": error.code, "message": error.message}), (
+            422 if error.status in (404, 410) else error.status)
+    db.session.commit()
+    profile = result.buyer.buyer_profile
+    return jsonify(buyer=result.buyer.name, company=profile.company if profile else "",
+                   already=result.already,
+                   note=_("already checked in") if result.already else "",
+                   checked_in=_checked_in_count(event))
 
 
 @bp.route("/events/<event_slug>/archive", methods=["POST"])

@@ -7,7 +7,8 @@
   var root = document.querySelector(".scanner");
   if (!root) { return; }
 
-  var QUEUE_KEY = "mm-badge-queue";
+  // Pages that reuse the scanner (entrance check-in) keep their own queue.
+  var QUEUE_KEY = root.getAttribute("data-queue-key") || "mm-badge-queue";
   var RETRY_MS = 15000;
   var SAME_CODE_PAUSE_MS = 4000;
   var scanUrl = root.getAttribute("data-scan-url");
@@ -90,7 +91,7 @@
       if (result.ok) {
         var body = result.body;
         var label = message("saved").replace("{name}", body.buyer) +
-          (body.company ? " · " + body.company : "");
+          (body.company ? " · " + body.company : "") + (body.note ? " · " + body.note : "");
         say(label);
         addResult(label, body.url);
       } else {
