@@ -9,7 +9,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from matchmaker.extensions import db
-from matchmaker.models.leads import Lead
+from matchmaker.models.leads import Lead, LeadSource
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.services.offers import composing
@@ -125,3 +125,59 @@ def test_draft_offer_sheet_prints_the_page_address(client, coop_rep, coop, app):
     assert client.get(f"/offers/{offer.offer_code}/sheet", headers=EN).status_code == 200
     assert db.session.scalar(db.select(QrToken)) is None
     assert isinstance(offer, ConsolidatedOffer)
+
+
+# 2. Requests become leads -------------------------------------------------------------------
+
+def test_offer_sample_request_is_a_lead_of_the_cooperative(client, published, fair, coop,
+                                                             infierno, factories):
+    buyer = factories.user("buyer")
+    login(client, buyer)
+    response = client.post(f"/offers/{published.offer_code}/sample", data={"message": "1 kg"})
+    assert response.status_code == 302
+    [lead] = _leads(coop)
+    assert lead.buyer_id == buyer.id and lead.event_id == fair.id
+    assert [s.kind for s in lead.sources] == ["sample_request"]
+    assert _leads(infierno) == []  # the request went to the cooperative only
+
+
+def _suggest_and_request(client, buyer, recipients):
+    login(client, buyer)
+    query = "wanted_mt=7&mode=price"
+    assert client.get(f"/offers/suggest?{query}").status_code == 200
+    response = client.post("/offers/suggest/request", data={
+        "recipients": recipients, "message": "Hola", "query": query})
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def free_lots(app, infierno, tahuamanu):
+    return (make_lot(infierno, volume_kg="6000", price="3800"),
+            make_lot(tahuamanu, volume_kg="5000", price="3600"))
+
+
+def test_suggest_request_to_the_cooperative_is_its_meeting_request_lead(
+        client, free_lots, fair, coop, infierno, factories):
+    buyer = factories.user("buyer")
+    _suggest_and_request(client, buyer, "cooperative")
+    [lead] = _leads(coop)
+    assert lead.buyer_id == buyer.id
+    assert [s.kind for s in lead.sources] == ["meeting_request"]
+    assert _leads(infierno) == []
+
+
+def test_suggest_request_to_the_associations_is_a_lead_for_each_with_its_lots(
+        client, free_lots, coop, infierno, tahuamanu, factories):
+    a, b = free_lots
+    event = make_event()
+    for org in (infierno, tahuamanu):
+        make_exhibitor(event, org)
+    buyer = factories.user("buyer")
+    _suggest_and_request(client, buyer, "associations")
+    assert _leads(coop) == []
+    for org, lot in ((infierno, a), (tahuamanu, b)):
+        [lead] = _leads(org)
+        assert lead.event_id == event.id
+        assert [s.kind for s in lead.sources] == ["meeting_request"]
+        assert [x.lot_code for x in lead.lots] == [lot.lot_code]
+    assert db.session.scalar(db.select(db.func.count()).select_from(LeadSource)) == 2

@@ -2,7 +2,8 @@
 
 Meetings themselves are booked through the meetings feature (slot by slot, with one
 organisation); what is recorded here is the request, announced by e-mail to the reps in
-their own language, with a link for booking a meeting.
+their own language, with a link for booking a meeting. Every request is also a lead for each
+organisation that receives it (at the event where that organisation exhibits, if any).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from flask_babel import gettext as _
 
 from matchmaker.errors import NotAllowed, ValidationFailed
 from matchmaker.extensions import db
-from matchmaker.models import Organisation, User
+from matchmaker.models import Lot, Organisation, User
 from matchmaker.models.accounts import OrganisationKind
+from matchmaker.models.leads import LeadSourceKind
 from matchmaker.models.offers import ConsolidatedOffer, OfferRequest, OfferRequestKind
+from matchmaker.services.leads.recording import add_lot_of_interest, record_lead
 from matchmaker.services.mail import queue_mail
 from matchmaker.services.offers.notify import reps_of, site_url
 from matchmaker.services.offers.suggest import Suggestion
@@ -34,7 +37,8 @@ def _who(buyer: User) -> str:
 
 
 def request_sample(offer: ConsolidatedOffer, buyer: User, *, message: str = "") -> OfferRequest:
-    """Record a sample request for the offer and tell the cooperative's reps.
+    """Record a sample request for the offer, tell the cooperative's reps, and make the
+    buyer a ``sample_request`` lead of the cooperative.
 
     Raises: NotAllowed ``buyers_only``, ``offer_not_published``.
     """
@@ -46,6 +50,7 @@ def request_sample(offer: ConsolidatedOffer, buyer: User, *, message: str = "") 
                            message=(message or "").strip()[:MAX_MESSAGE_LENGTH])
     db.session.add(request)
     db.session.flush()
+    record_lead(buyer, offer.cooperative, LeadSourceKind.SAMPLE_REQUEST, at=request.created_at)
     for rep in reps_of(offer.cooperative_id):
         with force_locale(rep.locale or "es"):
             subject = _("Sample request for offer %(code)s", code=offer.offer_code)
@@ -73,7 +78,8 @@ def common_cooperative(suggestion: Suggestion, organisations: dict[int, Organisa
 def request_consolidation(suggestion: Suggestion, buyer: User, *, recipients: str,
                           organisations: dict[int, Organisation], message: str = ""
                           ) -> tuple[OfferRequest, list[Organisation]]:
-    """Send one request about the suggested lots to their cooperative or to every owner.
+    """Send one request about the suggested lots to their cooperative or to every owner;
+    each recipient gets the buyer as a ``meeting_request`` lead, with its own picked lots.
 
     Raises:
         NotAllowed: ``buyers_only``.
@@ -107,6 +113,13 @@ def request_consolidation(suggestion: Suggestion, buyer: User, *, recipients: st
     )
     db.session.add(request)
     db.session.flush()
+    for org in targets:
+        lead = record_lead(buyer, org, LeadSourceKind.MEETING_REQUEST, at=request.created_at)
+        if lead is None:
+            continue  # the organisation exhibits at no event: the e-mail is the contact
+        for pick in suggestion.picks:
+            if pick.candidate.organisation_id == org.id:
+                add_lot_of_interest(lead, db.session.get(Lot, pick.candidate.lot_id))
     for org in targets:
         for rep in reps_of(org.id):
             with force_locale(rep.locale or "es"):
