@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from matchmaker.charts import PALETTE
 from matchmaker.extensions import db
 from matchmaker.forms.choices import country_name
 from matchmaker.models import BuyerProfile, Event, Lead, Meeting, Organisation
@@ -26,7 +27,8 @@ from matchmaker.printing.tabular import neutralise
 from matchmaker.services.dashboard import ChartTable, Figures, chart_tables, event_figures, headline
 
 HEADING = FontFace(emphasis="BOLD", fill_color=(235, 228, 220))
-BAR_RGB = (31, 95, 139)
+# Tables drawn as bars in the PDF; the others (lead summary) stay tables.
+CHART_KINDS = ("bar", "donut", "line", "stacked")
 
 
 @dataclass
@@ -92,7 +94,7 @@ def _locale() -> str:
 
 
 def report_pdf(report: Report) -> bytes:
-    """An A4 PDF: title, headline figures, then each table with bars beside the numbers."""
+    """An A4 PDF: title, headline figures, then each chart as vector bars with its numbers."""
     pdf = new_document(report.title, _locale())
     pdf.add_page()
     pdf.set_font(FONT_FAMILY, "B", 17)
@@ -123,29 +125,99 @@ def _pdf_table(pdf, table: ChartTable) -> None:
     if not table.rows:
         pdf.multi_cell(0, 5, _("No data yet."), new_x="LMARGIN", new_y="NEXT")
         return
+    if table.kind in CHART_KINDS:
+        # The same series the SVG charts draw (services.dashboard.render_chart).
+        categories = [str(row[0]) for row in table.rows]
+        series = [(str(name), [row[i + 1] for row in table.rows])
+                  for i, name in enumerate(table.header[1:])]
+        _pdf_bars(pdf, str(table.header[0]), categories, series)
+        return
     pdf.set_font(FONT_FAMILY, "", 9)
-    with_bars = table.kind in ("bar", "donut") and len(table.header) == 2
-    top = max((row[1] for row in table.rows), default=0) or 1 if with_bars else 1
-    columns = len(table.header) + (1 if with_bars else 0)
-    widths = (3, 1, 3) if with_bars else tuple([3] + [1] * (columns - 1))
+    widths = tuple([3] + [1] * (len(table.header) - 1))
     with pdf.table(col_widths=widths, headings_style=HEADING, line_height=5.5,
                    text_align="LEFT") as pdf_table:
         heading = pdf_table.row()
         for title in table.header:
             heading.cell(str(title))
-        if with_bars:
-            heading.cell("")
         for record in table.rows:
             row = pdf_table.row()
             for cell in record:
                 row.cell(str(cell))
-            if with_bars:
-                row.cell(_bar_text(record[1], top))
 
 
-def _bar_text(value: float, top: float) -> str:
-    # A bar of block characters prints crisply at any size and needs no image.
-    return "█" * round(20 * value / top) if value else ""
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _number(value: float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _fit(pdf, text: str, width: float) -> str:
+    """The text, cut with an ellipsis so that it fits the width at the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _pdf_bars(pdf, axis: str, categories: list[str],
+              series: list[tuple[str, list[float]]]) -> None:
+    """Horizontal bars drawn as filled vector rectangles, one row per category, one colour per
+    series (stacked), the number printed after each bar; a legend when there are several series.
+
+    Vector shapes print crisply at any size and stay a few bytes each, unlike images.
+    """
+    row_height, label_width, gap = 6.0, 58.0, 2.0
+    many = len(series) > 1
+    number_width = 34.0 if many else 16.0
+    left = pdf.l_margin
+    span = pdf.epw - label_width - number_width - 2 * gap
+    totals = [sum(values[i] for _name, values in series) for i in range(len(categories))]
+    top = max(totals) or 1
+    pdf.set_font(FONT_FAMILY, "", 8)
+    pdf.set_text_color(77, 77, 77)
+    names = " / ".join(name for name, _values in series)
+    pdf.cell(0, 4.5, f"{axis} — {names}", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(26, 26, 26)
+    pdf.set_font(FONT_FAMILY, "", 9)
+    for index, category in enumerate(categories):
+        if pdf.will_page_break(row_height):
+            pdf.add_page()
+        y = pdf.get_y()
+        pdf.set_xy(left, y)
+        pdf.cell(label_width, row_height, _fit(pdf, category, label_width - 1), align="R")
+        x = left + label_width + gap
+        for colour_index, (_name, values) in enumerate(series):
+            value = values[index]
+            if not value:
+                continue
+            length = span * value / top
+            pdf.set_fill_color(*_rgb(PALETTE[colour_index % len(PALETTE)]))
+            pdf.rect(x, y + 1, length, row_height - 2, style="F")
+            x += length
+        text = _number(totals[index])
+        if many:
+            text += " (" + " + ".join(_number(values[index]) for _n, values in series) + ")"
+        pdf.set_xy(x + gap, y)
+        pdf.cell(number_width, row_height, text)
+        pdf.set_xy(left, y + row_height)
+    if many:
+        _pdf_legend(pdf, [name for name, _values in series])
+
+
+def _pdf_legend(pdf, names: list[str]) -> None:
+    pdf.ln(1)
+    x, y = pdf.l_margin, pdf.get_y()
+    for colour_index, name in enumerate(names):
+        pdf.set_fill_color(*_rgb(PALETTE[colour_index % len(PALETTE)]))
+        pdf.rect(x, y + 1.2, 3, 3, style="F")
+        pdf.set_xy(x + 4.5, y)
+        width = pdf.get_string_width(name) + 8
+        pdf.cell(width, 5.5, name)
+        x += 4.5 + width
+    pdf.set_xy(pdf.l_margin, y + 5.5)
 
 
 def report_xlsx(report: Report) -> bytes:
