@@ -33,6 +33,7 @@ from matchmaker.models.accounts import Organisation, User
 from matchmaker.models.base import Base, UTCDateTime, utcnow
 from matchmaker.models.events import Event
 from matchmaker.models.lots import Lot
+from matchmaker.models.offers import ConsolidatedOffer
 
 
 class MeetingStatus(enum.StrEnum):
@@ -266,6 +267,10 @@ class Meeting(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     message: Mapped[str] = mapped_column(Text, default="")
+    # The consolidated offer the buyer wants to talk about (the organisation is its cooperative).
+    offer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consolidated_offer.id", ondelete="SET NULL"), index=True
+    )
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     # While status is 'proposed', the slot the buyer first asked for (the meeting already
     # holds the proposed slot in slot_id).
@@ -286,6 +291,7 @@ class Meeting(Base):
     buyer: Mapped[User] = relationship(foreign_keys=[buyer_id])
     organisation: Mapped[Organisation] = relationship()
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    offer: Mapped[ConsolidatedOffer | None] = relationship()
     history: Mapped[list[MeetingEvent]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingEvent.id"
     )

@@ -101,8 +101,12 @@ def _slot_groups(slots: list[Slot], event: Event) -> list[tuple[str, list[Slot]]
 @bp.route("/book/<org_slug>", methods=["GET", "POST"])
 @login_required
 def book(org_slug: str):
-    """An organisation's free slots; a buyer picks one, optionally lots and a message."""
+    """An organisation's free slots; a buyer picks one, optionally lots and a message.
+
+    ?offer=<offer_code> makes the meeting about one of the cooperative's published offers.
+    """
     organisation = get_organisation(org_slug)
+    offer = _booking_offer(organisation, request.args.get("offer"))
     if not current_user.is_buyer:
         abort(403)
     event = _booking_event(organisation, request.args.get("event"))
@@ -132,7 +136,8 @@ def book(org_slug: str):
             if slot is None or slot.session.event_id != event.id:
                 abort(404)
             meeting = booking.request_meeting(current_user, organisation, slot, lots=chosen,
-                                              message=form.message.data or "", now=now)
+                                              message=form.message.data or "", now=now,
+                                              offer=offer)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -157,7 +162,20 @@ def book(org_slug: str):
     return render_template(
         "meetings/book.html", organisation=organisation, event=event, form=form,
         slot_groups=_slot_groups(slots, event) if event else [], lots=lots, existing=existing,
+        offer=offer,
     ), status
+
+
+def _booking_offer(organisation, offer_code: str | None):
+    """The published offer of `organisation` named in ?offer=, None without one; else 404."""
+    if not offer_code:
+        return None
+    from matchmaker.services.offers.page import load_offer
+
+    offer = load_offer(offer_code)
+    if offer is None or not offer.is_public or offer.cooperative_id != organisation.id:
+        abort(404)
+    return offer
 
 
 @bp.get("/")

@@ -33,7 +33,7 @@ from matchmaker.forms.offers import (
 )
 from matchmaker.lotsheet import units
 from matchmaker.lotsheet.vocab import GENETICS
-from matchmaker.models import Lot, Organisation
+from matchmaker.models import Lot
 from matchmaker.models.accounts import OrganisationKind
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot
 from matchmaker.printing import pdf as printing_pdf
@@ -107,10 +107,11 @@ def qr_url(offer: ConsolidatedOffer) -> str:
     return url
 
 
-def meeting_url(organisation: Organisation) -> str | None:
+def meeting_url(offer: ConsolidatedOffer) -> str | None:
+    """Booking a meeting with the offer's cooperative, about this offer."""
     if "meetings.book" not in current_app.view_functions:
         return None
-    return url_for("meetings.book", org_slug=organisation.slug)
+    return url_for("meetings.book", org_slug=offer.cooperative.slug, offer=offer.offer_code)
 
 
 # Public pages ----------------------------------------------------------------------------
@@ -151,7 +152,7 @@ def _render_detail(offer: ConsolidatedOffer, *, status: int = 200, sample_form=N
     is_buyer = current_user.is_authenticated and current_user.is_buyer
     return render_template(
         "offers/detail.html", offer=offer, page=page, manages=manages, is_buyer=is_buyer,
-        meeting_url=meeting_url(offer.cooperative) if offer.is_public else None,
+        meeting_url=meeting_url(offer) if offer.is_public else None,
         sample_form=sample_form or SampleForm(formdata=None),
     ), status
 

@@ -181,3 +181,71 @@ def test_suggest_request_to_the_associations_is_a_lead_for_each_with_its_lots(
         assert [s.kind for s in lead.sources] == ["meeting_request"]
         assert [x.lot_code for x in lead.lots] == [lot.lot_code]
     assert db.session.scalar(db.select(db.func.count()).select_from(LeadSource)) == 2
+
+
+# 3. Meetings about an offer -----------------------------------------------------------------
+
+def test_buyer_books_a_meeting_about_the_offer(client, published, coop, coop_rep, infierno,
+                                              factories):
+    from datetime import date, timedelta
+
+    from pypdf import PdfReader as Reader
+
+    from matchmaker.models import Meeting
+    from tests.factories import make_session
+
+    event = make_event(starts_on=date.today() + timedelta(days=3))
+    make_exhibitor(event, coop)
+    make_exhibitor(event, infierno)
+    session = make_session(event)
+    code = published.offer_code
+    buyer = factories.user("buyer", locale="en")
+    login(client, buyer)
+    offer_page = client.get(f"/offers/{code}", headers=EN).get_data(as_text=True)
+    book_url = f"/meetings/book/{coop.slug}?offer={code}"
+    assert book_url in offer_page
+    page = client.get(f"{book_url}&event={event.slug}", headers=EN).get_data(as_text=True)
+    assert f"About offer {code}:" in page and "MDD container" in page
+    # Another organisation, an unknown or a misspelt offer: not found.
+    assert client.get(f"/meetings/book/{infierno.slug}?offer={code}").status_code == 404
+    assert client.get(f"/meetings/book/{coop.slug}?offer=NOPE").status_code == 404
+    slot = session.slots[0]
+    response = client.post(f"{book_url}&event={event.slug}",
+                           data={"slot_id": slot.id, "message": "About the container"})
+    assert response.status_code == 302
+    meeting = db.session.scalar(db.select(Meeting))
+    assert meeting.offer_id == published.id and meeting.organisation_id == coop.id
+
+    detail = client.get(f"/meetings/{meeting.id}", headers=EN).get_data(as_text=True)
+    assert f"/offers/{code}" in detail and "MDD container" in detail
+    ics = client.get(f"/meetings/{meeting.id}.ics").get_data(as_text=True).replace("\r\n ", "")
+    assert f"About offer {code}: MDD container" in ics
+    client.post("/logout")
+    login(client, coop_rep)
+    agenda = client.get(f"/agenda/?event={event.slug}", headers=EN).get_data(as_text=True)
+    assert f"Oferta {code}" in agenda  # the rep reads Spanish
+    mine = client.get("/meetings/").get_data(as_text=True)
+    assert f"Oferta {code}" in mine
+    pdf = client.get(f"/agenda/{event.slug}.pdf", headers=EN)
+    assert pdf.mimetype == "application/pdf"
+    assert code in "".join(p.extract_text() for p in Reader(io.BytesIO(pdf.data)).pages)
+    # Withdrawing the offer keeps the meeting (SET NULL on delete, history intact).
+    db.session.delete(published)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).offer_id is None
+
+
+def test_request_meeting_refuses_another_cooperatives_offer(app, published, infierno, factories):
+    from datetime import date, timedelta
+
+    from matchmaker.services.meetings import booking
+    from tests.factories import make_session
+
+    event = make_event(starts_on=date.today() + timedelta(days=3))
+    make_exhibitor(event, infierno)
+    session = make_session(event)
+    buyer = factories.user("buyer")
+    with app.test_request_context(headers=EN), pytest.raises(Exception) as caught:
+        booking.request_meeting(buyer, infierno, session.slots[0], offer=published)
+    assert getattr(caught.value, "code", None) == "offer_not_offered"

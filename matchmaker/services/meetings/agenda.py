@@ -25,6 +25,7 @@ CONFIRMED = (MeetingStatus.ACCEPTED, MeetingStatus.HELD, MeetingStatus.NO_SHOW)
 def _loaded(query):
     return query.options(
         selectinload(Meeting.slot), selectinload(Meeting.table), selectinload(Meeting.lots),
+        selectinload(Meeting.offer),
         selectinload(Meeting.organisation),
         selectinload(Meeting.buyer).selectinload(User.buyer_profile),
     )

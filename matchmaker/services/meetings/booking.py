@@ -133,13 +133,16 @@ def new_meeting(slot: Slot, buyer: User, organisation: Organisation, *, status: 
 
 def request_meeting(buyer: User, organisation: Organisation, slot: Slot, *,
                     lots: Iterable[Lot] = (), message: str = "",
-                    now: datetime | None = None) -> Meeting:
+                    now: datetime | None = None, offer=None) -> Meeting:
     """A buyer asks an organisation for a meeting in a free slot; the reps are notified.
+
+    `offer` is a published consolidated offer of that organisation (a cooperative) that the
+    meeting is about.
 
     Raises:
         NotAllowed: ``not_a_buyer``.
-        ValidationFailed: ``not_exhibiting``, ``lot_not_offered``, ``not_bookable``,
-            ``slot_past``.
+        ValidationFailed: ``not_exhibiting``, ``lot_not_offered``, ``offer_not_offered``,
+            ``not_bookable``, ``slot_past``.
         Conflict: ``already_meeting``, ``buyer_busy``, ``slot_taken``, ``no_table``,
             ``unavailable``.
     """
@@ -149,6 +152,9 @@ def request_meeting(buyer: User, organisation: Organisation, slot: Slot, *,
     session = slot.session
     _check_exhibits(organisation, session.event_id)
     lots = _check_lots(organisation, lots)
+    if offer is not None and (offer.cooperative_id != organisation.id or not offer.is_public):
+        raise ValidationFailed(_("This offer is not offered by %(org)s.", org=organisation.name),
+                               code="offer_not_offered")
     if not session.is_bookable:
         raise ValidationFailed(_("This session cannot be booked; its meetings are scheduled "
                                  "by the organisers."), code="not_bookable")
@@ -160,6 +166,7 @@ def request_meeting(buyer: User, organisation: Organisation, slot: Slot, *,
         source=MeetingSource.BOOKING, actor=buyer, message=message, lots=lots,
         expires_at=_expiry(slot, session.expiry_hours, now),
     )
+    meeting.offer = offer
     record(meeting, buyer, "requested", None, meeting.message)
     notify_other_side(meeting, "requested", buyer, meeting.message)
     lead_from_meeting(meeting)  # a meeting request is also a lead for the organisation

@@ -32,6 +32,9 @@ def _describe(meeting: Meeting, viewer: User) -> tuple[str, str, str]:
     if meeting.status in (MeetingStatus.REQUESTED, MeetingStatus.PROPOSED):
         summary = _("Pending: %(summary)s", summary=summary)
     lines = []
+    if meeting.offer is not None:
+        lines.append(_("About offer %(code)s: %(name)s", code=meeting.offer.offer_code,
+                       name=meeting.offer.name(viewer.locale or "es")))
     if meeting.lots:
         lines.append(_("Lots to discuss: %(lots)s",
                        lots=", ".join(f"{lot.lot_code} {lot.name_en or lot.name_es}".strip()
@@ -82,6 +85,7 @@ def feed_meetings(user: User) -> list[Meeting]:
         db.select(Meeting).join(Slot, Meeting.slot_id == Slot.id)
         .where(Meeting.status.in_(ACTIVE_STATUSES))
         .options(selectinload(Meeting.lots), selectinload(Meeting.slot),
+                 selectinload(Meeting.offer),
                  selectinload(Meeting.table), selectinload(Meeting.event))
         .order_by(Slot.starts_at)
     )

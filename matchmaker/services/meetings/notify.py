@@ -68,6 +68,8 @@ def _compose(kind: str, meeting: Meeting, recipient: User, note: str) -> tuple[s
     lines = [intro, "", _("When: %(when)s", when=when), _("Table: %(table)s", table=table)]
     if meeting.table and meeting.table.video_url:
         lines.append(_("Video link: %(url)s", url=meeting.table.video_url))
+    if meeting.offer is not None:
+        lines.append(_("About offer %(code)s", code=meeting.offer.offer_code))
     if meeting.lots:
         lines.append(_("Lots to discuss: %(lots)s",
                        lots=", ".join(lot.lot_code for lot in meeting.lots)))

@@ -33,7 +33,10 @@ def _buyer_name(meeting: Meeting) -> str:
 
 
 def _lots(meeting: Meeting) -> str:
-    return ", ".join(lot.lot_code for lot in meeting.lots)
+    codes = [lot.lot_code for lot in meeting.lots]
+    if meeting.offer is not None:
+        codes.insert(0, _("offer %(code)s", code=meeting.offer.offer_code))
+    return ", ".join(codes)
 
 
 def _status(meeting: Meeting) -> str:
