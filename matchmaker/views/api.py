@@ -1,4 +1,5 @@
-"""The read-only JSON API: the catalogue and product sheets, described by OpenAPI 3.1.
+"""The read-only JSON API: the catalogue, product sheets and consolidated offers, described
+by OpenAPI 3.1.
 
 Decimal values are always JSON strings ("9500.00"), so no precision is lost in transit;
 dates are ISO 8601 strings. Only GET, so there is nothing for CSRF to protect.
@@ -7,14 +8,22 @@ dates are ISO 8601 strings. Only GET, so there is nothing for CSRF to protect.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from matchmaker.extensions import csrf
+from matchmaker.lotsheet import units
 from matchmaker.models import Lot
+from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.services.lots import catalogue
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot
+from matchmaker.services.offers.page import (
+    OfferPage,
+    build_offer_page,
+    load_offer,
+    published_offers,
+)
 from matchmaker.views.openapi import build_openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -150,6 +159,110 @@ def lot(lot_code: str):
     if found is None or not found.is_published:
         abort(404)
     return jsonify(sheet_document(build_sheet(found, today=date.today())))
+
+
+def offer_summary(offer: ConsolidatedOffer, volume_kg: Decimal) -> dict:
+    """One entry of the offers list; volume counts the lines their lot owners approved."""
+    return {
+        "offer_code": offer.offer_code,
+        "name_es": offer.name_es,
+        "name_en": offer.name_en,
+        "cooperative": {"name": offer.cooperative.name, "slug": offer.cooperative.slug},
+        "volume_kg": _dec(volume_kg),
+        "volume_mt": _dec(units.round_half_up(units.kg_to_mt(volume_kg), 3)),
+        "target_volume_kg": _dec(offer.target_volume_kg),
+        "incoterm": offer.incoterm,
+        "incoterm_place": offer.incoterm_place,
+        "price_usd_per_mt": _dec(offer.price_usd_per_mt),
+        "price_valid_until": _day(offer.price_valid_until),
+        "published_at": offer.published_at.isoformat() if offer.published_at else None,
+        "url": url_for("api.offer", offer_code=offer.offer_code, _external=True),
+        "html_url": url_for("offers.detail", offer_code=offer.offer_code, _external=True),
+    }
+
+
+def offer_document(page: OfferPage) -> dict:
+    """The offer with its derived values: volume, blend, certification coverage, lots, EUDR."""
+    offer, blend, eudr = page.offer, page.blend, page.eudr
+    return {
+        **offer_summary(offer, page.total_kg),
+        "description_es": offer.description_es,
+        "description_en": offer.description_en,
+        "exporter_of_record": offer.exporter_of_record,
+        "certificate_holder": offer.certificate_holder,
+        "price_expired": page.price_expired,
+        "volume": {"kg": _dec(page.total_kg), "mt": _dec(page.total_mt), "bags": page.bags,
+                   "container_20ft_pct": _dec(page.container_pct),
+                   "target_pct": _dec(page.target_pct)},
+        "blend": {"analysed_kg": _dec(blend.blended_kg), "total_kg": _dec(blend.total_kg),
+                  "moisture_pct": _dec(blend.moisture_pct), "bean_count": _dec(blend.bean_count),
+                  "fermented_pct": _dec(blend.fermented_pct), "worst_grade": blend.worst_grade,
+                  "unanalysed_lots": [lot.lot_code for lot in blend.unanalysed]},
+        "certifications": [
+            {"scheme": c.scheme, "scheme_other": c.scheme_other, "covered_kg": _dec(c.covered_kg),
+             "total_kg": _dec(c.total_kg), "covered_pct": _dec(c.percent), "is_full": c.is_full,
+             "holders": list(c.holders), "lot_codes": list(c.lot_codes)}
+            for c in page.certifications
+        ],
+        "contributions": [
+            {"organisation": {"name": c.organisation.name, "slug": c.organisation.slug},
+             "kg": _dec(c.kg), "pct": _dec(c.percent)}
+            for c in page.contributions
+        ],
+        "lots": [
+            {"lot_code": line.lot.lot_code, "organisation": line.lot.organisation.slug,
+             "kg": _dec(line.kg),
+             "url": url_for("api.lot", lot_code=line.lot.lot_code, _external=True)}
+            for line in page.lines
+        ],
+        "production_period": {"start": _day(eudr.production_start),
+                              "end": _day(eudr.production_end)},
+        "eudr": {"plot_count": eudr.plot_count, "total_area_ha": _dec(eudr.total_area_ha),
+                 "complete": eudr.is_complete},
+    }
+
+
+@bp.get("/offers")
+def offers():
+    raw = (request.args.get("min_mt") or "").strip()
+    min_mt = None
+    if raw:
+        try:
+            min_mt = Decimal(raw)
+            if not min_mt.is_finite() or min_mt < 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            return jsonify(error={"status": 400, "title": "Invalid parameters",
+                                  "parameters": ["min_mt"]}), 400
+    per_page = max(1, min(request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=int),
+                          catalogue.MAX_PER_PAGE))
+    rows = published_offers(min_mt=min_mt)
+    pages = max(1, -(-len(rows) // per_page))
+    page = max(1, request.args.get("page", 1, type=int))
+    args = {"min_mt": raw} if raw else {}
+
+    def link(number: int) -> str:
+        return url_for("api.offers", page=number, per_page=per_page, _external=True, **args)
+
+    return jsonify(
+        data=[offer_summary(offer, kg) for offer, kg in rows[(page - 1) * per_page:
+                                                               page * per_page]],
+        total=len(rows),
+        page=page,
+        per_page=per_page,
+        pages=pages,
+        links={"self": link(page), "first": link(1), "last": link(pages),
+               "prev": link(page - 1) if page > 1 else None,
+               "next": link(page + 1) if page < pages else None},
+    )
+
+
+@bp.get("/offers/<offer_code>")
+def offer(offer_code: str):
+    found = load_offer(offer_code)
+    if found is None or not found.is_public:
+        abort(404)
+    return jsonify(offer_document(build_offer_page(found, today=date.today())))
 
 
 @bp.get("/openapi.json")

@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 description of the read-only lots API, written by hand.
+"""The OpenAPI 3.1 description of the read-only lots and offers API, written by hand.
 
 A test checks that every documented parameter is accepted and that responses carry the
 documented top-level properties, so this stays honest as the API changes.
@@ -90,15 +90,100 @@ LOT_SHEET = {
     },
 }
 
+OFFER_PARAMETERS = [
+    _query("min_mt", {"type": "number", "minimum": 0},
+           "Minimum approved volume in metric tonnes."),
+    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+    _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
+           "Offers per page."),
+]
+
+OFFER_SUMMARY = {
+    "type": "object",
+    "required": ["offer_code", "cooperative", "volume_kg", "url"],
+    "properties": {
+        "offer_code": {"type": "string"},
+        "name_es": {"type": "string"},
+        "name_en": {"type": "string"},
+        "cooperative": {"type": "object", "properties": {"name": {"type": "string"},
+                                                         "slug": {"type": "string"}}},
+        "volume_kg": {**DECIMAL, "description": "Kilograms the lots' owners approved."},
+        "volume_mt": DECIMAL,
+        "target_volume_kg": DECIMAL,
+        "incoterm": {"type": "string"},
+        "incoterm_place": {"type": "string"},
+        "price_usd_per_mt": DECIMAL,
+        "price_valid_until": {"type": ["string", "null"], "format": "date"},
+        "published_at": {"type": ["string", "null"], "format": "date-time"},
+        "url": {"type": "string", "format": "uri"},
+        "html_url": {"type": "string", "format": "uri"},
+    },
+}
+
+OFFER_SHEET = {
+    "allOf": [{"$ref": "#/components/schemas/OfferSummary"}],
+    "type": "object",
+    "properties": {
+        **OFFER_SUMMARY["properties"],
+        "description_es": {"type": "string"},
+        "description_en": {"type": "string"},
+        "exporter_of_record": {"type": "string"},
+        "certificate_holder": {"type": "string"},
+        "price_expired": {"type": "boolean"},
+        "volume": {"type": "object", "description": "kg, MT, whole bags (null when a lot gives "
+                   "no bag weight), share of a 20-ft container and of the target, in %."},
+        "blend": {"type": "object", "description": "Weighted moisture %, bean count and "
+                  "fermented % of the analysed lots, worst ISO grade, lots without analysis."},
+        "certifications": {"type": "array", "items": {"type": "object", "properties": {
+            "scheme": {"type": "string", "enum": list(CERT_SCHEME.codes)},
+            "scheme_other": {"type": "string"},
+            "covered_kg": DECIMAL, "total_kg": DECIMAL,
+            "covered_pct": {**DECIMAL, "description": "Rounded down: never 100 unless full."},
+            "is_full": {"type": "boolean"},
+            "holders": {"type": "array", "items": {"type": "string"}},
+            "lot_codes": {"type": "array", "items": {"type": "string"}}}},
+            "description": "Coverage per scheme by certificates valid today."},
+        "contributions": {"type": "array", "items": {"type": "object"},
+                          "description": "Each organisation's kg and share of the offer."},
+        "lots": {"type": "array", "items": {"type": "object", "properties": {
+            "lot_code": {"type": "string"}, "organisation": {"type": "string"},
+            "kg": DECIMAL, "url": {"type": "string", "format": "uri"}}},
+            "description": "Contributing lots with the kg each puts into the offer."},
+        "production_period": {"type": "object", "properties": {
+            "start": {"type": ["string", "null"], "format": "date"},
+            "end": {"type": ["string", "null"], "format": "date"}}},
+        "eudr": {"type": "object", "description": "Plot count, total area, completeness."},
+    },
+}
+
 ERROR = {"type": "object", "properties": {"error": {"type": "object"}}, "required": ["error"]}
+
+
+def _page_of(item_ref: str) -> dict:
+    """A paginated list response: data, total, page, per_page, pages and links."""
+    return {
+        "type": "object",
+        "required": ["data", "total", "page", "per_page", "pages", "links"],
+        "properties": {
+            "data": {"type": "array", "items": {"$ref": item_ref}},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "links": {"type": "object", "properties": {
+                k: {"type": ["string", "null"], "format": "uri"}
+                for k in ("self", "first", "last", "prev", "next")}},
+        },
+    }
 
 
 def build_openapi(server_url: str) -> dict:
     """The OpenAPI document, with `server_url` (…/api/v1) as its server."""
     return {
         "openapi": "3.1.0",
-        "info": {"title": "matchmaker lots API", "version": "1.0.0",
-                 "description": "Read-only access to published cacao lots and their product sheets."},
+        "info": {"title": "matchmaker lots API", "version": "1.1.0",
+                 "description": "Read-only access to published cacao lots and their product "
+                                "sheets, and to published consolidated offers."},
         "servers": [{"url": server_url}],
         "paths": {
             "/lots": {"get": {
@@ -140,7 +225,33 @@ def build_openapi(server_url: str) -> dict:
                                 "schema": {"$ref": "#/components/schemas/Error"}}}},
                 },
             }},
+            "/offers": {"get": {
+                "operationId": "listOffers",
+                "summary": "Published consolidated offers, largest approved volume first",
+                "parameters": OFFER_PARAMETERS,
+                "responses": {
+                    "200": {"description": "A page of offers", "content": {"application/json": {
+                        "schema": _page_of("#/components/schemas/OfferSummary")}}},
+                    "400": {"description": "A parameter was not understood",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+                },
+            }},
+            "/offers/{offer_code}": {"get": {
+                "operationId": "getOffer",
+                "summary": "One published offer: volume, blend, certification coverage, lots",
+                "parameters": [{"name": "offer_code", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "The offer", "content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/OfferSheet"}}}},
+                    "404": {"description": "No published offer with this code",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+                },
+            }},
         },
         "components": {"schemas": {"LotSummary": LOT_SUMMARY, "LotSheet": LOT_SHEET,
+                                   "OfferSummary": OFFER_SUMMARY, "OfferSheet": OFFER_SHEET,
                                    "Error": ERROR}},
     }

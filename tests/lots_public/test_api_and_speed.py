@@ -24,10 +24,10 @@ def _spec(client):
     return client.get("/api/v1/openapi.json").get_json()
 
 
-def test_openapi_document_is_3_1_and_lists_both_paths(client):
+def test_openapi_document_is_3_1_and_lists_every_path(client):
     spec = _spec(client)
     assert spec["openapi"].startswith("3.1")
-    assert set(spec["paths"]) == {"/lots", "/lots/{lot_code}"}
+    assert set(spec["paths"]) == {"/lots", "/lots/{lot_code}", "/offers", "/offers/{offer_code}"}
 
 
 def test_every_documented_parameter_is_accepted(client, lots):

@@ -249,3 +249,62 @@ def test_request_meeting_refuses_another_cooperatives_offer(app, published, infi
     with app.test_request_context(headers=EN), pytest.raises(Exception) as caught:
         booking.request_meeting(buyer, infierno, session.slots[0], offer=published)
     assert getattr(caught.value, "code", None) == "offer_not_offered"
+
+
+# 4. The JSON API ----------------------------------------------------------------------------
+
+def _offer_spec(client):
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+def test_api_offer_responses_match_the_openapi_document(client, published):
+    spec = _offer_spec(client)
+    listing = client.get("/api/v1/offers").get_json()
+    list_schema = spec["paths"]["/offers"]["get"]["responses"]["200"]["content"][
+        "application/json"]["schema"]
+    assert set(listing) == set(list_schema["properties"])
+    assert set(listing["data"][0]) == set(spec["components"]["schemas"]["OfferSummary"][
+        "properties"])
+    detail = client.get(listing["data"][0]["url"].removeprefix("http://fair.test")).get_json()
+    assert set(detail) == set(spec["components"]["schemas"]["OfferSheet"]["properties"])
+    for parameter in spec["paths"]["/offers"]["get"]["parameters"]:
+        example = {"min_mt": "1.5", "page": "1", "per_page": "5"}[parameter["name"]]
+        assert client.get("/api/v1/offers", query_string={
+            parameter["name"]: example}).status_code == 200, parameter["name"]
+    assert client.get("/api/v1/offers?min_mt=abc").status_code == 400
+    assert client.get("/api/v1/offers?min_mt=-1").status_code == 400
+
+
+def test_api_offer_detail_values(client, published, infierno, tahuamanu):
+    body = client.get(f"/api/v1/offers/{published.offer_code}").get_json()
+    assert body["volume_kg"] == "10000.00" and body["volume"]["mt"] == "10.000"
+    assert body["volume"]["bags"] == 160  # 6000/62.5 + 4000/62.5
+    assert body["target_volume_kg"] == "12000.00"
+    coverage = {c["scheme"]: c for c in body["certifications"]}
+    assert coverage["eu_organic"]["is_full"] is True
+    assert coverage["eu_organic"]["covered_kg"] == "10000.00"
+    assert coverage["fairtrade"]["is_full"] is False
+    assert coverage["fairtrade"]["covered_kg"] == "6000.00"
+    assert coverage["fairtrade"]["covered_pct"] == "60.0"
+    assert sorted((lot["organisation"], lot["kg"]) for lot in body["lots"]) == sorted(
+        [(infierno.slug, "6000.00"), (tahuamanu.slug, "4000.00")])
+    assert body["blend"]["moisture_pct"] == "7.0" and body["blend"]["unanalysed_lots"] == []
+    assert body["production_period"] == {"start": "2025-04-01", "end": "2025-08-31"}
+    assert body["eudr"]["plot_count"] == 2
+
+
+def test_api_offers_filter_pagination_and_404(client, published, coop, app):
+    with app.test_request_context(headers=EN):
+        draft = composing.create_offer(coop, offer_code="AGB-DRAFT", name_es="Borrador",
+                                       target_volume_kg="1000")
+        db.session.commit()
+    body = client.get("/api/v1/offers?min_mt=10").get_json()
+    assert [o["offer_code"] for o in body["data"]] == [published.offer_code]
+    assert body["total"] == 1 and body["links"]["next"] is None
+    assert client.get("/api/v1/offers?min_mt=10.5").get_json()["total"] == 0
+    paged = client.get("/api/v1/offers?per_page=1&page=2").get_json()
+    assert (paged["total"], paged["pages"], paged["page"], paged["data"]) == (1, 1, 2, [])
+    assert "page=1" in paged["links"]["prev"]
+    missing = client.get(f"/api/v1/offers/{draft.offer_code}")  # drafts are not public
+    assert missing.status_code == 404 and missing.get_json()["error"]["status"] == 404
+    assert client.get("/api/v1/offers/NOPE").status_code == 404
