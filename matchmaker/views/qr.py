@@ -21,6 +21,7 @@ from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
+from matchmaker.models.offers import ConsolidatedOffer, OfferStatus
 from matchmaker.models.qr import QrKind, QrToken
 from matchmaker.printing.qr import qr_png, qr_svg
 from matchmaker.services import qr_codes
@@ -151,7 +152,7 @@ def _codes_organisation() -> Organisation | None:
 @bp.get("/qr/codes")
 @login_required
 def codes():
-    """A rep's QR codes: each published lot and each booth, with scan counts."""
+    """A rep's QR codes: each published lot, published offer and booth, with scan counts."""
     organisation = _codes_organisation()
     if organisation is None:
         organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name))
@@ -165,12 +166,19 @@ def codes():
                                                Event.is_archived.is_(False))
         .order_by(Event.starts_on.desc())
     ).all()
+    offers = db.session.scalars(
+        db.select(ConsolidatedOffer).where(ConsolidatedOffer.cooperative_id == organisation.id,
+                                           ConsolidatedOffer.status == OfferStatus.PUBLISHED)
+        .order_by(ConsolidatedOffer.offer_code)
+    ).all()
     lot_tokens = [(lot, qr_codes.lot_token(lot)) for lot in lots]
+    offer_tokens = [(offer, qr_codes.offer_token(offer)) for offer in offers]
     booth_tokens = [(exhibitor, qr_codes.booth_token(exhibitor)) for exhibitor in exhibits]
     db.session.commit()  # tokens issued on first view
-    counts = qr_codes.scan_counts([t.id for _x, t in lot_tokens + booth_tokens])
+    counts = qr_codes.scan_counts([t.id for _x, t in lot_tokens + offer_tokens + booth_tokens])
     return render_template("qr/codes.html", organisation=organisation, lot_tokens=lot_tokens,
-                           booth_tokens=booth_tokens, counts=counts, short_url=qr_codes.short_url)
+                           offer_tokens=offer_tokens, booth_tokens=booth_tokens, counts=counts,
+                           short_url=qr_codes.short_url)
 
 
 @bp.get("/qr/badge")

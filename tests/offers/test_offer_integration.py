@@ -108,6 +108,8 @@ def test_reissued_offer_code_answers_410_and_only_the_cooperative_may_reissue(
     assert client.post(f"/qr/{token.token}/reissue").status_code == 403
     client.post("/logout")
     login(client, coop_rep)
+    codes = client.get("/qr/codes", headers=EN).get_data(as_text=True)
+    assert f"/q/{token.token}" in codes and "0 escaneos" in codes  # the rep reads Spanish
     assert client.post(f"/qr/{token.token}/reissue").status_code == 302
     assert client.get(f"/q/{token.token}").status_code == 410
     fresh = db.session.scalar(db.select(QrToken).where(QrToken.offer_id == published.id,
