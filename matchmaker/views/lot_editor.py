@@ -416,16 +416,23 @@ def analysis_form(lot_code: str, analysis_id: int | None = None):
     return render_template(template, form=form, **context), _invalid_status(form)
 
 
+def _delete_record(lot_code: str, model, record_id: int, delete, done_message: str,
+                   back_endpoint: str):
+    """One shape for deleting a record of a lot: load (404) → own lot (403) → CSRF → delete."""
+    lot = get_lot_for_edit(lot_code)
+    record = _child(model, record_id, lot)
+    if ActionForm().validate_on_submit():
+        delete(record)
+        db.session.commit()
+        flash(done_message, "success")
+    return redirect(url_for(back_endpoint, lot_code=lot.lot_code))
+
+
 @bp.post("/<lot_code>/analyses/<int:analysis_id>/delete")
 @login_required
 def analysis_delete(lot_code: str, analysis_id: int):
-    lot = get_lot_for_edit(lot_code)
-    analysis = _child(QualityAnalysis, analysis_id, lot)
-    if ActionForm().validate_on_submit():
-        analyses.delete_analysis(analysis)
-        db.session.commit()
-        flash(_("The analysis has been deleted."), "success")
-    return redirect(url_for("lot_editor.analyses_page", lot_code=lot.lot_code))
+    return _delete_record(lot_code, QualityAnalysis, analysis_id, analyses.delete_analysis,
+                          _("The analysis has been deleted."), "lot_editor.analyses_page")
 
 
 # Sensory evaluations -----------------------------------------------------------------------
@@ -481,13 +488,8 @@ def sensory_form(lot_code: str, evaluation_id: int | None = None):
 @bp.post("/<lot_code>/sensory/<int:evaluation_id>/delete")
 @login_required
 def sensory_delete(lot_code: str, evaluation_id: int):
-    lot = get_lot_for_edit(lot_code)
-    evaluation = _child(SensoryEvaluation, evaluation_id, lot)
-    if ActionForm().validate_on_submit():
-        sensory.delete_evaluation(evaluation)
-        db.session.commit()
-        flash(_("The sensory evaluation has been deleted."), "success")
-    return redirect(url_for("lot_editor.sensory_page", lot_code=lot.lot_code))
+    return _delete_record(lot_code, SensoryEvaluation, evaluation_id, sensory.delete_evaluation,
+                          _("The sensory evaluation has been deleted."), "lot_editor.sensory_page")
 
 
 # Certificates ------------------------------------------------------------------------------
@@ -526,13 +528,8 @@ def certificate_form(lot_code: str, certificate_id: int | None = None):
 @bp.post("/<lot_code>/certificates/<int:certificate_id>/delete")
 @login_required
 def certificate_delete(lot_code: str, certificate_id: int):
-    lot = get_lot_for_edit(lot_code)
-    certificate = _child(Certificate, certificate_id, lot)
-    if ActionForm().validate_on_submit():
-        certificates.delete_certificate(certificate)
-        db.session.commit()
-        flash(_("The certificate has been deleted."), "success")
-    return redirect(url_for("lot_editor.certificates_page", lot_code=lot.lot_code))
+    return _delete_record(lot_code, Certificate, certificate_id, certificates.delete_certificate,
+                          _("The certificate has been deleted."), "lot_editor.certificates_page")
 
 
 # Production plots --------------------------------------------------------------------------
@@ -615,10 +612,5 @@ def _attach(form, error: DomainError) -> None:
 @bp.post("/<lot_code>/plots/<int:plot_id>/delete")
 @login_required
 def plot_delete(lot_code: str, plot_id: int):
-    lot = get_lot_for_edit(lot_code)
-    plot = _child(ProductionPlot, plot_id, lot)
-    if ActionForm().validate_on_submit():
-        plot_service.delete_plot(plot)
-        db.session.commit()
-        flash(_("The plot has been deleted."), "success")
-    return redirect(url_for("lot_editor.plots", lot_code=lot.lot_code))
+    return _delete_record(lot_code, ProductionPlot, plot_id, plot_service.delete_plot,
+                          _("The plot has been deleted."), "lot_editor.plots")
