@@ -159,6 +159,12 @@ OFFER_SHEET = {
 ERROR = {"type": "object", "properties": {"error": {"type": "object"}}, "required": ["error"]}
 
 
+def _error(description: str) -> dict:
+    """An error response with the API's JSON error body."""
+    return {"description": description, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
 def _page_of(item_ref: str) -> dict:
     """A paginated list response: data, total, page, per_page, pages and links."""
     return {
@@ -192,24 +198,8 @@ def build_openapi(server_url: str) -> dict:
                 "parameters": LOT_FILTER_PARAMETERS,
                 "responses": {
                     "200": {"description": "A page of lots", "content": {"application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["data", "total", "page", "per_page", "pages", "links"],
-                            "properties": {
-                                "data": {"type": "array",
-                                         "items": {"$ref": "#/components/schemas/LotSummary"}},
-                                "total": {"type": "integer"},
-                                "page": {"type": "integer"},
-                                "per_page": {"type": "integer"},
-                                "pages": {"type": "integer"},
-                                "links": {"type": "object", "properties": {
-                                    k: {"type": ["string", "null"], "format": "uri"}
-                                    for k in ("self", "first", "last", "prev", "next")}},
-                            },
-                        }}}},
-                    "400": {"description": "A parameter was not understood",
-                            "content": {"application/json": {
-                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+                        "schema": _page_of("#/components/schemas/LotSummary")}}},
+                    "400": _error("A parameter was not understood"),
                 },
             }},
             "/lots/{lot_code}": {"get": {
@@ -220,9 +210,7 @@ def build_openapi(server_url: str) -> dict:
                 "responses": {
                     "200": {"description": "The sheet", "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/LotSheet"}}}},
-                    "404": {"description": "No published lot with this code",
-                            "content": {"application/json": {
-                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "404": _error("No published lot with this code"),
                 },
             }},
             "/offers": {"get": {
@@ -232,9 +220,7 @@ def build_openapi(server_url: str) -> dict:
                 "responses": {
                     "200": {"description": "A page of offers", "content": {"application/json": {
                         "schema": _page_of("#/components/schemas/OfferSummary")}}},
-                    "400": {"description": "A parameter was not understood",
-                            "content": {"application/json": {
-                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "400": _error("A parameter was not understood"),
                 },
             }},
             "/offers/{offer_code}": {"get": {
@@ -245,9 +231,7 @@ def build_openapi(server_url: str) -> dict:
                 "responses": {
                     "200": {"description": "The offer", "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/OfferSheet"}}}},
-                    "404": {"description": "No published offer with this code",
-                            "content": {"application/json": {
-                                "schema": {"$ref": "#/components/schemas/Error"}}}},
+                    "404": _error("No published offer with this code"),
                 },
             }},
         },
