@@ -1,0 +1,278 @@
+"""SAT model of the break phase for complete schedules (every meeting placed, one seat each).
+
+Bofill et al. (JAIR 2022) found a (Max)SAT encoding with implied constraints best at
+minimising breaks on the B2B events; CP-SAT's linear machinery finds the few-break schedules
+of the 21–22-slot events much later, if at all. Here the problem "every meeting placed, total
+breaks <= K, fairness" is one CNF, K is lowered by assumptions on a totalizer, and a plain CDCL
+solver (CaDiCaL, from python-sat) does the search.
+
+Encoding, per participant p and slot s:
+- x[k, s]: meeting k in slot s (exactly one slot per meeting, at most `tables` per slot);
+- busy[p, s] <-> OR of p's x at s (at most one of them);
+- before[p, s] <-> busy somewhere in p's block up to s; brk[p, s] <-> busy[p, s] and not
+  busy[p, s-1] and before[p, s-2]: a break is counted where a meeting follows an idle stretch;
+- implied: exactly n_p busy slots per participant, at most 2 * tables busy people per slot,
+  and for a participant without breaks, one of the runs of n_p slots that can host all its
+  meetings (windows.py) fixes the whole busy pattern;
+- fairness d: with exact unary counters c_p >= j, "someone has >= d + j breaks" forces
+  "everyone has >= j breaks".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from pysat.card import CardEnc, EncType, ITotalizer
+from pysat.formula import IDPool
+from pysat.solvers import Solver
+
+from .cancel import CancelToken
+from .index import Index
+from .windows import feasible_windows
+
+SOLVER = "cadical195"
+# Conflicts per solver call between two looks at the clock (~0.1-0.3 s on these events).
+CONFLICT_SLICE = 5_000
+
+
+class BreakSat:
+    """CNF of a must-place-all problem with breaks; solve(bound) answers 'breaks <= bound?'."""
+
+    def __init__(self, idx: Index, fairness: int | None, ub: int) -> None:
+        self.idx = idx
+        self.pool = IDPool()
+        self.clauses: list[list[int]] = []
+        self.x: list[dict[int, int]] = [{} for _ in idx.requests]
+        self.false = self._new()
+        self.clauses.append([-self.false])
+        self._assignment()
+        self.brk: list[list[int]] = [[] for _ in idx.people]
+        self._breaks()
+        self._windows()
+        every = [b for row in self.brk for b in row]
+        self.ub = max(0, min(ub, len(every)))
+        self.total: ITotalizer | None = None
+        if every:
+            self.total = ITotalizer(every, ubound=self.ub + 1, top_id=self.pool.top)
+            self.pool.occupy(self.pool.top + 1, self.total.top_id)
+            self.pool.top = self.total.top_id
+            self.clauses += self.total.cnf.clauses
+        if fairness is not None:
+            self._fairness(fairness)
+        self.solver = Solver(name=SOLVER, bootstrap_with=self.clauses)
+
+    def _new(self) -> int:
+        return self.pool.id()
+
+    def _card(self, lits: list[int], bound: int, kind: str) -> None:
+        if kind == "atmost" and len(lits) <= bound:
+            return
+        enc = EncType.seqcounter if bound == 1 else EncType.kmtotalizer
+        make = CardEnc.atmost if kind == "atmost" else CardEnc.equals
+        if kind == "equals":
+            enc = EncType.totalizer
+        cnf = make(lits, bound, vpool=self.pool, encoding=enc)
+        self.clauses += cnf.clauses
+
+    def _assignment(self) -> None:
+        idx = self.idx
+        per_slot: list[list[int]] = [[] for _ in range(idx.n_slots)]
+        person_slot: list[dict[int, list[int]]] = [{} for _ in idx.people]
+        for k, dom in enumerate(idx.domain):
+            for s in dom:
+                v = self._new()
+                self.x[k][s] = v
+                per_slot[s].append(v)
+                for p in idx.ends[k]:
+                    person_slot[p].setdefault(s, []).append(v)
+            lits = list(self.x[k].values())
+            self.clauses.append(lits)
+            self._card(lits, 1, "atmost")
+        for s, lits in enumerate(per_slot):
+            self._card(lits, idx.tables[s], "atmost")
+        self.busy: list[list[int]] = []
+        for p, by_slot in enumerate(person_slot):
+            row = []
+            for s in range(idx.n_slots):
+                lits = by_slot.get(s, [])
+                if not lits:
+                    row.append(self.false)
+                elif len(lits) == 1:
+                    row.append(lits[0])
+                else:
+                    b = self._new()
+                    self.clauses += [[-v, b] for v in lits]
+                    self.clauses.append([-b, *lits])
+                    self._card(lits, 1, "atmost")
+                    row.append(b)
+            self.busy.append(row)
+            n = len(idx.by_person[p])
+            usable = [b for b in row if b != self.false]
+            if n and len(usable) > n:
+                self._card(usable, n, "equals")
+        for s in range(idx.n_slots):
+            lits = [row[s] for row in self.busy if row[s] != self.false]
+            self._card(lits, 2 * idx.tables[s], "atmost")
+
+    def _or(self, a: int, b: int) -> int:
+        if a == self.false:
+            return b
+        if b == self.false:
+            return a
+        v = self._new()
+        self.clauses += [[-a, v], [-b, v], [-v, a, b]]
+        return v
+
+    def _breaks(self) -> None:
+        for p, row in enumerate(self.busy):
+            for seq in self.idx.block_slots.values():
+                before = self.false  # busy somewhere in this block up to two slots back
+                prev = self.false
+                for s in seq:
+                    cur = row[s]
+                    if cur != self.false and before != self.false:
+                        g = self._new()
+                        # g <-> cur and not prev and before
+                        self.clauses += [[-g, cur], [-g, before]]
+                        if prev != self.false:
+                            self.clauses.append([-g, -prev])
+                            self.clauses.append([g, -cur, prev, -before])
+                        else:
+                            self.clauses.append([g, -cur, -before])
+                        self.brk[p].append(g)
+                    before = self._or(before, prev)
+                    prev = cur
+
+    def _windows(self) -> None:
+        """A participant without breaks sits in one run of n_p slots that can host them all."""
+        idx = self.idx
+        for p, row in enumerate(self.busy):
+            reqs = idx.by_person[p]
+            if len(reqs) < 2 or not self.brk[p]:
+                continue
+            blocks = {idx.block[s] for k in reqs for s in idx.domain[k]}
+            if len(blocks) != 1:
+                continue
+            seq = idx.block_slots[blocks.pop()]
+            wins = feasible_windows([idx.domain[k] for k in reqs], seq)
+            nb = self._new()  # nb <-> no break
+            self.clauses += [[-nb, -g] for g in self.brk[p]]
+            self.clauses.append([nb, *self.brk[p]])
+            ws = []
+            for win in wins:
+                w = self._new()
+                inside = set(win)
+                for s, b in enumerate(row):
+                    if b == self.false:
+                        continue
+                    self.clauses.append([-w, b] if s in inside else [-w, -b])
+                ws.append(w)
+            self.clauses.append([-nb, *ws])
+            self._card(ws, 1, "atmost")
+
+    def _counter(self, lits: list[int], upto: int) -> list[int]:
+        """Exact unary counter: out[j-1] <-> at least j of lits are true (j = 1..upto)."""
+        prev = [self.false] * upto
+        for lit in lits:
+            cur = []
+            for j in range(upto):
+                below = lit if j == 0 else self._and(prev[j - 1], lit)
+                cur.append(self._or(prev[j], below))
+            prev = cur
+        return prev
+
+    def _and(self, a: int, b: int) -> int:
+        if a == self.false or b == self.false:
+            return self.false
+        v = self._new()
+        self.clauses += [[-v, a], [-v, b], [v, -a, -b]]
+        return v
+
+    def _fairness(self, d: int) -> None:
+        """breaks(p) - min_q breaks(q) <= d, exactly."""
+        people = [p for p in range(len(self.idx.people)) if self.idx.by_person[p]]
+        can_be_zero = any(not self.brk[p] for p in people)
+        if can_be_zero:
+            for p in people:
+                if len(self.brk[p]) > d:
+                    self._card(self.brk[p], d, "atmost")
+            return
+        levels = max(1, self.ub // max(1, len(people)) + 1)
+        counts = {p: self._counter(self.brk[p], d + levels + 1) for p in people}
+        for j in range(1, levels + 1):
+            m = self._new()  # someone has >= d + j breaks => everyone has >= j
+            for p in people:
+                if counts[p][d + j - 1] != self.false:
+                    self.clauses.append([-counts[p][d + j - 1], m])
+                self.clauses.append([-m, counts[p][j - 1]])
+        top = d + levels + 1
+        for p in people:  # beyond the levels counted, breaks are capped outright
+            if counts[p][top - 1] != self.false:
+                self.clauses.append([-counts[p][top - 1]])
+
+    def solve(
+        self, bound: int, time_limit_s: float, cancel: CancelToken | None = None
+    ) -> tuple[bool | None, list[int | None] | None]:
+        """(True, assignment) if a schedule with <= bound breaks exists, (False, None) if not,
+        (None, None) when time ran out."""
+        assumptions = []
+        if self.total is not None and bound < len(self.total.rhs):
+            assumptions = [-self.total.rhs[bound]]
+        end = time.perf_counter() + time_limit_s
+        ok = None
+        # CaDiCaL cannot be interrupted from another thread: run it in slices of conflicts
+        # (learnt clauses survive between calls) and look at the clock in between.
+        while ok is None:
+            if time.perf_counter() >= end or (cancel is not None and cancel.cancelled):
+                break
+            self.solver.conf_budget(CONFLICT_SLICE)
+            ok = self.solver.solve_limited(assumptions=assumptions)
+        if ok is None or not ok:
+            return ok, None
+        model = self.solver.get_model()
+        true = {v for v in model if v > 0}
+        assign: list[int | None] = [None] * len(self.idx.requests)
+        for k, xs in enumerate(self.x):
+            for s, v in xs.items():
+                if v in true:
+                    assign[k] = s
+        return True, assign
+
+    def close(self) -> None:
+        """Free the solver."""
+        self.solver.delete()
+
+
+def sat_breaks(
+    idx: Index,
+    fairness: int | None,
+    lb: int,
+    ub: int,
+    time_limit_s: float,
+    cancel: CancelToken | None = None,
+    on_step: Callable[[int, str], None] | None = None,
+) -> tuple[list[int | None] | None, int, bool]:
+    """Ascend from `lb`: the first bound with a schedule is optimal.
+
+    Returns (best schedule found or None, proven lower bound, optimal).
+    """
+    t_end = time.perf_counter() + time_limit_s
+    model = BreakSat(idx, fairness, ub)
+    try:
+        bound = lb
+        while bound <= ub:
+            left = t_end - time.perf_counter()
+            if left <= 0.05:
+                break
+            ok, assign = model.solve(bound, left, cancel)
+            if on_step is not None:
+                on_step(bound, {True: "sat", False: "unsat", None: "unknown"}[ok])
+            if ok:
+                return assign, bound, True
+            if ok is None:
+                break
+            bound += 1
+        return None, bound, False
+    finally:
+        model.close()
