@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from pysat.card import CardEnc, EncType, ITotalizer
 from pysat.formula import IDPool
 from pysat.solvers import Solver
 
 from .cancel import CancelToken
-from .index import Index
+from .index import Index, count_breaks
+from .report import busy_sets
 from .windows import feasible_windows
 
 SOLVER = "cadical195"
@@ -39,7 +41,7 @@ CONFLICT_SLICE = 5_000
 class BreakSat:
     """CNF of a must-place-all problem with breaks; solve(bound) answers 'breaks <= bound?'."""
 
-    def __init__(self, idx: Index, fairness: int | None, ub: int) -> None:
+    def __init__(self, idx: Index, fairness: int | None) -> None:
         self.idx = idx
         self.pool = IDPool()
         self.clauses: list[list[int]] = []
@@ -50,17 +52,28 @@ class BreakSat:
         self.brk: list[list[int]] = [[] for _ in idx.people]
         self._breaks()
         self._windows()
-        every = [b for row in self.brk for b in row]
-        self.ub = max(0, min(ub, len(every)))
-        self.total: ITotalizer | None = None
-        if every:
-            self.total = ITotalizer(every, ubound=self.ub + 1, top_id=self.pool.top)
-            self.pool.occupy(self.pool.top + 1, self.total.top_id)
-            self.pool.top = self.total.top_id
-            self.clauses += self.total.cnf.clauses
         if fairness is not None:
             self._fairness(fairness)
         self.solver = Solver(name=SOLVER, bootstrap_with=self.clauses)
+        self.clauses = []
+        # Counts the break literals; built up to the bounds asked for (see _bound).
+        self.total: ITotalizer | None = None
+
+    def _bound(self, bound: int) -> list[int]:
+        """Assumptions meaning 'total breaks <= bound', growing the totalizer when needed."""
+        every = [b for row in self.brk for b in row]
+        if bound >= len(every):
+            return []
+        if self.total is None:
+            self.total = ITotalizer(every, ubound=bound + 1, top_id=self.pool.top)
+            self.solver.append_formula(self.total.cnf.clauses)
+        elif bound + 1 > self.total.ubound:
+            self.total.increase(ubound=bound + 1, top_id=self.pool.top)
+            if self.total.nof_new:
+                self.solver.append_formula(self.total.cnf.clauses[-self.total.nof_new :])
+        self.pool.occupy(self.pool.top + 1, self.total.top_id)
+        self.pool.top = max(self.pool.top, self.total.top_id)
+        return [-self.total.rhs[bound]]
 
     def _new(self) -> int:
         return self.pool.id()
@@ -198,7 +211,8 @@ class BreakSat:
                 if len(self.brk[p]) > d:
                     self._card(self.brk[p], d, "atmost")
             return
-        levels = max(1, self.ub // max(1, len(people)) + 1)
+        # The fewest breaks anyone has is at most what the least-breakable participant can have.
+        levels = max(1, min(len(self.brk[p]) for p in people))
         counts = {p: self._counter(self.brk[p], d + levels + 1) for p in people}
         for j in range(1, levels + 1):
             m = self._new()  # someone has >= d + j breaks => everyone has >= j
@@ -212,13 +226,13 @@ class BreakSat:
                 self.clauses.append([-counts[p][top - 1]])
 
     def solve(
-        self, bound: int, time_limit_s: float, cancel: CancelToken | None = None
+        self, bound: int | None, time_limit_s: float, cancel: CancelToken | None = None
     ) -> tuple[bool | None, list[int | None] | None]:
-        """(True, assignment) if a schedule with <= bound breaks exists, (False, None) if not,
-        (None, None) when time ran out."""
-        assumptions = []
-        if self.total is not None and bound < len(self.total.rhs):
-            assumptions = [-self.total.rhs[bound]]
+        """Is there a complete fair schedule with at most `bound` breaks (None: any number)?
+
+        (True, assignment), (False, None) when there is none, (None, None) when time ran out.
+        """
+        assumptions = [] if bound is None else self._bound(bound)
         end = time.perf_counter() + time_limit_s
         ok = None
         # CaDiCaL cannot be interrupted from another thread: run it in slices of conflicts
@@ -244,35 +258,55 @@ class BreakSat:
         self.solver.delete()
 
 
+@dataclass
+class SatOutcome:
+    """Result of sat_breaks: best complete schedule (None if none), proven bound, status."""
+
+    assign: list[int | None] | None
+    lower_bound: int
+    status: str  # "optimal", "feasible", "infeasible" (no complete fair schedule), "unknown"
+
+
 def sat_breaks(
     idx: Index,
     fairness: int | None,
-    lb: int,
-    ub: int,
     time_limit_s: float,
     cancel: CancelToken | None = None,
-    on_step: Callable[[int, str], None] | None = None,
-) -> tuple[list[int | None] | None, int, bool]:
-    """Ascend from `lb`: the first bound with a schedule is optimal.
-
-    Returns (best schedule found or None, proven lower bound, optimal).
-    """
+    on_step: Callable[[str, str], None] | None = None,
+) -> SatOutcome:
+    """Find a complete fair schedule, then ascend 'breaks <= lb' from 0: the first bound with
+    a schedule is optimal (proofs of the bounds below are quick on the B2B events)."""
     t_end = time.perf_counter() + time_limit_s
-    model = BreakSat(idx, fairness, ub)
+    model = BreakSat(idx, fairness)
+
+    def step(bound: int | None) -> tuple[bool | None, list[int | None] | None]:
+        ok, assign = model.solve(bound, t_end - time.perf_counter(), cancel)
+        if on_step is not None:
+            what = "any number" if bound is None else f"<= {bound}"
+            on_step(what, {True: "found", False: "none", None: "timed out"}[ok])
+        return ok, assign
+
     try:
-        bound = lb
-        while bound <= ub:
-            left = t_end - time.perf_counter()
-            if left <= 0.05:
-                break
-            ok, assign = model.solve(bound, left, cancel)
-            if on_step is not None:
-                on_step(bound, {True: "sat", False: "unsat", None: "unknown"}[ok])
-            if ok:
-                return assign, bound, True
+        ok, best = step(None)
+        if ok is False:
+            return SatOutcome(None, 0, "infeasible")
+        if not ok or best is None:
+            return SatOutcome(None, 0, "unknown")
+        ub = total_breaks(idx, best)
+        lb = 0
+        while lb < ub and time.perf_counter() < t_end - 0.05:
+            ok, assign = step(lb)
             if ok is None:
                 break
-            bound += 1
-        return None, bound, False
+            if ok and assign is not None:
+                best, ub = assign, total_breaks(idx, assign)
+                break
+            lb += 1
+        return SatOutcome(best, lb, "optimal" if lb >= ub else "feasible")
     finally:
         model.close()
+
+
+def total_breaks(idx: Index, assign: list[int | None]) -> int:
+    """Total breaks of an assignment."""
+    return sum(count_breaks(b, idx) for b in busy_sets(idx, assign))

@@ -1,4 +1,7 @@
-"""solve(): greedy start, CP-SAT phase 1 (placed weight), CP-SAT phase 2 (breaks, fairness)."""
+"""solve(): greedy start, CP-SAT phase 1 (placed weight), CP-SAT phase 2 (breaks, fairness).
+
+must_place_all problems (the B2B events) go to the SAT model of satbreaks.py instead.
+"""
 
 from __future__ import annotations
 
@@ -159,6 +162,27 @@ def _place_all(run: _Run) -> str:
     return res.status
 
 
+def _sat_place_all(run: _Run) -> str:
+    """must_place_all, one seat each: the SAT model of satbreaks.py, bound by bound."""
+    from .satbreaks import sat_breaks  # lazy, like OR-Tools
+
+    t0 = time.perf_counter()
+
+    def on_step(what: str, result: str) -> None:
+        done = (time.perf_counter() - run.t0) / max(run.limit, 1e-9)
+        run.progress(0.05 + 0.9 * min(1.0, done), "breaks", f"breaks {what}: {result}")
+
+    out = sat_breaks(run.idx, run.problem.fairness, run.left(), run.cancel, on_step)
+    run.phases.append(("sat breaks", out.status, time.perf_counter() - t0))
+    if out.assign is not None:
+        run.used_sat = True
+        run.best, run.best_w = out.assign, run.weight(out.assign)
+        run.weight_optimal = True
+        run.breaks_lb = out.lower_bound
+        run.breaks_optimal = out.status == "optimal"
+    return out.status
+
+
 def _break_model(
     run: _Run, keep: list[int] | None, force: bool, cap: int | None, hint: bool = True
 ) -> SatModel:
@@ -287,7 +311,16 @@ def solve(
     run.progress(0.05, "greedy", f"greedy placed weight {run.best_w} of at most {ub_w}")
 
     complete = all(s is not None for s in run.best)
-    if problem.must_place_all and optimise_breaks and not complete and run.can_run():
+    sat = None  # outcome of the SAT break phase, when it applies
+    if problem.must_place_all and optimise_breaks and max(idx.cap, default=1) == 1:
+        sat = _sat_place_all(run) if run.can_run() else None
+    if sat == "infeasible":
+        # No complete fair schedule: place as much as possible, then minimise breaks.
+        if run.can_run():
+            _place(run, 0.5, max_vars)
+    elif sat is not None:
+        pass  # the SAT phase used the whole budget
+    elif problem.must_place_all and optimise_breaks and not complete and run.can_run():
         if _place_all(run) == "infeasible" and run.can_run():
             _place(run, 0.5, max_vars)
     elif not run.weight_optimal and run.can_run():
@@ -295,7 +328,7 @@ def solve(
     if run.weight_optimal:
         ub_w = run.best_w
     run.breaks_optimal = run.breaks_optimal or not optimise_breaks
-    if optimise_breaks and run.can_run():
+    if optimise_breaks and sat in (None, "infeasible") and run.can_run():
         _minimise_breaks(run)
 
     if not run.used_sat and not run.weight_optimal:

@@ -1,0 +1,115 @@
+"""The SAT break model (satbreaks.py) against brute force, the validator and real B2B events."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from sched_strategies import tiny_problems
+
+from matchmaker.scheduler import (
+    STATUS_OPTIMAL,
+    MeetingRequest,
+    Problem,
+    Schedule,
+    check_schedule,
+    solve,
+)
+from matchmaker.scheduler.dzn import read_dzn
+from matchmaker.scheduler.index import Index, count_breaks
+from matchmaker.scheduler.satbreaks import sat_breaks, total_breaks
+
+INSTANCES = Path(__file__).resolve().parents[2] / "../shared/b2b-instances"
+
+
+def fewest_breaks_placing_all(problem: Problem) -> int | None:
+    """Fewest total breaks of a complete, fair schedule (None if there is none)."""
+    idx = Index(problem)
+    best = None
+    for combo in itertools.product(*idx.domain):
+        if any(pin is not None and combo[k] != pin for k, pin in enumerate(idx.pinned)):
+            continue
+        used = [0] * idx.n_slots
+        busy: list[set[int]] = [set() for _ in idx.people]
+        ok = True
+        for k, s in enumerate(combo):
+            used[s] += 1
+            for p in idx.ends[k]:
+                ok = ok and s not in busy[p]
+                busy[p].add(s)
+        if not ok or any(u > t for u, t in zip(used, idx.tables, strict=True)):
+            continue
+        per = [count_breaks(b, idx) for b in busy]
+        if problem.fairness is not None and max(per) - min(per) > problem.fairness:
+            continue
+        best = sum(per) if best is None else min(best, sum(per))
+    return best
+
+
+def _schedule(idx: Index, assign: list[int | None]) -> Schedule:
+    return Schedule({idx.requests[k].id: idx.slots[s] for k, s in enumerate(assign)})
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems(max_requests=7))
+def test_sat_breaks_matches_brute_force(problem: Problem) -> None:
+    problem = dataclasses.replace(problem, must_place_all=True, capacity={})
+    expected = fewest_breaks_placing_all(problem)
+    idx = Index(problem)
+    out = sat_breaks(idx, problem.fairness, time_limit_s=10)
+    if expected is None:
+        assert out.status == "infeasible" and out.assign is None
+        return
+    assert out.status == "optimal" and out.assign is not None
+    assert total_breaks(idx, out.assign) == expected == out.lower_bound
+    assert check_schedule(problem, _schedule(idx, out.assign), strict=True) == []
+
+
+def test_fairness_when_nobody_can_avoid_a_break() -> None:
+    # A and B meet in slots 1, 3 and 5 (2 breaks each); C meets D in 1 and then 2 or 3.
+    # Everyone *could* have a break, so fairness needs the exact "fewest breaks" (the counter
+    # path): fairness 0 is impossible (C and D have at most 1), fairness 1 forces C and D
+    # into a break (1 and 3), fairness 2 lets them meet back to back.
+    only = {1: frozenset({1}), 3: frozenset({3}), 5: frozenset({5})}
+    reqs = [MeetingRequest(f"ab{s}", "A", "B", allowed_slots=only[s]) for s in (1, 3, 5)]
+    reqs += [
+        MeetingRequest("cd1", "C", "D", allowed_slots=frozenset({1})),
+        MeetingRequest("cd2", "C", "D", allowed_slots=frozenset({2, 3})),
+    ]
+    slots = [1, 2, 3, 4, 5]
+    for fairness, expected in ((0, None), (1, 6), (2, 4)):
+        prob = Problem(slots, reqs, tables_per_slot=2, fairness=fairness, must_place_all=True)
+        assert fewest_breaks_placing_all(prob) == expected
+        out = sat_breaks(Index(prob), fairness, time_limit_s=10)
+        if expected is None:
+            assert out.status == "infeasible"
+        else:
+            assert out.status == "optimal" and out.assign is not None
+            assert total_breaks(Index(prob), out.assign) == expected
+
+
+def test_solve_uses_the_sat_model_for_must_place_all() -> None:
+    # Hub meets four people in an 8-slot day; p0 also meets p1: a break-free day exists.
+    reqs = [MeetingRequest(i, "hub", f"p{i}") for i in range(4)]
+    reqs.append(MeetingRequest("x", "p0", "p1"))
+    prob = Problem(list(range(8)), reqs, tables_per_slot=2, fairness=2, must_place_all=True)
+    sched = solve(prob, time_limit_s=10)
+    rep = sched.report
+    assert rep is not None and rep.status == STATUS_OPTIMAL
+    assert rep.total_breaks == 0 and len(sched.assignments) == 5
+    assert [p[0] for p in rep.phases] == ["greedy", "sat breaks"]
+    assert check_schedule(prob, sched) == []
+
+
+@pytest.mark.skipif(not INSTANCES.is_dir(), reason=f"benchmark instances not found at {INSTANCES}")
+@pytest.mark.parametrize(("name", "optimum"), [("forumt-14", 5), ("tic-12crafc", 0)])
+def test_published_optimum_on_real_events(name: str, optimum: int) -> None:
+    prob = read_dzn(INSTANCES / f"{name}.original.dzn")
+    sched = solve(prob, time_limit_s=60)
+    rep = sched.report
+    assert rep is not None and rep.status == STATUS_OPTIMAL
+    assert rep.total_breaks == optimum == rep.breaks_lower_bound
+    assert check_schedule(prob, sched) == []
