@@ -20,9 +20,14 @@ Encoding, per participant p and slot s:
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing.queues import Queue
+from queue import Empty
 
 from pysat.card import CardEnc, EncType, ITotalizer
 from pysat.formula import IDPool
@@ -30,19 +35,47 @@ from pysat.solvers import Solver
 
 from .cancel import CancelToken
 from .index import Index, count_breaks
+from .model import Problem
 from .report import busy_sets
 from .windows import feasible_windows
 
-SOLVER = "cadical195"
 # Conflicts per solver call between two looks at the clock (~0.1-0.3 s on these events).
 CONFLICT_SLICE = 5_000
+
+
+@dataclass(frozen=True)
+class SatConfig:
+    """One way to run the search; the portfolio runs several at once on separate cores."""
+
+    solver: str = "cadical195"
+    # Non-zero: variables are created in a seeded random order of meetings and participants,
+    # which sends the CDCL search down a different path.
+    seed: int = 0
+
+
+# Below this many (meeting, slot) variables one search is quick enough; starting processes
+# (~0.5 s each) would cost more than it saves.
+PORTFOLIO_MIN_VARS = 2_000
+# Seconds a portfolio process may need to start and import before it searches.
+SPAWN_S = 1.0
+# Tried in this order, one per process (see docs/performance-scheduler.md).
+PORTFOLIO = (SatConfig(), SatConfig("glucose4"), SatConfig(seed=1), SatConfig("glucose4", 2))
 
 
 class BreakSat:
     """CNF of a must-place-all problem with breaks; solve(bound) answers 'breaks <= bound?'."""
 
-    def __init__(self, idx: Index, fairness: int | None) -> None:
+    def __init__(
+        self, idx: Index, fairness: int | None, config: SatConfig = SatConfig()
+    ) -> None:
         self.idx = idx
+        self.config = config
+        rng = random.Random(config.seed)
+        self.req_order = list(range(len(idx.requests)))
+        self.people_order = list(range(len(idx.people)))
+        if config.seed:
+            rng.shuffle(self.req_order)
+            rng.shuffle(self.people_order)
         self.pool = IDPool()
         self.clauses: list[list[int]] = []
         self.x: list[dict[int, int]] = [{} for _ in idx.requests]
@@ -54,7 +87,7 @@ class BreakSat:
         self._windows()
         if fairness is not None:
             self._fairness(fairness)
-        self.solver = Solver(name=SOLVER, bootstrap_with=self.clauses)
+        self.solver = Solver(name=config.solver, bootstrap_with=self.clauses)
         self.clauses = []
         # Counts the break literals; built up to the bounds asked for (see _bound).
         self.total: ITotalizer | None = None
@@ -92,8 +125,8 @@ class BreakSat:
         idx = self.idx
         per_slot: list[list[int]] = [[] for _ in range(idx.n_slots)]
         person_slot: list[dict[int, list[int]]] = [{} for _ in idx.people]
-        for k, dom in enumerate(idx.domain):
-            for s in dom:
+        for k in self.req_order:
+            for s in idx.domain[k]:
                 v = self._new()
                 self.x[k][s] = v
                 per_slot[s].append(v)
@@ -104,9 +137,10 @@ class BreakSat:
             self._card(lits, 1, "atmost")
         for s, lits in enumerate(per_slot):
             self._card(lits, idx.tables[s], "atmost")
-        self.busy: list[list[int]] = []
-        for p, by_slot in enumerate(person_slot):
-            row = []
+        self.busy: list[list[int]] = [[] for _ in idx.people]
+        for p in self.people_order:
+            by_slot = person_slot[p]
+            row = self.busy[p]
             for s in range(idx.n_slots):
                 lits = by_slot.get(s, [])
                 if not lits:
@@ -119,7 +153,6 @@ class BreakSat:
                     self.clauses.append([-b, *lits])
                     self._card(lits, 1, "atmost")
                     row.append(b)
-            self.busy.append(row)
             n = len(idx.by_person[p])
             usable = [b for b in row if b != self.false]
             if n and len(usable) > n:
@@ -138,7 +171,8 @@ class BreakSat:
         return v
 
     def _breaks(self) -> None:
-        for p, row in enumerate(self.busy):
+        for p in self.people_order:
+            row = self.busy[p]
             for seq in self.idx.block_slots.values():
                 before = self.false  # busy somewhere in this block up to two slots back
                 prev = self.false
@@ -160,8 +194,8 @@ class BreakSat:
     def _windows(self) -> None:
         """A participant without breaks sits in one run of n_p slots that can host them all."""
         idx = self.idx
-        for p, row in enumerate(self.busy):
-            reqs = idx.by_person[p]
+        for p in self.people_order:
+            row, reqs = self.busy[p], idx.by_person[p]
             if len(reqs) < 2 or not self.brk[p]:
                 continue
             blocks = {idx.block[s] for k in reqs for s in idx.domain[k]}
@@ -273,11 +307,32 @@ def sat_breaks(
     time_limit_s: float,
     cancel: CancelToken | None = None,
     on_step: Callable[[str, str], None] | None = None,
+    workers: int = 1,
 ) -> SatOutcome:
     """Find a complete fair schedule, then ascend 'breaks <= lb' from 0: the first bound with
-    a schedule is optimal (proofs of the bounds below are quick on the B2B events)."""
-    t_end = time.perf_counter() + time_limit_s
-    model = BreakSat(idx, fairness)
+    a schedule is optimal (proofs of the bounds below are quick on the B2B events).
+
+    workers > 1 runs that many differently configured searches in separate processes (a
+    portfolio: CDCL run times vary a lot with the search path) and takes the first to finish.
+    """
+    n_vars = sum(len(d) for d in idx.domain)
+    procs = min(workers, len(PORTFOLIO), os.cpu_count() or 1)
+    if procs > 1 and n_vars >= PORTFOLIO_MIN_VARS and time_limit_s > 2:
+        return _portfolio(idx, fairness, time_limit_s, cancel, on_step, PORTFOLIO[:procs])
+    return _ascend(idx, fairness, time.perf_counter() + time_limit_s, cancel, on_step)
+
+
+def _ascend(
+    idx: Index,
+    fairness: int | None,
+    t_end: float,
+    cancel: CancelToken | None,
+    on_step: Callable[[str, str], None] | None,
+    config: SatConfig = SatConfig(),
+    on_found: Callable[[SatOutcome], None] | None = None,
+) -> SatOutcome:
+    """One search: a first schedule, then the bounds from 0 upwards."""
+    model = BreakSat(idx, fairness, config)
 
     def step(bound: int | None) -> tuple[bool | None, list[int | None] | None]:
         ok, assign = model.solve(bound, t_end - time.perf_counter(), cancel)
@@ -294,6 +349,8 @@ def sat_breaks(
             return SatOutcome(None, 0, "unknown")
         ub = total_breaks(idx, best)
         lb = 0
+        if on_found is not None:
+            on_found(SatOutcome(best, lb, "feasible"))
         while lb < ub and time.perf_counter() < t_end - 0.05:
             ok, assign = step(lb)
             if ok is None:
@@ -305,6 +362,94 @@ def sat_breaks(
         return SatOutcome(best, lb, "optimal" if lb >= ub else "feasible")
     finally:
         model.close()
+
+
+def _child(
+    problem: Problem,
+    fairness: int | None,
+    time_limit_s: float,
+    config: SatConfig,
+    queue: Queue,
+) -> None:
+    """Portfolio member: report steps, the first schedule and the outcome through `queue`."""
+    t_end = time.perf_counter() + time_limit_s
+    try:
+        out = _ascend(
+            Index(problem),
+            fairness,
+            t_end,
+            None,
+            lambda what, result: queue.put(("step", what, result)),
+            config,
+            lambda found: queue.put(("found", found)),
+        )
+        queue.put(("done", out))
+    except Exception as exc:  # pragma: no cover - reported to the parent, which goes on
+        queue.put(("error", repr(exc)))
+
+
+def _portfolio(
+    idx: Index,
+    fairness: int | None,
+    time_limit_s: float,
+    cancel: CancelToken | None,
+    on_step: Callable[[str, str], None] | None,
+    configs: tuple[SatConfig, ...],
+) -> SatOutcome:
+    """Run one search per config in its own process; the first conclusive answer wins."""
+    t_end = time.perf_counter() + time_limit_s
+    # spawn, not fork: the web process has threads (and a database pool) a fork would copy.
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=_child,
+            args=(idx.problem, fairness, max(0.5, time_limit_s - SPAWN_S), c, queue),
+            daemon=True,
+        )
+        for c in configs
+    ]
+    for proc in procs:
+        proc.start()
+    best: SatOutcome | None = None
+    lower = 0
+    finished = 0
+    try:
+        while finished < len(procs):
+            if cancel is not None and cancel.cancelled:
+                break
+            wait = t_end + SPAWN_S - time.perf_counter()
+            if wait <= 0:
+                break
+            try:
+                kind, *data = queue.get(timeout=min(0.1, wait))
+            except Empty:
+                continue
+            if kind == "step" and on_step is not None:
+                on_step(*data)
+            elif kind in ("found", "done"):
+                out: SatOutcome = data[0]
+                finished += kind == "done"
+                if out.status in ("optimal", "infeasible"):
+                    return out
+                lower = max(lower, out.lower_bound)
+                if out.assign is not None and (
+                    best is None
+                    or total_breaks(idx, out.assign) < total_breaks(idx, best.assign or [])
+                ):
+                    best = out
+            elif kind == "error":
+                finished += 1
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.join(1)
+        queue.close()
+    if best is None or best.assign is None:
+        return SatOutcome(None, lower, "unknown")
+    done = lower >= total_breaks(idx, best.assign)
+    return SatOutcome(best.assign, lower, "optimal" if done else "feasible")
 
 
 def total_breaks(idx: Index, assign: list[int | None]) -> int:

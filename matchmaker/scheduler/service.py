@@ -172,7 +172,9 @@ def _sat_place_all(run: _Run) -> str:
         done = (time.perf_counter() - run.t0) / max(run.limit, 1e-9)
         run.progress(0.05 + 0.9 * min(1.0, done), "breaks", f"breaks {what}: {result}")
 
-    out = sat_breaks(run.idx, run.problem.fairness, run.left(), run.cancel, on_step)
+    out = sat_breaks(
+        run.idx, run.problem.fairness, run.left(), run.cancel, on_step, run.workers
+    )
     run.phases.append(("sat breaks", out.status, time.perf_counter() - t0))
     if out.assign is not None:
         run.used_sat = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from sched_strategies import tiny_problems
 
 from matchmaker.scheduler import (
     STATUS_OPTIMAL,
+    CancelToken,
     MeetingRequest,
     Problem,
     Schedule,
@@ -20,7 +22,7 @@ from matchmaker.scheduler import (
 )
 from matchmaker.scheduler.dzn import read_dzn
 from matchmaker.scheduler.index import Index, count_breaks
-from matchmaker.scheduler.satbreaks import sat_breaks, total_breaks
+from matchmaker.scheduler.satbreaks import SatConfig, _portfolio, sat_breaks, total_breaks
 
 INSTANCES = Path(__file__).resolve().parents[2] / "../shared/b2b-instances"
 
@@ -113,3 +115,33 @@ def test_published_optimum_on_real_events(name: str, optimum: int) -> None:
     assert rep is not None and rep.status == STATUS_OPTIMAL
     assert rep.total_breaks == optimum == rep.breaks_lower_bound
     assert check_schedule(prob, sched) == []
+
+
+def _day(n_people: int, n_slots: int) -> Problem:
+    """A ring of people, each meeting both neighbours and the one opposite."""
+    reqs = [MeetingRequest(f"n{i}", i, (i + 1) % n_people) for i in range(n_people)]
+    reqs += [MeetingRequest(f"o{i}", i, i + n_people // 2) for i in range(n_people // 2)]
+    return Problem(list(range(n_slots)), reqs, tables_per_slot=n_people // 2, fairness=2,
+                   must_place_all=True)  # fmt: skip
+
+
+def test_portfolio_processes_agree_with_one_search() -> None:
+    prob = _day(12, 6)
+    idx = Index(prob)
+    alone = sat_breaks(idx, prob.fairness, time_limit_s=20)
+    configs = (SatConfig(), SatConfig("glucose4", seed=3))
+    together = _portfolio(idx, prob.fairness, 20, None, None, configs)
+    assert alone.status == together.status == "optimal"
+    assert alone.assign is not None and together.assign is not None
+    assert total_breaks(idx, together.assign) == total_breaks(idx, alone.assign)
+    assert check_schedule(prob, _schedule(idx, together.assign)) == []
+
+
+def test_cancelled_portfolio_stops_at_once() -> None:
+    prob = _day(12, 6)
+    token = CancelToken()
+    token.cancel()
+    t0 = time.perf_counter()
+    out = _portfolio(Index(prob), prob.fairness, 30, token, None, (SatConfig(), SatConfig(seed=1)))
+    assert out.status == "unknown" and out.assign is None
+    assert time.perf_counter() - t0 < 10
