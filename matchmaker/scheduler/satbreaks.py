@@ -41,6 +41,10 @@ from .windows import feasible_windows
 
 # Conflicts per solver call between two looks at the clock (~0.1-0.3 s on these events).
 CONFLICT_SLICE = 5_000
+# Share of the time an ascent keeps for a last 'any schedule' call when it finds none.
+ANY_RESERVE = 0.15
+# Break counts the totalizer can bound before it has to grow.
+TOTALIZER_START = 24
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,10 @@ class SatConfig:
     # Non-zero: variables are created in a seeded random order of meetings and participants,
     # which sends the CDCL search down a different path.
     seed: int = 0
+    # Binary clauses between the windows of two people who meet and cannot both hold them.
+    # Neither variant was faster overall (118 vs 118 s on the six hardest events), but
+    # they are fast on different events, which is what a portfolio wants.
+    window_pairs: bool = True
 
 
 # Below this many (meeting, slot) variables one search is quick enough; starting processes
@@ -59,7 +67,12 @@ PORTFOLIO_MIN_VARS = 2_000
 # Seconds a portfolio process may need to start and import before it searches.
 SPAWN_S = 1.0
 # Tried in this order, one per process (see docs/performance-scheduler.md).
-PORTFOLIO = (SatConfig(), SatConfig("glucose4"), SatConfig(seed=1), SatConfig("glucose4", 2))
+PORTFOLIO = (
+    SatConfig(),
+    SatConfig(seed=1, window_pairs=False),
+    SatConfig("cadical153", seed=2),
+    SatConfig("cadical153", seed=3, window_pairs=False),
+)
 
 
 class BreakSat:
@@ -84,28 +97,36 @@ class BreakSat:
         self._assignment()
         self.brk: list[list[int]] = [[] for _ in idx.people]
         self._breaks()
+        self.windows: list[list[tuple[int, set[int]]]] = [[] for _ in idx.people]
         self._windows()
         if fairness is not None:
             self._fairness(fairness)
-        self.solver = Solver(name=config.solver, bootstrap_with=self.clauses)
-        self.clauses = []
-        # Counts the break literals; built up to the bounds asked for (see _bound).
+        # Counts the break literals up to TOTALIZER_START (grown later if needed). It is part
+        # of the first CNF the solver sees: clauses added after a solve may mention variables
+        # CaDiCaL's preprocessing eliminated, and bringing them back made proofs ~15x slower.
+        every = [b for row in self.brk for b in row]
         self.total: ITotalizer | None = None
+        if every:
+            self.total = ITotalizer(
+                every, ubound=min(len(every), TOTALIZER_START), top_id=self.pool.top
+            )
+            self.pool.occupy(self.pool.top + 1, self.total.top_id)
+            self.pool.top = self.total.top_id
+            self.clauses += self.total.cnf.clauses
+        self.solver = Solver(name=config.solver, bootstrap_with=self.clauses)
+        self.bound_mattered = False  # after an unsat answer: did the bound cause it?
+        self.clauses = []
 
     def _bound(self, bound: int) -> list[int]:
         """Assumptions meaning 'total breaks <= bound', growing the totalizer when needed."""
-        every = [b for row in self.brk for b in row]
-        if bound >= len(every):
+        if self.total is None or bound >= len(self.total.lits):
             return []
-        if self.total is None:
-            self.total = ITotalizer(every, ubound=bound + 1, top_id=self.pool.top)
-            self.solver.append_formula(self.total.cnf.clauses)
-        elif bound + 1 > self.total.ubound:
+        if bound + 1 > self.total.ubound:
             self.total.increase(ubound=bound + 1, top_id=self.pool.top)
             if self.total.nof_new:
                 self.solver.append_formula(self.total.cnf.clauses[-self.total.nof_new :])
-        self.pool.occupy(self.pool.top + 1, self.total.top_id)
-        self.pool.top = max(self.pool.top, self.total.top_id)
+            self.pool.occupy(self.pool.top + 1, self.total.top_id)
+            self.pool.top = max(self.pool.top, self.total.top_id)
         return [-self.total.rhs[bound]]
 
     def _new(self) -> int:
@@ -215,8 +236,19 @@ class BreakSat:
                         continue
                     self.clauses.append([-w, b] if s in inside else [-w, -b])
                 ws.append(w)
+                self.windows[p].append((w, inside))
             self.clauses.append([-nb, *ws])
             self._card(ws, 1, "atmost")
+        if not self.config.window_pairs:
+            return
+        # Two people who meet cannot both sit in windows that leave that meeting no slot.
+        for k, (p, q) in enumerate(idx.ends):
+            dom = set(idx.domain[k])
+            for wp, in_p in self.windows[p]:
+                common = in_p & dom
+                for wq, in_q in self.windows[q]:
+                    if not common & in_q:
+                        self.clauses.append([-wp, -wq])
 
     def _counter(self, lits: list[int], upto: int) -> list[int]:
         """Exact unary counter: out[j-1] <-> at least j of lits are true (j = 1..upto)."""
@@ -276,6 +308,9 @@ class BreakSat:
                 break
             self.solver.conf_budget(CONFLICT_SLICE)
             ok = self.solver.solve_limited(assumptions=assumptions)
+        if ok is False:
+            # An empty core: unsatisfiable whatever the bound (no complete fair schedule).
+            self.bound_mattered = bool(assumptions and self.solver.get_core())
         if ok is None or not ok:
             return ok, None
         model = self.solver.get_model()
@@ -331,35 +366,42 @@ def _ascend(
     config: SatConfig = SatConfig(),
     on_found: Callable[[SatOutcome], None] | None = None,
 ) -> SatOutcome:
-    """One search: a first schedule, then the bounds from 0 upwards."""
-    model = BreakSat(idx, fairness, config)
+    """One search: 'breaks <= lb' from lb = 0 upwards on one incremental solver.
 
-    def step(bound: int | None) -> tuple[bool | None, list[int | None] | None]:
-        ok, assign = model.solve(bound, t_end - time.perf_counter(), cancel)
+    Asking for any schedule first would be natural, but the solver then starts the proofs
+    from a many-break schedule's phases: the 'breaks <= 0' proof of ticf-13crafc went from
+    1.5 s to 20 s. So the ascent comes first, and only when it runs out of time (or of
+    bounds) does one last call look for any schedule, in a reserve kept for it.
+    """
+    model = BreakSat(idx, fairness, config)
+    reserve = ANY_RESERVE * max(0.0, t_end - time.perf_counter())
+
+    def step(bound: int | None, until: float) -> tuple[bool | None, list[int | None] | None]:
+        ok, assign = model.solve(bound, until - time.perf_counter(), cancel)
         if on_step is not None:
             what = "any number" if bound is None else f"<= {bound}"
             on_step(what, {True: "found", False: "none", None: "timed out"}[ok])
         return ok, assign
 
     try:
-        ok, best = step(None)
+        lb = 0
+        while time.perf_counter() < t_end - reserve - 0.05:
+            ok, assign = step(lb, t_end - reserve)
+            if ok and assign is not None:
+                return SatOutcome(assign, lb, "optimal")
+            if ok is None:
+                break
+            if not model.bound_mattered:
+                return SatOutcome(None, 0, "infeasible")
+            lb += 1
+        ok, best = step(None, t_end)
         if ok is False:
             return SatOutcome(None, 0, "infeasible")
         if not ok or best is None:
-            return SatOutcome(None, 0, "unknown")
-        ub = total_breaks(idx, best)
-        lb = 0
+            return SatOutcome(None, lb, "unknown")
         if on_found is not None:
             on_found(SatOutcome(best, lb, "feasible"))
-        while lb < ub and time.perf_counter() < t_end - 0.05:
-            ok, assign = step(lb)
-            if ok is None:
-                break
-            if ok and assign is not None:
-                best, ub = assign, total_breaks(idx, assign)
-                break
-            lb += 1
-        return SatOutcome(best, lb, "optimal" if lb >= ub else "feasible")
+        return SatOutcome(best, lb, "optimal" if lb >= total_breaks(idx, best) else "feasible")
     finally:
         model.close()
 

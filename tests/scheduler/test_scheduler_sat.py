@@ -129,7 +129,7 @@ def test_portfolio_processes_agree_with_one_search() -> None:
     prob = _day(12, 6)
     idx = Index(prob)
     alone = sat_breaks(idx, prob.fairness, time_limit_s=20)
-    configs = (SatConfig(), SatConfig("glucose4", seed=3))
+    configs = (SatConfig(), SatConfig("cadical153", seed=3, window_pairs=False))
     together = _portfolio(idx, prob.fairness, 20, None, None, configs)
     assert alone.status == together.status == "optimal"
     assert alone.assign is not None and together.assign is not None
