@@ -10,13 +10,14 @@ from PIL import Image
 
 from matchmaker.models import Lot, LotPhoto, ProductionPlot
 from matchmaker.services.lots import editing
-from tests.factories import make_user
+from tests.factories import make_organisation, make_user
 from tests.lots_editor.conftest import (
     GEO_FIXTURES,
     GRADE_I_COUNTS,
     complete_lot,
     jpeg_with_gps_bytes,
     make_lot,
+    unique_ruc,
 )
 
 IDENTITY_FORM = {
@@ -409,3 +410,24 @@ def test_csrf_is_required(app, client, login_as, rep, lot, db):
     lot = _reload(db, lot)
     assert lot.name_es == "Cacao nativo agroforestal"
     assert [p.id for p in lot.photos] == [photo.id]
+
+
+def test_volume_below_what_offers_hold_is_refused(client, login_as, rep, org, lot, db):
+    from matchmaker.services.offers import composing
+
+    coop = make_organisation(ruc=unique_ruc(), kind="cooperative")
+    org.cooperative_id = coop.id
+    lot.is_published = True
+    db.session.commit()
+    offer = composing.create_offer(coop, name_es="Contenedor", name_en="Container",
+                                   target_volume_kg="12500")
+    composing.set_line(offer, lot, "2000")
+    db.session.commit()
+    login_as(rep)
+    response = client.post(f"/my/lots/{lot.lot_code}/identity",
+                           data={**IDENTITY_FORM, "lot_code": lot.lot_code, "volume_kg": "1500"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="volume_kg-error"' in html and "Offers hold 2000 kg of this lot" in html
+    assert 'value="1500"' in html  # what the rep typed stays in the form
+    assert _reload(db, lot).volume_kg == Decimal(2400)

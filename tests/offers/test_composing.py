@@ -164,3 +164,25 @@ def test_lot_editor_withdrawal_suspends_the_offer(app, db, ctx, coop, coop_rep):
     assert offer.status == "suspended"
     assert db.session.scalar(db.select(OutboxMessage).where(
         OutboxMessage.kind == "offer_suspended")).recipient == coop_rep.email
+
+
+def test_lot_volume_cannot_drop_below_what_offers_hold(app, db, ctx, coop, infierno):
+    from matchmaker.services.lots.editing import update_lot
+
+    lot = make_lot(infierno, volume_kg="5000")
+    offer = _offer(coop)
+    composing.set_line(offer, lot, "3000")  # pending: still held
+    db.session.commit()
+    with pytest.raises(ValidationFailed) as error:
+        update_lot(lot, "identity", volume_kg=Decimal("2999.5"))
+    assert error.value.code == "volume_below_offers"
+    assert error.value.params["held_kg"] == Decimal(3000)
+    assert "3000" in error.value.message
+    db.session.rollback()
+    assert db.session.get(type(lot), lot.id).volume_kg == Decimal(5000)  # nothing written
+    update_lot(lot, "identity", volume_kg=Decimal(3000))  # exactly what is held is fine
+    db.session.commit()
+    composing.withdraw_offer(offer)  # a withdrawn offer holds nothing any more
+    update_lot(lot, "identity", volume_kg=Decimal(100))
+    db.session.commit()
+    assert lot.volume_kg == Decimal(100)

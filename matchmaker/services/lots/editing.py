@@ -33,6 +33,7 @@ from matchmaker.lotsheet.vocab import (
 )
 from matchmaker.models import Lot, LotGenetics, Organisation
 from matchmaker.models.base import utcnow
+from matchmaker.services.offers import availability as offer_availability
 from matchmaker.services.offers import composing as offer_composing
 
 # Fields each editing page may write, grouped as in the domain doc (sections 1-3, 8).
@@ -254,7 +255,7 @@ def update_lot(lot: Lot, section: str, **fields) -> Lot:
         ValidationFailed: ``lot_code_invalid``, ``harvest_out_of_order``,
             ``altitude_out_of_order``, ``ice_month_required``, ``moq_not_whole_bags``,
             ``moq_exceeds_volume``, ``moq_not_positive``, ``unknown_choice``,
-            ``negative_value``.
+            ``negative_value``, ``volume_below_offers`` (offers hold more kg than the new volume).
         Conflict: ``lot_code_taken``, ``lot_code_locked`` (renaming a published lot).
     """
     fields = _clean(fields)
@@ -268,9 +269,22 @@ def update_lot(lot: Lot, section: str, **fields) -> Lot:
             raise Conflict(_("A published lot keeps its code; withdraw it first to change it."),
                            code="lot_code_locked", field="lot_code")
     _check_fields(lot, fields)
+    if "volume_kg" in fields and fields["volume_kg"] is not None and lot.id is not None:
+        _check_volume_covers_offers(lot, Decimal(fields["volume_kg"]))
     _assign(lot, fields)
     db.session.flush()
     return lot
+
+
+def _check_volume_covers_offers(lot: Lot, volume: Decimal) -> None:
+    """Offers keep their promises: the volume cannot drop below the kg they hold."""
+    offer_availability.lock_lot(lot)
+    held = offer_availability.committed_kg([lot.id])[lot.id]
+    if volume < held:
+        raise ValidationFailed(
+            _("Offers hold %(held)s kg of this lot, so its volume cannot go below that. "
+              "Lower or remove those offer lines first.", held=units.plain(held)),
+            code="volume_below_offers", field="volume_kg", held_kg=held)
 
 
 def set_genetics(lot: Lot, rows: Iterable[GeneticsRow]) -> list[LotGenetics]:
