@@ -371,7 +371,8 @@ def _ascend(
     Asking for any schedule first would be natural, but the solver then starts the proofs
     from a many-break schedule's phases: the 'breaks <= 0' proof of ticf-13crafc went from
     1.5 s to 20 s. So the ascent comes first, and only when it runs out of time (or of
-    bounds) does one last call look for any schedule, in a reserve kept for it.
+    bounds) does one last call look for any schedule, in a reserve kept for it, and the rest
+    of the reserve descends from there.
     """
     model = BreakSat(idx, fairness, config)
     reserve = ANY_RESERVE * max(0.0, t_end - time.perf_counter())
@@ -394,14 +395,24 @@ def _ascend(
             if not model.bound_mattered:
                 return SatOutcome(None, 0, "infeasible")
             lb += 1
-        ok, best = step(None, t_end)
+        ok, best = step(None, t_end)  # any schedule at all
         if ok is False:
             return SatOutcome(None, 0, "infeasible")
         if not ok or best is None:
             return SatOutcome(None, lb, "unknown")
-        if on_found is not None:
-            on_found(SatOutcome(best, lb, "feasible"))
-        return SatOutcome(best, lb, "optimal" if lb >= total_breaks(idx, best) else "feasible")
+        # What time is left goes to descending from that schedule: "breaks <= total - 1".
+        ub = total_breaks(idx, best)
+        while lb < ub and time.perf_counter() < t_end - 0.05:
+            if on_found is not None:
+                on_found(SatOutcome(best, lb, "feasible"))
+            ok, assign = step(ub - 1, t_end)
+            if ok is None:
+                break
+            if not ok or assign is None:
+                lb = ub
+                break
+            best, ub = assign, total_breaks(idx, assign)
+        return SatOutcome(best, lb, "optimal" if lb >= ub else "feasible")
     finally:
         model.close()
 
@@ -492,6 +503,34 @@ def _portfolio(
         return SatOutcome(None, lower, "unknown")
     done = lower >= total_breaks(idx, best.assign)
     return SatOutcome(best.assign, lower, "optimal" if done else "feasible")
+
+
+def fairest_spread(
+    idx: Index, fairness: int, time_limit_s: float, cancel: CancelToken | None = None
+) -> int | None:
+    """When no complete schedule meets `fairness`: the smallest spread any complete schedule
+    has (None if none is placed in full at all, or time ran out before an answer)."""
+    t_end = time.perf_counter() + time_limit_s
+    free = BreakSat(idx, None)
+    try:
+        ok, assign = free.solve(None, time_limit_s, cancel)
+    finally:
+        free.close()
+    if not ok or assign is None:
+        return None
+    per = [count_breaks(b, idx) for b in busy_sets(idx, assign)]
+    widest = max(per) - min(per)
+    for d in range(fairness + 1, widest):
+        model = BreakSat(idx, d)
+        try:
+            ok, _ = model.solve(None, t_end - time.perf_counter(), cancel)
+        finally:
+            model.close()
+        if ok is None:
+            return None
+        if ok:
+            return d
+    return widest
 
 
 def total_breaks(idx: Index, assign: list[int | None]) -> int:

@@ -64,6 +64,8 @@ class _Run:
         self.weight_optimal = False
         self.breaks_optimal = False
         self.breaks_lb = 0
+        # must_place_all: every meeting placed, but no schedule meets the fairness bound.
+        self.unfair = False
 
     def progress(self, frac: float, phase: str, msg: str) -> None:
         """Forward progress to the caller, never letting the fraction go backwards."""
@@ -164,7 +166,7 @@ def _place_all(run: _Run) -> str:
 
 def _sat_place_all(run: _Run) -> str:
     """must_place_all, one seat each: the SAT model of satbreaks.py, bound by bound."""
-    from .satbreaks import sat_breaks  # lazy, like OR-Tools
+    from .satbreaks import fairest_spread, sat_breaks  # lazy, like OR-Tools
 
     t0 = time.perf_counter()
 
@@ -172,10 +174,22 @@ def _sat_place_all(run: _Run) -> str:
         done = (time.perf_counter() - run.t0) / max(run.limit, 1e-9)
         run.progress(0.05 + 0.9 * min(1.0, done), "breaks", f"breaks {what}: {result}")
 
-    out = sat_breaks(
-        run.idx, run.problem.fairness, run.left(), run.cancel, on_step, run.workers
-    )
+    fairness = run.problem.fairness
+    out = sat_breaks(run.idx, fairness, run.left(), run.cancel, on_step, run.workers)
     run.phases.append(("sat breaks", out.status, time.perf_counter() - t0))
+    if out.status == "infeasible" and fairness is not None and run.can_run():
+        # Every meeting may still fit, only not within the fairness bound (fixed meetings
+        # can force breaks on some): then the fairest complete schedule, with fewest breaks.
+        t0 = time.perf_counter()
+        spread = fairest_spread(run.idx, fairness, run.left(), run.cancel)
+        run.phases.append(("fairness", f"smallest spread {spread}", time.perf_counter() - t0))
+        if spread is None:
+            return "infeasible"
+        out = sat_breaks(run.idx, spread, run.left(), run.cancel, on_step, run.workers)
+        run.phases.append((f"sat breaks (spread <= {spread})", out.status, time.perf_counter() - t0))
+        if out.assign is None:
+            return "infeasible"
+        run.unfair = True
     if out.assign is not None:
         run.used_sat = True
         run.best, run.best_w = out.assign, run.weight(out.assign)
@@ -286,6 +300,14 @@ def _lns(run: _Run) -> None:
         run.breaks_optimal = True
 
 
+def _fair(run: _Run) -> bool:
+    """Does the incumbent meet the problem's fairness bound (if any)?"""
+    if run.problem.fairness is None:
+        return True
+    per = [count_breaks(b, run.idx) for b in busy_sets(run.idx, run.best)]
+    return not per or max(per) - min(per) <= run.problem.fairness
+
+
 def _total_breaks(run: _Run) -> int:
     return sum(count_breaks(b, run.idx) for b in busy_sets(run.idx, run.best))
 
@@ -341,6 +363,12 @@ def solve(
         status = STATUS_FEASIBLE if run.used_sat else STATUS_GREEDY
     if problem.must_place_all and any(s is None for s in run.best) and run.weight_optimal:
         status = STATUS_INFEASIBLE
+    if run.unfair or not _fair(run):
+        # A schedule outside the fairness bound never counts as optimal.
+        if problem.must_place_all:
+            status = STATUS_INFEASIBLE
+        elif status == STATUS_OPTIMAL:
+            status = STATUS_FEASIBLE
     run.progress(1.0, "done", status)
     elapsed = time.perf_counter() - run.t0
     report = build_report(idx, run.best, status, ub_w, ub_c, elapsed, run.phases, run.breaks_lb)

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from sched_strategies import tiny_problems
 
 from matchmaker.scheduler import (
+    STATUS_INFEASIBLE,
     STATUS_OPTIMAL,
     CancelToken,
     MeetingRequest,
@@ -145,3 +146,19 @@ def test_cancelled_portfolio_stops_at_once() -> None:
     out = _portfolio(Index(prob), prob.fairness, 30, token, None, (SatConfig(), SatConfig(seed=1)))
     assert out.status == "unknown" and out.assign is None
     assert time.perf_counter() - t0 < 10
+
+
+def test_fixed_meetings_that_rule_out_fairness_give_the_fairest_schedule() -> None:
+    # A and B are fixed to meet in slots 1, 3 and 5: two breaks each, while C and D (one
+    # meeting) have none. No complete schedule has a spread <= 1; the fairest has 2.
+    reqs = [MeetingRequest(f"ab{s}", "A", "B", pinned_slot=s) for s in (1, 3, 5)]
+    reqs += [MeetingRequest("cd", "C", "D"), MeetingRequest("ce", "C", "E")]
+    prob = Problem([1, 2, 3, 4, 5], reqs, tables_per_slot=2, fairness=1, must_place_all=True)
+    assert fewest_breaks_placing_all(prob) is None
+    sched = solve(prob, time_limit_s=10)
+    rep = sched.report
+    assert rep is not None and rep.status == STATUS_INFEASIBLE
+    assert len(sched.assignments) == 5 and rep.fairness_spread == 2 and rep.total_breaks == 4
+    assert ("fairness", "smallest spread 2") in [(p[0], p[1]) for p in rep.phases]
+    assert check_schedule(prob, sched, strict=False) == []
+    assert check_schedule(prob, sched) == ["break spread 2 > 1"]
