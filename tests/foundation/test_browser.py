@@ -111,3 +111,24 @@ def test_phone_home_page_has_no_horizontal_scroll(phone_page, db, factories):
     scroll_width, inner_width = phone_page.evaluate(
         "[document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll_width <= inner_width
+
+
+def test_long_menu_folds_behind_a_button_on_a_phone(phone_page, live_server, factories):
+    factories.user("organiser", email="olga@expoamazonica.example", locale="es")
+    page = phone_page
+    page.goto("/login")
+    page.locator("#email").fill("olga@expoamazonica.example")
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(live_server.url + "/")
+    toggle = page.get_by_role("button", name="Menú")
+    producers = page.locator("#main-menu").get_by_role("link", name="Productores")
+    assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    assert not producers.is_visible()
+    toggle.click()
+    assert toggle.get_attribute("aria-expanded") == "true" and producers.is_visible()
+    page.keyboard.press("Escape")
+    assert not producers.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+    # On a wide screen the menu is simply there, without the button.
+    page.set_viewport_size({"width": 1200, "height": 800})
+    assert producers.is_visible() and not toggle.is_visible()
