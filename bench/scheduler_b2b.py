@@ -45,6 +45,7 @@ def main() -> int:
     print("| instance | all placed | breaks | lower bound | known opt | spread | status | time s |")
     print("|---|---|---|---|---|---|---|---|")
     reached = 0
+    statuses: dict[str, int] = {}
     for f in files:
         prob = read_dzn(f, split_sessions=args.split_sessions)
         t0 = time.perf_counter()
@@ -57,6 +58,7 @@ def main() -> int:
         opt = (
             KNOWN_OPTIMUM.get(event) if variant == "original" and not args.split_sessions else None
         )
+        statuses[rep.status] = statuses.get(rep.status, 0) + 1
         if opt is not None and rep.total_breaks <= opt and not errors:
             reached += 1
         placed = (
@@ -70,8 +72,9 @@ def main() -> int:
             + (f" INVALID: {errors[:2]}" if errors else ""),
             flush=True,
         )
+    print(f"\n{len(files)} instances: " + ", ".join(f"{n} {k}" for k, n in sorted(statuses.items())))
     if args.only == "original":
-        print(f"\nknown optimum reached on {reached} of {len(files)}")
+        print(f"known optimum reached on {reached} of {len(files)}")
     return 0
 
 

@@ -86,6 +86,14 @@ class _Run:
         """Placed weight of an assignment."""
         return sum(self.idx.requests[k].weight for k, s in enumerate(assign) if s is not None)
 
+    def adopt_complete(self, assign: list[int | None], breaks_lb: int, optimal: bool) -> None:
+        """A schedule placing every meeting, from a breaks search, becomes the incumbent."""
+        self.used_sat = True
+        self.best, self.best_w = assign, self.weight(assign)
+        self.weight_optimal = True
+        self.breaks_lb = breaks_lb
+        self.breaks_optimal = optimal
+
     def note(self, phase: str, res: PhaseResult) -> None:
         """Record a phase in the report."""
         self.phases.append((phase, res.status, res.time_s))
@@ -156,11 +164,7 @@ def _place_all(run: _Run) -> str:
     )
     run.note("place all", res)
     if res.assign is not None:
-        run.used_sat = True
-        run.best, run.best_w = res.assign, run.weight(res.assign)
-        run.weight_optimal = True
-        run.breaks_lb = res.bound
-        run.breaks_optimal = res.status == "optimal"
+        run.adopt_complete(res.assign, res.bound, res.status == "optimal")
     return res.status
 
 
@@ -191,11 +195,7 @@ def _sat_place_all(run: _Run) -> str:
             return "infeasible"
         run.unfair = True
     if out.assign is not None:
-        run.used_sat = True
-        run.best, run.best_w = out.assign, run.weight(out.assign)
-        run.weight_optimal = True
-        run.breaks_lb = out.lower_bound
-        run.breaks_optimal = out.status == "optimal"
+        run.adopt_complete(out.assign, out.lower_bound, out.status == "optimal")
     return out.status
 
 
