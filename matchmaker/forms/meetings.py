@@ -113,6 +113,12 @@ class UnavailabilityForm(FlaskForm):
     note = StringField(_l("Note (optional)"), validators=[Length(max=200)])
 
 
+class OrganiserUnavailabilityForm(UnavailabilityForm):
+    """An organiser marks the period for a buyer or an exhibiting organisation."""
+
+    who = SelectField(_l("Who cannot meet"), validators=[DataRequired()])
+
+
 class WalkinForm(FlaskForm):
     buyer_id = SelectField(_l("Buyer"), coerce=int, validators=[InputRequired()])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired()])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,7 +13,13 @@ from matchmaker.access import get_event, organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
-from matchmaker.forms.meetings import AttendanceForm, SessionForm, TableForm, WalkinForm
+from matchmaker.forms.meetings import (
+    AttendanceForm,
+    OrganiserUnavailabilityForm,
+    SessionForm,
+    TableForm,
+    WalkinForm,
+)
 from matchmaker.models import (
     Event,
     Meeting,
@@ -19,6 +27,7 @@ from matchmaker.models import (
     Organisation,
     RoundtableSession,
     Slot,
+    Unavailability,
     User,
 )
 from matchmaker.models.base import utcnow
@@ -26,7 +35,7 @@ from matchmaker.models.meetings import ACTIVE_STATUSES
 from matchmaker.services import events as event_service
 from matchmaker.services.meetings import agenda, booking, dayof, printouts, sessions
 from matchmaker.services.meetings.availability import free_slots, free_tables
-from matchmaker.services.meetings.localtime import slot_label
+from matchmaker.services.meetings.localtime import day_label, slot_label, to_utc, zone_of
 
 bp = Blueprint("meetings_admin", __name__, url_prefix="/admin/events/<event_slug>/roundtable")
 
@@ -200,6 +209,79 @@ def attendance(event_slug: str):
         for e in exhibitors
     ]
     return render_template("meetings/admin/attendance.html", event=event, rows=rows), status
+
+
+@bp.route("/unavailability", methods=["GET", "POST"])
+@organiser_required
+def unavailability(event_slug: str):
+    """Organisers mark when a buyer or an exhibiting organisation cannot meet (often told by
+    phone or on paper); the booking pages and the roundtable scheduler respect it."""
+    event = _event(event_slug)
+    form = OrganiserUnavailabilityForm()
+    days = [event.starts_on + timedelta(days=n)
+            for n in range((event.ends_on - event.starts_on).days + 1)]
+    locale = str(get_locale() or "es")
+    form.day.choices = [(d.isoformat(), day_label(d, event, locale)) for d in days]
+    owners = _unavailability_owners(event)
+    form.who.choices = {
+        str(_("Organisations")): [(key, label) for key, (label, kw) in owners.items()
+                                  if "organisation" in kw],
+        str(_("Buyers")): [(key, label) for key, (label, kw) in owners.items() if "user" in kw],
+    }
+    status = 200
+    if form.validate_on_submit():
+        label, owner = owners[form.who.data]
+        day = date.fromisoformat(form.day.data)
+        zone = zone_of(event)
+        try:
+            sessions.add_unavailability(
+                event, starts_at=to_utc(day, form.starts_local.data, zone),
+                ends_at=to_utc(day, form.ends_local.data, zone), note=form.note.data or "",
+                **owner,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.ends_local.errors = [error.message]
+            status = error.status
+        else:
+            db.session.commit()
+            flash(_("Saved: nobody can book %(who)s in that period.", who=label), "success")
+            return redirect(url_for("meetings_admin.unavailability", event_slug=event.slug))
+    elif form.is_submitted():
+        status = 422
+    return render_template("meetings/admin/unavailability.html", event=event, form=form,
+                           periods=sessions.event_unavailability(event)), status
+
+
+def _unavailability_owners(event: Event) -> dict[str, tuple[str, dict]]:
+    """Choice key -> (label, add_unavailability keyword) for exhibitors and active buyers."""
+    owners: dict[str, tuple[str, dict]] = {}
+    for exhibitor in event_service.exhibitors_of(event):
+        org = exhibitor.organisation
+        owners[f"o-{org.id}"] = (f"{org.name} · {exhibitor.booth}", {"organisation": org})
+    buyers = db.session.scalars(
+        db.select(User).where(User.role == "buyer", User.is_active.is_(True)).order_by(User.name)
+    ).all()
+    for buyer in buyers:
+        company = buyer.buyer_profile.company if buyer.buyer_profile else ""
+        owners[f"b-{buyer.id}"] = (f"{buyer.name} ({company})" if company else buyer.name,
+                                   {"user": buyer})
+    return owners
+
+
+@bp.post("/unavailability/<int:period_id>/remove")
+@organiser_required
+def remove_unavailability(event_slug: str, period_id: int):
+    event = _event(event_slug)
+    period = db.get_or_404(Unavailability, period_id)
+    if period.event_id != event.id:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    sessions.remove_unavailability(period)
+    db.session.commit()
+    flash(_("The period has been removed."), "info")
+    return redirect(url_for("meetings_admin.unavailability", event_slug=event.slug))
 
 
 @bp.route("/walkin", methods=["GET", "POST"])

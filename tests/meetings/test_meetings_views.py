@@ -77,6 +77,7 @@ def routes(w):
         ("POST", f"/admin/events/{e}/roundtable/sessions/{s}/delete", {"organiser"}),
         ("GET", f"/admin/events/{e}/roundtable/sessions/{s}/tables", {"organiser"}),
         ("GET", f"/admin/events/{e}/roundtable/attendance", {"organiser"}),
+        ("GET", f"/admin/events/{e}/roundtable/unavailability", {"organiser"}),
         ("GET", f"/admin/events/{e}/roundtable/walkin", {"organiser"}),
         ("GET", f"/admin/events/{e}/roundtable/grid", {"organiser"}),
         ("GET", f"/admin/events/{e}/roundtable/grid.pdf", {"organiser"}),
@@ -331,6 +332,40 @@ def test_unavailability_pages(app, world):
     other = as_user(app, world.other_rep)
     assert other.post(f"/agenda/unavailability/{period.id}/remove").status_code == 403
     assert client.post(f"/agenda/unavailability/{period.id}/remove").status_code == 302
+
+
+def test_organiser_marks_when_others_cannot_meet(app, world):
+    client = as_user(app, world.organiser)
+    url = f"/admin/events/{world.event.slug}/roundtable/unavailability"
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="o-{world.organisation.id}"' in page and f'value="b-{world.buyer.id}"' in page
+    day = world.event.starts_on.isoformat()
+    response = client.post(url, data={"who": f"b-{world.buyer.id}", "day": day,
+                                      "starts_local": "09:00", "ends_local": "10:30",
+                                      "note": "Flight lands at 10"})
+    assert response.status_code == 302
+    period = db.session.scalar(db.select(Unavailability))
+    assert (period.user_id, period.organisation_id) == (world.buyer.id, None)
+    # The buyer finds it on their own page, and can remove it there too.
+    mine = as_user(app, world.buyer).get(f"/agenda/{world.event.slug}/unavailability")
+    assert "Flight lands at 10" in mine.get_data(as_text=True)
+    # Reversed times and unknown people are refused; the form keeps what was typed.
+    bad = client.post(url, data={"who": f"o-{world.organisation.id}", "day": day,
+                                 "starts_local": "11:00", "ends_local": "10:00",
+                                 "note": "Almuerzo"})
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert 'id="ends_local-error"' in html and 'value="Almuerzo"' in html
+    assert client.post(url, data={"who": "b-999999", "day": day, "starts_local": "09:00",
+                                  "ends_local": "10:00"}).status_code == 422
+    assert db.session.scalar(db.select(db.func.count()).select_from(Unavailability)) == 1
+    # Only organisers remove periods here; a period of another event is not found.
+    other_event = make_event(starts_on=next_week())
+    assert as_user(app, world.rep).post(f"{url}/{period.id}/remove").status_code == 403
+    elsewhere = f"/admin/events/{other_event.slug}/roundtable/unavailability/{period.id}/remove"
+    assert client.post(elsewhere).status_code == 404
+    assert client.post(f"{url}/{period.id}/remove").status_code == 302
+    assert db.session.scalar(db.select(db.func.count()).select_from(Unavailability)) == 0
 
 
 def test_day_of_marking(app, world):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 
 from matchmaker.errors import Conflict, ValidationFailed
 from matchmaker.extensions import db
@@ -330,6 +331,15 @@ def unavailability_of(event: Event, *, user: User | None = None,
     else:
         query = query.where(Unavailability.organisation_id == organisation.id)
     return list(db.session.scalars(query.order_by(Unavailability.starts_at)))
+
+
+def event_unavailability(event: Event) -> list[Unavailability]:
+    """Every period of the event, buyers' and organisations', in time order (organisers)."""
+    return list(db.session.scalars(
+        db.select(Unavailability).where(Unavailability.event_id == event.id)
+        .options(selectinload(Unavailability.user), selectinload(Unavailability.organisation))
+        .order_by(Unavailability.starts_at, Unavailability.id)
+    ))
 
 
 def remove_unavailability(period: Unavailability) -> None:
