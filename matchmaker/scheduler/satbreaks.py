@@ -13,7 +13,8 @@ Encoding, per participant p and slot s:
   busy[p, s-1] and before[p, s-2]: a break is counted where a meeting follows an idle stretch;
 - implied: exactly n_p busy slots per participant, at most 2 * tables busy people per slot,
   and for a participant without breaks, one of the runs of n_p slots that can host all its
-  meetings (windows.py) fixes the whole busy pattern;
+  meetings (windows.py) fixes the whole busy pattern, and two people who meet cannot both
+  hold windows that leave that meeting no slot;
 - fairness d: with exact unary counters c_p >= j, "someone has >= d + j breaks" forces
   "everyone has >= j breaks".
 """
