@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -25,6 +28,8 @@ from wtforms.validators import (
 )
 
 from matchmaker.forms.accounts import MultiCheckboxField
+from matchmaker.models import Event
+from matchmaker.services.meetings.localtime import day_label, to_utc, zone_of
 
 
 class BookingForm(FlaskForm):
@@ -111,6 +116,22 @@ class UnavailabilityForm(FlaskForm):
     starts_local = TimeField(_l("From"), validators=[DataRequired()])
     ends_local = TimeField(_l("Until"), validators=[DataRequired()])
     note = StringField(_l("Note (optional)"), validators=[Length(max=200)])
+
+    def offer_days(self, event: Event) -> None:
+        """The event's days, labelled in the visitor's language."""
+        locale = str(get_locale() or "es")
+        count = (event.ends_on - event.starts_on).days + 1
+        days = [event.starts_on + timedelta(days=n) for n in range(count)]
+        self.day.choices = [(d.isoformat(), day_label(d, event, locale)) for d in days]
+
+    def period(self, event: Event) -> dict:
+        """add_unavailability's starts_at / ends_at (UTC) and note, from the local times."""
+        day, zone = date.fromisoformat(self.day.data), zone_of(event)
+        return {
+            "starts_at": to_utc(day, self.starts_local.data, zone),
+            "ends_at": to_utc(day, self.ends_local.data, zone),
+            "note": self.note.data or "",
+        }
 
 
 class OrganiserUnavailabilityForm(UnavailabilityForm):

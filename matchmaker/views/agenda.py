@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,7 +16,6 @@ from matchmaker.forms.meetings import UnavailabilityForm
 from matchmaker.models import Event, Unavailability
 from matchmaker.models.base import utcnow
 from matchmaker.services.meetings import agenda, booking, calendar, printouts, sessions
-from matchmaker.services.meetings.localtime import day_label, to_utc, zone_of
 
 bp = Blueprint("agenda", __name__)
 
@@ -86,19 +84,11 @@ def unavailability(event_slug: str):
     _check_rep_approved()
     event = _event_for(current_user, event_slug)
     form = UnavailabilityForm()
-    days = [event.starts_on + timedelta(days=n) for n in range((event.ends_on - event.starts_on).days + 1)]
-    locale = str(get_locale() or "es")
-    form.day.choices = [(d.isoformat(), day_label(d, event, locale)) for d in days]
+    form.offer_days(event)
     status = 200
     if form.validate_on_submit():
-        day = date.fromisoformat(form.day.data)
-        zone = zone_of(event)
         try:
-            sessions.add_unavailability(
-                event, starts_at=to_utc(day, form.starts_local.data, zone),
-                ends_at=to_utc(day, form.ends_local.data, zone), note=form.note.data or "",
-                **_owner_kwargs(),
-            )
+            sessions.add_unavailability(event, **form.period(event), **_owner_kwargs())
         except DomainError as error:
             db.session.rollback()
             form.ends_local.errors = [error.message]
@@ -111,7 +101,7 @@ def unavailability(event_slug: str):
         status = 422
     periods = sessions.unavailability_of(event, **_owner_kwargs())
     return render_template("agenda/unavailability.html", event=event, form=form,
-                           periods=periods, days=days), status
+                           periods=periods), status
 
 
 @bp.post("/agenda/unavailability/<int:period_id>/remove")

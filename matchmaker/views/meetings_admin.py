@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from matchmaker.access import get_event, organiser_required
 from matchmaker.errors import DomainError
@@ -35,7 +36,7 @@ from matchmaker.models.meetings import ACTIVE_STATUSES
 from matchmaker.services import events as event_service
 from matchmaker.services.meetings import agenda, booking, dayof, printouts, sessions
 from matchmaker.services.meetings.availability import free_slots, free_tables
-from matchmaker.services.meetings.localtime import day_label, slot_label, to_utc, zone_of
+from matchmaker.services.meetings.localtime import slot_label
 
 bp = Blueprint("meetings_admin", __name__, url_prefix="/admin/events/<event_slug>/roundtable")
 
@@ -218,10 +219,7 @@ def unavailability(event_slug: str):
     phone or on paper); the booking pages and the roundtable scheduler respect it."""
     event = _event(event_slug)
     form = OrganiserUnavailabilityForm()
-    days = [event.starts_on + timedelta(days=n)
-            for n in range((event.ends_on - event.starts_on).days + 1)]
-    locale = str(get_locale() or "es")
-    form.day.choices = [(d.isoformat(), day_label(d, event, locale)) for d in days]
+    form.offer_days(event)
     owners = _unavailability_owners(event)
     form.who.choices = {
         str(_("Organisations")): [(key, label) for key, (label, kw) in owners.items()
@@ -231,14 +229,8 @@ def unavailability(event_slug: str):
     status = 200
     if form.validate_on_submit():
         label, owner = owners[form.who.data]
-        day = date.fromisoformat(form.day.data)
-        zone = zone_of(event)
         try:
-            sessions.add_unavailability(
-                event, starts_at=to_utc(day, form.starts_local.data, zone),
-                ends_at=to_utc(day, form.ends_local.data, zone), note=form.note.data or "",
-                **owner,
-            )
+            sessions.add_unavailability(event, **form.period(event), **owner)
         except DomainError as error:
             db.session.rollback()
             form.ends_local.errors = [error.message]
@@ -259,14 +251,19 @@ def _unavailability_owners(event: Event) -> dict[str, tuple[str, dict]]:
     for exhibitor in event_service.exhibitors_of(event):
         org = exhibitor.organisation
         owners[f"o-{org.id}"] = (f"{org.name} · {exhibitor.booth}", {"organisation": org})
-    buyers = db.session.scalars(
-        db.select(User).where(User.role == "buyer", User.is_active.is_(True)).order_by(User.name)
-    ).all()
-    for buyer in buyers:
-        company = buyer.buyer_profile.company if buyer.buyer_profile else ""
-        owners[f"b-{buyer.id}"] = (f"{buyer.name} ({company})" if company else buyer.name,
-                                   {"user": buyer})
+    for buyer, label in _active_buyers():
+        owners[f"b-{buyer.id}"] = (label, {"user": buyer})
     return owners
+
+
+def _active_buyers() -> list[tuple[User, str]]:
+    """Active buyers by name, each with a 'Name (Company)' label, profiles loaded at once."""
+    buyers = db.session.scalars(
+        db.select(User).where(User.role == "buyer", User.is_active.is_(True))
+        .options(selectinload(User.buyer_profile)).order_by(User.name)
+    ).all()
+    return [(b, f"{b.name} ({b.buyer_profile.company})" if b.buyer_profile else b.name)
+            for b in buyers]
 
 
 @bp.post("/unavailability/<int:period_id>/remove")
@@ -297,12 +294,7 @@ def walkin(event_slug: str):
     else:
         form = WalkinForm(request.args, meta={"csrf": False})
     exhibitors = event_service.exhibitors_of(event)
-    buyers = db.session.scalars(
-        db.select(User).where(User.role == "buyer", User.is_active.is_(True)).order_by(User.name)
-    ).all()
-    form.buyer_id.choices = [(0, "—")] + [
-        (b.id, f"{b.name} ({b.buyer_profile.company})" if b.buyer_profile else b.name)
-        for b in buyers]
+    form.buyer_id.choices = [(0, "—")] + [(b.id, label) for b, label in _active_buyers()]
     form.organisation_id.choices = [(0, "—")] + [
         (e.organisation.id, f"{e.organisation.name} · {e.booth}") for e in exhibitors]
     organisation = db.session.get(Organisation, form.organisation_id.data or 0)
@@ -346,7 +338,6 @@ def walkin(event_slug: str):
 
 
 def _slot_grace(event: Event):
-    from datetime import timedelta
 
     # free_slots looks at slots starting after `now`; on the day a slot that started a few
     # minutes ago can still take a walk-in, so look back one meeting length.
