@@ -20,6 +20,7 @@ from matchmaker.models.base import utcnow
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.printing.qr import new_token
+from matchmaker.write_guard import permitted
 
 # Tokens from new_token() are 11 URL-safe characters; anything else is rejected before a query.
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -86,7 +87,8 @@ def ensure_token(kind: str, **target) -> QrToken:
     for _attempt in range(_ISSUE_ATTEMPTS):
         row = _new_row(kind, **target)
         try:
-            with db.session.begin_nested():
+            with (permitted("a QR token is issued the first time a page shows it"),
+                  db.session.begin_nested()):
                 db.session.add(row)
                 db.session.flush()
             return row
