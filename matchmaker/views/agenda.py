@@ -15,8 +15,7 @@ from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
 from matchmaker.forms.meetings import UnavailabilityForm
 from matchmaker.models import Event, Unavailability
-from matchmaker.models.base import utcnow
-from matchmaker.services.meetings import agenda, booking, calendar, printouts, sessions
+from matchmaker.services.meetings import agenda, calendar, printouts, sessions
 
 bp = Blueprint("agenda", __name__)
 
@@ -47,8 +46,6 @@ def mine():
     event = _event_for(current_user, request.args.get("event"))
     meetings = []
     if event is not None:
-        if booking.expire_overdue(utcnow(), event_id=event.id):
-            db.session.commit()
         meetings = agenda.meetings_of(current_user, event)
     feed = calendar.feed_of(current_user)
     feed_url = (url_for("agenda.feed", token=feed.token, _external=True) if feed else None)

@@ -124,8 +124,6 @@ def book(org_slug: str):
     now = utcnow()
     slots: list[Slot] = []
     if event is not None:
-        if booking.expire_overdue(now, event_id=event.id):
-            db.session.commit()
         slots = free_slots(event, organisation, current_user, now=now)
     form.slot_id.choices = [(s.id, "") for s in slots]
     status = 200
@@ -184,9 +182,6 @@ def index():
     """My meetings: what waits for my answer, what waits for the other side, what is confirmed."""
     if current_user.is_organiser:
         return redirect(url_for("admin.index"))
-    now = utcnow()
-    if booking.expire_overdue(now):
-        db.session.commit()
     meetings = agenda.meetings_of(current_user, statuses=(
         "requested", "proposed", "accepted", "held", "no_show", "declined", "cancelled",
         "expired"))
@@ -204,11 +199,7 @@ def index():
 @bp.get("/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int):
-    meeting = load_meeting(meeting_id)
-    now = utcnow()
-    if meeting.is_pending and booking.expire_overdue(now, event_id=meeting.event_id):
-        db.session.commit()
-    return _render_detail(meeting, now)
+    return _render_detail(load_meeting(meeting_id), utcnow())
 
 
 def _render_detail(meeting: Meeting, now, status: int = 200, *, decline_form=None,

@@ -34,7 +34,7 @@ from matchmaker.models import (
 from matchmaker.models.base import utcnow
 from matchmaker.models.meetings import ACTIVE_STATUSES
 from matchmaker.services import events as event_service
-from matchmaker.services.meetings import agenda, booking, dayof, printouts, sessions
+from matchmaker.services.meetings import agenda, dayof, printouts, sessions
 from matchmaker.services.meetings.availability import free_slots, free_tables
 from matchmaker.services.meetings.localtime import slot_label
 
@@ -60,8 +60,6 @@ def _session(event: Event, session_id: int) -> RoundtableSession:
 def overview(event_slug: str):
     """Sessions, counts and every meeting of the event (filterable by status)."""
     event = _event(event_slug)
-    if booking.expire_overdue(utcnow(), event_id=event.id):
-        db.session.commit()
     status = request.args.get("status", "")
     statuses = (status,) if status in STATUS_FILTERS else ACTIVE_STATUSES
     meetings = agenda.event_meetings(event, statuses=statuses)

@@ -35,13 +35,14 @@ def allowed_actions(user: User, meeting: Meeting, now) -> set[str]:
         return actions
     actions.add("view")
     buyer, org = is_buyer_side(user, meeting), is_org_side(user, meeting)
-    if meeting.status == "requested" and org:
+    status = meeting.status_at(now)
+    if status == "requested" and org:
         actions |= {"accept", "decline", "propose"}
-    if meeting.status == "proposed" and buyer:
+    if status == "proposed" and buyer:
         actions |= {"accept", "decline"}
-    if meeting.status in ("requested", "proposed", "accepted"):
+    if status in ("requested", "proposed", "accepted"):
         actions.add("cancel")
-    if (org and meeting.status in ("accepted", "held", "no_show")
+    if (org and status in ("accepted", "held", "no_show")
             and meeting.slot.starts_at <= now):
         actions.add("mark")
     return actions
