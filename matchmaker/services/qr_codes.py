@@ -20,6 +20,7 @@ from matchmaker.models.base import utcnow
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.printing.qr import new_token
+from matchmaker.services import events
 from matchmaker.write_guard import permitted
 
 # Tokens from new_token() are 11 URL-safe characters; anything else is rejected before a query.
@@ -142,14 +143,12 @@ def can_manage(user: User, token: QrToken) -> bool:
         return False
     if user.is_organiser:
         return True
-    if not (user.is_rep and user.is_approved):
-        return False
     if token.kind == QrKind.LOT:
-        return token.lot.organisation_id == user.organisation_id
+        return user.represents(token.lot.organisation_id)
     if token.kind == QrKind.OFFER:
-        return token.offer.cooperative_id == user.organisation_id
+        return user.represents(token.offer.cooperative_id)
     if token.kind == QrKind.BOOTH:
-        return token.exhibitor.organisation_id == user.organisation_id
+        return user.represents(token.exhibitor.organisation_id)
     return False
 
 
@@ -229,26 +228,8 @@ def scan_event(token: QrToken) -> Event | None:
     if token.kind == QrKind.BADGE:
         return token.event
     if token.kind == QrKind.OFFER:
-        return exhibiting_event(token.offer.cooperative_id)
-    return exhibiting_event(token.lot.organisation_id)
-
-
-def exhibiting_event(organisation_id: int, today=None) -> Event | None:
-    """The running, else next upcoming, else latest past event the organisation exhibits at."""
-    from datetime import date
-
-    today = today or date.today()
-    base = (
-        db.select(Event)
-        .join(Exhibitor, Exhibitor.event_id == Event.id)
-        .where(Exhibitor.organisation_id == organisation_id, Event.is_archived.is_(False))
-    )
-    upcoming = db.session.scalar(
-        base.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
-    )
-    if upcoming is not None:
-        return upcoming
-    return db.session.scalar(base.order_by(Event.ends_on.desc()).limit(1))
+        return events.current(organisation_id=token.offer.cooperative_id)
+    return events.current(organisation_id=token.lot.organisation_id)
 
 
 def record_scan(token: QrToken, visitor_id: str, user: User | None, *,

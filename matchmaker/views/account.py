@@ -86,7 +86,7 @@ def change_password():
 @login_required
 def members():
     """A rep sees their colleagues and invites new ones."""
-    if not (current_user.is_rep and current_user.is_approved):
+    if not current_user.is_approved_rep:
         abort(403)
     organisation = current_user.organisation
     form = InviteForm()

@@ -108,7 +108,7 @@ def remove_unavailability(period_id: int):
     _check_rep_approved()
     period = db.get_or_404(Unavailability, period_id)
     mine = (period.user_id == current_user.id) if current_user.is_buyer else (
-        period.organisation_id == current_user.organisation_id)
+        current_user.represents(period.organisation_id))
     if not mine:
         abort(403)
     if not ActionForm().validate_on_submit():

@@ -27,7 +27,7 @@ from matchmaker.forms import ActionForm
 from matchmaker.forms.dashboard import CheckInForm, OutcomeForm, ReportForm
 from matchmaker.models import CheckIn, Event, Exhibitor, Lot, Meeting, Organisation, User
 from matchmaker.printing.tabular import csv_stream
-from matchmaker.services import checkins, privacy
+from matchmaker.services import checkins, offline_scans, privacy
 from matchmaker.services import dashboard as figures_service
 from matchmaker.services import outcomes as outcome_service
 from matchmaker.services import report as report_service
@@ -36,8 +36,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
 def _is_rep_of(user, organisation_id: int) -> bool:
-    return bool(user.is_authenticated and user.is_rep and user.is_approved
-                and user.organisation_id == organisation_id)
+    return user.represents(organisation_id)
 
 
 def load_scope(event_slug: str, org_slug: str | None) -> tuple[Event, Organisation | None]:
@@ -66,7 +65,7 @@ def index():
     """Events with a dashboard the user may open."""
     if current_user.is_organiser:
         events = db.session.scalars(db.select(Event).order_by(Event.starts_on.desc())).all()
-    elif current_user.is_rep and current_user.is_approved:
+    elif current_user.is_approved_rep:
         events = db.session.scalars(
             db.select(Event).join(Exhibitor, Exhibitor.event_id == Event.id)
             .where(Exhibitor.organisation_id == current_user.organisation_id)
@@ -240,7 +239,7 @@ def check_in_json(event_slug: str):
         return jsonify(error={"code": "invalid", "message": _("Send a badge code.")}), 400
     try:
         result = checkins.check_in_badge(event, code, current_user,
-                                         at=checkins.scanned_at(payload.get("scanned_at")))
+                                         at=offline_scans.scanned_at(payload.get("scanned_at")))
     except DomainError as error:
         db.session.rollback()
         return jsonify(error={"code": error.code, "message": error.message}), (

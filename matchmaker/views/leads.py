@@ -3,8 +3,6 @@ buyer's page of who holds their contact details."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from flask import (
     Blueprint,
     Response,
@@ -31,7 +29,7 @@ from matchmaker.forms.leads import BadgeCodeForm, LeadFilterForm, LeadForm
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.base import utcnow
 from matchmaker.models.leads import Lead
-from matchmaker.services import print_jobs
+from matchmaker.services import offline_scans, print_jobs
 from matchmaker.services.leads import annotate, consent, exports
 from matchmaker.services.leads.badges import scan_badge
 from matchmaker.services.leads.labels import RATING_LABELS, SOURCE_LABELS
@@ -48,8 +46,6 @@ PER_PAGE = 50
 # Above this many leads the XLSX is built in the background (CSV always streams).
 XLSX_DIRECT_LIMIT = 5000
 # Offline scans may be sent days later; their own time is kept within these bounds.
-OFFLINE_SCAN_MAX_AGE = timedelta(days=14)
-CLOCK_SKEW = timedelta(minutes=10)
 
 
 def _require_lead_viewer() -> None:
@@ -215,7 +211,7 @@ def _file_chunks(output, chunk_size: int = 64 * 1024):
 
 
 def _require_scanner() -> None:
-    if not (current_user.is_rep and current_user.is_approved):
+    if not current_user.is_approved_rep:
         abort(403)
 
 
@@ -242,20 +238,6 @@ def scan():
     return render_template("leads/scan.html", form=form), status
 
 
-def _scanned_at(raw) -> datetime | None:
-    if not isinstance(raw, str):
-        return None
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        return None
-    now = utcnow()
-    value = value.astimezone(UTC)
-    return value if now - OFFLINE_SCAN_MAX_AGE <= value <= now + CLOCK_SKEW else None
-
-
 @bp.post("/leads/scan.json")
 @login_required
 def scan_json():
@@ -272,7 +254,7 @@ def scan_json():
         return jsonify(error={"code": "invalid", "message": _("Send a badge code.")}), 400
     try:
         lead = scan_badge(current_user, code, client_key=client_key,
-                          at=_scanned_at(payload.get("scanned_at")))
+                          at=offline_scans.scanned_at(payload.get("scanned_at")))
     except DomainError as error:
         db.session.rollback()
         return jsonify(error={"code": error.code, "message": error.message}), (

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from matchmaker.access import can_edit_lots_of
 from matchmaker.errors import DomainError, ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
@@ -32,7 +33,6 @@ from matchmaker.models import (
     ProductionPlot,
     QualityAnalysis,
     SensoryEvaluation,
-    User,
 )
 from matchmaker.services.lots import (
     analyses,
@@ -81,15 +81,6 @@ def _vocabulary_labels():
 
 # Access ------------------------------------------------------------------------------------
 
-def can_edit_lots_of(user: User, organisation_id: int) -> bool:
-    """Organisers edit every lot; approved reps only their own organisation's."""
-    if not user.is_authenticated:
-        return False
-    if user.is_organiser:
-        return True
-    return user.is_rep and user.is_approved and user.organisation_id == organisation_id
-
-
 def get_lot_for_edit(lot_code: str) -> Lot:
     """The lot with this code (404), if the current user may edit it (403)."""
     lot = db.first_or_404(db.select(Lot).where(Lot.lot_code == lot_code))
@@ -107,7 +98,7 @@ def _child(model, child_id: int, lot: Lot):
 
 
 def _editor_required() -> None:
-    if not (current_user.is_organiser or (current_user.is_rep and current_user.is_approved)):
+    if not (current_user.is_organiser or current_user.is_approved_rep):
         abort(403)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from matchmaker.access import get_event
-from matchmaker.services.events import current_event, exhibitors_of
+from matchmaker.services import events
 from matchmaker.templating import is_safe_next
 
 bp = Blueprint("main", __name__)
@@ -13,15 +13,15 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    event = current_event()
-    exhibitors = exhibitors_of(event) if event else []
+    event = events.current()
+    exhibitors = events.exhibitors_of(event) if event else []
     return render_template("main/home.html", event=event, exhibitors=exhibitors)
 
 
 @bp.get("/events/<slug>")
 def event(slug: str):
     event = get_event(slug)
-    return render_template("main/event.html", event=event, exhibitors=exhibitors_of(event))
+    return render_template("main/event.html", event=event, exhibitors=events.exhibitors_of(event))
 
 
 @bp.get("/language/<lang>")

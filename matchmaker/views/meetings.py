@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,8 +14,9 @@ from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
 from matchmaker.forms.meetings import BookingForm, CancelForm, DeclineForm, ProposeForm
-from matchmaker.models import Event, Exhibitor, Lot, Meeting, Slot
+from matchmaker.models import Event, Lot, Meeting, Slot
 from matchmaker.models.base import utcnow
+from matchmaker.services import events
 from matchmaker.services.meetings import agenda, booking, dayof, rules
 from matchmaker.services.meetings.availability import free_slots
 from matchmaker.services.meetings.calendar import meeting_ics
@@ -80,16 +80,10 @@ def load_meeting(meeting_id: int) -> Meeting:
 
 
 def _booking_event(organisation, slug: str | None) -> Event | None:
-    query = (
-        db.select(Event).join(Exhibitor, Exhibitor.event_id == Event.id)
-        .where(Exhibitor.organisation_id == organisation.id, Event.is_published.is_(True),
-               Event.is_archived.is_(False))
-    )
+    """The event named by ?event=, else the organisation's running or next one (never past)."""
     if slug:
-        return db.session.scalar(query.where(Event.slug == slug))
-    return db.session.scalar(
-        query.where(Event.ends_on >= date.today()).order_by(Event.starts_on).limit(1)
-    )
+        return events.exhibited_by(organisation.id, slug)
+    return events.current(organisation_id=organisation.id, include_past=False)
 
 
 def _slot_groups(slots: list[Slot], event: Event) -> list[tuple[str, list[Slot]]]:

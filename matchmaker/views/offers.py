@@ -291,7 +291,7 @@ def _parse_query(query: str) -> list[tuple[str, str]]:
 def _rep_required():
     if not current_user.is_authenticated:
         abort(401)
-    if not (current_user.is_organiser or (current_user.is_rep and current_user.is_approved)):
+    if not (current_user.is_organiser or current_user.is_approved_rep):
         abort(403)
 
 

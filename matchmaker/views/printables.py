@@ -36,8 +36,7 @@ def _pdf(data: bytes, filename: str):
 
 
 def _is_rep_of(organisation_id: int) -> bool:
-    return (current_user.is_rep and current_user.is_approved
-            and current_user.organisation_id == organisation_id)
+    return current_user.represents(organisation_id)
 
 
 @bp.get("/events/<event_slug>")
@@ -47,9 +46,9 @@ def index(event_slug: str):
     event = get_event(event_slug)
     if current_user.is_organiser:
         exhibitors = printables.event_exhibitors(event)
-    elif current_user.is_rep and current_user.is_approved:
+    elif current_user.is_approved_rep:
         exhibitors = [e for e in printables.event_exhibitors(event)
-                      if e.organisation_id == current_user.organisation_id]
+                      if current_user.represents(e.organisation_id)]
     else:
         abort(403)
     jobs = []

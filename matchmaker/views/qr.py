@@ -25,8 +25,7 @@ from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.offers import ConsolidatedOffer, OfferStatus
 from matchmaker.models.qr import QrKind, QrToken
 from matchmaker.printing.qr import qr_png, qr_svg
-from matchmaker.services import qr_codes
-from matchmaker.services.events import current_event
+from matchmaker.services import events, qr_codes
 from matchmaker.templating import safe_next
 
 bp = Blueprint("qr", __name__)
@@ -65,7 +64,7 @@ def scan(token: str):
     if row.kind == QrKind.BADGE:
         # Opening a badge with a phone camera app: reps get a button to add the lead (a POST,
         # so that a link preview or prefetch never creates leads); others learn nothing.
-        is_rep = current_user.is_authenticated and current_user.is_rep and current_user.is_approved
+        is_rep = current_user.is_approved_rep
         return render_template("qr/badge.html", token=row, is_rep=is_rep)
     visitor_id, is_new = _visitor_id()
     qr_codes.record_scan(row, visitor_id, current_user if current_user.is_authenticated else None)
@@ -141,7 +140,7 @@ def reissue(token: str):
 
 
 def _codes_organisation() -> Organisation | None:
-    if current_user.is_rep and current_user.is_approved:
+    if current_user.is_approved_rep:
         return current_user.organisation
     if current_user.is_organiser:
         slug = request.args.get("org")
@@ -189,7 +188,7 @@ def my_badge():
     """A buyer's badge for the current event, to show on the phone when no printed badge."""
     if not current_user.is_buyer:
         abort(403)
-    event = current_event()
+    event = events.current()
     if event is None:
         abort(404)
     token = qr_codes.badge_token(event, current_user)

@@ -84,7 +84,7 @@ def record_lead(buyer: User, organisation: Organisation, kind: str, *,
     Raises:
         ValidationFailed: ``unknown_source``, ``not_a_buyer``, ``foreign_lot``.
     """
-    from matchmaker.services.qr_codes import exhibiting_event
+    from matchmaker.services import events
 
     if kind not in _SOURCE_KINDS:
         raise ValidationFailed(_("Unknown lead source."), code="unknown_source")
@@ -96,7 +96,7 @@ def record_lead(buyer: User, organisation: Organisation, kind: str, *,
         already = _source_by_key(client_key)
         if already is not None:
             return already.lead
-    event = event or exhibiting_event(organisation.id)
+    event = event or events.current(organisation_id=organisation.id)
     if event is None:
         return None
     at = at or utcnow()

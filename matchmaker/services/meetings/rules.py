@@ -10,8 +10,7 @@ def is_buyer_side(user: User, meeting: Meeting) -> bool:
 
 
 def is_rep_of(user: User, organisation_id: int) -> bool:
-    return bool(user.is_authenticated and user.is_rep and user.is_approved
-                and user.organisation_id == organisation_id)
+    return user.represents(organisation_id)
 
 
 def is_org_side(user: User, meeting: Meeting) -> bool:
