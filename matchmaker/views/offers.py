@@ -31,6 +31,7 @@ from matchmaker.forms.offers import (
     SampleForm,
     SuggestForm,
 )
+from matchmaker.labels import label, number
 from matchmaker.lotsheet import units
 from matchmaker.lotsheet.vocab import GENETICS
 from matchmaker.models import Lot
@@ -54,7 +55,6 @@ from matchmaker.services.offers.suggest import (
     candidates_from_catalogue,
     suggest,
 )
-from matchmaker.views.lots import label, number
 
 bp = Blueprint("offers", __name__)
 
