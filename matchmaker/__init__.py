@@ -50,7 +50,7 @@ def configure(app: Flask, config: type[Config] | Config) -> None:
 def register_extensions(app: Flask) -> None:
     from matchmaker import extensions
 
-    extensions.init_app(app)
+    extensions.init_app(app, ROOT)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -17,9 +17,13 @@ from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.models import Event, Exhibitor, Lot, Organisation, User
 from matchmaker.models.base import utcnow
+from matchmaker.models.leads import LeadSourceKind
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.printing.qr import new_token
+from matchmaker.services.events import exhibiting_event
+from matchmaker.services.leads.consent import shares_contact
+from matchmaker.services.leads.recording import record_lead
 
 # Tokens from new_token() are 11 URL-safe characters; anything else is rejected before a query.
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -231,24 +235,6 @@ def scan_event(token: QrToken) -> Event | None:
     return exhibiting_event(token.lot.organisation_id)
 
 
-def exhibiting_event(organisation_id: int, today=None) -> Event | None:
-    """The running, else next upcoming, else latest past event the organisation exhibits at."""
-    from datetime import date
-
-    today = today or date.today()
-    base = (
-        db.select(Event)
-        .join(Exhibitor, Exhibitor.event_id == Event.id)
-        .where(Exhibitor.organisation_id == organisation_id, Event.is_archived.is_(False))
-    )
-    upcoming = db.session.scalar(
-        base.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
-    )
-    if upcoming is not None:
-        return upcoming
-    return db.session.scalar(base.order_by(Event.ends_on.desc()).limit(1))
-
-
 def record_scan(token: QrToken, visitor_id: str, user: User | None, *,
                 now: datetime | None = None) -> Scan:
     """Record the opening of a lot, offer or booth code; a consenting logged-in buyer becomes
@@ -257,10 +243,6 @@ def record_scan(token: QrToken, visitor_id: str, user: User | None, *,
     Raises:
         NotAllowed: ``badge_not_scannable`` for a badge token (reps scan badges on their page).
     """
-    from matchmaker.models.leads import LeadSourceKind
-    from matchmaker.services.leads.consent import shares_contact
-    from matchmaker.services.leads.recording import record_lead
-
     if token.kind == QrKind.BADGE:
         raise NotAllowed(_("Badges are scanned from the rep's badge scanner."),
                          code="badge_not_scannable")

@@ -16,6 +16,7 @@ from matchmaker.extensions import csrf
 from matchmaker.lotsheet import units
 from matchmaker.models import Lot
 from matchmaker.models.offers import ConsolidatedOffer
+from matchmaker.openapi import build_openapi
 from matchmaker.services.lots import catalogue
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot
 from matchmaker.services.offers.page import (
@@ -24,7 +25,6 @@ from matchmaker.services.offers.page import (
     load_offer,
     published_offers,
 )
-from matchmaker.views.openapi import build_openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
