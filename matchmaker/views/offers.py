@@ -54,6 +54,7 @@ from matchmaker.services.offers.suggest import (
     candidates_from_catalogue,
     suggest,
 )
+from matchmaker.urls import external_url
 from matchmaker.views.lots import label, number
 
 bp = Blueprint("offers", __name__)
@@ -93,8 +94,7 @@ def get_managed_offer(offer_code: str) -> ConsolidatedOffer:
 
 
 def public_url(offer: ConsolidatedOffer) -> str:
-    base = current_app.config.get("BASE_URL") or request.url_root.rstrip("/")
-    return base.rstrip("/") + url_for("offers.detail", offer_code=offer.offer_code)
+    return external_url("offers.detail", offer_code=offer.offer_code)
 
 
 def qr_url(offer: ConsolidatedOffer) -> str:
