@@ -22,6 +22,7 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     configure(app, config or Config)
     register_extensions(app)
     register_blueprints(app)
+    register_request_kernel(app)
     register_errorhandlers(app)
     register_security(app)
     register_template_helpers(app)
@@ -93,6 +94,12 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+
+
+def register_request_kernel(app: Flask) -> None:
+    from matchmaker import web
+
+    web.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

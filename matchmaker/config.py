@@ -76,6 +76,8 @@ class Config:
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "")  # default: instance/uploads
     PASSWORD_RESET_MAX_AGE = 3600 * 2
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (an algorithm name, not a password)
+    # A write during a GET request: "raise" (tests, debug) or "log" and leave it uncommitted.
+    GET_WRITES = os.environ.get("GET_WRITES", "log")
 
 
 class TestConfig(Config):
@@ -85,6 +87,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
+    GET_WRITES = "raise"
     MAIL_SERVER = ""
     BASE_URL = "http://fair.test"
     RATELIMIT_ENABLED = True

@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
@@ -52,6 +53,7 @@ def _catalogue_url() -> str:
 
 
 @bp.get("/q/<token>")
+@web.writes_on_get("a QR code is opened by a GET, and counting that opening is the point")
 def scan(token: str):
     """A printed code was opened: count it, then go to the lot or booth (badges: see below)."""
     try:
