@@ -75,5 +75,11 @@ def init_app(app: Flask, root: Path) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+        # "<id>:<session version>"; a cookie of an older version (or the old bare id) is void.
+        account, _sep, version = user_id.partition(":")
+        if not (account.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(account))
+        if user is None or not user.is_active or user.session_version != int(version):
+            return None
+        return user

@@ -42,6 +42,7 @@ from matchmaker.services.lots import catalogue
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot, load_lots
 from matchmaker.services.offers.page import published_offers
 from matchmaker.services.qr_codes import lot_qr_url
+from matchmaker.urls import external_url
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
 
@@ -98,8 +99,7 @@ def get_visible_lot(lot_code: str) -> Lot:
 
 def public_url(lot: Lot) -> str:
     """The absolute address of the lot's public page, for QR codes and printed sheets."""
-    base = current_app.config.get("BASE_URL") or request.url_root.rstrip("/")
-    return base.rstrip("/") + url_for("lots.detail", lot_code=lot.lot_code)
+    return external_url("lots.detail", lot_code=lot.lot_code)
 
 
 def flavour_radar(sheet: LotSheet) -> Markup | None:

@@ -54,6 +54,7 @@ from matchmaker.services.offers.suggest import (
     suggest,
 )
 from matchmaker.services.printing.offer_sheet import offer_sheet_pdf
+from matchmaker.urls import external_url
 
 bp = Blueprint("offers", __name__)
 
@@ -88,8 +89,7 @@ def get_managed_offer(offer_code: str) -> ConsolidatedOffer:
 
 
 def public_url(offer: ConsolidatedOffer) -> str:
-    base = current_app.config.get("BASE_URL") or request.url_root.rstrip("/")
-    return base.rstrip("/") + url_for("offers.detail", offer_code=offer.offer_code)
+    return external_url("offers.detail", offer_code=offer.offer_code)
 
 
 def qr_url(offer: ConsolidatedOffer) -> str:

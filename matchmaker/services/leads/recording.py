@@ -32,6 +32,11 @@ def _find_lead(event_id: int, organisation_id: int, buyer_id: int) -> Lead | Non
     )
 
 
+def find_lead(event_id: int, organisation_id: int, buyer_id: int) -> Lead | None:
+    """The lead of buyer with organisation at event, if there is one."""
+    return _find_lead(event_id, organisation_id, buyer_id)
+
+
 def _get_or_create_lead(event: Event, organisation: Organisation, buyer: User,
                         at: datetime) -> Lead:
     lead = _find_lead(event.id, organisation.id, buyer.id)
