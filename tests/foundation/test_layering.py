@@ -9,8 +9,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "matchmaker"
 
-# Still building links from the request; the BASE_URL work replaces it (issue #18).
-_SERVICES_STILL_USING_REQUEST = {"matchmaker.services.qr_codes"}
 # Waiting for the shared access helper (issue #18, request kernel).
 _VIEWS_STILL_IMPORTING_VIEWS = {("matchmaker.views.lot_files", "matchmaker.views.lot_editor")}
 
@@ -62,8 +60,6 @@ def test_services_import_neither_forms_nor_views(service):
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_services_do_not_read_the_request(service):
-    if service in _SERVICES_STILL_USING_REQUEST:
-        pytest.skip("pending: short links from BASE_URL")
     flask_names = {name for module, name in _imports(service) if module == "flask"}
     assert not flask_names & {"request", "session", "url_for", "g"}
 
