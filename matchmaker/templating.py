@@ -1,4 +1,5 @@
-"""Template globals and filters: navigation, language, safe redirects, localized fields."""
+"""Template globals, filters and context: navigation, language, safe redirects, localized
+fields, event-local times, meeting labels and the notice count."""
 
 from __future__ import annotations
 
@@ -13,6 +14,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from matchmaker.forms import ActionForm
+from matchmaker.labels import country_name, meeting_status_label
+from matchmaker.services import notifications
+from matchmaker.services.events import booking_event
+from matchmaker.services.meetings.localtime import day_label, hhmm, slot_label
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,15 @@ def nav_items() -> list[dict]:
     ]
 
 
+def _locale() -> str:
+    return str(get_locale() or "es")
+
+
+def unread_notices() -> int:
+    """The menu's notice count; called only when someone is logged in: one COUNT on an index."""
+    return notifications.unread_count(current_user) if current_user.is_authenticated else 0
+
+
 def init_app(app: Flask) -> None:
     """Expose helpers every template uses."""
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -97,7 +111,10 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals():
         locale = get_locale()
-        return {"current_locale": str(locale) if locale else "es", "action_form": ActionForm()}
+        return {"current_locale": str(locale) if locale else "es", "action_form": ActionForm(),
+                "unread_notices": unread_notices,
+                "meeting_status_label": meeting_status_label,
+                "meeting_booking_event": booking_event}
 
     @app.template_filter("localized")
     def _localized(obj, field: str) -> str:
@@ -108,6 +125,17 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("country")
     def _country(code: str) -> str:
-        from matchmaker.labels import country_name
-
         return country_name(code)
+
+    @app.template_filter("event_time")
+    def _event_time(moment, event) -> str:
+        """`slot.starts_at|event_time(event)` → "10:20" in the event's zone."""
+        return hhmm(moment, event, _locale())
+
+    @app.template_filter("event_day")
+    def _event_day(moment, event) -> str:
+        return day_label(moment, event, _locale())
+
+    @app.template_filter("slot_label")
+    def _slot_label(slot, event) -> str:
+        return slot_label(slot.starts_at, slot.ends_at, event, _locale())
