@@ -153,3 +153,23 @@ def test_trailing_slash_is_dropped(database_url):
         BASE_URL = "https://match.example.org/"
 
     assert create_app(Slash).config["BASE_URL"] == "https://match.example.org"
+
+
+def test_maintenance_commands_load_without_base_url_but_build_no_links(database_url):
+    """`flask db upgrade` or `flask i18n-build` need no BASE_URL; a command that would send a
+    link (reminders, expiry) fails instead of sending a wrong one; `flask run` refuses."""
+    import click
+
+    class NoBaseUrl(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url
+        BASE_URL = ""
+        TESTING = False
+
+    with click.Context(click.Command("upgrade"), info_name="upgrade"):
+        app = create_app(NoBaseUrl)
+    assert app.config["BASE_URL"] == ""
+    with app.app_context(), pytest.raises(ConfigurationError, match="BASE_URL is not set"):
+        external_url("meetings.detail", meeting_id=1)
+    with click.Context(click.Command("run"), info_name="run"), \
+            pytest.raises(ConfigurationError, match="BASE_URL is not set"):
+        create_app(NoBaseUrl)
