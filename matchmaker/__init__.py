@@ -100,7 +100,7 @@ def checked_base_url(app: Flask) -> str:
 def register_extensions(app: Flask) -> None:
     from matchmaker import extensions
 
-    extensions.init_app(app)
+    extensions.init_app(app, ROOT)
 
 
 def register_blueprints(app: Flask) -> None:

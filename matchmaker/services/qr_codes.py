@@ -17,9 +17,13 @@ from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.models import Event, Exhibitor, Lot, Organisation, User
 from matchmaker.models.base import utcnow
+from matchmaker.models.leads import LeadSourceKind
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.printing.qr import new_token
+from matchmaker.services.events import exhibiting_event
+from matchmaker.services.leads.consent import shares_contact
+from matchmaker.services.leads.recording import record_lead
 from matchmaker.urls import external_url
 
 # Tokens from new_token() are 11 URL-safe characters; anything else is rejected before a query.
@@ -226,24 +230,6 @@ def scan_event(token: QrToken) -> Event | None:
     return exhibiting_event(token.lot.organisation_id)
 
 
-def exhibiting_event(organisation_id: int, today=None) -> Event | None:
-    """The running, else next upcoming, else latest past event the organisation exhibits at."""
-    from datetime import date
-
-    today = today or date.today()
-    base = (
-        db.select(Event)
-        .join(Exhibitor, Exhibitor.event_id == Event.id)
-        .where(Exhibitor.organisation_id == organisation_id, Event.is_archived.is_(False))
-    )
-    upcoming = db.session.scalar(
-        base.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
-    )
-    if upcoming is not None:
-        return upcoming
-    return db.session.scalar(base.order_by(Event.ends_on.desc()).limit(1))
-
-
 def record_scan(token: QrToken, visitor_id: str, user: User | None, *,
                 now: datetime | None = None) -> Scan:
     """Record the opening of a lot, offer or booth code (who, if a logged-in buyer).
@@ -273,7 +259,6 @@ def _is_buyer(user: User | None) -> bool:
 def lead_offer(token: QrToken, user: User | None) -> Organisation | None:
     """The organisation a scanning buyer may leave their contact with, or None: not a buyer,
     a badge, no event, no consent to share contact, or already a lead of it at that event."""
-    from matchmaker.services.leads.consent import shares_contact
     from matchmaker.services.leads.recording import find_lead
 
     if not _is_buyer(user) or token.kind == QrKind.BADGE:
@@ -296,9 +281,7 @@ def lead_from_scan(token: QrToken, user: User, *, now: datetime | None = None):
     Raises:
         NotAllowed: ``not_a_buyer``; ``no_lead`` when no event or no consent to share contact.
     """
-    from matchmaker.models.leads import LeadSourceKind
     from matchmaker.services.leads.consent import shares_contact
-    from matchmaker.services.leads.recording import record_lead
 
     if not _is_buyer(user) or token.kind == QrKind.BADGE:
         raise NotAllowed(_("Only buyers can leave their contact details."), code="not_a_buyer")

@@ -16,6 +16,7 @@ from matchmaker.extensions import csrf
 from matchmaker.lotsheet import units
 from matchmaker.models import Lot
 from matchmaker.models.offers import ConsolidatedOffer
+from matchmaker.openapi import build_openapi
 from matchmaker.services.lots import catalogue
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot
 from matchmaker.services.offers.page import (
@@ -25,7 +26,6 @@ from matchmaker.services.offers.page import (
     published_offers,
 )
 from matchmaker.urls import external_url
-from matchmaker.views.openapi import build_openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)

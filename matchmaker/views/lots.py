@@ -30,6 +30,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
+from matchmaker.labels import VOCABULARIES, label, number
 from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.radar import radar_svg
 from matchmaker.models import Lot
@@ -47,18 +48,6 @@ bp = Blueprint("lots", __name__, url_prefix="/lots")
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 ACTIONS = ("interest", "sample")
-
-VOCABULARIES = {
-    "product_form": vocab.PRODUCT_FORM, "bag_type": vocab.BAG_TYPE, "genetics": vocab.GENETICS,
-    "production_system": vocab.PRODUCTION_SYSTEM, "processing_site": vocab.PROCESSING_SITE,
-    "ferment_vessel": vocab.FERMENT_VESSEL, "dry_method": vocab.DRY_METHOD,
-    "sensory_protocol": vocab.SENSORY_PROTOCOL, "cert_scheme": vocab.CERT_SCHEME,
-    "cert_status": vocab.CERT_STATUS, "incoterm": vocab.INCOTERM,
-    "price_basis": vocab.PRICE_BASIS, "export_docs": vocab.EXPORT_DOCS,
-    "iso_grade": vocab.ISO_GRADE, "trade_grade": vocab.TRADE_GRADE,
-    "bean_size": vocab.BEAN_SIZE, "cut_test": vocab.CUT_TEST_CATEGORY,
-    "sensory": vocab.SENSORY_CODES,
-}
 
 CERT_STATE_LABELS = {
     "valid": _l("Valid"), "expired": _l("Expired"), "suspended": _l("Suspended"),
@@ -85,25 +74,6 @@ class SampleRequestForm(FlaskForm):
                          validators=[Optional(), NumberRange(min=1, max=5000)])
     message = TextAreaField(_l("Message to the producer (optional)"),
                             validators=[Optional(), Length(max=2000)])
-
-
-def label(vocabulary: str, code: str | None) -> str:
-    """The translated label of a stored code; an unknown code is shown as it is."""
-    if not code:
-        return ""
-    try:
-        return _(VOCABULARIES[vocabulary].label(code))
-    except KeyError:
-        return code
-
-
-def number(value, places: int | None = None) -> str:
-    """A decimal in the visitor's locale, e.g. 9.450,00 in Spanish."""
-    if value is None:
-        return "—"
-    if places is None:
-        return format_decimal(value)
-    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
 
 
 @bp.context_processor

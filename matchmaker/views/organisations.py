@@ -9,8 +9,8 @@ from flask_login import current_user, login_required
 from matchmaker.access import can_edit_organisation, get_organisation, organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms.choices import ORGANISATION_KINDS
 from matchmaker.forms.organisations import OrganisationForm
+from matchmaker.labels import ORGANISATION_KINDS
 from matchmaker.models import Exhibitor, Organisation
 from matchmaker.services import organisations as service
 from matchmaker.uploads import resolve

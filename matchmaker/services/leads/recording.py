@@ -17,6 +17,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Event, Lot, Organisation, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.leads import Lead, LeadLot, LeadSource, LeadSourceKind
+from matchmaker.services.events import exhibiting_event
 
 _SOURCE_KINDS = frozenset(kind.value for kind in LeadSourceKind)
 
@@ -89,8 +90,6 @@ def record_lead(buyer: User, organisation: Organisation, kind: str, *,
     Raises:
         ValidationFailed: ``unknown_source``, ``not_a_buyer``, ``foreign_lot``.
     """
-    from matchmaker.services.qr_codes import exhibiting_event
-
     if kind not in _SOURCE_KINDS:
         raise ValidationFailed(_("Unknown lead source."), code="unknown_source")
     if not buyer.is_buyer:
