@@ -57,8 +57,25 @@ class ConfigurationError(RuntimeError):
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
+MISSING_BASE_URL = (
+    "BASE_URL is not set. Set it to the public address of the site, e.g. "
+    "BASE_URL=https://match.example.org: e-mails, calendars and QR codes link there "
+    "(for local development, ./run.sh sets it, or use FLASK_DEBUG=1)."
+)
+
+
+def _maintenance_command() -> bool:
+    """Whether a `flask` command other than `run` is loading the app (db upgrade, i18n-build,
+    db heads …): those may run without BASE_URL; any link they try to build fails instead."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    return context is not None and context.info_name not in (None, "run")
+
+
 def checked_base_url(app: Flask) -> str:
-    """BASE_URL without its trailing slash; outside debug and testing it is required.
+    """BASE_URL without its trailing slash; the server refuses to start without it outside
+    debug and testing.
 
     Raises:
         ConfigurationError: BASE_URL missing in production, or not an http(s) address.
@@ -67,13 +84,11 @@ def checked_base_url(app: Flask) -> str:
 
     base = (app.config.get("BASE_URL") or "").strip().rstrip("/")
     if not base:
-        if not (app.debug or app.testing):
-            raise ConfigurationError(
-                "BASE_URL is not set. Set it to the public address of the site, e.g. "
-                "BASE_URL=https://match.example.org: e-mails, calendars and QR codes link "
-                "there (for local development, ./run.sh sets it, or use FLASK_DEBUG=1)."
-            )
-        base = DEVELOPMENT_BASE_URL
+        if app.debug or app.testing:
+            return DEVELOPMENT_BASE_URL
+        if _maintenance_command():
+            return ""  # matchmaker.urls refuses to build a link without it
+        raise ConfigurationError(MISSING_BASE_URL)
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ConfigurationError(
