@@ -41,6 +41,8 @@ class BoundedIntegerConverter(IntegerConverter):
 class HostileInput(BadRequest):
     """A 400 whose page says what was wrong, in the visitor's language."""
 
+    translated = True
+
     def __init__(self):
         from flask_babel import gettext
 
