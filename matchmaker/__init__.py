@@ -21,6 +21,7 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     )
     configure(app, config or Config)
     register_extensions(app)
+    register_input_guard(app)
     register_blueprints(app)
     register_request_kernel(app)
     register_errorhandlers(app)
@@ -102,6 +103,12 @@ def register_extensions(app: Flask) -> None:
     from matchmaker import extensions
 
     extensions.init_app(app, ROOT)
+
+
+def register_input_guard(app: Flask) -> None:
+    from matchmaker import input_guard
+
+    input_guard.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from matchmaker.forms.choices import select_choices
+from matchmaker.input_guard import db_int
 from matchmaker.labels import TIMEZONES
 
 
@@ -29,6 +30,6 @@ class EventForm(FlaskForm):
 
 
 class ExhibitorForm(FlaskForm):
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
+    organisation_id = SelectField(_l("Organisation"), coerce=db_int, validators=[DataRequired()])
     booth = StringField(_l("Booth"), validators=[DataRequired(), Length(max=20)])
     submit = SubmitField(_l("Register exhibitor"))

@@ -165,7 +165,7 @@ def export_csv():
     chunks = exports.csv_chunks(current_user, lead_filter)
     filename = f"leads-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(
-        stream_with_context(chunks), mimetype="text/csv; charset=utf-8",
+        stream_with_context(chunks), content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "private, no-store"},
     )

@@ -20,6 +20,7 @@ from matchmaker.access import get_event
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
+from matchmaker.input_guard import db_int
 from matchmaker.models import Exhibitor, Lot
 from matchmaker.models.qr import PrintJob
 from matchmaker.services import print_jobs, printables
@@ -81,7 +82,7 @@ def labels(lot_code: str):
     lot = db.first_or_404(db.select(Lot).where(Lot.lot_code == lot_code))
     if not (current_user.is_organiser or _is_rep_of(lot.organisation_id)):
         abort(403)
-    count = request.args.get("count", 21, type=int)
+    count = request.args.get("count", 21, type=db_int)
     try:
         data = printables.label_sheet(lot, count)
     except DomainError as error:

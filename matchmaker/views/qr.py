@@ -21,6 +21,7 @@ from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
+from matchmaker.input_guard import db_int
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.offers import ConsolidatedOffer, OfferStatus
 from matchmaker.models.qr import QrKind, QrToken
@@ -142,7 +143,7 @@ def image_svg(token: str):
 @bp.get("/qr/<token>.png")
 def image_png(token: str):
     row = _image_token(token)
-    size = request.args.get("box", 10, type=int)
+    size = request.args.get("box", 10, type=db_int)
     if not 2 <= size <= 40:
         abort(400)
     response = make_response(qr_png(qr_codes.short_url(row), box_size=size))
