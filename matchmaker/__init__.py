@@ -21,6 +21,7 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     )
     configure(app, config or Config)
     register_extensions(app)
+    register_jobs(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security(app)
@@ -51,6 +52,12 @@ def register_extensions(app: Flask) -> None:
     from matchmaker import extensions
 
     extensions.init_app(app)
+
+
+def register_jobs(app: Flask) -> None:
+    from matchmaker import jobs
+
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

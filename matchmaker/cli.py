@@ -1,8 +1,6 @@
-"""Flask commands: demo data, translations, the mail worker, first organiser."""
+"""Flask commands: demo data, translations, the job worker, mail, first organiser, backups."""
 
 from __future__ import annotations
-
-import time
 
 import click
 from flask import Flask
@@ -46,11 +44,9 @@ def i18n_missing_command(write_part: str, only: tuple[str, ...]) -> None:
 
 
 @click.command("send-mail")
-@click.option("--loop", is_flag=True, help="Keep running, polling the outbox.")
-@click.option("--interval", default=15, show_default=True, help="Seconds between polls.")
 @with_appcontext
-def send_mail_command(loop: bool, interval: int) -> None:
-    """Deliver queued e-mails over SMTP, retrying failures with back-off."""
+def send_mail_command() -> None:
+    """Deliver due e-mails over SMTP now (the workers do this every minute by themselves)."""
     from flask import current_app
 
     from matchmaker.services.mail import deliver_pending, smtp_configured
@@ -58,12 +54,36 @@ def send_mail_command(loop: bool, interval: int) -> None:
     if not smtp_configured(current_app.config):
         click.echo("MAIL_SERVER is not set: messages stay in the outbox (Admin → Outbox).")
         return
-    while True:
-        sent, failed = deliver_pending()
-        click.echo(f"sent {sent}, failed {failed}")
-        if not loop:
-            break
-        time.sleep(interval)
+    sent, failed = deliver_pending()
+    click.echo(f"sent {sent}, failed {failed}")
+
+
+@click.command("worker")
+@click.option("--workers", "-w", default=2, show_default=True,
+              help="Jobs this process runs at once (threads).")
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Also schedule mail, reminders, expiry, the job reaper and file clean-up.")
+@with_appcontext
+def worker_command(workers: int, periodic: bool) -> None:
+    """Run background jobs: roundtable runs, badges and posters, exports, mail, reminders.
+
+    Start one or more anywhere that shares the database, JOBS_QUEUE_URL and JOB_FILES_FOLDER
+    with the app servers; a job whose worker dies is picked up again by another."""
+    import logging
+
+    from flask import current_app
+
+    from matchmaker import jobs
+
+    if not current_app.config.get("BASE_URL"):
+        raise click.ClickException("BASE_URL must be set: workers print absolute links "
+                                   "(QR codes, e-mails), e.g. BASE_URL=https://match.example.org")
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(process)d %(threadName)s %(levelname)s "
+                               "%(name)s: %(message)s")
+    consumer = jobs.huey.create_consumer(workers=workers, periodic=periodic,
+                                         worker_type="thread", max_delay=1.0)
+    consumer.run()
 
 
 @click.command("create-organiser")
@@ -144,6 +164,6 @@ def send_reminders_command(minutes: int, expiry_hours: int) -> None:
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (seed_demo_command, i18n_build_command, i18n_missing_command,
-                    send_mail_command, create_organiser_command, backup_command,
+                    send_mail_command, worker_command, create_organiser_command, backup_command,
                     restore_command, send_reminders_command):
         app.cli.add_command(command)
