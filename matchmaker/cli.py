@@ -74,6 +74,7 @@ def worker_command(workers: int, periodic: bool) -> None:
     from flask import current_app
 
     from matchmaker import jobs
+    from matchmaker.jobs.consumer import create_consumer
 
     if not current_app.config.get("BASE_URL"):
         raise click.ClickException("BASE_URL must be set: workers print absolute links "
@@ -81,8 +82,9 @@ def worker_command(workers: int, periodic: bool) -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(process)d %(threadName)s %(levelname)s "
                                "%(name)s: %(message)s")
-    consumer = jobs.huey.create_consumer(workers=workers, periodic=periodic,
-                                         worker_type="thread", max_delay=1.0)
+    consumer = create_consumer(jobs.huey, workers=workers, periodic=periodic,
+                               worker_type="thread", max_delay=1.0,
+                               reap_every_s=current_app.config["JOB_REAP_INTERVAL_S"])
     consumer.run()
 
 

@@ -78,6 +78,7 @@ class Config:
     JOB_HEARTBEAT_S = float(os.environ.get("JOB_HEARTBEAT_S", "5"))
     # A running job whose heartbeat is older than this lost its worker.
     JOB_STALE_AFTER_S = int(os.environ.get("JOB_STALE_AFTER_S", "30"))
+    JOB_REAP_INTERVAL_S = float(os.environ.get("JOB_REAP_INTERVAL_S", "15"))
     JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
     # A queued job no worker took for this long is handed to the queue again.
     JOB_REQUEUE_AFTER_S = int(os.environ.get("JOB_REQUEUE_AFTER_S", "600"))

@@ -31,9 +31,10 @@ def _reap() -> None:
         enqueue(name, row_id)
 
 
-@huey.periodic_task(crontab(minute="*"), name="reap_jobs")
+@huey.task(name="reap_jobs")
 def reap_jobs() -> None:
-    """Every minute: jobs whose worker died go back to the queue (or fail with a reason)."""
+    """Jobs whose worker died go back to the queue (or fail with a reason); every consumer's
+    scheduler queues this every JOB_REAP_INTERVAL_S (consumer.py)."""
     _reap()
 
 
