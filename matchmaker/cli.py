@@ -103,23 +103,33 @@ def create_organiser_command(email: str, name: str, password: str) -> None:
     click.echo(f"Organiser {email} created.")
 
 
+def _site_folders() -> dict:
+    """The folders a backup carries besides the database."""
+    from matchmaker.file_store import job_files_root
+    from matchmaker.uploads import upload_root
+
+    return {"uploads": upload_root(), "job-files": job_files_root()}
+
+
 @click.command("backup")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @with_appcontext
 def backup_command(path: str | None) -> None:
-    """Write a consistent copy of the database (default: instance/backups/)."""
+    """Write the database, the uploaded files and the job files into one archive (default:
+    instance/backups/), with every file's checksum."""
     from pathlib import Path
 
     from flask import current_app
 
-    from matchmaker.services.backup import BackupError, backup_database, default_backup_path
+    from matchmaker.services.backup import BackupError, backup_site, default_backup_path
 
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    target = Path(path) if path else default_backup_path(url, Path(current_app.instance_path) / "backups")
+    target = Path(path) if path else default_backup_path(Path(current_app.instance_path) / "backups")
     try:
-        backup_database(url, target)
+        manifest = backup_site(url, target, _site_folders())
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+    click.echo(f"{len(manifest['files'])} files and the database.")
     click.echo(f"Backup written to {target}")
 
 
@@ -128,23 +138,27 @@ def backup_command(path: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(path: str, yes: bool) -> None:
-    """Replace the whole database with a backup made by `flask backup`."""
+    """Replace the whole database and the uploaded and job files with a `flask backup`."""
     from pathlib import Path
 
     from flask import current_app
 
     from matchmaker.extensions import db
-    from matchmaker.services.backup import BackupError, restore_database
+    from matchmaker.services.backup import BackupError, restore_site
 
     if not yes:
-        click.confirm("This replaces ALL current data with the backup. Continue?", abort=True)
+        click.confirm("This replaces ALL current data and files with the backup. Continue?",
+                      abort=True)
     db.session.remove()
     db.engine.dispose()  # no pooled connection may hold the old data or a lock
     try:
-        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(path))
+        manifest = restore_site(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(path),
+                                _site_folders())
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Database restored from {path}")
+    if manifest["format"] == 0:
+        click.echo("An older backup of the database only: files were left as they are.")
+    click.echo(f"Database and {len(manifest['files'])} files restored from {path}")
 
 
 @click.command("send-reminders")
