@@ -114,5 +114,6 @@ pids+=($!)
 step "acting as users"
 .venv/bin/python scripts/smoke_deploy.py check --base "$BASE_URL" \
   --app "http://127.0.0.1:$APP1" --app "http://127.0.0.1:$APP2" \
-  --workers "$(IFS=,; echo "${worker_pids[*]}")"
+  --workers "$(IFS=,; echo "${worker_pids[*]}")" --passed-file "$WORK/passed"
 step "smoke-deploy passed"
+echo "smoke-deploy: $(cat "$WORK/passed") passed, 0 failed"
