@@ -3,13 +3,14 @@
 # job worker (roundtable runs, badges and posters, exports, mail, reminders); Ctrl+C stops both.
 set -euo pipefail
 cd "$(dirname "$0")"
+PORT=${PORT:-5000}
+# Links in e-mails, calendars and QR codes point at BASE_URL; locally, this server.
+export BASE_URL=${BASE_URL:-http://127.0.0.1:${PORT}}
 ./scripts/setup.sh
 export FLASK_APP=app.py
 if [ ! -f instance/.demo-loaded ]; then
   .venv/bin/flask seed-demo && touch instance/.demo-loaded
 fi
-PORT=${PORT:-5000}
-export BASE_URL=${BASE_URL:-http://127.0.0.1:${PORT}}
 # Both run in the background so that Ctrl+C or a TERM to this script reaches the trap at once,
 # which stops them; the worker shares the database and the queue file in instance/.
 .venv/bin/flask worker --workers 2 >>instance/worker.log 2>&1 &

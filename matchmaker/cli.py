@@ -76,9 +76,6 @@ def worker_command(workers: int, periodic: bool) -> None:
     from matchmaker import jobs
     from matchmaker.jobs.consumer import create_consumer
 
-    if not current_app.config.get("BASE_URL"):
-        raise click.ClickException("BASE_URL must be set: workers print absolute links "
-                                   "(QR codes, e-mails), e.g. BASE_URL=https://match.example.org")
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(process)d %(threadName)s %(levelname)s "
                                "%(name)s: %(message)s")
