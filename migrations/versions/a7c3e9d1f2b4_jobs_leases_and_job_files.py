@@ -1,7 +1,7 @@
 """jobs: worker leases on print jobs and roundtable runs; print job files leave the database
 
 Revision ID: a7c3e9d1f2b4
-Revises: 84d186ff1c53
+Revises: 2206a44a7296
 Create Date: 2026-12-01 22:00:00
 
 Print jobs made before this revision kept their file in the row; those rows are removed
@@ -15,7 +15,7 @@ import matchmaker.models.base
 
 
 revision = 'a7c3e9d1f2b4'
-down_revision = '84d186ff1c53'
+down_revision = '2206a44a7296'
 branch_labels = None
 depends_on = None
 
