@@ -22,6 +22,7 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     configure(app, config or Config)
     register_extensions(app)
     register_input_guard(app)
+    register_jobs(app)
     register_blueprints(app)
     register_request_kernel(app)
     register_errorhandlers(app)
@@ -109,6 +110,12 @@ def register_input_guard(app: Flask) -> None:
     from matchmaker import input_guard
 
     input_guard.init_app(app)
+
+
+def register_jobs(app: Flask) -> None:
+    from matchmaker import jobs
+
+    jobs.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
