@@ -145,7 +145,11 @@ class Match:
 
     @property
     def misses(self) -> list[Finding]:
-        return self.of_kind(MISS) + self.of_kind(NOTE)
+        return self.of_kind(MISS)
+
+    @property
+    def notes(self) -> list[Finding]:
+        return self.of_kind(NOTE)
 
     @property
     def exclusions(self) -> list[Finding]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.matching.evaluation import evaluate, hard_violations, summary
 from tests.matching.eval_set import BUYERS, SUPPLIES
+from tests.matching.evaluation import evaluate, hard_violations, summary
 
 
 def test_no_hard_requirement_violation_in_any_top_10():

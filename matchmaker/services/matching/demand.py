@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from matchmaker.errors import ValidationFailed
 from matchmaker.lotsheet.vocab import CERT_SCHEME, GENETICS, INCOTERM
@@ -76,9 +77,10 @@ def _check_codes(codes: list[str], allowed, field_name: str) -> str:
     return ",".join(dict.fromkeys(codes))  # keeps the order, drops repeats
 
 
-def _check_range(value: Decimal | None, low: Decimal, high: Decimal, message: str) -> None:
+def _check_range(value: Decimal | None, low: Decimal, high: Decimal, message) -> None:
+    # `message` is lazy: it is only translated (and so needs a request) when it is raised.
     if value is not None and not (low <= value <= high):
-        raise ValidationFailed(message, code="out_of_range")
+        raise ValidationFailed(str(message), code="out_of_range")
 
 
 def save_demand(profile: BuyerProfile, fields: DemandFields) -> BuyerProfile:
@@ -100,12 +102,12 @@ def save_demand(profile: BuyerProfile, fields: DemandFields) -> BuyerProfile:
     if fields.min_iso_grade not in (None, "", *ISO_GRADE_MINIMUM.codes):
         raise ValidationFailed(_("Choose Grade I or Grade II."), code="bad_choice")
     _check_range(fields.min_fermented_pct, Decimal(0), Decimal(100),
-                 _("The fermented share is a percentage from 0 to 100."))
+                 _l("The fermented share is a percentage from 0 to 100."))
     _check_range(fields.max_moisture_pct, Decimal("0.01"), Decimal(100),
-                 _("Moisture is a percentage above 0 and at most 100."))
+                 _l("Moisture is a percentage above 0 and at most 100."))
     for value in (fields.volume_min_mt, fields.volume_max_mt, fields.shipment_min_mt,
                   fields.price_ceiling_usd_per_mt):
-        _check_range(value, Decimal(0), Decimal(10_000_000), _("Figures cannot be negative."))
+        _check_range(value, Decimal(0), Decimal(10_000_000), _l("Figures cannot be negative."))
     if fields.shipment_min_mt is not None and fields.shipment_min_mt == 0:
         raise ValidationFailed(_("A shipment must be more than 0 MT."), code="out_of_range")
     if fields.price_ceiling_usd_per_mt is not None and fields.price_ceiling_usd_per_mt == 0:
