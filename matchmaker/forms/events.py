@@ -7,7 +7,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from matchmaker.forms.choices import TIMEZONES, select_choices
+from matchmaker.forms.choices import select_choices
+from matchmaker.labels import TIMEZONES
 
 
 class EventForm(FlaskForm):

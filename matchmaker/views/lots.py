@@ -30,6 +30,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
+from matchmaker.labels import VOCABULARIES, label, number
 from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.radar import radar_svg
 from matchmaker.models import Lot
@@ -41,23 +42,12 @@ from matchmaker.services.lots import catalogue
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot, load_lots
 from matchmaker.services.offers.page import published_offers
 from matchmaker.services.qr_codes import lot_qr_url
+from matchmaker.urls import external_url
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 ACTIONS = ("interest", "sample")
-
-VOCABULARIES = {
-    "product_form": vocab.PRODUCT_FORM, "bag_type": vocab.BAG_TYPE, "genetics": vocab.GENETICS,
-    "production_system": vocab.PRODUCTION_SYSTEM, "processing_site": vocab.PROCESSING_SITE,
-    "ferment_vessel": vocab.FERMENT_VESSEL, "dry_method": vocab.DRY_METHOD,
-    "sensory_protocol": vocab.SENSORY_PROTOCOL, "cert_scheme": vocab.CERT_SCHEME,
-    "cert_status": vocab.CERT_STATUS, "incoterm": vocab.INCOTERM,
-    "price_basis": vocab.PRICE_BASIS, "export_docs": vocab.EXPORT_DOCS,
-    "iso_grade": vocab.ISO_GRADE, "trade_grade": vocab.TRADE_GRADE,
-    "bean_size": vocab.BEAN_SIZE, "cut_test": vocab.CUT_TEST_CATEGORY,
-    "sensory": vocab.SENSORY_CODES,
-}
 
 CERT_STATE_LABELS = {
     "valid": _l("Valid"), "expired": _l("Expired"), "suspended": _l("Suspended"),
@@ -86,25 +76,6 @@ class SampleRequestForm(FlaskForm):
                             validators=[Optional(), Length(max=2000)])
 
 
-def label(vocabulary: str, code: str | None) -> str:
-    """The translated label of a stored code; an unknown code is shown as it is."""
-    if not code:
-        return ""
-    try:
-        return _(VOCABULARIES[vocabulary].label(code))
-    except KeyError:
-        return code
-
-
-def number(value, places: int | None = None) -> str:
-    """A decimal in the visitor's locale, e.g. 9.450,00 in Spanish."""
-    if value is None:
-        return "—"
-    if places is None:
-        return format_decimal(value)
-    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
-
-
 @bp.context_processor
 def _helpers() -> dict:
     return {"label": label, "number": number, "cert_state_labels": CERT_STATE_LABELS,
@@ -128,8 +99,7 @@ def get_visible_lot(lot_code: str) -> Lot:
 
 def public_url(lot: Lot) -> str:
     """The absolute address of the lot's public page, for QR codes and printed sheets."""
-    base = current_app.config.get("BASE_URL") or request.url_root.rstrip("/")
-    return base.rstrip("/") + url_for("lots.detail", lot_code=lot.lot_code)
+    return external_url("lots.detail", lot_code=lot.lot_code)
 
 
 def flavour_radar(sheet: LotSheet) -> Markup | None:
