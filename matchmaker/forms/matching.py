@@ -8,7 +8,8 @@ from wtforms import BooleanField, DateField, DecimalField, SelectField, SubmitFi
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from matchmaker.forms.accounts import MultiCheckboxField
-from matchmaker.forms.choices import CERTIFICATIONS, select_choices
+from matchmaker.forms.choices import select_choices
+from matchmaker.labels import CERTIFICATIONS
 from matchmaker.lotsheet.vocab import GENETICS, INCOTERM
 from matchmaker.matching.vocab import BUYER_PRODUCT_FORM, FLAVOUR_INTEREST, ISO_GRADE_MINIMUM
 

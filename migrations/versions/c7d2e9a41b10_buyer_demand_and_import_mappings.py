@@ -1,7 +1,7 @@
 """buyer demand and import mappings
 
 Revision ID: c7d2e9a41b10
-Revises: 84d186ff1c53
+Revises: 2206a44a7296
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -13,7 +13,7 @@ import matchmaker.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'c7d2e9a41b10'
-down_revision = '84d186ff1c53'
+down_revision = '2206a44a7296'
 branch_labels = None
 depends_on = None
 
