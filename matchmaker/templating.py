@@ -55,6 +55,8 @@ NAV_ITEMS: list[NavItem] = [
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("agenda.mine", _l("Agenda"),
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
+    NavItem("matching.home", _l("Recommendations"),
+            lambda user: user.is_authenticated and (user.is_buyer or _rep(user) or user.is_organiser)),
     NavItem("roundtable.wishes_home", _l("Roundtable wishes"),
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("leads.index", _l("Leads"), lambda user: _rep(user) or _organiser(user)),
