@@ -155,7 +155,7 @@ def test_terms_moq_message_and_usd_per_kg(client, login_as, rep, lot, db):
     data["moq_kg"] = "660"
     assert client.post(f"/my/lots/{lot.lot_code}/terms", data=data).status_code == 302
     page = client.get(f"/my/lots/{lot.lot_code}/terms").get_data(as_text=True)
-    assert "7.85" in page and "USD/kg" in page
+    assert "USD 7,850.00 / MT" in page and "USD 7.85 / kg" in page
     assert _reload(db, lot).export_doc_codes == ["commercial_invoice", "packing_list"]
 
 
@@ -425,7 +425,8 @@ def test_volume_below_what_offers_hold_is_refused(client, login_as, rep, org, lo
     db.session.commit()
     login_as(rep)
     response = client.post(f"/my/lots/{lot.lot_code}/identity",
-                           data={**IDENTITY_FORM, "lot_code": lot.lot_code, "volume_kg": "1500"})
+                           data={**IDENTITY_FORM, "lot_code": lot.lot_code, "volume_kg": "1500",
+                                     "bag_count": "25"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="volume_kg-error"' in html and "Offers hold 2000 kg of this lot" in html
