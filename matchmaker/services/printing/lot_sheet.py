@@ -42,7 +42,7 @@ ACCENT = (94, 52, 30)  # cacao brown
 MUTED = (90, 90, 90)
 RULE = (200, 190, 180)
 QR_SIZE = 30.0
-RADAR_BOX = 78.0  # width and height reserved for the flavour radar
+RADAR_WIDTH, RADAR_HEIGHT = 88.0, 62.0  # the box reserved for the flavour radar
 
 
 @dataclass(frozen=True)
@@ -316,12 +316,13 @@ def _quality_section(w: _Writer, sheet: LotSheet, links: SheetLinks) -> None:
 
 
 def _radar(pdf: printing_pdf.PrintDocument, scores: list[tuple[str, float]], x: float, y: float,
-           size: float) -> None:
-    """A flavour radar in a size × size box at (x, y): rings at 2, 4, … 10, labels outside."""
-    cx, cy = x + size / 2, y + size / 2
+           width: float, height: float) -> None:
+    """A flavour radar in a width × height box at (x, y): rings at 2, 4, … 10, labels outside."""
+    cx, cy = x + width / 2, y + height / 2
     pdf.set_font(FONT, "", 6.5)
-    widest = max(pdf.get_string_width(text) for text, _score in scores)
-    radius = max(12.0, min(size / 2 - widest - 3, size / 2 - 6))
+    captions = [f"{text} {number(score)}" for text, score in scores]
+    widest = max(pdf.get_string_width(caption) for caption in captions)
+    radius = max(10.0, min(height / 2 - 5, width / 2 - widest - 2))
     axes = len(scores)
 
     def point(i: int, value: float) -> tuple[float, float]:
@@ -337,16 +338,17 @@ def _radar(pdf: printing_pdf.PrintDocument, scores: list[tuple[str, float]], x: 
     with pdf.local_context(draw_color=ACCENT, fill_color=(222, 196, 170), line_width=0.4):
         pdf.polygon([point(i, float(score)) for i, (_t, score) in enumerate(scores)], style="DF")
     pdf.set_text_color(*MUTED)
-    for i, (text, score) in enumerate(scores):
+    for i, caption in enumerate(captions):
         lx, ly = point(i, 10)
         angle = 2 * math.pi * i / axes
-        caption = f"{text} {number(score)}"
-        width = pdf.get_string_width(caption)
+        caption_width = pdf.get_string_width(caption)
         dx, dy = math.sin(angle), -math.cos(angle)
-        tx = lx + dx * 1.5 - (width if dx < -0.2 else width / 2 if abs(dx) <= 0.2 else 0)
+        # Labels sit outside the outer ring: left of it on the left, right on the right.
+        tx = lx + dx * 1.5 - (caption_width if dx < -0.2 else caption_width / 2
+                              if abs(dx) <= 0.2 else 0)
         ty = ly + dy * 1.5 - (3 if dy < -0.2 else 0 if dy > 0.2 else 1.5)
-        pdf.set_xy(max(x, min(tx, x + size - width)), ty)
-        pdf.cell(width, 3, caption)
+        pdf.set_xy(max(x, min(tx, x + width - caption_width)), max(y, min(ty, y + height - 3)))
+        pdf.cell(caption_width, 3, caption)
     pdf.set_text_color(0, 0, 0)
 
 
@@ -354,16 +356,16 @@ def _sensory_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
     s = sheet.sensory
     pdf = w.pdf
     has_radar = s is not None and len(s.radar) >= 3
-    w.heading(_("Flavour"), keep_with=RADAR_BOX if has_radar else 3 * LINE)
+    w.heading(_("Flavour"), keep_with=RADAR_HEIGHT if has_radar else 3 * LINE)
     if s is None:
         w.note(_("No sensory evaluation yet."))
         return
     e = s.evaluation
     top = pdf.get_y()
-    right = pdf.w - pdf.r_margin - (RADAR_BOX + 3 if has_radar else 0)
+    right = pdf.w - pdf.r_margin - (RADAR_WIDTH + 3 if has_radar else 0)
     if has_radar:
         _radar(pdf, [(label("sensory", code), score) for code, score in s.radar],
-               pdf.w - pdf.r_margin - RADAR_BOX, top, RADAR_BOX)
+               pdf.w - pdf.r_margin - RADAR_WIDTH, top, RADAR_WIDTH, RADAR_HEIGHT)
         pdf.set_xy(pdf.l_margin, top)
     w.row(_("Protocol"), label("sensory_protocol", s.protocol), right=right)
     w.row(_("Evaluated by"), _join(s.evaluator, ngettext("panel of %(num)d", "panel of %(num)d",
@@ -376,7 +378,7 @@ def _sensory_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
     w.row(_("Flavour notes"), notes or e.flavour_notes_es or e.flavour_notes_en, right=right)
     w.row(_("Awards"), e.awards, right=right)
     if has_radar:
-        pdf.set_y(max(pdf.get_y(), top + RADAR_BOX))
+        pdf.set_y(max(pdf.get_y(), top + RADAR_HEIGHT))
 
 
 def _certificates_section(w: _Writer, sheet: LotSheet, links: SheetLinks, state_labels) -> None:
