@@ -40,6 +40,7 @@ def configure(app: Flask, config: type[Config] | Config) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'matchmaker.sqlite'}"
         )
+    app.config["BASE_URL"] = checked_base_url(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A local file never drops the connection; pinging it would double every query.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
@@ -47,10 +48,44 @@ def configure(app: Flask, config: type[Config] | Config) -> None:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
+class ConfigurationError(RuntimeError):
+    """A setting the site cannot run without is missing or wrong."""
+
+
+# Local development (`flask run --debug`, ./run.sh sets its own) and tests may omit BASE_URL.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def checked_base_url(app: Flask) -> str:
+    """BASE_URL without its trailing slash; outside debug and testing it is required.
+
+    Raises:
+        ConfigurationError: BASE_URL missing in production, or not an http(s) address.
+    """
+    from urllib.parse import urlsplit
+
+    base = (app.config.get("BASE_URL") or "").strip().rstrip("/")
+    if not base:
+        if not (app.debug or app.testing):
+            raise ConfigurationError(
+                "BASE_URL is not set. Set it to the public address of the site, e.g. "
+                "BASE_URL=https://match.example.org: e-mails, calendars and QR codes link "
+                "there (for local development, ./run.sh sets it, or use FLASK_DEBUG=1)."
+            )
+        base = DEVELOPMENT_BASE_URL
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"BASE_URL must be an http:// or https:// address such as "
+            f"https://match.example.org, not {base!r}."
+        )
+    return base
+
+
 def register_extensions(app: Flask) -> None:
     from matchmaker import extensions
 
-    extensions.init_app(app)
+    extensions.init_app(app, ROOT)
 
 
 def register_blueprints(app: Flask) -> None:

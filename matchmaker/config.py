@@ -60,7 +60,14 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+    # Failed log-ins only. Per account: tiers, so each one reached waits longer (a back-off,
+    # never a permanent lock). Per client address: higher, a venue's Wi-Fi is one address.
+    LOGIN_ACCOUNT_LIMIT = os.environ.get(
+        "LOGIN_ACCOUNT_LIMIT", "5 per minute; 10 per 15 minutes; 20 per hour")
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per 5 minutes; 500 per day")
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto are then
+    # trusted for that many hops, so throttling sees the real client address; 0 = no proxy.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     # Tie CSRF tokens to the session rather than to one hour: a form left open on a phone
     # during a long fair day must still submit.
@@ -81,7 +88,8 @@ class TestConfig(Config):
     MAIL_SERVER = ""
     BASE_URL = "http://fair.test"
     RATELIMIT_ENABLED = True
-    LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_ACCOUNT_LIMIT = "5 per minute; 8 per hour"
+    LOGIN_ADDRESS_LIMIT = "20 per minute"
     SERVER_NAME = None
     # Hashing cost is irrelevant to what the tests check and dominates their run time.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from matchmaker.lotsheet import vocab
+from matchmaker.labels import label, number
 from matchmaker.lotsheet.pricing import (
     NO_REFERENCES,
     OTHER_MARKET,
@@ -24,42 +24,10 @@ from matchmaker.lotsheet.pricing import (
     indicative_price,
 )
 
-VOCABULARIES = {
-    "product_form": vocab.PRODUCT_FORM, "bag_type": vocab.BAG_TYPE, "genetics": vocab.GENETICS,
-    "production_system": vocab.PRODUCTION_SYSTEM, "processing_site": vocab.PROCESSING_SITE,
-    "ferment_vessel": vocab.FERMENT_VESSEL, "dry_method": vocab.DRY_METHOD,
-    "sensory_protocol": vocab.SENSORY_PROTOCOL, "cert_scheme": vocab.CERT_SCHEME,
-    "cert_status": vocab.CERT_STATUS, "incoterm": vocab.INCOTERM,
-    "price_basis": vocab.PRICE_BASIS, "price_market": vocab.PRICE_MARKET,
-    "price_premium": vocab.PRICE_PREMIUM, "export_docs": vocab.EXPORT_DOCS,
-    "iso_grade": vocab.ISO_GRADE, "trade_grade": vocab.TRADE_GRADE,
-    "bean_size": vocab.BEAN_SIZE, "cut_test": vocab.CUT_TEST_CATEGORY,
-    "sensory": vocab.SENSORY_CODES,
-}
-
 CERT_STATE_LABELS = {
     "valid": _l("Valid"), "expired": _l("Expired"), "suspended": _l("Suspended"),
     "in_conversion": _l("In conversion"), "not_yet_valid": _l("Not yet valid"),
 }
-
-
-def label(vocabulary: str, code: str | None) -> str:
-    """The translated label of a stored code; an unknown code is shown as it is."""
-    if not code:
-        return ""
-    try:
-        return _(VOCABULARIES[vocabulary].label(code))
-    except KeyError:
-        return code
-
-
-def number(value, places: int | None = None) -> str:
-    """A decimal in the visitor's locale, e.g. 9.450,00 in Spanish."""
-    if value is None:
-        return "—"
-    if places is None:
-        return format_decimal(value)
-    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
 
 
 def signed(value: Decimal, places: int = 0) -> str:

@@ -108,6 +108,6 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("country")
     def _country(code: str) -> str:
-        from matchmaker.forms.choices import country_name
+        from matchmaker.labels import country_name
 
         return country_name(code)

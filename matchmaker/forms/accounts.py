@@ -26,13 +26,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matchmaker.forms.choices import (
+from matchmaker.forms.choices import select_choices
+from matchmaker.labels import (
     BUYER_TYPES,
     CERTIFICATIONS,
     LANGUAGES,
     SITE_LANGUAGES,
     country_choices,
-    select_choices,
 )
 from matchmaker.services.passwords import password_problem
 

@@ -7,8 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from matchmaker.forms.choices import TIMEZONES, select_choices
+from matchmaker.forms.choices import select_choices
 from matchmaker.forms.lots import DecimalInput
+from matchmaker.labels import TIMEZONES
 
 
 class EventForm(FlaskForm):

@@ -92,11 +92,23 @@ class User(UserMixin, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the id stored in session and remember cookies: raising it (log-out, password
+    # change or reset, suspension, "log out everywhere") makes every issued cookie worthless.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     buyer_profile: Mapped[BuyerProfile | None] = relationship(
         back_populates="user", cascade="all, delete-orphan", uselist=False
     )
+
+    def get_id(self) -> str:
+        """Flask-Login's id for the cookies: the account and its current session version."""
+        return f"{self.id}:{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie issued for this account so far."""
+        # Two concurrent calls may write the same new version: both still void the old one.
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         from flask import current_app

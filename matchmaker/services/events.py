@@ -26,6 +26,22 @@ def current_event(today: date | None = None) -> Event | None:
     return db.session.scalar(visible.order_by(Event.ends_on.desc()).limit(1))
 
 
+def exhibiting_event(organisation_id: int, today=None) -> Event | None:
+    """The running, else next upcoming, else latest past event the organisation exhibits at."""
+    today = today or date.today()
+    base = (
+        db.select(Event)
+        .join(Exhibitor, Exhibitor.event_id == Event.id)
+        .where(Exhibitor.organisation_id == organisation_id, Event.is_archived.is_(False))
+    )
+    upcoming = db.session.scalar(
+        base.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
+    )
+    if upcoming is not None:
+        return upcoming
+    return db.session.scalar(base.order_by(Event.ends_on.desc()).limit(1))
+
+
 def _check_dates(starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
         raise ValidationFailed(_("The event cannot end before it starts."), code="dates_reversed")

@@ -140,7 +140,7 @@ def user_action(user_id: int, action: str):
         if action in ("approve", "suspend"):
             accounts.set_approval(user, action == "approve")
         else:
-            user.is_active = action == "activate"
+            accounts.set_active(user, action == "activate")
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("admin.users"))

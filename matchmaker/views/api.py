@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 
 from matchmaker.extensions import csrf
 from matchmaker.lotsheet import units
@@ -22,6 +22,7 @@ from matchmaker.lotsheet.pricing import (
 )
 from matchmaker.models import Lot
 from matchmaker.models.offers import ConsolidatedOffer
+from matchmaker.openapi import build_openapi
 from matchmaker.services.lots import catalogue
 from matchmaker.services.lots.pricing import market_references
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot
@@ -31,7 +32,7 @@ from matchmaker.services.offers.page import (
     load_offer,
     published_offers,
 )
-from matchmaker.views.openapi import build_openapi
+from matchmaker.urls import external_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -83,8 +84,8 @@ def lot_summary(lot: Lot, references: MarketReferences = NO_REFERENCES) -> dict:
         "iso_grade": lot.latest_iso_grade,
         "global_quality": _dec(lot.latest_global_quality),
         "published_at": lot.published_at.isoformat() if lot.published_at else None,
-        "url": url_for("api.lot", lot_code=lot.lot_code, _external=True),
-        "html_url": url_for("lots.detail", lot_code=lot.lot_code, _external=True),
+        "url": external_url("api.lot", lot_code=lot.lot_code),
+        "html_url": external_url("lots.detail", lot_code=lot.lot_code),
     }
 
 
@@ -170,7 +171,7 @@ def lots():
     args = parsed.filters.as_args()
 
     def link(number: int) -> str:
-        return url_for("api.lots", page=number, per_page=page.per_page, _external=True, **args)
+        return external_url("api.lots", page=number, per_page=page.per_page, **args)
 
     return jsonify(
         data=[lot_summary(lot, references) for lot in page.lots],
@@ -209,8 +210,8 @@ def offer_summary(offer: ConsolidatedOffer, volume_kg: Decimal) -> dict:
         "price_usd_per_mt": _dec(offer.price_usd_per_mt),
         "price_valid_until": _day(offer.price_valid_until),
         "published_at": offer.published_at.isoformat() if offer.published_at else None,
-        "url": url_for("api.offer", offer_code=offer.offer_code, _external=True),
-        "html_url": url_for("offers.detail", offer_code=offer.offer_code, _external=True),
+        "url": external_url("api.offer", offer_code=offer.offer_code),
+        "html_url": external_url("offers.detail", offer_code=offer.offer_code),
     }
 
 
@@ -245,7 +246,7 @@ def offer_document(page: OfferPage) -> dict:
         "lots": [
             {"lot_code": line.lot.lot_code, "organisation": line.lot.organisation.slug,
              "kg": _dec(line.kg),
-             "url": url_for("api.lot", lot_code=line.lot.lot_code, _external=True)}
+             "url": external_url("api.lot", lot_code=line.lot.lot_code)}
             for line in page.lines
         ],
         "production_period": {"start": _day(eudr.production_start),
@@ -275,7 +276,7 @@ def offers():
     args = {"min_mt": raw} if raw else {}
 
     def link(number: int) -> str:
-        return url_for("api.offers", page=number, per_page=per_page, _external=True, **args)
+        return external_url("api.offers", page=number, per_page=per_page, **args)
 
     return jsonify(
         data=[offer_summary(offer, kg) for offer, kg in rows[(page - 1) * per_page:
@@ -300,4 +301,4 @@ def offer(offer_code: str):
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(build_openapi(url_for("api.lots", _external=True).rsplit("/lots", 1)[0]))
+    return jsonify(build_openapi(external_url("api.lots").rsplit("/lots", 1)[0]))

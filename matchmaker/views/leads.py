@@ -25,8 +25,9 @@ from flask_login import current_user, login_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
-from matchmaker.forms.choices import country_choices, select_choices
+from matchmaker.forms.choices import select_choices
 from matchmaker.forms.leads import BadgeCodeForm, LeadFilterForm, LeadForm
+from matchmaker.labels import country_choices
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.base import utcnow
 from matchmaker.models.leads import Lead

@@ -29,14 +29,8 @@ from wtforms.validators import Length, NumberRange, Optional
 from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.lot_display import (
-    CERT_STATE_LABELS,
-    VOCABULARIES,
-    label,
-    localized_text,
-    number,
-    price_text,
-)
+from matchmaker.labels import VOCABULARIES, label, number
+from matchmaker.lot_display import CERT_STATE_LABELS, localized_text, price_text
 from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
@@ -54,6 +48,7 @@ from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot, load
 from matchmaker.services.offers.page import published_offers
 from matchmaker.services.printing import lot_sheet as lot_sheet_pdf
 from matchmaker.services.qr_codes import lot_qr_url
+from matchmaker.urls import external_url
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
 
@@ -114,14 +109,9 @@ def get_visible_lot(lot_code: str) -> Lot:
     return lot
 
 
-def base_url() -> str:
-    """BASE_URL, else this request's own host, without a trailing slash."""
-    return (current_app.config.get("BASE_URL") or request.url_root).rstrip("/")
-
-
 def public_url(lot: Lot) -> str:
     """The absolute address of the lot's public page, for QR codes and printed sheets."""
-    return base_url() + url_for("lots.detail", lot_code=lot.lot_code)
+    return external_url("lots.detail", lot_code=lot.lot_code)
 
 
 def flavour_radar(sheet: LotSheet) -> Markup | None:
@@ -348,28 +338,24 @@ def sheet(lot_code: str):
 
 def sheet_links(lot: Lot, sheet: LotSheet, page_url: str) -> lot_sheet_pdf.SheetLinks:
     """Absolute links to the evidence files the printed sheet points at."""
-    base = base_url()
-
-    def absolute(endpoint: str, **values) -> str:
-        return base + url_for(endpoint, **values)
-
     analysis = sheet.analysis.analysis if sheet.analysis else None
     return lot_sheet_pdf.SheetLinks(
         page_url=page_url,
-        analysis_report=absolute("lot_files.analysis_file", analysis_id=analysis.id, kind="report")
+        analysis_report=external_url("lot_files.analysis_file", analysis_id=analysis.id,
+                                     kind="report")
         if analysis is not None and analysis.report_path else None,
-        cut_test_photo=absolute("lot_files.analysis_file", analysis_id=analysis.id,
-                                kind="cut_test_photo")
+        cut_test_photo=external_url("lot_files.analysis_file", analysis_id=analysis.id,
+                                    kind="cut_test_photo")
         if analysis is not None and analysis.cut_test_photo_path else None,
-        certificate_files={c.certificate.id: absolute("lot_files.certificate_file",
-                                                      certificate_id=c.certificate.id)
+        certificate_files={c.certificate.id: external_url("lot_files.certificate_file",
+                                                          certificate_id=c.certificate.id)
                            for c in sheet.certificates if c.certificate.file_path},
-        no_deforestation_file=absolute("lot_files.eudr_file", lot_id=lot.id,
-                                       kind="no-deforestation")
+        no_deforestation_file=external_url("lot_files.eudr_file", lot_id=lot.id,
+                                           kind="no-deforestation")
         if lot.no_deforestation_evidence_path else None,
-        legality_file=absolute("lot_files.eudr_file", lot_id=lot.id, kind="legality")
+        legality_file=external_url("lot_files.eudr_file", lot_id=lot.id, kind="legality")
         if lot.legality_evidence_path else None,
-        plots_geojson=absolute("lots.geojson", lot_code=lot.lot_code) if lot.plots else None,
+        plots_geojson=external_url("lots.geojson", lot_code=lot.lot_code) if lot.plots else None,
     )
 
 

@@ -47,7 +47,7 @@ SOLVER_STATUS_LABELS = {
 
 @bp.context_processor
 def _labels():
-    from matchmaker.forms.choices import BUYER_TYPES
+    from matchmaker.labels import BUYER_TYPES
 
     buyer_types = dict(BUYER_TYPES)
     return {

@@ -112,7 +112,8 @@ def new_meeting(slot: Slot, buyer: User, organisation: Organisation, *, status: 
 
     Raises:
         Conflict: from `place` (``buyer_busy``, ``slot_taken``, ``no_table``, ``unavailable``),
-            or ``slot_taken`` when a concurrent transaction won the unique index.
+            or ``slot_taken``/``already_meeting`` when a concurrent transaction won a unique
+            index.
     """
     lock_slot(slot)
     placement = place(slot, buyer_id=buyer.id, organisation_id=organisation.id, table=table,
@@ -127,7 +128,14 @@ def new_meeting(slot: Slot, buyer: User, organisation: Organisation, *, status: 
     )
     meeting.lots = list(lots)
     db.session.add(meeting)
-    flush_placement()
+    try:
+        flush_placement()
+    except Conflict:
+        # Two requests of one buyer to one organisation on different slots both passed the
+        # check before either was written; the unique index on open meetings refused one.
+        with db.session.no_autoflush:
+            _check_no_open_meeting(buyer, organisation, slot.session.event_id)
+        raise
     return meeting
 
 

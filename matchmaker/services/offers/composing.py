@@ -3,7 +3,9 @@
 Rules: only a cooperative composes offers; only published lots go in; a line never takes
 more than the lot has left (lock and re-check, see `availability`); a lot owned by another
 organisation enters as *pending* until one of that organisation's reps approves; only
-approved lines count toward the offer's volume, and publishing needs at least one.
+approved lines count toward the offer's volume and hold the lot's kilograms (a pending
+request reserves nothing, so it never blocks other offers; approval re-checks what is left),
+and publishing needs at least one.
 """
 
 from __future__ import annotations
@@ -235,9 +237,13 @@ def answer_line(line: OfferLot, actor: User, *, approve: bool,
                 now: datetime | None = None) -> OfferLot:
     """The lot owner approves or declines its lot's inclusion; the cooperative is told.
 
+    Approving commits the kilograms, so the lot is locked and what is left re-checked first:
+    a pending request reserved nothing, and other offers may have taken the volume since.
+
     Raises:
-        NotAllowed: ``not_lot_owner``.
-        Conflict: ``offer_withdrawn``, ``already_answered``.
+        NotAllowed: ``not_lot_owner``, ``lot_not_published`` (approving a withdrawn lot).
+        Conflict: ``offer_withdrawn``, ``already_answered``, ``oversold`` (with
+            ``available_kg``; the owner may decline, or the cooperative ask for less).
     """
     if not can_answer(actor, line):
         raise NotAllowed(_("Only the lot's own organisation can answer this request."),
@@ -245,6 +251,17 @@ def answer_line(line: OfferLot, actor: User, *, approve: bool,
     _check_editable(line.offer)
     if line.approval != LineApproval.PENDING:
         raise Conflict(_("This request has already been answered."), code="already_answered")
+    if approve:
+        lot = lock_lot(line.lot)
+        if not lot.is_published:
+            raise NotAllowed(_("Lot %(lot)s is not published, so it cannot go into an offer.",
+                               lot=lot.lot_code), code="lot_not_published")
+        left = available_kg(lot, exclude_line_id=line.id)
+        if line.kg > left:
+            raise Conflict(
+                _("Lot %(lot)s has only %(left)s kg left; %(kg)s kg cannot be committed.",
+                  lot=lot.lot_code, left=left, kg=line.kg),
+                code="oversold", available_kg=left)
     line.approval = LineApproval.APPROVED if approve else LineApproval.DECLINED
     line.approved_by_id = actor.id
     line.approved_at = now or utcnow()

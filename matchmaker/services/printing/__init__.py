@@ -1,1 +1,1 @@
-"""Printed documents built from the services' view-models (PDF), in the reader's language."""
+"""Printable documents built from the services' view-models: one module per document."""

@@ -21,13 +21,8 @@ from urllib.parse import urlsplit
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
-from matchmaker.lot_display import (
-    CERT_STATE_LABELS,
-    label,
-    localized_text,
-    number,
-    price_text,
-)
+from matchmaker.labels import label, number
+from matchmaker.lot_display import CERT_STATE_LABELS, localized_text, price_text
 from matchmaker.lotsheet.vocab import CUT_TEST_CATEGORY
 from matchmaker.printing import pdf as printing_pdf
 from matchmaker.services.lots.sheet import LotSheet
