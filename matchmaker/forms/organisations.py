@@ -8,7 +8,9 @@ from flask_wtf.file import FileField
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
 
-from matchmaker.forms.choices import ORGANISATION_KINDS, select_choices
+from matchmaker.forms.choices import select_choices
+from matchmaker.input_guard import db_int
+from matchmaker.labels import ORGANISATION_KINDS
 
 
 class OrganisationForm(FlaskForm):
@@ -26,6 +28,6 @@ class OrganisationForm(FlaskForm):
     contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)])
     contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40)])
     website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=255)])
-    cooperative_id = SelectField(_l("Exports through cooperative"), coerce=int, default=0)
+    cooperative_id = SelectField(_l("Exports through cooperative"), coerce=db_int, default=0)
     logo = FileField(_l("Logo (JPEG, PNG or WebP)"))
     submit = SubmitField(_l("Save organisation"))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
@@ -27,7 +30,25 @@ def find_user_by_email(email: str) -> User | None:
 
 def _ensure_email_free(email: str) -> None:
     if find_user_by_email(email) is not None:
-        raise Conflict(_("An account with this e-mail address already exists."), code="email_taken")
+        raise _email_taken()
+
+
+def _email_taken() -> Conflict:
+    return Conflict(_("An account with this e-mail address already exists."), code="email_taken")
+
+
+@contextmanager
+def _new_user():
+    """Build and insert a user inside a savepoint: a double-submitted sign-up that passed the
+    check above at the same moment hits the unique index, and becomes ``email_taken``
+    instead of a 500. (The user is built inside, so the savepoint's own flush never meets a
+    half-attached user.)"""
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError as error:
+        raise _email_taken() from error
 
 
 @dataclass
@@ -54,30 +75,31 @@ def register_buyer(signup: BuyerSignup) -> User:
     """Create a buyer account with its profile.
 
     Raises:
-        Conflict: code ``email_taken`` when the address is already registered.
+        Conflict: code ``email_taken`` when the address is already registered (also when a
+        double-submitted form registers it a moment earlier).
     """
     _ensure_email_free(signup.email)
-    user = User(
-        email=normalise_email(signup.email),
-        name=signup.name.strip(),
-        role=Role.BUYER,
-        phone=signup.phone.strip(),
-        locale=signup.locale,
-    )
-    user.set_password(signup.password)
-    user.buyer_profile = BuyerProfile(
-        company=signup.company.strip(),
-        country=signup.country,
-        buyer_type=signup.buyer_type,
-        volume_min_mt=signup.volume_min_mt,
-        volume_max_mt=signup.volume_max_mt,
-        certifications_needed=",".join(signup.certifications_needed or []),
-        languages=",".join(signup.languages or []),
-        website=signup.website.strip(),
-        share_contact_default=signup.share_contact_default,
-    )
-    db.session.add(user)
-    db.session.flush()
+    with _new_user():
+        user = User(
+            email=normalise_email(signup.email),
+            name=signup.name.strip(),
+            role=Role.BUYER,
+            phone=signup.phone.strip(),
+            locale=signup.locale,
+        )
+        user.set_password(signup.password)
+        user.buyer_profile = BuyerProfile(
+            company=signup.company.strip(),
+            country=signup.country,
+            buyer_type=signup.buyer_type,
+            volume_min_mt=signup.volume_min_mt,
+            volume_max_mt=signup.volume_max_mt,
+            certifications_needed=",".join(signup.certifications_needed or []),
+            languages=",".join(signup.languages or []),
+            website=signup.website.strip(),
+            share_contact_default=signup.share_contact_default,
+        )
+        db.session.add(user)
     return user
 
 
@@ -91,14 +113,25 @@ def create_user(
         Conflict: code ``email_taken``.
     """
     _ensure_email_free(email)
-    user = User(
-        email=normalise_email(email), name=name.strip(), role=role, organisation=organisation,
-        is_approved=is_approved, locale=locale, phone=phone,
-    )
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    with _new_user():
+        user = User(
+            email=normalise_email(email), name=name.strip(), role=role, organisation=organisation,
+            is_approved=is_approved, locale=locale, phone=phone,
+        )
+        user.set_password(password)
+        db.session.add(user)
     return user
+
+
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made with the configured method (once per method)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASHES[method]
 
 
 def authenticate(email: str, password: str) -> User:
@@ -109,7 +142,12 @@ def authenticate(email: str, password: str) -> User:
             ``not_approved`` for reps awaiting an organiser; ``inactive`` for disabled accounts.
     """
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password):
+    if user is None:
+        # Hash anyway, so an unknown address answers as slowly as a wrong password and the
+        # log-in form cannot tell which addresses have accounts.
+        check_password_hash(_dummy_hash(), password)
+        raise ValidationFailed(_("E-mail or password is not correct."), code="bad_credentials")
+    if not user.check_password(password):
         raise ValidationFailed(_("E-mail or password is not correct."), code="bad_credentials")
     if not user.is_active:
         raise NotAllowed(_("This account has been disabled."), code="inactive")
@@ -166,8 +204,39 @@ def reset_password(token: str, new_password: str) -> User:
             _("This link is invalid or has expired. Ask for a new one."), code="bad_token"
         )
     user.set_password(new_password)
+    user.end_sessions()  # whoever knew the old password is logged out everywhere
     db.session.flush()
     return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> User:
+    """Replace the password after checking the current one; every session of the account ends
+    (the caller logs the current one in again).
+
+    Raises:
+        ValidationFailed: code ``wrong_password`` (field ``current_password``).
+    """
+    if not user.check_password(current_password):
+        raise ValidationFailed(_("This is not your current password."), code="wrong_password",
+                               field="current_password")
+    user.set_password(new_password)
+    user.end_sessions()
+    db.session.flush()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Log the account out on every device (log-out, "log out everywhere")."""
+    user.end_sessions()
+    db.session.flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    """An organiser switches an account on or off; switching off ends its sessions."""
+    user.is_active = active
+    if not active:
+        user.end_sessions()
+    db.session.flush()
 
 
 def invite_member(inviter: User, email: str, accept_url_for) -> Invitation:
@@ -235,7 +304,7 @@ def register_rep(*, email: str, name: str, password: str, organisation: Organisa
 
 
 def set_approval(user: User, approved: bool) -> None:
-    """Approve or suspend a rep.
+    """Approve or suspend a rep; suspension ends every session of the account.
 
     Raises:
         ValidationFailed: code ``not_a_rep``.
@@ -243,3 +312,6 @@ def set_approval(user: User, approved: bool) -> None:
     if not user.is_rep:
         raise ValidationFailed(_("Only reps need approval."), code="not_a_rep")
     user.is_approved = approved
+    if not approved:
+        user.end_sessions()  # a suspended rep is logged out at once, on every device
+    db.session.flush()

@@ -16,6 +16,7 @@ from matchmaker.forms import ActionForm
 from matchmaker.forms.meetings import UnavailabilityForm
 from matchmaker.models import Event, Unavailability
 from matchmaker.services.meetings import agenda, calendar, printouts, sessions
+from matchmaker.urls import external_url
 
 bp = Blueprint("agenda", __name__)
 
@@ -48,7 +49,7 @@ def mine():
     if event is not None:
         meetings = agenda.meetings_of(current_user, event)
     feed = calendar.feed_of(current_user)
-    feed_url = (url_for("agenda.feed", token=feed.token, _external=True) if feed else None)
+    feed_url = external_url("agenda.feed", token=feed.token) if feed else None
     return render_template(
         "agenda/mine.html", event=event, meetings=meetings, events=agenda.agenda_events(current_user),
         feed_url=feed_url,

@@ -24,8 +24,9 @@ from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
-from matchmaker.forms.choices import country_choices, select_choices
+from matchmaker.forms.choices import select_choices
 from matchmaker.forms.leads import BadgeCodeForm, LeadFilterForm, LeadForm
+from matchmaker.labels import country_choices
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.base import utcnow
 from matchmaker.models.leads import Lead
@@ -160,7 +161,7 @@ def export_csv():
     chunks = exports.csv_chunks(current_user, lead_filter)
     filename = f"leads-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(
-        stream_with_context(chunks), mimetype="text/csv; charset=utf-8",
+        stream_with_context(chunks), content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "private, no-store"},
     )

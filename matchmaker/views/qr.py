@@ -21,6 +21,7 @@ from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
+from matchmaker.input_guard import db_int
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.offers import ConsolidatedOffer, OfferStatus
 from matchmaker.models.qr import QrKind, QrToken
@@ -67,15 +68,45 @@ def scan(token: str):
         is_rep = current_user.is_approved_rep
         return render_template("qr/badge.html", token=row, is_rep=is_rep)
     visitor_id, is_new = _visitor_id()
-    qr_codes.record_scan(row, visitor_id, current_user if current_user.is_authenticated else None)
+    user = current_user if current_user.is_authenticated else None
+    qr_codes.record_scan(row, visitor_id, user)
+    organisation = qr_codes.lead_offer(row, user)
     db.session.commit()
-    response = redirect(qr_codes.url_for_target(row))
+    if organisation is not None:
+        # A buyer becomes a lead only by asking (a POST): a link to this URL on any other
+        # site would otherwise hand their contact to the organisation.
+        response = make_response(render_template(
+            "qr/scanned.html", token=row, organisation=organisation,
+            target_url=qr_codes.url_for_target(row)))
+    else:
+        response = redirect(qr_codes.url_for_target(row))
     response.headers["Cache-Control"] = "no-store"  # every opening must reach us to count
     if is_new:
         response.set_cookie(VISITOR_COOKIE, visitor_id, max_age=VISITOR_COOKIE_AGE,
                             httponly=True, samesite="Lax",
                             secure=request.is_secure)
     return response
+
+
+@bp.post("/q/<token>/lead")
+@login_required
+def leave_contact(token: str):
+    """The scanning buyer asks to leave their contact with the code's organisation."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        row = qr_codes.resolve(token)
+        qr_codes.lead_from_scan(row, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        if error.code in ("token_unknown", "token_revoked"):
+            abort(404)
+        flash(error.message, "error")
+        return redirect(qr_codes.url_for_target(row))
+    db.session.commit()
+    flash(_("%(org)s now has your contact details.", org=qr_codes.target_organisation(row).name),
+          "success")
+    return redirect(qr_codes.url_for_target(row))
 
 
 def _image_token(token: str) -> QrToken:
@@ -111,7 +142,7 @@ def image_svg(token: str):
 @bp.get("/qr/<token>.png")
 def image_png(token: str):
     row = _image_token(token)
-    size = request.args.get("box", 10, type=int)
+    size = request.args.get("box", 10, type=db_int)
     if not 2 <= size <= 40:
         abort(400)
     response = make_response(qr_png(qr_codes.short_url(row), box_size=size))
