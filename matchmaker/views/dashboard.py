@@ -20,6 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.access import organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -179,14 +180,12 @@ def buyers(event_slug: str):
 def check_in(event_slug: str, buyer_id: int):
     event = db.first_or_404(db.select(Event).where(Event.slug == event_slug))
     buyer = db.get_or_404(User, buyer_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     try:
         figures_service.check_in(event, buyer, current_user)
     except DomainError as error:
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("dashboard.buyers", event_slug=event.slug))
-    db.session.commit()
     flash(_("%(name)s is checked in.", name=buyer.name), "success")
     return redirect(url_for("dashboard.buyers", event_slug=event.slug))
 
@@ -213,11 +212,8 @@ def check_in_desk(event_slug: str):
         try:
             result = checkins.check_in_badge(event, form.code.data, current_user)
         except DomainError as error:
-            db.session.rollback()
-            form.code.errors = [*form.code.errors, error.message]
-            status = 422 if error.status in (404, 410) else error.status
+            status = web.refused(error, form, fallback="code")
         else:
-            db.session.commit()
             flash(_check_in_message(result), "warning" if result.already else "success")
             return redirect(url_for("dashboard.check_in_desk", event_slug=event.slug))
     elif request.method == "POST":
@@ -242,10 +238,7 @@ def check_in_json(event_slug: str):
         result = checkins.check_in_badge(event, code, current_user,
                                          at=offline_scans.scanned_at(payload.get("scanned_at")))
     except DomainError as error:
-        db.session.rollback()
-        return jsonify(error={"code": error.code, "message": error.message}), (
-            422 if error.status in (404, 410) else error.status)
-    db.session.commit()
+        return web.refused_json(error)
     profile = result.buyer.buyer_profile
     return jsonify(buyer=result.buyer.name, company=profile.company if profile else "",
                    already=result.already,
@@ -257,11 +250,9 @@ def check_in_json(event_slug: str):
 @organiser_required
 def archive(event_slug: str):
     event = db.first_or_404(db.select(Event).where(Event.slug == event_slug))
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     archived = request.form.get("archived", "1") == "1"
     privacy.archive_event(event, archived=archived)
-    db.session.commit()
     flash(_("The event is archived.") if archived else _("The event is visible again."), "success")
     return redirect(url_for("dashboard.event", event_slug=event.slug))
 
@@ -278,7 +269,6 @@ def delete_buyer(buyer_id: int):
             flash(_("Type the buyer's e-mail address to confirm."), "error")
             return render_template("dashboard/delete_buyer.html", buyer=buyer), 422
         privacy.delete_buyer_personal_data(buyer)
-        db.session.commit()
         flash(_("The buyer's personal data is deleted; anonymous counts are kept."), "success")
         return redirect(url_for("dashboard.index"))
     return render_template("dashboard/delete_buyer.html", buyer=buyer)
@@ -317,11 +307,8 @@ def outcome(meeting_id: int):
         try:
             outcome_service.record_outcome(meeting, current_user, data)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            status = error.status if error.status in (403, 409, 422) else 422
+            status = web.refused(error)
         else:
-            db.session.commit()
             flash(_("Outcome saved."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     elif request.method == "POST":
