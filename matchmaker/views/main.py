@@ -53,13 +53,11 @@ def set_language():
     """Remember the chosen language in the session (and the profile, for e-mails)."""
     from flask_login import current_user
 
-    from matchmaker.extensions import db
 
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
-            db.session.commit()
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("main.home"))
