@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from matchmaker import file_store
+from matchmaker import file_store, web
 from matchmaker.access import get_event
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -74,7 +74,6 @@ def poster(event_slug: str, exhibitor_id: int):
     if not (current_user.is_organiser or _is_rep_of(exhibitor.organisation_id)):
         abort(403)
     data = printables.booth_posters([exhibitor])
-    db.session.commit()  # tokens issued while drawing
     return _pdf(data, f"poster-{exhibitor.booth}.pdf")
 
 
@@ -88,10 +87,8 @@ def labels(lot_code: str):
     try:
         data = printables.label_sheet(lot, count)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("qr.codes"))
-    db.session.commit()
     return _pdf(data, f"labels-{lot.lot_code}.pdf")
 
 
@@ -106,8 +103,7 @@ def start_job(event_slug: str):
     if not ActionForm().validate_on_submit() or kind not in print_jobs.KINDS:
         abort(400)
     job = print_jobs.queue_job(event, kind, current_user, str(get_locale() or "es"))
-    db.session.commit()
-    print_jobs.start(job)
+    web.after_commit(lambda: print_jobs.start(job))  # the worker reads the job row
     return redirect(url_for("printables.job", public_id=job.public_id))
 
 
@@ -144,14 +140,12 @@ def job_status(public_id: str):
 def retry(public_id: str):
     """Queue a failed job again (a worker died too often, or BASE_URL was missing)."""
     job = _job_or_404(public_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     if job.status != "failed":
         flash(_("Only a failed job can be tried again."), "error")
         return redirect(url_for("printables.job", public_id=job.public_id))
     print_jobs.requeue(job)
-    db.session.commit()
-    print_jobs.start(job)
+    web.after_commit(lambda: print_jobs.start(job))
     return redirect(url_for("printables.job", public_id=job.public_id))
 
 
