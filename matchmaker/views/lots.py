@@ -26,6 +26,7 @@ from markupsafe import Markup
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from matchmaker import web
 from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -284,10 +285,8 @@ def interest(lot_code: str):
     try:
         interest_service.express_interest(lot, current_user, message=form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error" if error.status != 409 else "info")
-        return _render_detail(get_visible_lot(lot_code), status=error.status, interest_form=form)
-    db.session.commit()
+        status = web.refused(error, category="error" if error.status != 409 else "info")
+        return _render_detail(get_visible_lot(lot_code), status=status, interest_form=form)
     flash(_("Thank you. %(org)s has been told you are interested.", org=lot.organisation.name),
           "success")
     return redirect(url_for("lots.detail", lot_code=lot.lot_code))
@@ -307,10 +306,8 @@ def request_sample(lot_code: str):
         interest_service.request_sample(lot, current_user, grams=form.grams.data,
                                         message=form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_detail(get_visible_lot(lot_code), status=error.status, sample_form=form)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_detail(get_visible_lot(lot_code), status=status, sample_form=form)
     flash(_("Your sample request has been sent to %(org)s.", org=lot.organisation.name),
           "success")
     return redirect(url_for("lots.detail", lot_code=lot.lot_code))
@@ -322,7 +319,6 @@ def printed_url(lot: Lot) -> str:
     if not lot.is_published:
         return public_url(lot)
     url = lot_qr_url(lot)
-    db.session.commit()  # the token is issued on first print and must outlive this request
     return url
 
 
