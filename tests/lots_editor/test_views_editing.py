@@ -421,7 +421,8 @@ def test_volume_below_what_offers_hold_is_refused(client, login_as, rep, org, lo
     db.session.commit()
     offer = composing.create_offer(coop, name_es="Contenedor", name_en="Container",
                                    target_volume_kg="12500")
-    composing.set_line(offer, lot, "2000")
+    line = composing.set_line(offer, lot, "2000")
+    composing.answer_line(line, rep, approve=True)  # only approved lines hold kilograms
     db.session.commit()
     login_as(rep)
     response = client.post(f"/my/lots/{lot.lot_code}/identity",
