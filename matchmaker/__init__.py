@@ -21,7 +21,10 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     )
     configure(app, config or Config)
     register_extensions(app)
+    register_input_guard(app)
+    register_jobs(app)
     register_blueprints(app)
+    register_request_kernel(app)
     register_errorhandlers(app)
     register_security(app)
     register_template_helpers(app)
@@ -103,11 +106,29 @@ def register_extensions(app: Flask) -> None:
     extensions.init_app(app, ROOT)
 
 
+def register_input_guard(app: Flask) -> None:
+    from matchmaker import input_guard
+
+    input_guard.init_app(app)
+
+
+def register_jobs(app: Flask) -> None:
+    from matchmaker import jobs
+
+    jobs.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
     from matchmaker.views import BLUEPRINTS
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+
+
+def register_request_kernel(app: Flask) -> None:
+    from matchmaker import web
+
+    web.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

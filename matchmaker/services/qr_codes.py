@@ -25,6 +25,7 @@ from matchmaker.services.events import exhibiting_event
 from matchmaker.services.leads.consent import shares_contact
 from matchmaker.services.leads.recording import find_lead, record_lead
 from matchmaker.urls import external_url
+from matchmaker.write_guard import permitted
 
 # Tokens from new_token() are 11 URL-safe characters; anything else is rejected before a query.
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -91,7 +92,8 @@ def ensure_token(kind: str, **target) -> QrToken:
     for _attempt in range(_ISSUE_ATTEMPTS):
         row = _new_row(kind, **target)
         try:
-            with db.session.begin_nested():
+            with (permitted("a QR token is issued the first time a page shows it"),
+                  db.session.begin_nested()):
                 db.session.add(row)
                 db.session.flush()
             return row
