@@ -60,7 +60,14 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 5 minutes")
+    # Failed log-ins only. Per account: tiers, so each one reached waits longer (a back-off,
+    # never a permanent lock). Per client address: higher, a venue's Wi-Fi is one address.
+    LOGIN_ACCOUNT_LIMIT = os.environ.get(
+        "LOGIN_ACCOUNT_LIMIT", "5 per minute; 10 per 15 minutes; 20 per hour")
+    LOGIN_ADDRESS_LIMIT = os.environ.get("LOGIN_ADDRESS_LIMIT", "30 per 5 minutes; 500 per day")
+    # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-For/-Proto are then
+    # trusted for that many hops, so throttling sees the real client address; 0 = no proxy.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     # Tie CSRF tokens to the session rather than to one hour: a form left open on a phone
     # during a long fair day must still submit.
@@ -68,7 +75,23 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "")  # default: instance/uploads
     PASSWORD_RESET_MAX_AGE = 3600 * 2
+
+    # Background jobs (matchmaker/jobs/). The queue: an SQLite file in instance/ by default;
+    # redis://… or postgresql://… when workers run on several machines.
+    JOBS_QUEUE_URL = os.environ.get("JOBS_QUEUE_URL", "")
+    JOBS_IMMEDIATE = False  # run each job inside enqueue() (tests)
+    JOB_FILES_FOLDER = os.environ.get("JOB_FILES_FOLDER", "")  # default: instance/job-files
+    JOB_FILE_RETENTION_DAYS = int(os.environ.get("JOB_FILE_RETENTION_DAYS", "14"))
+    JOB_HEARTBEAT_S = float(os.environ.get("JOB_HEARTBEAT_S", "5"))
+    # A running job whose heartbeat is older than this lost its worker.
+    JOB_STALE_AFTER_S = int(os.environ.get("JOB_STALE_AFTER_S", "30"))
+    JOB_REAP_INTERVAL_S = float(os.environ.get("JOB_REAP_INTERVAL_S", "15"))
+    JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+    # A queued job no worker took for this long is handed to the queue again.
+    JOB_REQUEUE_AFTER_S = int(os.environ.get("JOB_REQUEUE_AFTER_S", "600"))
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (an algorithm name, not a password)
+    # A write during a GET request: "raise" (tests, debug) or "log" and leave it uncommitted.
+    GET_WRITES = os.environ.get("GET_WRITES", "log")
 
 
 class TestConfig(Config):
@@ -78,10 +101,14 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
+    GET_WRITES = "raise"
     MAIL_SERVER = ""
     BASE_URL = "http://fair.test"
     RATELIMIT_ENABLED = True
-    LOGIN_RATE_LIMIT = "5 per minute"
+    LOGIN_ACCOUNT_LIMIT = "5 per minute; 8 per hour"
+    LOGIN_ADDRESS_LIMIT = "20 per minute"
     SERVER_NAME = None
+    JOBS_IMMEDIATE = True
+    JOBS_QUEUE_URL = "memory://"
     # Hashing cost is irrelevant to what the tests check and dominates their run time.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105

@@ -19,6 +19,11 @@ class DomainError(Exception):
         self.message = message or str(_l("This action is not allowed."))
         super().__init__(self.message)
 
+    @property
+    def field(self) -> str | None:
+        """The form field the error is about (`field=` param), if the service named one."""
+        return self.params.get("field")
+
     def __str__(self) -> str:
         return str(self.message)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from flask import Flask, request, session
 from flask_babel import Babel
@@ -51,18 +52,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
-def init_app(app: Flask) -> None:
-    """Bind every extension to the app."""
-    from matchmaker import ROOT
-
+def init_app(app: Flask, root: Path) -> None:
+    """Bind every extension to the app; root is the project folder (migrations, translations)."""
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(root / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
-        default_translation_directories=str(ROOT / "translations"),
+        default_translation_directories=str(root / "translations"),
     )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -76,5 +75,11 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.is_active else None
+        # "<id>:<session version>"; a cookie of an older version (or the old bare id) is void.
+        account, _sep, version = user_id.partition(":")
+        if not (account.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(account))
+        if user is None or not user.is_active or user.session_version != int(version):
+            return None
+        return user

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline scripts or styles anywhere: templates load /static files only, so the policy
 # can stay strict. Images may be data: URIs (inline QR PNG previews) and blob: (camera).
@@ -23,7 +24,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Trust the configured reverse proxies, and add the security headers to every response."""
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # Only X-Forwarded-For and -Proto: the host never comes from a header (links are
+        # built from BASE_URL), and a client's own X-Forwarded-For beyond the proxies is
+        # ignored, so nobody picks the address the log-in throttle counts against.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0,
+                                x_port=0, x_prefix=0)
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -22,5 +22,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 export FLASK_APP=app.py
+export BASE_URL=${BASE_URL:-http://127.0.0.1:${PORT:-5000}}
 .venv/bin/flask i18n-build >/dev/null
 .venv/bin/flask db upgrade >/dev/null 2>&1 || .venv/bin/flask db upgrade

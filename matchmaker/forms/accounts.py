@@ -24,16 +24,16 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from matchmaker.forms.choices import (
+from matchmaker.forms.choices import select_choices
+from matchmaker.forms.fields import DecimalInput
+from matchmaker.input_guard import db_int
+from matchmaker.labels import (
     BUYER_TYPES,
     CERTIFICATIONS,
     LANGUAGES,
     SITE_LANGUAGES,
     country_choices,
-    select_choices,
 )
-from matchmaker.forms.fields import DecimalInput
-from matchmaker.input_guard import db_int
 from matchmaker.services.passwords import password_problem
 
 

@@ -21,6 +21,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 from matchmaker.forms.accounts import MultiCheckboxField
 from matchmaker.forms.fields import DecimalInput, IntegerField
 from matchmaker.input_guard import db_int
+from matchmaker.lotsheet import pricing
 from matchmaker.lotsheet.vocab import (
     BAG_TYPE,
     CERT_SCHEME,
@@ -31,6 +32,8 @@ from matchmaker.lotsheet.vocab import (
     GENETICS,
     INCOTERM,
     PRICE_BASIS,
+    PRICE_MARKET,
+    PRICE_PREMIUM,
     PROCESSING_SITE,
     PRODUCT_FORM,
     PRODUCTION_SYSTEM,
@@ -158,10 +161,27 @@ class TermsForm(SectionForm):
     incoterm_place = StringField(_l("Named place"), validators=[Length(max=120)],
                                  description=_l("e.g. Puerto Maldonado, Lima, Callao"))
     price_basis = SelectField(_l("Price basis"), choices=vocab_choices(PRICE_BASIS))
-    price_usd_per_mt = DecimalInput(_l("Price (USD per metric tonne)"), bound="price_usd_per_mt",
-                                    validators=[Optional(), _non_negative()],
-                                    description=_l("For a differential, the premium over ICE New York."))
-    ice_contract_month = StringField(_l("ICE contract month"), validators=[Length(max=20)])
+    price_usd_per_mt = DecimalInput(
+        _l("Fixed price (USD per metric tonne)"),
+        validators=[Optional(), NumberRange(min=pricing.FIXED_USD_MT_MIN, max=pricing.FIXED_USD_MT_MAX,
+                                            message=_l("Enter a price between %(min)s and %(max)s USD per metric tonne."))],
+        description=_l("For a fixed price only, e.g. 8200."))
+    price_market = SelectField(_l("Differential to"), choices=vocab_choices(PRICE_MARKET, blank=True))
+    price_market_other = StringField(_l("Other reference (name it)"), validators=[Length(max=80)])
+    ice_contract_month = StringField(_l("Futures contract month"), validators=[Length(max=20)],
+                                     description=_l("e.g. March 2027."))
+    price_differential_usd_mt = DecimalInput(
+        _l("Differential (± USD per metric tonne)"),
+        validators=[Optional(), NumberRange(min=pricing.DIFFERENTIAL_USD_MT_MIN,
+                                            max=pricing.DIFFERENTIAL_USD_MT_MAX,
+                                            message=_l("Enter a differential between %(min)s and %(max)s USD per metric tonne."))],
+        description=_l("For a differential only: +650 means 650 USD/MT over the market; a discount is negative."))
+    price_premium_kind = SelectField(_l("Premium"), choices=vocab_choices(PRICE_PREMIUM, blank=True))
+    price_premium_usd_mt = DecimalInput(
+        _l("Premium (USD per metric tonne)"),
+        validators=[Optional(), NumberRange(min=pricing.PREMIUM_USD_MT_MIN, max=pricing.PREMIUM_USD_MT_MAX,
+                                            message=_l("Enter a premium between %(min)s and %(max)s USD per metric tonne."))],
+        description=_l("Paid on top of the price, e.g. the Fairtrade premium of 240."))
     price_valid_until = DateField(_l("Price valid until"), validators=[Optional()])
     moq_kg = DecimalInput(_l("Minimum order (kg)"), bound="moq_kg", validators=[Optional()],
                           description=_l("In whole bags."))
@@ -172,16 +192,21 @@ class TermsForm(SectionForm):
                                    validators=[Optional(), _non_negative()])
     sample_lead_time_days = IntegerField(_l("Sample lead time (days)"), bound="sample_lead_time_days",
                                          validators=[Optional(), _non_negative()])
-    payment_terms = StringField(_l("Payment terms"), validators=[Length(max=255)])
-    ship_window = StringField(_l("Shipping window"), validators=[Length(max=120)])
+    payment_terms_es = StringField(_l("Payment terms (Spanish)"), validators=[Length(max=255)])
+    payment_terms_en = StringField(_l("Payment terms (English)"), validators=[Length(max=255)])
+    ship_window_es = StringField(_l("Shipping window (Spanish)"), validators=[Length(max=120)])
+    ship_window_en = StringField(_l("Shipping window (English)"), validators=[Length(max=120)])
     export_docs = MultiCheckboxField(_l("Export documents provided"), choices=vocab_choices(EXPORT_DOCS))
 
     fieldsets = [
-        (_l("Price"), ["incoterm", "incoterm_place", "price_basis", "price_usd_per_mt",
-                       "ice_contract_month", "price_valid_until", "moq_kg"]),
+        (_l("Delivery"), ["incoterm", "incoterm_place"]),
+        (_l("Price"), ["price_basis", "price_usd_per_mt", "price_market", "price_market_other",
+                       "ice_contract_month", "price_differential_usd_mt", "price_premium_kind",
+                       "price_premium_usd_mt", "price_valid_until", "moq_kg"]),
         (_l("Samples"), ["sample_available", "sample_size_g", "sample_cost_usd",
                          "sample_lead_time_days"]),
-        (_l("Shipping"), ["payment_terms", "ship_window", "export_docs"]),
+        (_l("Shipping"), ["payment_terms_es", "payment_terms_en", "ship_window_es",
+                          "ship_window_en", "export_docs"]),
     ]
 
 

@@ -8,8 +8,9 @@ from flask_wtf.file import FileField
 from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
 
-from matchmaker.forms.choices import ORGANISATION_KINDS, select_choices
+from matchmaker.forms.choices import select_choices
 from matchmaker.input_guard import db_int
+from matchmaker.labels import ORGANISATION_KINDS
 
 
 class OrganisationForm(FlaskForm):

@@ -38,6 +38,8 @@ PERCENT = _b(0, 100)
 BOUNDS: dict[str, Bound] = {
     # Price and terms (USD, kg, g, days).
     "price_usd_per_mt": _b(0, 50_000),        # fine cacao trades at 3,000–15,000 USD/MT
+    "reference_usd_per_mt": _b(0, 50_000),    # ICE New York / London, in USD/MT
+    "pen_per_usd": _b(0, 100),                # soles per US dollar, about 3.7
     "volume_kg": _b(0, 10_000_000),           # 10,000 MT: far above any producer's lot
     "moq_kg": _b(0, 10_000_000),
     "target_volume_kg": _b(1, 10_000_000),

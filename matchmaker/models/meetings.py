@@ -4,7 +4,8 @@ Booked meetings (a buyer asks an organisation) and roundtable meetings (written 
 scheduler) are the same `Meeting` rows in the same slots and tables. The database refuses a
 double booking: partial unique indexes over the *active* statuses hold one meeting per
 (slot, buyer), per (slot, table) and per (slot, organisation, seat), where an organisation
-has one seat per attending rep.
+has one seat per attending rep; and one over the *open* statuses holds one open meeting per
+(event, buyer, organisation), however many slots are booked in parallel.
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ ACTIVE_STATUSES = (
 )
 PENDING_STATUSES = (MeetingStatus.REQUESTED, MeetingStatus.PROPOSED)
 _ACTIVE_SQL = "status IN ('requested', 'proposed', 'accepted', 'held', 'no_show')"
+# Open: not yet held, ended or refused. A buyer has at most one open meeting per organisation
+# and event (later follow-ups after a held meeting stay possible at the database level).
+OPEN_STATUSES = (MeetingStatus.REQUESTED, MeetingStatus.PROPOSED, MeetingStatus.ACCEPTED)
+_OPEN_SQL = "status IN ('requested', 'proposed', 'accepted')"
 _STATUS_SQL = (
     "status IN ('requested', 'proposed', 'accepted', 'held', 'no_show', 'declined', "
     "'cancelled', 'expired')"
@@ -243,6 +248,10 @@ class Meeting(Base):
         Index(
             "uq_meeting_active_slot_org_seat", "slot_id", "organisation_id", "org_seat",
             unique=True, sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL),
+        ),
+        Index(
+            "uq_meeting_open_buyer_org", "event_id", "buyer_id", "organisation_id", unique=True,
+            sqlite_where=text(_OPEN_SQL), postgresql_where=text(_OPEN_SQL),
         ),
         Index("ix_meeting_event_status", "event_id", "status"),
     )

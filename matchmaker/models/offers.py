@@ -1,8 +1,9 @@
 """Consolidated offers: a cooperative pools several organisations' lots into one export volume.
 
-Kilograms committed to an offer line are not available to any other offer; the availability
-rule (lot volume minus every non-declined line of every non-withdrawn offer) lives in
-`matchmaker.services.offers.availability`, which locks the lot row before re-checking.
+Kilograms of an approved offer line are not available to any other offer; the availability
+rule (lot volume minus every approved line of every non-withdrawn offer; pending requests
+hold nothing until the owner approves) lives in `matchmaker.services.offers.availability`,
+which locks the lot row before re-checking.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
@@ -122,6 +123,17 @@ def create_user(
     return user
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password made with the configured method (once per method)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    return _DUMMY_HASHES[method]
+
+
 def authenticate(email: str, password: str) -> User:
     """Return the user whose credentials these are.
 
@@ -130,7 +142,12 @@ def authenticate(email: str, password: str) -> User:
             ``not_approved`` for reps awaiting an organiser; ``inactive`` for disabled accounts.
     """
     user = find_user_by_email(email)
-    if user is None or not user.check_password(password):
+    if user is None:
+        # Hash anyway, so an unknown address answers as slowly as a wrong password and the
+        # log-in form cannot tell which addresses have accounts.
+        check_password_hash(_dummy_hash(), password)
+        raise ValidationFailed(_("E-mail or password is not correct."), code="bad_credentials")
+    if not user.check_password(password):
         raise ValidationFailed(_("E-mail or password is not correct."), code="bad_credentials")
     if not user.is_active:
         raise NotAllowed(_("This account has been disabled."), code="inactive")
@@ -187,8 +204,39 @@ def reset_password(token: str, new_password: str) -> User:
             _("This link is invalid or has expired. Ask for a new one."), code="bad_token"
         )
     user.set_password(new_password)
+    user.end_sessions()  # whoever knew the old password is logged out everywhere
     db.session.flush()
     return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> User:
+    """Replace the password after checking the current one; every session of the account ends
+    (the caller logs the current one in again).
+
+    Raises:
+        ValidationFailed: code ``wrong_password`` (field ``current_password``).
+    """
+    if not user.check_password(current_password):
+        raise ValidationFailed(_("This is not your current password."), code="wrong_password",
+                               field="current_password")
+    user.set_password(new_password)
+    user.end_sessions()
+    db.session.flush()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Log the account out on every device (log-out, "log out everywhere")."""
+    user.end_sessions()
+    db.session.flush()
+
+
+def set_active(user: User, active: bool) -> None:
+    """An organiser switches an account on or off; switching off ends its sessions."""
+    user.is_active = active
+    if not active:
+        user.end_sessions()
+    db.session.flush()
 
 
 def invite_member(inviter: User, email: str, accept_url_for) -> Invitation:
@@ -256,7 +304,7 @@ def register_rep(*, email: str, name: str, password: str, organisation: Organisa
 
 
 def set_approval(user: User, approved: bool) -> None:
-    """Approve or suspend a rep.
+    """Approve or suspend a rep; suspension ends every session of the account.
 
     Raises:
         ValidationFailed: code ``not_a_rep``.
@@ -264,3 +312,6 @@ def set_approval(user: User, approved: bool) -> None:
     if not user.is_rep:
         raise ValidationFailed(_("Only reps need approval."), code="not_a_rep")
     user.is_approved = approved
+    if not approved:
+        user.end_sessions()  # a suspended rep is logged out at once, on every device
+    db.session.flush()

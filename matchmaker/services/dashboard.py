@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, union
 
 from matchmaker.extensions import db
-from matchmaker.forms.choices import BUYER_TYPES, country_name
+from matchmaker.labels import BUYER_TYPES, country_name
 from matchmaker.models import (
     BuyerProfile,
     CheckIn,

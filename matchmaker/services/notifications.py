@@ -142,8 +142,9 @@ def mark_read(user: User, notice_id: int | None = None) -> int:
 
 def notify_badge_scan(lead) -> Notice | None:
     """Tell a buyer (who opted in) that an exhibitor scanned their badge: once per lead."""
-    from flask import current_app
     from flask_babel import gettext as _
+
+    from matchmaker.urls import external_url
 
     if lead is None:
         return None
@@ -153,6 +154,6 @@ def notify_badge_scan(lead) -> Notice | None:
         body = _("%(organisation)s scanned your badge at %(event)s and now has you as a "
                  "contact. You decide what they see on your shared-contacts page.",
                  organisation=organisation.name, event=lead.event.name)
-    link = f"{current_app.config.get('BASE_URL', '')}/organisations/{organisation.slug}"
+    link = external_url("organisations.detail", slug=organisation.slug)
     return notify(buyer, NoticeKind.BADGE_SCAN, subject, body, link=link,
                   dedupe_key=f"badge_scan:{lead.id}")

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
-from matchmaker.forms.choices import country_name
+from matchmaker.labels import country_name
 from matchmaker.models import BuyerProfile, Event, Exhibitor, Lot, Role, User
 from matchmaker.printing.pdf import (
     AVERY_L7160,

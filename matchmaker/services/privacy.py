@@ -125,6 +125,7 @@ def delete_buyer_personal_data(buyer: User) -> None:
     buyer.phone = ""
     buyer.set_password(secrets.token_urlsafe(32))  # known to nobody
     buyer.is_active = False
+    buyer.end_sessions()
     buyer.last_login_at = None
     if buyer.buyer_profile is not None:
         # Country and business type stay: they are the anonymous counts of the report.

@@ -1,15 +1,15 @@
 """QR tokens: issue, look up, revoke and re-issue, short URLs, and recording scans.
 
 A token is opaque (printing.qr.new_token), never an id or contact data. The short URL is
-BASE_URL + /q/<token>, so printed codes point at the public site whatever host served the
-page that generated them.
+BASE_URL + /q/<token> (`matchmaker.urls.external_url`), so printed codes point at the public
+site whatever host served the page, or the background job, that generated them.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, request, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -17,9 +17,15 @@ from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.models import Event, Exhibitor, Lot, Organisation, User
 from matchmaker.models.base import utcnow
+from matchmaker.models.leads import LeadSourceKind
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.printing.qr import new_token
+from matchmaker.services.events import exhibiting_event
+from matchmaker.services.leads.consent import shares_contact
+from matchmaker.services.leads.recording import find_lead, record_lead
+from matchmaker.urls import external_url
+from matchmaker.write_guard import permitted
 
 # Tokens from new_token() are 11 URL-safe characters; anything else is rejected before a query.
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -86,7 +92,8 @@ def ensure_token(kind: str, **target) -> QrToken:
     for _attempt in range(_ISSUE_ATTEMPTS):
         row = _new_row(kind, **target)
         try:
-            with db.session.begin_nested():
+            with (permitted("a QR token is issued the first time a page shows it"),
+                  db.session.begin_nested()):
                 db.session.add(row)
                 db.session.flush()
             return row
@@ -188,15 +195,9 @@ def token_from_scan(text: str) -> str:
 
 
 def short_url(token: QrToken | str) -> str:
-    """The absolute URL printed in the code: BASE_URL/q/<token> (request host as fallback)."""
+    """The absolute URL printed in the code: BASE_URL/q/<token>."""
     text = token if isinstance(token, str) else token.token
-    base = current_app.config.get("BASE_URL") or ""
-    if not base:
-        try:
-            base = request.url_root
-        except RuntimeError:  # outside a request (CLI, bench) and no BASE_URL configured
-            base = "http://localhost:5000"
-    return f"{base.rstrip('/')}/q/{text}"
+    return external_url("qr.scan", token=text)
 
 
 def lot_qr_url(lot: Lot) -> str:
@@ -231,53 +232,65 @@ def scan_event(token: QrToken) -> Event | None:
     return exhibiting_event(token.lot.organisation_id)
 
 
-def exhibiting_event(organisation_id: int, today=None) -> Event | None:
-    """The running, else next upcoming, else latest past event the organisation exhibits at."""
-    from datetime import date
-
-    today = today or date.today()
-    base = (
-        db.select(Event)
-        .join(Exhibitor, Exhibitor.event_id == Event.id)
-        .where(Exhibitor.organisation_id == organisation_id, Event.is_archived.is_(False))
-    )
-    upcoming = db.session.scalar(
-        base.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
-    )
-    if upcoming is not None:
-        return upcoming
-    return db.session.scalar(base.order_by(Event.ends_on.desc()).limit(1))
-
-
 def record_scan(token: QrToken, visitor_id: str, user: User | None, *,
                 now: datetime | None = None) -> Scan:
-    """Record the opening of a lot, offer or booth code; a consenting logged-in buyer becomes
-    a lead (of the offer's cooperative for an offer code).
+    """Record the opening of a lot, offer or booth code (who, if a logged-in buyer).
+
+    Opening a URL never makes anyone a lead: a link on any other site could open it in a
+    buyer's browser. Becoming a lead is the buyer's explicit POST (`lead_from_scan`).
 
     Raises:
         NotAllowed: ``badge_not_scannable`` for a badge token (reps scan badges on their page).
     """
-    from matchmaker.models.leads import LeadSourceKind
-    from matchmaker.services.leads.consent import shares_contact
-    from matchmaker.services.leads.recording import record_lead
-
     if token.kind == QrKind.BADGE:
         raise NotAllowed(_("Badges are scanned from the rep's badge scanner."),
                          code="badge_not_scannable")
     now = now or utcnow()
     event = scan_event(token)
-    is_buyer = user is not None and user.is_authenticated and user.is_buyer
     scan = Scan(token=token, scanned_at=now, event_id=event.id if event else None,
-                visitor_id=visitor_id[:40], user_id=user.id if is_buyer else None)
+                visitor_id=visitor_id[:40], user_id=user.id if _is_buyer(user) else None)
     db.session.add(scan)
     db.session.flush()
-    if is_buyer and event is not None:
-        organisation = target_organisation(token)
-        if shares_contact(user, organisation):
-            kind = {QrKind.LOT: LeadSourceKind.LOT_SCAN, QrKind.OFFER: LeadSourceKind.OFFER_SCAN,
-                    QrKind.BOOTH: LeadSourceKind.BOOTH_SCAN}[QrKind(token.kind)]
-            record_lead(user, organisation, kind, event=event, lot=token.lot, at=now)
     return scan
+
+
+def _is_buyer(user: User | None) -> bool:
+    return user is not None and user.is_authenticated and user.is_buyer
+
+
+def lead_offer(token: QrToken, user: User | None) -> Organisation | None:
+    """The organisation a scanning buyer may leave their contact with, or None: not a buyer,
+    a badge, no event, no consent to share contact, or already a lead of it at that event."""
+    if not _is_buyer(user) or token.kind == QrKind.BADGE:
+        return None
+    event = scan_event(token)
+    if event is None:
+        return None
+    organisation = target_organisation(token)
+    if not shares_contact(user, organisation):
+        return None
+    if find_lead(event.id, organisation.id, user.id) is not None:
+        return None
+    return organisation
+
+
+def lead_from_scan(token: QrToken, user: User, *, now: datetime | None = None):
+    """The buyer asked, after scanning, to become a lead of the code's organisation (of the
+    offer's cooperative for an offer code). Returns the lead.
+
+    Raises:
+        NotAllowed: ``not_a_buyer``; ``no_lead`` when no event or no consent to share contact.
+    """
+    if not _is_buyer(user) or token.kind == QrKind.BADGE:
+        raise NotAllowed(_("Only buyers can leave their contact details."), code="not_a_buyer")
+    event = scan_event(token)
+    organisation = target_organisation(token)
+    if event is None or not shares_contact(user, organisation):
+        raise NotAllowed(_("Your contact details cannot be shared with %(org)s.",
+                           org=organisation.name), code="no_lead")
+    kind = {QrKind.LOT: LeadSourceKind.LOT_SCAN, QrKind.OFFER: LeadSourceKind.OFFER_SCAN,
+            QrKind.BOOTH: LeadSourceKind.BOOTH_SCAN}[QrKind(token.kind)]
+    return record_lead(user, organisation, kind, event=event, lot=token.lot, at=now or utcnow())
 
 
 def scan_counts(token_ids: list[int]) -> dict[int, int]:
@@ -297,9 +310,9 @@ def scan_counts(token_ids: list[int]) -> dict[int, int]:
 def url_for_target(token: QrToken) -> str:
     """Where a scan lands: the public lot or offer page, or the organisation page."""
     if token.kind == QrKind.OFFER:
-        return url_for("offers.detail", offer_code=token.offer.offer_code)
+        return external_url("offers.detail", offer_code=token.offer.offer_code)
     if token.kind == QrKind.LOT:
         if "lots.detail" in current_app.view_functions:
-            return url_for("lots.detail", lot_code=token.lot.lot_code)
-        return url_for("organisations.detail", slug=token.lot.organisation.slug)
-    return url_for("organisations.detail", slug=token.exhibitor.organisation.slug)
+            return external_url("lots.detail", lot_code=token.lot.lot_code)
+        return external_url("organisations.detail", slug=token.lot.organisation.slug)
+    return external_url("organisations.detail", slug=token.exhibitor.organisation.slug)

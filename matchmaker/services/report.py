@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 
 from matchmaker.charts import PALETTE
 from matchmaker.extensions import db
-from matchmaker.forms.choices import country_name
+from matchmaker.labels import country_name
 from matchmaker.models import BuyerProfile, Event, Lead, Meeting, Organisation
 from matchmaker.models.meetings import MeetingStatus
 from matchmaker.printing.pdf import FONT_FAMILY, key_value_table, new_document

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import refresh
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
+from matchmaker.forms import ActionForm
 from matchmaker.forms.accounts import (
     BuyerProfileForm,
     ChangePasswordForm,
@@ -17,6 +29,7 @@ from matchmaker.forms.accounts import (
 )
 from matchmaker.models import Invitation, User
 from matchmaker.services import accounts
+from matchmaker.urls import external_url
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -71,15 +84,35 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append(_("This is not your current password."))
-            return render_template("account/password.html", form=form), 422
-        current_user.set_password(form.password.data)
+        user = current_user._get_current_object()
+        try:
+            accounts.change_password(user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.current_password.errors.append(error.message)
+            return render_template("account/password.html", form=form), error.status
         db.session.commit()
-        flash(_("Your password has been changed."), "success")
+        # Every other device is logged out; this one continues with the new session version.
+        remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+        login_user(user, remember=remembered)
+        flash(_("Your password has been changed. Other devices have been logged out."),
+              "success")
         return redirect(url_for("account.profile"))
     status = 422 if form.is_submitted() else 200
     return render_template("account/password.html", form=form), status
+
+
+@bp.post("/sessions/end")
+@login_required
+def end_sessions():
+    """Log out everywhere: every device, every remember cookie, this browser included."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    accounts.end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have been logged out on every device."), "info")
+    return redirect(url_for("auth.login"))
 
 
 @bp.route("/organisation/members", methods=["GET", "POST"])
@@ -95,7 +128,7 @@ def members():
         try:
             accounts.invite_member(
                 current_user, form.email.data,
-                lambda token: url_for("auth.accept_invitation", token=token, _external=True),
+                lambda token: external_url("auth.accept_invitation", token=token),
             )
         except DomainError as error:
             db.session.rollback()

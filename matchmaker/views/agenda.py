@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.access import role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -16,6 +17,7 @@ from matchmaker.forms.meetings import UnavailabilityForm
 from matchmaker.models import Event, Unavailability
 from matchmaker.models.base import utcnow
 from matchmaker.services.meetings import agenda, booking, calendar, printouts, sessions
+from matchmaker.urls import external_url
 
 bp = Blueprint("agenda", __name__)
 
@@ -50,7 +52,7 @@ def mine():
             db.session.commit()
         meetings = agenda.meetings_of(current_user, event)
     feed = calendar.feed_of(current_user)
-    feed_url = (url_for("agenda.feed", token=feed.token, _external=True) if feed else None)
+    feed_url = external_url("agenda.feed", token=feed.token) if feed else None
     return render_template(
         "agenda/mine.html", event=event, meetings=meetings, events=agenda.agenda_events(current_user),
         feed_url=feed_url,
@@ -149,6 +151,7 @@ def revoke_feed():
 
 
 @bp.get("/calendar/<token>.ics")
+@web.writes_on_get("calendar apps poll by GET; last_used_at shows the user the link is in use")
 def feed(token: str):
     """The subscribable feed; the token in the URL is the only key, so it is long and random."""
     user = calendar.user_for_token(token)

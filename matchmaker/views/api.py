@@ -10,15 +10,23 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 
 from matchmaker.extensions import csrf
 from matchmaker.forms.fields import bounded_decimal
 from matchmaker.input_guard import DB_INT_MAX, db_int
 from matchmaker.lotsheet import units
+from matchmaker.lotsheet.pricing import (
+    NO_REFERENCES,
+    LotPrice,
+    MarketReferences,
+    indicative_price,
+)
 from matchmaker.models import Lot
 from matchmaker.models.offers import ConsolidatedOffer
+from matchmaker.openapi import build_openapi
 from matchmaker.services.lots import catalogue
+from matchmaker.services.lots.pricing import market_references
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot
 from matchmaker.services.offers.page import (
     OfferPage,
@@ -26,7 +34,7 @@ from matchmaker.services.offers.page import (
     load_offer,
     published_offers,
 )
-from matchmaker.views.openapi import build_openapi
+from matchmaker.urls import external_url
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -40,8 +48,30 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def lot_summary(lot: Lot) -> dict:
-    """One catalogue entry."""
+def price_document(price: LotPrice, references: MarketReferences) -> dict:
+    """The price as stated (fixed or differential, premium) and the indicative price with
+    the reference it used; `indicative_usd_mt` is null when no reference price is known."""
+    indicative = indicative_price(price, references)
+    quote = indicative.quote if indicative else None
+    return {
+        "basis": price.basis,
+        "fixed_usd_mt": _dec(price.fixed_usd_mt),
+        "differential_usd_mt": _dec(price.differential_usd_mt),
+        "market": price.market or None,
+        "market_other": price.market_other or None,
+        "contract_month": price.contract_month or None,
+        "premium_usd_mt": _dec(price.premium_usd_mt),
+        "premium_kind": price.premium_kind or None,
+        "indicative_usd_mt": _dec(indicative.usd_mt) if indicative else None,
+        "indicative_reference": None if quote is None else {
+            "market": quote.market, "usd_mt": _dec(quote.usd_mt),
+            "quoted_on": _day(quote.quoted_on)},
+    }
+
+
+def lot_summary(lot: Lot, references: MarketReferences = NO_REFERENCES) -> dict:
+    """One catalogue entry; `price_usd_per_mt` is a fixed price only (null for a
+    differential: read `price`)."""
     return {
         "lot_code": lot.lot_code,
         "name_es": lot.name_es,
@@ -52,11 +82,12 @@ def lot_summary(lot: Lot) -> dict:
         "community": lot.community,
         "volume_kg": _dec(lot.volume_kg),
         "price_usd_per_mt": _dec(lot.price_usd_per_mt),
+        "price": price_document(lot.price, references),
         "iso_grade": lot.latest_iso_grade,
         "global_quality": _dec(lot.latest_global_quality),
         "published_at": lot.published_at.isoformat() if lot.published_at else None,
-        "url": url_for("api.lot", lot_code=lot.lot_code, _external=True),
-        "html_url": url_for("lots.detail", lot_code=lot.lot_code, _external=True),
+        "url": external_url("api.lot", lot_code=lot.lot_code),
+        "html_url": external_url("lots.detail", lot_code=lot.lot_code),
     }
 
 
@@ -64,7 +95,7 @@ def sheet_document(sheet: LotSheet) -> dict:
     """The full sheet with derived values."""
     lot, a, s, t, e = sheet.lot, sheet.analysis, sheet.sensory, sheet.terms, sheet.eudr
     return {
-        **lot_summary(lot),
+        **lot_summary(lot, t.references),
         "harvest_start": _day(lot.harvest_start),
         "harvest_end": _day(lot.harvest_end),
         "volume": {"kg": _dec(sheet.volume.kg), "mt": _dec(sheet.volume.mt),
@@ -163,15 +194,16 @@ def lots():
     page_number, per_page = _paging(invalid)
     if invalid:
         return _invalid(invalid)
+    references = market_references(today=date.today())
     page = catalogue.search_lots(parsed.filters, today=date.today(), page=page_number,
-                                 per_page=per_page, with_details=False)
+                                 per_page=per_page, with_details=False, references=references)
     args = parsed.filters.as_args()
 
     def link(number: int) -> str:
-        return url_for("api.lots", page=number, per_page=page.per_page, _external=True, **args)
+        return external_url("api.lots", page=number, per_page=page.per_page, **args)
 
     return jsonify(
-        data=[lot_summary(lot) for lot in page.lots],
+        data=[lot_summary(lot, references) for lot in page.lots],
         total=page.total,
         page=page.page,
         per_page=page.per_page,
@@ -187,7 +219,9 @@ def lot(lot_code: str):
     found = load_lot(lot_code)
     if found is None or not found.is_published:
         abort(404)
-    return jsonify(sheet_document(build_sheet(found, today=date.today())))
+    today = date.today()
+    return jsonify(sheet_document(build_sheet(found, today=today,
+                                              references=market_references(today=today))))
 
 
 def offer_summary(offer: ConsolidatedOffer, volume_kg: Decimal) -> dict:
@@ -205,8 +239,8 @@ def offer_summary(offer: ConsolidatedOffer, volume_kg: Decimal) -> dict:
         "price_usd_per_mt": _dec(offer.price_usd_per_mt),
         "price_valid_until": _day(offer.price_valid_until),
         "published_at": offer.published_at.isoformat() if offer.published_at else None,
-        "url": url_for("api.offer", offer_code=offer.offer_code, _external=True),
-        "html_url": url_for("offers.detail", offer_code=offer.offer_code, _external=True),
+        "url": external_url("api.offer", offer_code=offer.offer_code),
+        "html_url": external_url("offers.detail", offer_code=offer.offer_code),
     }
 
 
@@ -241,7 +275,7 @@ def offer_document(page: OfferPage) -> dict:
         "lots": [
             {"lot_code": line.lot.lot_code, "organisation": line.lot.organisation.slug,
              "kg": _dec(line.kg),
-             "url": url_for("api.lot", lot_code=line.lot.lot_code, _external=True)}
+             "url": external_url("api.lot", lot_code=line.lot.lot_code)}
             for line in page.lines
         ],
         "production_period": {"start": _day(eudr.production_start),
@@ -268,7 +302,7 @@ def offers():
     args = {"min_mt": raw} if raw else {}
 
     def link(number: int) -> str:
-        return url_for("api.offers", page=number, per_page=per_page, _external=True, **args)
+        return external_url("api.offers", page=number, per_page=per_page, **args)
 
     return jsonify(
         data=[offer_summary(offer, kg) for offer, kg in rows[(page - 1) * per_page:
@@ -293,4 +327,4 @@ def offer(offer_code: str):
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(build_openapi(url_for("api.lots", _external=True).rsplit("/lots", 1)[0]))
+    return jsonify(build_openapi(external_url("api.lots").rsplit("/lots", 1)[0]))

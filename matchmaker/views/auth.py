@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import math
-import time
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from limits import parse as parse_limit
-from werkzeug.exceptions import TooManyRequests
 
+from matchmaker import login_throttle
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db, limiter
 from matchmaker.forms import ActionForm
@@ -26,30 +22,9 @@ from matchmaker.forms.accounts import (
 from matchmaker.models import Organisation
 from matchmaker.services import accounts
 from matchmaker.templating import safe_next
+from matchmaker.urls import external_url
 
 bp = Blueprint("auth", __name__)
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _login_key() -> str:
-    # Per address and per account, so one busy venue NAT does not lock everyone out.
-    from flask_limiter.util import get_remote_address
-
-    email = (request.form.get("email") or "").strip().lower()
-    return f"{get_remote_address()}|{email}"
-
-
-def _failed_logins_allowed() -> bool:
-    """Whether this address and account may try again; only failed attempts are counted."""
-    rule = parse_limit(_login_limit())
-    return limiter.limiter.test(rule, "login", _login_key())
-
-
-def _count_failed_login() -> None:
-    limiter.limiter.hit(parse_limit(_login_limit()), "login", _login_key())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -57,17 +32,14 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next())
     form = LoginForm()
-    if request.method == "POST" and current_app.config.get("RATELIMIT_ENABLED", True) \
-            and not _failed_logins_allowed():
-        reset_at, _remaining = limiter.limiter.get_window_stats(
-            parse_limit(_login_limit()), "login", _login_key()
-        )
-        raise TooManyRequests(retry_after=max(1, math.ceil(reset_at - time.time())))
+    if request.method == "POST":
+        # Even the right password waits while throttled: the answer must not reveal it.
+        login_throttle.check(request.form.get("email", ""))
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
         except DomainError as error:
-            _count_failed_login()
+            login_throttle.count_failure(form.email.data)
             flash(error.message, "error")
             return render_template("auth/login.html", form=form), error.status
         login_user(user, remember=form.remember.data)
@@ -81,6 +53,10 @@ def login():
 @login_required
 def logout():
     if ActionForm().validate_on_submit():
+        # Ends the account's sessions server-side: a copied session or remember cookie
+        # replayed later no longer logs anyone in.
+        accounts.end_all_sessions(current_user)
+        db.session.commit()
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))
@@ -113,7 +89,8 @@ def signup():
         db.session.commit()
         login_user(user)
         flash(_("Your buyer account is ready."), "success")
-        return redirect(safe_next())
+        # Step two: what the buyer buys (skippable), then where they were going.
+        return redirect(url_for("matching.demand", welcome=1, next=safe_next()))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/signup.html", form=form), status
 
@@ -151,7 +128,7 @@ def forgot_password():
     if form.validate_on_submit():
         accounts.request_password_reset(
             form.email.data,
-            lambda token: url_for("auth.reset_password", token=token, _external=True),
+            lambda token: external_url("auth.reset_password", token=token),
         )
         db.session.commit()
         # The same answer whether or not the address exists, so nobody can probe accounts.

@@ -22,11 +22,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
-from matchmaker.forms.choices import country_choices, select_choices
+from matchmaker.forms.choices import select_choices
 from matchmaker.forms.leads import BadgeCodeForm, LeadFilterForm, LeadForm
+from matchmaker.labels import country_choices
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.base import utcnow
 from matchmaker.models.leads import Lead
@@ -169,9 +171,10 @@ def export_csv():
     )
 
 
-@bp.get("/leads/export.xlsx")
+@bp.route("/leads/export.xlsx", methods=["GET", "POST"])
 @login_required
 def export_xlsx():
+    """The leads as a spreadsheet; a large one is prepared in the background after a POST."""
     _require_lead_viewer()
     lead_filter = _lead_filter(_filter_form())
     total = db.session.scalar(
@@ -180,10 +183,15 @@ def export_xlsx():
     )
     limit = current_app.config.get("LEADS_XLSX_DIRECT_LIMIT", XLSX_DIRECT_LIMIT)
     if total > limit:
-        # Writing that many cells takes longer than a request may wait (bench/lead_export.py).
+        # Writing that many cells takes longer than a request may wait (bench/lead_export.py),
+        # and queuing the job is a write: the GET asks, the POST (same filters) queues it.
+        if request.method == "GET":
+            return render_template("leads/export_prepare.html", total=total,
+                                   action=url_for("leads.export_xlsx", **request.args))
+        web.require_action()
         job = print_jobs.queue_lead_export(current_user, lead_filter, total,
                                            str(get_locale() or "es"))
-        db.session.commit()
+        db.session.commit()  # the worker thread started below reads the job row
         print_jobs.start(job)
         return redirect(url_for("printables.job", public_id=job.public_id))
     output = exports.xlsx_to_tempfile(current_user, lead_filter)

@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -32,12 +31,12 @@ from matchmaker.forms.offers import (
     SampleForm,
     SuggestForm,
 )
+from matchmaker.labels import label, number
 from matchmaker.lotsheet import units
 from matchmaker.lotsheet.vocab import GENETICS
 from matchmaker.models import Lot
 from matchmaker.models.accounts import OrganisationKind
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot
-from matchmaker.printing import pdf as printing_pdf
 from matchmaker.printing.qr import qr_svg
 from matchmaker.services import qr_codes
 from matchmaker.services.offers import composing, requests
@@ -55,7 +54,8 @@ from matchmaker.services.offers.suggest import (
     candidates_from_catalogue,
     suggest,
 )
-from matchmaker.views.lots import label, number
+from matchmaker.services.printing.offer_sheet import offer_sheet_pdf
+from matchmaker.urls import external_url
 
 bp = Blueprint("offers", __name__)
 
@@ -67,10 +67,6 @@ def _helpers() -> dict:
 
 def _today() -> date:
     return date.today()
-
-
-def _locale() -> str:
-    return str(get_locale() or "es")
 
 
 def get_visible_offer(offer_code: str) -> ConsolidatedOffer:
@@ -94,8 +90,7 @@ def get_managed_offer(offer_code: str) -> ConsolidatedOffer:
 
 
 def public_url(offer: ConsolidatedOffer) -> str:
-    base = current_app.config.get("BASE_URL") or request.url_root.rstrip("/")
-    return base.rstrip("/") + url_for("offers.detail", offer_code=offer.offer_code)
+    return external_url("offers.detail", offer_code=offer.offer_code)
 
 
 def qr_url(offer: ConsolidatedOffer) -> str:
@@ -193,9 +188,9 @@ def sheet(offer_code: str):
 @bp.get("/offers/<offer_code>/sheet.pdf")
 def sheet_pdf(offer_code: str):
     offer = get_visible_offer(offer_code)
-    document = render_offer_pdf(build_offer_page(offer, today=_today()), qr_url(offer),
-                                public_url(offer))
-    return Response(bytes(document.output()), mimetype="application/pdf",
+    document = offer_sheet_pdf(build_offer_page(offer, today=_today()), qr_url(offer),
+                               public_url(offer))
+    return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{offer.offer_code}.pdf"'})
 
 
@@ -483,75 +478,3 @@ def answer(line_id: int, answer: str):
     db.session.commit()
     flash(_("Thank you: the cooperative has been told."), "success")
     return redirect(url_for("offers.mine"))
-
-
-# PDF -------------------------------------------------------------------------------------
-
-def offer_pairs(page) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The sheet's sections as (heading, [(label, value)]) for the PDF."""
-    offer = page.offer
-    terms = [
-        (_("Offer code"), offer.offer_code),
-        (_("Cooperative"), offer.cooperative.name),
-        (_("Exporter of record"), offer.exporter_of_record or "—"),
-        (_("Certificate holder"), offer.certificate_holder or "—"),
-        (_("Incoterm"), f"{offer.incoterm} {offer.incoterm_place}".strip()),
-        (_("Price"), _("%(price)s USD/MT", price=number(offer.price_usd_per_mt, 2))
-         if offer.price_usd_per_mt is not None else "—"),
-    ]
-    volume = [
-        (_("Total volume"), _("%(kg)s kg (%(mt)s MT)", kg=number(page.total_kg, 0),
-                              mt=number(page.total_mt, 3))),
-        (_("Bags"), str(page.bags) if page.bags is not None else "—"),
-        (_("Share of a 20-ft container"), f"{number(page.container_pct, 1)} %"),
-    ] + [(c.organisation.name, _("%(kg)s kg (%(pct)s %%)", kg=number(c.kg, 0),
-                                 pct=number(c.percent, 1))) for c in page.contributions]
-    blend = page.blend
-    quality = [
-        (_("Moisture"), f"{number(blend.moisture_pct, 1)} %" if blend.moisture_pct else "—"),
-        (_("Bean count"), _("%(count)s beans / 100 g", count=number(blend.bean_count, 0))
-         if blend.bean_count else "—"),
-        (_("Fermented"), f"{number(blend.fermented_pct, 1)} %" if blend.fermented_pct else "—"),
-        (_("Worst ISO grade"), label("iso_grade", blend.worst_grade) or "—"),
-    ]
-    if blend.partial:
-        quality.append((_("Not analysed"), ", ".join(lot.lot_code for lot in blend.unanalysed)))
-    certs = [
-        (label("cert_scheme", c.scheme) + (f" ({c.scheme_other})" if c.scheme_other else ""),
-         _("Covers all %(total)s kg", total=number(c.total_kg, 0)) if c.is_full else
-         _("Covers %(kg)s kg of %(total)s kg (%(pct)s %%)", kg=number(c.covered_kg, 0),
-           total=number(c.total_kg, 0), pct=number(c.percent, 1)))
-        for c in page.certifications
-    ] or [(_("Certifications"), _("None valid today"))]
-    eudr = page.eudr
-    eudr_pairs = [
-        (_("Production period"), f"{eudr.production_start} – {eudr.production_end}"
-         if eudr.production_start else "—"),
-        (_("Plots"), str(eudr.plot_count)),
-    ]
-    return [(_("Terms"), terms), (_("Volume"), volume), (_("Blended quality"), quality),
-            (_("Certifications"), certs), (_("EUDR"), eudr_pairs)]
-
-
-def render_offer_pdf(page, qr_target: str, url: str):
-    """An A4 PDF of the offer with a QR code; built from the same view-model as the page."""
-    offer = page.offer
-    document = printing_pdf.new_document(_("Offer %(code)s", code=offer.offer_code), _locale())
-    document.add_page()
-    qr_size = 32
-    printing_pdf.add_qr(document, qr_target, document.w - printing_pdf.MARGIN_MM - qr_size,
-                        printing_pdf.MARGIN_MM, qr_size)
-    width = document.epw - qr_size - 4
-    document.set_font(printing_pdf.FONT_FAMILY, "B", 16)
-    document.multi_cell(width, 8, offer.name(_locale()))
-    document.set_font(printing_pdf.FONT_FAMILY, "", 10)
-    document.multi_cell(width, 6, f"{offer.offer_code} · {offer.cooperative.name}")
-    document.multi_cell(width, 5, url)
-    document.set_y(max(document.get_y(), printing_pdf.MARGIN_MM + qr_size) + 2)
-    for heading, pairs in offer_pairs(page):
-        document.set_font(printing_pdf.FONT_FAMILY, "B", 11)
-        document.cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
-        document.set_font(printing_pdf.FONT_FAMILY, "", 9)
-        printing_pdf.key_value_table(document, pairs)
-        document.ln(1)
-    return document

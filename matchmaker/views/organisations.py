@@ -10,6 +10,7 @@ from matchmaker.access import can_edit_organisation, get_organisation, organiser
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.organisations import OrganisationForm
+from matchmaker.labels import ORGANISATION_KINDS
 from matchmaker.models import Exhibitor, Organisation
 from matchmaker.services import organisations as service
 from matchmaker.uploads import resolve
@@ -52,28 +53,43 @@ def logo(slug: str):
 
 
 def _save(form: OrganisationForm, organisation: Organisation | None, template: str):
-    form.cooperative_id.choices = _cooperative_choices(organisation)
-    if request.method == "GET" and organisation is not None:
-        form.cooperative_id.data = organisation.cooperative_id or 0
+    # Whether an organisation is a cooperative (it may then compose offers from others' lots)
+    # and which cooperative it exports through are organisers' decisions: for reps the
+    # fields are not in the form at all, so a crafted POST cannot set them either.
+    decides_membership = current_user.is_organiser
+    if decides_membership:
+        form.cooperative_id.choices = _cooperative_choices(organisation)
+        if request.method == "GET" and organisation is not None:
+            form.cooperative_id.data = organisation.cooperative_id or 0
+    else:
+        del form.kind
+        del form.cooperative_id
     if form.validate_on_submit():
         fields = {
             name: getattr(form, name).data or ""
-            for name in ("name", "kind", "region", "province", "community", "description_es",
+            for name in ("name", "region", "province", "community", "description_es",
                          "description_en", "contact_email", "contact_phone", "website")
         }
         fields["ruc"] = form.ruc.data or None
-        fields["cooperative_id"] = form.cooperative_id.data or None
+        if decides_membership:
+            fields["kind"] = form.kind.data
+            fields["cooperative_id"] = form.cooperative_id.data or None
         try:
             organisation = service.save_organisation(organisation, logo=form.logo.data, **fields)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
-            return render_template(template, form=form, organisation=organisation), error.status
+            return _render(template, form, organisation), error.status
         db.session.commit()
         flash(_("The organisation has been saved."), "success")
         return redirect(url_for("organisations.detail", slug=organisation.slug))
     status = 422 if form.is_submitted() else 200
-    return render_template(template, form=form, organisation=organisation), status
+    return _render(template, form, organisation), status
+
+
+def _render(template: str, form: OrganisationForm, organisation: Organisation | None) -> str:
+    kind_label = dict(ORGANISATION_KINDS).get(organisation.kind) if organisation else None
+    return render_template(template, form=form, organisation=organisation, kind_label=kind_label)
 
 
 @bp.route("/new", methods=["GET", "POST"])

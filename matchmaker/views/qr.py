@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
@@ -53,6 +54,7 @@ def _catalogue_url() -> str:
 
 
 @bp.get("/q/<token>")
+@web.writes_on_get("a QR code is opened by a GET, and counting that opening is the point")
 def scan(token: str):
     """A printed code was opened: count it, then go to the lot or booth (badges: see below)."""
     try:
@@ -67,15 +69,45 @@ def scan(token: str):
         is_rep = current_user.is_authenticated and current_user.is_rep and current_user.is_approved
         return render_template("qr/badge.html", token=row, is_rep=is_rep)
     visitor_id, is_new = _visitor_id()
-    qr_codes.record_scan(row, visitor_id, current_user if current_user.is_authenticated else None)
+    user = current_user if current_user.is_authenticated else None
+    qr_codes.record_scan(row, visitor_id, user)
+    organisation = qr_codes.lead_offer(row, user)
     db.session.commit()
-    response = redirect(qr_codes.url_for_target(row))
+    if organisation is not None:
+        # A buyer becomes a lead only by asking (a POST): a link to this URL on any other
+        # site would otherwise hand their contact to the organisation.
+        response = make_response(render_template(
+            "qr/scanned.html", token=row, organisation=organisation,
+            target_url=qr_codes.url_for_target(row)))
+    else:
+        response = redirect(qr_codes.url_for_target(row))
     response.headers["Cache-Control"] = "no-store"  # every opening must reach us to count
     if is_new:
         response.set_cookie(VISITOR_COOKIE, visitor_id, max_age=VISITOR_COOKIE_AGE,
                             httponly=True, samesite="Lax",
                             secure=request.is_secure)
     return response
+
+
+@bp.post("/q/<token>/lead")
+@login_required
+def leave_contact(token: str):
+    """The scanning buyer asks to leave their contact with the code's organisation."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        row = qr_codes.resolve(token)
+        qr_codes.lead_from_scan(row, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        if error.code in ("token_unknown", "token_revoked"):
+            abort(404)
+        flash(error.message, "error")
+        return redirect(qr_codes.url_for_target(row))
+    db.session.commit()
+    flash(_("%(org)s now has your contact details.", org=qr_codes.target_organisation(row).name),
+          "success")
+    return redirect(qr_codes.url_for_target(row))
 
 
 def _image_token(token: str) -> QrToken:

@@ -41,10 +41,13 @@ def test_lot_scan_redirects_counts_and_sets_anonymous_cookie(client, fair):
         "id", "token_id", "scanned_at", "event_id", "visitor_id", "user_id"}
 
 
-def test_booth_scan_by_logged_in_buyer_becomes_a_lead(client, fair):
+def test_booth_scan_by_logged_in_buyer_becomes_a_lead_when_they_ask(client, fair):
     token = _token(fair, "booth")
     login(client, fair.buyer)
     response = client.get(f"/q/{token.token}")
+    assert response.status_code == 200  # the buyer is asked; opening the URL adds nothing
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Lead)) == 0
+    response = client.post(f"/q/{token.token}/lead")
     assert response.headers["Location"].endswith(f"/organisations/{fair.organisation.slug}")
     lead = db.session.scalar(sa.select(Lead))
     assert lead.buyer_id == fair.buyer.id and [s.kind for s in lead.sources] == ["booth_scan"]

@@ -13,7 +13,7 @@ from matchmaker.services import qr_codes
 from matchmaker.services.leads import consent, recording
 from matchmaker.services.leads.annotate import normalise_tags, update_lead
 from matchmaker.services.leads.badges import scan_badge
-from tests.factories import make_event, make_user
+from tests.factories import make_event, make_lot, make_organisation, make_user
 from tests.qr_leads.conftest import days_ago
 
 pytestmark = pytest.mark.usefixtures("request_context")
@@ -82,10 +82,15 @@ def test_anonymous_scan_is_counted_without_lead(fair):
     assert _count(Lead) == 0
 
 
-def test_buyer_scan_becomes_lead_only_with_consent(fair):
+def test_buyer_scan_becomes_lead_only_when_asked_and_with_consent(fair):
     token = qr_codes.lot_token(fair.lot)
     qr_codes.record_scan(token, "v", fair.buyer)
     db.session.commit()
+    assert _count(Lead) == 0  # the scan alone never makes a lead
+    assert qr_codes.lead_offer(token, fair.buyer) == fair.organisation
+    qr_codes.lead_from_scan(token, fair.buyer)
+    db.session.commit()
+    assert qr_codes.lead_offer(token, fair.buyer) is None  # already a lead
     lead = db.session.scalar(sa.select(Lead))
     assert (lead.event_id, lead.organisation_id, lead.buyer_id) == (
         fair.event.id, fair.organisation.id, fair.buyer.id)
@@ -95,6 +100,10 @@ def test_buyer_scan_becomes_lead_only_with_consent(fair):
     other_buyer = make_user("buyer")
     consent.set_consent(other_buyer, fair.organisation, False)
     qr_codes.record_scan(token, "w", other_buyer)
+    assert qr_codes.lead_offer(token, other_buyer) is None
+    with pytest.raises(DomainError) as error:
+        qr_codes.lead_from_scan(token, other_buyer)
+    assert error.value.code == "no_lead"
     db.session.commit()
     assert _count(Lead, Lead.buyer_id == other_buyer.id) == 0
     assert _count(Scan) == 2
@@ -222,9 +231,7 @@ def test_consent_default_override_and_holders(fair):
     assert consent.contact_holders(fair.buyer)[0].shares is False
 
 
-def test_annotation_rules(fair, make_lot):
-    from tests.factories import make_organisation
-
+def test_annotation_rules(fair):
     lead = recording.record_lead(fair.buyer, fair.organisation, "interest")
     second_lot = make_lot(fair.organisation)
     update_lead(lead, rating="hot", tags="Organic, export ,organic", notes=" call ",

@@ -16,7 +16,7 @@ from typing import IO
 from flask_babel import gettext as _
 
 from matchmaker.extensions import db
-from matchmaker.forms.choices import BUYER_TYPES, country_name
+from matchmaker.labels import BUYER_TYPES, country_name
 from matchmaker.models import BuyerProfile, Event, Lot, Meeting, Organisation, User
 from matchmaker.models.leads import ContactConsent, Lead, LeadLot, LeadSource
 from matchmaker.printing.tabular import csv_stream, xlsx_file

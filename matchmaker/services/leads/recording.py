@@ -17,6 +17,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Event, Lot, Organisation, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.leads import Lead, LeadLot, LeadSource, LeadSourceKind
+from matchmaker.services.events import exhibiting_event
 
 _SOURCE_KINDS = frozenset(kind.value for kind in LeadSourceKind)
 
@@ -29,6 +30,11 @@ def _find_lead(event_id: int, organisation_id: int, buyer_id: int) -> Lead | Non
             Lead.buyer_id == buyer_id,
         )
     )
+
+
+def find_lead(event_id: int, organisation_id: int, buyer_id: int) -> Lead | None:
+    """The lead of buyer with organisation at event, if there is one."""
+    return _find_lead(event_id, organisation_id, buyer_id)
 
 
 def _get_or_create_lead(event: Event, organisation: Organisation, buyer: User,
@@ -84,8 +90,6 @@ def record_lead(buyer: User, organisation: Organisation, kind: str, *,
     Raises:
         ValidationFailed: ``unknown_source``, ``not_a_buyer``, ``foreign_lot``.
     """
-    from matchmaker.services.qr_codes import exhibiting_event
-
     if kind not in _SOURCE_KINDS:
         raise ValidationFailed(_("Unknown lead source."), code="unknown_source")
     if not buyer.is_buyer:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Event as IcsEvent
@@ -15,6 +14,7 @@ from matchmaker.models import CalendarFeed, Meeting, Slot, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.meetings import ACTIVE_STATUSES, MeetingStatus
 from matchmaker.printing.ics import calendar_bytes, meeting_event
+from matchmaker.urls import external_url
 
 
 def _uid(meeting: Meeting) -> str:
@@ -41,7 +41,7 @@ def _describe(meeting: Meeting, viewer: User) -> tuple[str, str, str]:
                                       for lot in meeting.lots)))
     if meeting.message:
         lines.append(meeting.message)
-    lines.append(f"{current_app.config.get('BASE_URL', '')}/meetings/{meeting.id}")
+    lines.append(external_url("meetings.detail", meeting_id=meeting.id))
     table = meeting.table
     where = [meeting.event.name]
     if meeting.event.venue:
@@ -129,11 +129,14 @@ def revoke_feed(user: User) -> None:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user whose feed this token opens, or None."""
+    """The active user whose feed this token opens, or None (also for a suspended rep)."""
     if not token or len(token) > 64:
         return None
     feed = db.session.scalar(db.select(CalendarFeed).where(CalendarFeed.token == token))
-    if feed is None or not secrets.compare_digest(feed.token, token) or not feed.user.is_active:
+    if feed is None or not secrets.compare_digest(feed.token, token):
+        return None
+    user = feed.user
+    if not user.is_active or (user.is_rep and not user.is_approved):
         return None
     feed.last_used_at = utcnow()
     return feed.user

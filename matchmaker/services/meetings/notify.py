@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -10,14 +9,15 @@ from matchmaker.extensions import db
 from matchmaker.models import Meeting, User
 from matchmaker.services.meetings.localtime import slot_label
 from matchmaker.services.notifications import notify as send_notice
+from matchmaker.urls import external_url
 
 # Kinds after which the recipient gets the calendar file (a cancellation updates it too).
 WITH_ICS = {"accepted", "walkin", "cancelled", "scheduled"}
 
 
 def meeting_url(meeting: Meeting) -> str:
-    # Services run outside requests too (the expiry command), so build the link from BASE_URL.
-    return f"{current_app.config.get('BASE_URL', '')}/meetings/{meeting.id}"
+    # Services run outside requests too (the expiry command), so the link comes from BASE_URL.
+    return external_url("meetings.detail", meeting_id=meeting.id)
 
 
 def reps_of(meeting: Meeting) -> list[User]:

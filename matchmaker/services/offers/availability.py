@@ -1,9 +1,13 @@
 """Honest volumes: kilograms promised to one offer are not available to another.
 
-A lot's committed volume is the sum of its lines in every offer that is not withdrawn,
-pending lines included (the owner may still say yes, so those kg are held). Writers lock the
-lot row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite serialises writers anyway) before
-summing, so two concurrent commitments cannot both see the same free kilograms.
+A lot's committed volume is the sum of its *approved* lines in every offer that is not
+withdrawn. A pending line (another organisation's lot, awaiting its owner's answer) holds
+nothing: any cooperative may ask for any published lot, so counting requests would let one
+of them lock other organisations' volume indefinitely. The owner's approval is therefore the
+moment of commitment, and is re-checked against what is left then (`composing.answer_line`).
+Writers lock the lot row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite serialises writers
+anyway) before summing, so two concurrent commitments cannot both see the same free
+kilograms.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ def _committed_query(lot_ids: Iterable[int], exclude_line_id: int | None = None)
         .join(ConsolidatedOffer, ConsolidatedOffer.id == OfferLot.offer_id)
         .where(
             OfferLot.lot_id.in_(list(lot_ids)),
-            OfferLot.approval != LineApproval.DECLINED,
+            OfferLot.approval == LineApproval.APPROVED,
             ConsolidatedOffer.status != OfferStatus.WITHDRAWN,
         )
         .group_by(OfferLot.lot_id)
@@ -35,7 +39,7 @@ def _committed_query(lot_ids: Iterable[int], exclude_line_id: int | None = None)
 
 
 def committed_kg(lot_ids: Iterable[int], *, exclude_line_id: int | None = None) -> dict[int, Decimal]:
-    """kg of each lot held by offers (missing lots hold nothing), in one query."""
+    """kg of each lot held by approved offer lines (missing lots hold nothing), in one query."""
     ids = list(lot_ids)
     if not ids:
         return {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -10,11 +9,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Role, User
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot
 from matchmaker.services.mail import queue_mail
-
-
-def site_url(path: str) -> str:
-    # Services also run outside requests (CLI, hooks), so links come from configuration.
-    return f"{current_app.config.get('BASE_URL', '')}{path}"
+from matchmaker.urls import external_url
 
 
 def reps_of(organisation_id: int) -> list[User]:
@@ -40,7 +35,7 @@ def approval_requested(line: OfferLot) -> None:
                   kg=line.kg, lot=lot.lot_code, offer=offer.offer_code),
                 _("Nothing is committed until you approve."),
                 "",
-                _("Approve or decline: %(url)s", url=site_url("/my/offers/requests")),
+                _("Approve or decline: %(url)s", url=external_url("offers.mine", _anchor="requests")),
             ])
             queue_mail(rep, subject, body, kind="offer_approval_request")
 
@@ -60,7 +55,7 @@ def line_answered(line: OfferLot) -> None:
                 subject,
                 _("Organisation: %(org)s", org=lot.organisation.name),
                 "",
-                site_url(f"/my/offers/{offer.offer_code}"),
+                external_url("offers.edit", offer_code=offer.offer_code),
             ])
             queue_mail(rep, subject, body, kind="offer_line_answered")
 
@@ -75,6 +70,6 @@ def offer_suspended(offer: ConsolidatedOffer, lot_code: str) -> None:
                   "longer shown to buyers.", lot=lot_code, offer=offer.offer_code),
                 _("Remove or replace the lot, then publish the offer again."),
                 "",
-                site_url(f"/my/offers/{offer.offer_code}"),
+                external_url("offers.edit", offer_code=offer.offer_code),
             ])
             queue_mail(rep, subject, body, kind="offer_suspended")

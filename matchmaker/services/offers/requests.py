@@ -19,8 +19,9 @@ from matchmaker.models.leads import LeadSourceKind
 from matchmaker.models.offers import ConsolidatedOffer, OfferRequest, OfferRequestKind
 from matchmaker.services.leads.recording import add_lot_of_interest, record_lead
 from matchmaker.services.mail import queue_mail
-from matchmaker.services.offers.notify import reps_of, site_url
+from matchmaker.services.offers.notify import reps_of
 from matchmaker.services.offers.suggest import Suggestion
+from matchmaker.urls import external_url
 
 MAX_MESSAGE_LENGTH = 2000
 RECIPIENTS = ("cooperative", "associations")
@@ -131,6 +132,6 @@ def request_consolidation(suggestion: Suggestion, buyer: User, *, recipients: st
                 if request.message:
                     lines += ["", _("Message:"), request.message]
                 lines += ["", _("Buyer's e-mail: %(email)s", email=buyer.email),
-                          site_url("/my/offers/")]
+                          external_url("offers.mine")]
                 queue_mail(rep, subject, "\n".join(lines), kind="offer_consolidation_request")
     return request, targets

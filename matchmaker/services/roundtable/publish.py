@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
@@ -28,6 +27,7 @@ from matchmaker.services.meetings.notify import reps_of
 from matchmaker.services.meetings.roundtable import place_scheduled
 from matchmaker.services.meetings.sessions import seat_count
 from matchmaker.services.notifications import notify as send_notice
+from matchmaker.urls import external_url
 
 
 class PublishConflict(Conflict):
@@ -182,7 +182,6 @@ def _notify(run: ScheduleRun, result: PublishResult) -> None:
 def _send(run: ScheduleRun, recipient: User, meetings: list[Meeting], *, buyer_side: bool):
     locale = recipient.locale or "es"
     meetings = sorted(meetings, key=lambda m: m.slot.starts_at)
-    base = current_app.config.get("BASE_URL", "")
     with force_locale(locale):
         subject = _("Your roundtable timetable for %(event)s", event=run.event.name)
         lines = [_("The organisers have published the roundtable timetable. Your meetings:"), ""]
@@ -198,6 +197,6 @@ def _send(run: ScheduleRun, recipient: User, meetings: list[Meeting], *, buyer_s
                                            run.event, locale), table=table, who=who))
         if not meetings:
             lines.append(_("You have no meetings in the new timetable."))
-        agenda_url = f"{base}/agenda/?event={run.event.slug}"
+        agenda_url = external_url("agenda.mine", event=run.event.slug)
         lines += ["", _("Your agenda: %(url)s", url=agenda_url)]
     send_notice(recipient, "roundtable_published", subject, "\n".join(lines), link=agenda_url)

@@ -1,0 +1,106 @@
+"""How stored codes read to people: choice lists, vocabulary labels, countries, numbers.
+
+Shared by services (exports, dashboards, PDFs), forms and templates, so that no service
+has to import a form module. Labels are lazy and translated at render time.
+"""
+
+from __future__ import annotations
+
+from flask_babel import format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from matchmaker.lotsheet import vocab
+
+BUYER_TYPES = [
+    ("importer", _l("Importer")),
+    ("chocolate_maker", _l("Chocolate maker")),
+    ("trader", _l("Trader")),
+    ("roaster", _l("Roaster / processor")),
+    ("retailer", _l("Retailer")),
+    ("other", _l("Other")),
+]
+
+# Same codes as the lot certificates, so buyers' needs can be matched against lots.
+CERTIFICATIONS = [(c.code, _l(c.label)) for c in vocab.CERT_SCHEME if c.code != "other"]
+
+LANGUAGES = [
+    ("es", _l("Spanish")),
+    ("en", _l("English")),
+    ("pt", _l("Portuguese")),
+    ("fr", _l("French")),
+    ("de", _l("German")),
+    ("it", _l("Italian")),
+    ("nl", _l("Dutch")),
+    ("ja", _l("Japanese")),
+    ("zh", _l("Chinese")),
+]
+
+ORGANISATION_KINDS = [("association", _l("Association")), ("cooperative", _l("Cooperative"))]
+
+SITE_LANGUAGES = [("es", "Español"), ("en", "English")]
+
+TIMEZONES = [
+    "America/Lima", "America/Bogota", "America/Guayaquil", "America/La_Paz",
+    "America/Sao_Paulo", "America/Mexico_City", "America/New_York", "Europe/Madrid",
+    "Europe/Amsterdam", "Europe/Berlin", "Europe/London", "Asia/Tokyo", "UTC",
+]
+
+# The lot-sheet vocabularies by the name templates and renderers use in label(name, code).
+VOCABULARIES = {
+    "product_form": vocab.PRODUCT_FORM, "bag_type": vocab.BAG_TYPE, "genetics": vocab.GENETICS,
+    "production_system": vocab.PRODUCTION_SYSTEM, "processing_site": vocab.PROCESSING_SITE,
+    "ferment_vessel": vocab.FERMENT_VESSEL, "dry_method": vocab.DRY_METHOD,
+    "sensory_protocol": vocab.SENSORY_PROTOCOL, "cert_scheme": vocab.CERT_SCHEME,
+    "cert_status": vocab.CERT_STATUS, "incoterm": vocab.INCOTERM,
+    "price_basis": vocab.PRICE_BASIS, "price_market": vocab.PRICE_MARKET,
+    "price_premium": vocab.PRICE_PREMIUM, "export_docs": vocab.EXPORT_DOCS,
+    "iso_grade": vocab.ISO_GRADE, "trade_grade": vocab.TRADE_GRADE,
+    "bean_size": vocab.BEAN_SIZE, "cut_test": vocab.CUT_TEST_CATEGORY,
+    "sensory": vocab.SENSORY_CODES,
+}
+
+# Pseudo-territories that babel lists but nobody lives in.
+_NOT_COUNTRIES = ("ZZ", "EU", "UN", "EZ", "QO", "XA", "XB", "XK")
+
+
+def label(vocabulary: str, code: str | None) -> str:
+    """The translated label of a stored code; an unknown code is shown as it is."""
+    if not code:
+        return ""
+    try:
+        return _(VOCABULARIES[vocabulary].label(code))
+    except KeyError:
+        return code
+
+
+def number(value, places: int | None = None) -> str:
+    """A decimal in the visitor's locale, e.g. 9.450,00 in Spanish."""
+    if value is None:
+        return "—"
+    if places is None:
+        return format_decimal(value)
+    return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
+
+
+def meeting_status_label(status: str) -> str:
+    """A meeting status as participants read it."""
+    return {
+        "requested": _("Requested"), "proposed": _("New time proposed"),
+        "accepted": _("Confirmed"), "declined": _("Declined"), "cancelled": _("Cancelled"),
+        "expired": _("Expired"), "held": _("Held"), "no_show": _("No-show"),
+    }.get(status, status)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """ISO 3166 countries with names in the visitor's language, sorted by name."""
+    locale = get_locale()
+    territories = locale.territories if locale else {}
+    codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES]
+    return sorted(((c, territories[c]) for c in codes), key=lambda pair: pair[1])
+
+
+def country_name(code: str) -> str:
+    """The country's name in the visitor's language; an unknown code is shown as it is."""
+    locale = get_locale()
+    return (locale.territories.get(code) if locale else None) or code

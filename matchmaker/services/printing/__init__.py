@@ -1,0 +1,1 @@
+"""Printable documents built from the services' view-models: one module per document."""
