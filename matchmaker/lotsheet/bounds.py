@@ -9,7 +9,7 @@ what its database column can hold (Numeric(p, s) and PostgreSQL `integer`): a ty
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 # Anything smaller than this (in absolute value) and not zero is a typing slip or an attack
 # (1e-400): no field of the site is measured that finely.
@@ -38,6 +38,8 @@ PERCENT = _b(0, 100)
 BOUNDS: dict[str, Bound] = {
     # Price and terms (USD, kg, g, days).
     "price_usd_per_mt": _b(0, 50_000),        # fine cacao trades at 3,000–15,000 USD/MT
+    "reference_usd_per_mt": _b(0, 50_000),    # ICE New York / London, in USD/MT
+    "pen_per_usd": _b(0, 100),                # soles per US dollar, about 3.7
     "volume_kg": _b(0, 10_000_000),           # 10,000 MT: far above any producer's lot
     "moq_kg": _b(0, 10_000_000),
     "target_volume_kg": _b(1, 10_000_000),
@@ -81,3 +83,38 @@ BOUNDS: dict[str, Bound] = {
 def bound(name: str) -> Bound:
     """The bound called `name`; a KeyError names a field that forgot to declare one."""
     return BOUNDS[name]
+
+
+def parse_number(text: str) -> Decimal:
+    """A finite decimal of sane size from typed text (a decimal comma and spaces allowed).
+
+    Raises:
+        ValueError: for text that is not a number, NaN, an infinity, or a number too large or
+        too close to zero for any field (1e30, 1e-400).
+    """
+    cleaned = str(text).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except (InvalidOperation, ValueError):
+        raise ValueError("not a number") from None
+    if not value.is_finite():
+        raise ValueError("not a finite number")
+    if value and (abs(value) < SMALLEST or value.adjusted() >= MAX_INTEGER_DIGITS):
+        raise ValueError("out of range")
+    return value
+
+
+def parse_filter_number(text: str, bound_name: str) -> Decimal:
+    """A number typed into a search filter: finite and inside the named bound. Unlike
+    `parse_number`, a tiny value is fine here: it only narrows a search.
+
+    Raises:
+        ValueError: for text that is not such a number.
+    """
+    try:
+        value = Decimal(str(text).strip().replace(" ", "").replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValueError("not a number") from None
+    if not value.is_finite() or value not in bound(bound_name):
+        raise ValueError("out of range")
+    return value

@@ -23,13 +23,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import IntegerField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from matchmaker import web
 from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
+from matchmaker.forms.fields import IntegerField
 from matchmaker.input_guard import db_int
 from matchmaker.labels import VOCABULARIES, label, number
 from matchmaker.lot_display import CERT_STATE_LABELS, localized_text, price_text
