@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -29,10 +28,9 @@ from matchmaker.forms.dashboard import CheckInForm, OutcomeForm, ReportForm
 from matchmaker.input_guard import db_int
 from matchmaker.models import CheckIn, Event, Exhibitor, Lot, Meeting, Organisation, User
 from matchmaker.printing.tabular import csv_stream
-from matchmaker.services import checkins, offline_scans, privacy
+from matchmaker.services import checkins, offline_scans, print_jobs, privacy
 from matchmaker.services import dashboard as figures_service
 from matchmaker.services import outcomes as outcome_service
-from matchmaker.services import report as report_service
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -135,34 +133,21 @@ def chart_table(event_slug: str, key: str):
                            table=table, scope=_scope_args(organisation))
 
 
-def _report(event_slug: str) -> tuple[Event, Organisation | None, str]:
-    event, organisation = load_scope(event_slug, request.args.get("org"))
-    form = ReportForm(request.args)
-    lang = form.lang.data if form.validate() and form.lang.data else "es"
-    return event, organisation, lang
-
-
-@bp.route("/events/<event_slug>/report.pdf")
+@bp.post("/events/<event_slug>/report")
 @login_required
-def report_pdf(event_slug: str):
-    event, organisation, lang = _report(event_slug)
-    with force_locale(lang):
-        report = report_service.build_report(event, organisation)
-        pdf = report_service.report_pdf(report)
-    name = f"report-{event.slug}{'-' + organisation.slug if organisation else ''}-{lang}.pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@bp.route("/events/<event_slug>/report.xlsx")
-@login_required
-def report_xlsx(event_slug: str):
-    event, organisation, lang = _report(event_slug)
-    with force_locale(lang):
-        workbook = report_service.report_xlsx(report_service.build_report(event, organisation))
-    name = f"report-{event.slug}{'-' + organisation.slug if organisation else ''}-{lang}.xlsx"
-    return Response(workbook, headers={"Content-Disposition": f'attachment; filename="{name}"'},
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def report_job(event_slug: str):
+    """Queue the post-fair report (PDF or XLSX) in the chosen language; a worker renders it
+    and the job page offers the file to the person who asked for it."""
+    event, organisation = load_scope(event_slug, request.form.get("org"))
+    form = ReportForm(request.form)
+    kind = {"pdf": "report_pdf", "xlsx": "report_xlsx"}.get(request.form.get("kind", ""))
+    if not ActionForm().validate_on_submit() or kind is None or not form.validate():
+        abort(400)
+    job = print_jobs.queue_report(event, organisation, kind, form.lang.data or "es",
+                                  current_user)
+    db.session.commit()
+    print_jobs.start(job)
+    return redirect(url_for("printables.job", public_id=job.public_id))
 
 
 # Organiser tools ---------------------------------------------------------------------------

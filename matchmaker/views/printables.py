@@ -109,8 +109,8 @@ def start_job(event_slug: str):
 
 def _job_or_404(public_id: str) -> PrintJob:
     job = db.first_or_404(db.select(PrintJob).where(PrintJob.public_id == public_id))
-    # A lead export holds what its requester may see, so only they fetch it.
-    allowed = (current_user.id == job.requested_by_id if job.kind == "leads_xlsx"
+    # A lead export or a report holds what its requester may see, so only they fetch it.
+    allowed = (current_user.id == job.requested_by_id if job.kind in print_jobs.PERSONAL_KINDS
                else current_user.is_organiser)
     if not allowed:
         abort(403)
