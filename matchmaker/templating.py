@@ -99,7 +99,10 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _globals():
         locale = get_locale()
-        return {"current_locale": str(locale) if locale else "es", "action_form": ActionForm()}
+        # formdata=None: this form only renders a CSRF token; reading the request body here
+        # would raise again while the 413 page of an oversized upload is being rendered.
+        return {"current_locale": str(locale) if locale else "es",
+                "action_form": ActionForm(formdata=None)}
 
     @app.template_filter("localized")
     def _localized(obj, field: str) -> str:
