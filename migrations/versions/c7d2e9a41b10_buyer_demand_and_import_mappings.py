@@ -1,7 +1,7 @@
 """buyer demand and import mappings
 
 Revision ID: c7d2e9a41b10
-Revises: 2206a44a7296
+Revises: a7c3e9d1f2b4
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -13,7 +13,7 @@ import matchmaker.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'c7d2e9a41b10'
-down_revision = '2206a44a7296'
+down_revision = 'a7c3e9d1f2b4'
 branch_labels = None
 depends_on = None
 
