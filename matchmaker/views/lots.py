@@ -30,7 +30,7 @@ from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.labels import VOCABULARIES, label, number
-from matchmaker.lot_display import CERT_STATE_LABELS, localized_text, price_text
+from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
 from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
@@ -83,7 +83,7 @@ def _helpers() -> dict:
             "label_codes": lambda name: VOCABULARIES[name].codes,
             "has_endpoint": lambda name: name in current_app.view_functions,
             "price_text": price_text, "show_soles": show_soles(),
-            "localized_text": localized_text}
+            "localized_text": localized_text, "is_web_link": is_web_link}
 
 
 def _today() -> date:
