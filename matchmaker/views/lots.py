@@ -385,7 +385,7 @@ def geojson(lot_code: str):
     plots = [
         geo.Plot(plot_id=p.plot_ref, producer_name=p.producer_name,
                  production_place=p.production_place or lot.community, area_ha=p.area_ha,
-                 geometry=p.geometry_json)
+                 geometry=p.geometry_json, declared_area_ha=p.declared_area_ha)
         for p in lot.plots
     ]
     try:
