@@ -31,6 +31,7 @@ from matchmaker.lotsheet.vocab import (
     EXPORT_DOCS,
     FERMENT_VESSEL,
     GENETICS,
+    HS_CODE,
     INCOTERM,
     PRICE_BASIS,
     PRICE_MARKET,
@@ -102,7 +103,9 @@ class IdentityForm(SectionForm):
     net_kg_per_bag = DecimalInput(_l("Net weight per bag (kg)"), validators=[Optional(), _non_negative()],
                                   description=_l("New jute bags usually hold 60–65 kg."))
     bag_type = SelectField(_l("Bag type"), choices=vocab_choices(BAG_TYPE))
-    hs_code = StringField(_l("HS code"), default="1801.00", validators=[Length(max=20)])
+    hs_code = SelectField(_l("HS code"), choices=vocab_choices(HS_CODE), default="1801.00",
+                          description=_l("Cocoa headings 1801–1806: beans and nibs 1801.00, "
+                                         "liquor 1803.10."))
     warehouse = StringField(_l("Warehouse"), validators=[Length(max=160)])
     description_es = TextAreaField(_l("Description (Spanish)"), validators=[Length(max=5000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])

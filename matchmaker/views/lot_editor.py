@@ -570,7 +570,7 @@ def plot_coordinates(lot_code: str):
             return _plots_page(lot, coordinates_form=form), error.status
         db.session.commit()
         flash(_("The plot has been added."), "success")
-        for warning in plot.warnings:
+        for warning in plot_service.problem_messages(plot.warnings):
             flash(warning, "warning")
         return redirect(url_for("lot_editor.plots", lot_code=lot.lot_code))
     return _plots_page(lot, coordinates_form=form), 422
@@ -599,7 +599,7 @@ def plot_geojson(lot_code: str):
             return _plots_page(lot, geojson_form=form), error.status
         db.session.commit()
         flash(_("%(n)d plots have been added.", n=len(created)), "success")
-        for warning in (created[0].warnings if created else []):
+        for warning in plot_service.problem_messages(created[0].warnings if created else []):
             flash(warning, "warning")
         return redirect(url_for("lot_editor.plots", lot_code=lot.lot_code))
     return _plots_page(lot, geojson_form=form), 422

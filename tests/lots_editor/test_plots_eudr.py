@@ -24,7 +24,7 @@ def test_declared_area_far_from_measured_is_kept_apart_and_warned(lot, db):
     db.session.commit()
     assert plot.area_ha == Decimal("0.9997") and plot.declared_area_ha == Decimal(5)
     assert any("declared area is 5 ha but the polygon measures 1.00 ha" in w
-               for w in plot.warnings)
+               for w in (p.message for p in plot.warnings))
     [feature] = plots.geo.eudr_feature_collection(plots.eudr_plots(lot), check=False)["features"]
     assert feature["properties"]["Area"] == Decimal("0.9997")
     assert feature["properties"]["DeclaredArea"] == Decimal(5)
@@ -35,14 +35,14 @@ def test_padded_file_imports_with_a_warning(lot, db):
               ["-69.189000", "-12.589000"], ["-69.190000", "-12.589000"],
               ["-69.190000", "-12.590000"]]
     [plot] = plots.import_geojson(lot, _collection("1.2", padded))
-    assert any("padded to 6 decimals" in w for w in plot.warnings)
+    assert any("padded to 6 decimals" in w for w in (p.message for p in plot.warnings))
 
 
 def test_typed_point_in_another_department_warns(lot, db):
     lot.region = "Madre de Dios"
     plot = plots.add_plot_from_coordinates(lot, plot_ref="T1", producer_name="Rosa",
                                            area_ha=Decimal(1), coordinates="-6.488227, -76.363113")
-    assert any("outside Madre de Dios" in w for w in plot.warnings)
+    assert any("outside Madre de Dios" in w for w in (p.message for p in plot.warnings))
 
 
 def test_typed_form_explains_the_swap_in_typing_order(client, login_as, rep, lot, db):

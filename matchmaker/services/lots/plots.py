@@ -48,8 +48,9 @@ def _areas(value: Any, geometry: Mapping[str, Any]) -> tuple[Decimal | None, Dec
     return declared, None
 
 
-def _warnings(problems: list[Problem]) -> list[str]:
-    return problem_messages([p for p in problems if not p.is_error])
+def _warnings(problems: list[Problem]) -> list[Problem]:
+    """The non-blocking problems; callers translate them with `problem_messages`."""
+    return [p for p in problems if not p.is_error]
 
 
 def _check_refs(lot: Lot, refs: list[str]) -> None:
