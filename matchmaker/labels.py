@@ -83,6 +83,15 @@ def number(value, places: int | None = None) -> str:
     return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
 
 
+def meeting_status_label(status: str) -> str:
+    """A meeting status as participants read it."""
+    return {
+        "requested": _("Requested"), "proposed": _("New time proposed"),
+        "accepted": _("Confirmed"), "declined": _("Declined"), "cancelled": _("Cancelled"),
+        "expired": _("Expired"), "held": _("Held"), "no_show": _("No-show"),
+    }.get(status, status)
+
+
 def country_choices() -> list[tuple[str, str]]:
     """ISO 3166 countries with names in the visitor's language, sorted by name."""
     locale = get_locale()

@@ -8,7 +8,8 @@ from wtforms import BooleanField, DateField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from matchmaker.forms.choices import select_choices
-from matchmaker.forms.lots import DecimalInput
+from matchmaker.forms.fields import DecimalInput
+from matchmaker.input_guard import db_int
 from matchmaker.labels import TIMEZONES
 
 
@@ -43,6 +44,6 @@ class EventForm(FlaskForm):
 
 
 class ExhibitorForm(FlaskForm):
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
+    organisation_id = SelectField(_l("Organisation"), coerce=db_int, validators=[DataRequired()])
     booth = StringField(_l("Booth"), validators=[DataRequired(), Length(max=20)])
     submit = SubmitField(_l("Register exhibitor"))

@@ -42,6 +42,23 @@ def exhibiting_event(organisation_id: int, today=None) -> Event | None:
     return db.session.scalar(base.order_by(Event.ends_on.desc()).limit(1))
 
 
+def booking_event(organisation: Organisation, slug: str | None = None,
+                  today: date | None = None) -> Event | None:
+    """The published event in which buyers book the organisation: the one named by slug,
+    else the running or next upcoming one it exhibits at."""
+    today = today or date.today()
+    query = (
+        db.select(Event).join(Exhibitor, Exhibitor.event_id == Event.id)
+        .where(Exhibitor.organisation_id == organisation.id, Event.is_published.is_(True),
+               Event.is_archived.is_(False))
+    )
+    if slug:
+        return db.session.scalar(query.where(Event.slug == slug))
+    return db.session.scalar(
+        query.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
+    )
+
+
 def _check_dates(starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
         raise ValidationFailed(_("The event cannot end before it starts."), code="dates_reversed")

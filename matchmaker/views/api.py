@@ -8,11 +8,13 @@ dates are ISO 8601 strings. Only GET, so there is nothing for CSRF to protect.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Blueprint, abort, jsonify, request
 
 from matchmaker.extensions import csrf
+from matchmaker.forms.fields import bounded_decimal
+from matchmaker.input_guard import db_int
 from matchmaker.lotsheet import units
 from matchmaker.lotsheet.pricing import (
     NO_REFERENCES,
@@ -197,8 +199,8 @@ def lots():
     if parsed.invalid:
         return jsonify(error={"status": 400, "title": "Invalid parameters",
                               "parameters": parsed.invalid}), 400
-    per_page = request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=int)
-    page_number = request.args.get("page", 1, type=int)
+    per_page = request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=db_int)
+    page_number = request.args.get("page", 1, type=db_int)
     references = market_references(today=date.today())
     page = catalogue.search_lots(parsed.filters, today=date.today(), page=page_number,
                                  per_page=per_page, with_details=False, references=references)
@@ -293,20 +295,16 @@ def offer_document(page: OfferPage) -> dict:
 @bp.get("/offers")
 def offers():
     raw = (request.args.get("min_mt") or "").strip()
-    min_mt = None
-    if raw:
-        try:
-            min_mt = Decimal(raw)
-            if not min_mt.is_finite() or min_mt < 0:
-                raise InvalidOperation
-        except InvalidOperation:
-            return jsonify(error={"status": 400, "title": "Invalid parameters",
+    try:
+        min_mt = bounded_decimal(raw, "buyer_volume_mt")
+    except ValueError:
+        return jsonify(error={"status": 400, "title": "Invalid parameters",
                                   "parameters": ["min_mt"]}), 400
-    per_page = max(1, min(request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=int),
+    per_page = max(1, min(request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=db_int),
                           catalogue.MAX_PER_PAGE))
     rows = published_offers(min_mt=min_mt)
     pages = max(1, -(-len(rows) // per_page))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     args = {"min_mt": raw} if raw else {}
 
     def link(number: int) -> str:

@@ -22,6 +22,7 @@ from matchmaker.errors import DomainError, ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
 from matchmaker.forms import lots as forms
+from matchmaker.input_guard import db_int
 from matchmaker.lot_display import price_text
 from matchmaker.lotsheet import units
 from matchmaker.lotsheet.vocab import ISO_GRADE, SENSORY_PROTOCOL
@@ -152,7 +153,7 @@ def _organisation_choices() -> list[SelectChoice]:
 @login_required
 def index():
     _editor_required()
-    organisation_id = request.args.get("organisation", type=int) if current_user.is_organiser else None
+    organisation_id = request.args.get("organisation", type=db_int) if current_user.is_organiser else None
     lots = editing.lots_for_editor(current_user, organisation_id)
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all() \
         if current_user.is_organiser else []
@@ -171,7 +172,7 @@ def create():
         form = forms.IdentityForm()
     organisation = current_user.organisation
     if request.method == "GET":
-        chosen = request.args.get("organisation", type=int)
+        chosen = request.args.get("organisation", type=db_int)
         if current_user.is_organiser:
             organisation = db.session.get(Organisation, chosen) if chosen else None
             form.organisation_id.data = chosen

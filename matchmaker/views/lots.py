@@ -17,7 +17,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -29,6 +29,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
+from matchmaker.input_guard import db_int
 from matchmaker.labels import VOCABULARIES, label, number
 from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
 from matchmaker.lotsheet import geo, vocab
@@ -48,6 +49,7 @@ from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot, load
 from matchmaker.services.offers.page import published_offers
 from matchmaker.services.printing import lot_sheet as lot_sheet_pdf
 from matchmaker.services.qr_codes import lot_qr_url
+from matchmaker.templating import format_decimal
 from matchmaker.urls import external_url
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
@@ -127,7 +129,7 @@ def flavour_radar(sheet: LotSheet) -> Markup | None:
 # Catalogue and compare -------------------------------------------------------------------
 
 def _page_number(name: str = "page") -> int:
-    return request.args.get(name, 1, type=int) or 1
+    return request.args.get(name, 1, type=db_int) or 1
 
 
 @bp.get("/", endpoint="catalogue")
@@ -187,7 +189,7 @@ def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_fo
     sample_form = sample_form or SampleRequestForm(formdata=None)
     if action == "sample" and request.method == "GET":
         # Coming back from log-in: keep what the visitor typed before being asked to log in.
-        sample_form.grams.data = request.args.get("grams", type=int) or lot.sample_size_g
+        sample_form.grams.data = request.args.get("grams", type=db_int) or lot.sample_size_g
         sample_form.message.data = request.args.get("message", "")
     if action == "interest" and request.method == "GET":
         interest_form.message.data = request.args.get("message", "")

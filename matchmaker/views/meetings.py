@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,59 +14,20 @@ from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
 from matchmaker.forms.meetings import BookingForm, CancelForm, DeclineForm, ProposeForm
-from matchmaker.models import Event, Exhibitor, Lot, Meeting, Slot
+from matchmaker.input_guard import db_int
+from matchmaker.models import Event, Lot, Meeting, Slot
 from matchmaker.models.base import utcnow
+from matchmaker.services.events import booking_event
 from matchmaker.services.meetings import agenda, booking, dayof, rules
 from matchmaker.services.meetings.availability import free_slots
 from matchmaker.services.meetings.calendar import meeting_ics
-from matchmaker.services.meetings.localtime import day_label, hhmm, slot_label
+from matchmaker.services.meetings.localtime import day_label, slot_label
 
-# cli_group=None: the command is `flask meetings-expire`, next to the other top-level ones.
-bp = Blueprint("meetings", __name__, url_prefix="/meetings", cli_group=None)
-
-
-@bp.cli.command("meetings-expire")
-def expire_command() -> None:
-    """Expire unanswered meeting requests whose time ran out (run it every few minutes)."""
-    import click
-
-    count = booking.expire_overdue()
-    db.session.commit()
-    click.echo(f"{count} expired.")
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 
 def _locale() -> str:
     return str(get_locale() or "es")
-
-
-@bp.app_template_filter("event_time")
-def _event_time(moment, event) -> str:
-    """`slot.starts_at|event_time(event)` → "10:20" in the event's zone."""
-    return hhmm(moment, event, _locale())
-
-
-@bp.app_template_filter("event_day")
-def _event_day(moment, event) -> str:
-    return day_label(moment, event, _locale())
-
-
-@bp.app_template_filter("slot_label")
-def _slot_label(slot, event) -> str:
-    return slot_label(slot.starts_at, slot.ends_at, event, _locale())
-
-
-def status_label(status: str) -> str:
-    return {
-        "requested": _("Requested"), "proposed": _("New time proposed"),
-        "accepted": _("Confirmed"), "declined": _("Declined"), "cancelled": _("Cancelled"),
-        "expired": _("Expired"), "held": _("Held"), "no_show": _("No-show"),
-    }.get(status, status)
-
-
-@bp.app_context_processor
-def _meeting_helpers():
-    return {"meeting_status_label": status_label,
-            "meeting_booking_event": lambda organisation: _booking_event(organisation, None)}
 
 
 def load_meeting(meeting_id: int) -> Meeting:
@@ -77,19 +37,6 @@ def load_meeting(meeting_id: int) -> Meeting:
     if not rules.can_view(current_user, meeting):
         abort(403)
     return meeting
-
-
-def _booking_event(organisation, slug: str | None) -> Event | None:
-    query = (
-        db.select(Event).join(Exhibitor, Exhibitor.event_id == Event.id)
-        .where(Exhibitor.organisation_id == organisation.id, Event.is_published.is_(True),
-               Event.is_archived.is_(False))
-    )
-    if slug:
-        return db.session.scalar(query.where(Event.slug == slug))
-    return db.session.scalar(
-        query.where(Event.ends_on >= date.today()).order_by(Event.starts_on).limit(1)
-    )
 
 
 def _slot_groups(slots: list[Slot], event: Event) -> list[tuple[str, list[Slot]]]:
@@ -109,7 +56,7 @@ def book(org_slug: str):
     offer = _booking_offer(organisation, request.args.get("offer"))
     if not current_user.is_buyer:
         abort(403)
-    event = _booking_event(organisation, request.args.get("event"))
+    event = booking_event(organisation, request.args.get("event"))
     lots = list(db.session.scalars(
         db.select(Lot).where(Lot.organisation_id == organisation.id, Lot.is_published.is_(True))
         .order_by(Lot.lot_code)
@@ -119,7 +66,7 @@ def book(org_slug: str):
                              if _locale() == "en" else
                              f"{lot.lot_code} · {lot.name_es or lot.name_en}") for lot in lots]
     if request.method == "GET":
-        wanted = request.args.get("lot", type=int)
+        wanted = request.args.get("lot", type=db_int)
         form.lot_ids.data = [wanted] if wanted in {lot.id for lot in lots} else []
     now = utcnow()
     slots: list[Slot] = []
@@ -270,7 +217,7 @@ def decline(meeting_id: int):
 def propose(meeting_id: int):
     meeting = load_meeting(meeting_id)
     form = ProposeForm()
-    slot_id = request.form.get("slot_id", type=int)
+    slot_id = request.form.get("slot_id", type=db_int)
     slot = db.session.get(Slot, slot_id) if slot_id else None
     # Which times are free is the service's question; the form checks CSRF and lengths.
     form.slot_id.choices = [(slot.id, "")] if slot is not None else []

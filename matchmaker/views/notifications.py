@@ -14,15 +14,6 @@ bp = Blueprint("notifications", __name__, url_prefix="/notices")
 PER_PAGE = 30
 
 
-@bp.app_context_processor
-def _notice_helpers():
-    def unread_notices() -> int:
-        # Called by the menu only when someone is logged in: one COUNT on an index.
-        return service.unread_count(current_user) if current_user.is_authenticated else 0
-
-    return {"unread_notices": unread_notices}
-
-
 @bp.route("/")
 @login_required
 def index():

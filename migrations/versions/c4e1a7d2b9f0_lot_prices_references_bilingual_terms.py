@@ -1,7 +1,7 @@
 """lot prices: fixed or differential with premium; event market references; bilingual terms
 
 Revision ID: c4e1a7d2b9f0
-Revises: 2206a44a7296
+Revises: c7d2e9a41b10
 Create Date: 2026-12-01 22:00:00.000000
 
 A differential used to live in `price_usd_per_mt` under basis "differential_ice_ny", where
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4e1a7d2b9f0'
-down_revision = '2206a44a7296'
+down_revision = 'c7d2e9a41b10'
 branch_labels = None
 depends_on = None
 

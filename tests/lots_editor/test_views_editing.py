@@ -10,13 +10,12 @@ from PIL import Image
 
 from matchmaker.models import Lot, LotPhoto, ProductionPlot
 from matchmaker.services.lots import editing
-from tests.factories import make_organisation, make_user
+from tests.factories import make_draft_lot, make_organisation, make_user
 from tests.lots_editor.conftest import (
     GEO_FIXTURES,
     GRADE_I_COUNTS,
     complete_lot,
     jpeg_with_gps_bytes,
-    make_lot,
     unique_ruc,
 )
 
@@ -60,7 +59,7 @@ def test_decimal_comma_is_accepted(client, login_as, rep, db):
 
 
 def test_taken_code_keeps_the_form(client, login_as, rep, org, db):
-    make_lot(org, lot_code="PE-MDD-INF-26-001")
+    make_draft_lot(org, lot_code="PE-MDD-INF-26-001")
     login_as(rep)
     response = client.post("/my/lots/new", data={**IDENTITY_FORM, "name_es": "Mi lote nuevo"})
     html = response.get_data(as_text=True)
@@ -73,7 +72,7 @@ def test_organiser_creates_for_any_organisation_and_filters(client, login_as, or
     login_as(make_user("organiser"))
     response = client.post("/my/lots/new", data={**IDENTITY_FORM, "organisation_id": other_org.id})
     assert response.status_code == 302
-    make_lot(org)
+    make_draft_lot(org)
     all_lots = client.get("/my/lots/").get_data(as_text=True)
     assert other_org.name in all_lots and org.name in all_lots
     filtered = client.get(f"/my/lots/?organisation={other_org.id}").get_data(as_text=True)
@@ -81,7 +80,7 @@ def test_organiser_creates_for_any_organisation_and_filters(client, login_as, or
 
 
 def test_rep_sees_only_own_lots(client, login_as, rep, org, other_org):
-    mine, theirs = make_lot(org), make_lot(other_org, lot_code="PE-XYZ-26-009")
+    mine, theirs = make_draft_lot(org), make_draft_lot(other_org, lot_code="PE-XYZ-26-009")
     login_as(rep)
     html = client.get(f"/my/lots/?organisation={other_org.id}").get_data(as_text=True)
     assert mine.lot_code in html and theirs.lot_code not in html
@@ -385,7 +384,7 @@ def test_duplicate_page(client, login_as, rep, lot, db):
 
 
 def test_typed_text_is_escaped(client, login_as, rep, org):
-    lot = make_lot(org, name_es='<script>alert("x")</script>', name_en="")
+    lot = make_draft_lot(org, name_es='<script>alert("x")</script>', name_en="")
     login_as(rep)
     html = client.get(f"/my/lots/{lot.lot_code}").get_data(as_text=True)
     assert '<script>alert("x")</script>' not in html
