@@ -533,7 +533,7 @@ def plot_coordinates(lot_code: str):
     form = forms.PlotCoordinatesForm(prefix="typed")
     if form.validate_on_submit():
         try:
-            plot_service.add_plot_from_coordinates(
+            plot = plot_service.add_plot_from_coordinates(
                 lot, plot_ref=form.plot_ref.data, producer_name=form.producer_name.data,
                 production_place=form.production_place.data or "", area_ha=form.area_ha.data,
                 coordinates=form.coordinates.data)
@@ -541,6 +541,8 @@ def plot_coordinates(lot_code: str):
             status = web.refused(error, form)
             return _plots_page(lot, coordinates_form=form), status
         flash(_("The plot has been added."), "success")
+        for warning in plot_service.problem_messages(plot.warnings):
+            flash(warning, "warning")
         return redirect(url_for("lot_editor.plots", lot_code=lot.lot_code))
     return _plots_page(lot, coordinates_form=form), 422
 
@@ -566,6 +568,8 @@ def plot_geojson(lot_code: str):
             status = web.refused(error, form, fallback="geojson")
             return _plots_page(lot, geojson_form=form), status
         flash(_("%(n)d plots have been added.", n=len(created)), "success")
+        for warning in plot_service.problem_messages(created[0].warnings if created else []):
+            flash(warning, "warning")
         return redirect(url_for("lot_editor.plots", lot_code=lot.lot_code))
     return _plots_page(lot, geojson_form=form), 422
 

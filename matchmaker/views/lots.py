@@ -33,7 +33,7 @@ from matchmaker.extensions import db
 from matchmaker.forms.fields import IntegerField
 from matchmaker.input_guard import db_int
 from matchmaker.labels import VOCABULARIES, label, number
-from matchmaker.lot_display import CERT_STATE_LABELS, localized_text, price_text
+from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
 from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
@@ -87,7 +87,7 @@ def _helpers() -> dict:
             "label_codes": lambda name: VOCABULARIES[name].codes,
             "has_endpoint": lambda name: name in current_app.view_functions,
             "price_text": price_text, "show_soles": show_soles(),
-            "localized_text": localized_text}
+            "localized_text": localized_text, "is_web_link": is_web_link}
 
 
 def _today() -> date:
@@ -384,7 +384,7 @@ def geojson(lot_code: str):
     plots = [
         geo.Plot(plot_id=p.plot_ref, producer_name=p.producer_name,
                  production_place=p.production_place or lot.community, area_ha=p.area_ha,
-                 geometry=p.geometry_json)
+                 geometry=p.geometry_json, declared_area_ha=p.declared_area_ha)
         for p in lot.plots
     ]
     try:
