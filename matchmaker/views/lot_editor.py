@@ -47,6 +47,7 @@ from matchmaker.services.lots import (
 )
 from matchmaker.services.lots import plots as plot_service
 from matchmaker.services.lots.pricing import market_references
+from matchmaker.services.offers.exposure import offers_holding
 from matchmaker.uploads import resolve
 
 bp = Blueprint("lot_editor", __name__, url_prefix="/my/lots")
@@ -137,6 +138,13 @@ def index():
                            organisation_id=organisation_id)
 
 
+def _own_code_hint(form, organisation: Organisation) -> None:
+    """The code hint in the organisation's own pattern, not another association's."""
+    form.lot_code.description = _(
+        "Suggested form: %(code)s (region, organisation, year, number).",
+        code=editing.suggest_lot_code(organisation))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
@@ -154,6 +162,8 @@ def create():
             form.organisation_id.data = chosen
         if organisation is not None:
             form.lot_code.data = editing.suggest_lot_code(organisation)
+    if organisation is not None:
+        _own_code_hint(form, organisation)
     template = "lot_editor/new.html"
     if form.validate_on_submit():
         if current_user.is_organiser:
@@ -182,7 +192,7 @@ def overview(lot_code: str):
         usd_per_kg=editing.usd_per_kg(lot), latest=latest,
         price=price_text(lot.price, market_references(), show_soles=True),
         latest_derived=analyses.derived(latest) if latest else None,
-        today=date.today(), public_url=_public_url(lot),
+        today=date.today(), public_url=_public_url(lot), in_offers=offers_holding(lot),
     )
 
 
@@ -199,10 +209,26 @@ def publish(lot_code: str):
     return _overview(lot)
 
 
+def _withdraw_warning(lot: Lot, *, status: int = 200):
+    """Before a lot leaves the catalogue: the offers that count on it, and what happens."""
+    return render_template("lot_editor/withdraw.html", lot=lot, active="overview",
+                           offers=offers_holding(lot)), status
+
+
+@bp.get("/<lot_code>/withdraw")
+@login_required
+def withdraw_confirm(lot_code: str):
+    lot = get_lot_for_edit(lot_code)
+    return _withdraw_warning(lot)
+
+
 @bp.post("/<lot_code>/withdraw")
 @login_required
 def withdraw(lot_code: str):
     lot = get_lot_for_edit(lot_code)
+    if lot.is_published and offers_holding(lot) and request.form.get("confirmed") != "1":
+        # Never suspend other organisations' offers without the owner having seen the list.
+        return _withdraw_warning(lot, status=409)
     try:
         editing.withdraw_lot(lot)
     except DomainError as error:
@@ -242,6 +268,8 @@ def section(lot_code: str, section: str):
     lot = get_lot_for_edit(lot_code)
     service_section, form_class = SECTIONS[section]
     form = form_class(obj=lot)
+    if section == "identity":
+        _own_code_hint(form, lot.organisation)
     if request.method == "GET":
         if section == "post-harvest":
             form.pre_drying.data = {True: "yes", False: "no"}.get(lot.pre_drying, "")

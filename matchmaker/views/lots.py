@@ -48,6 +48,7 @@ from matchmaker.services.lots.pricing import (
     references_from_row,
 )
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot, load_lots
+from matchmaker.services.offers.exposure import lot_unavailability
 from matchmaker.services.offers.page import published_offers
 from matchmaker.services.printing import lot_sheet as lot_sheet_pdf
 from matchmaker.services.qr_codes import lot_qr_url
@@ -230,16 +231,31 @@ def _cacheable_request() -> bool:
             and "_flashes" not in session and not current_app.config.get("PAGE_CACHE_DISABLED"))
 
 
+def _render_visible(lot_code: str):
+    """The lot's page; a lot withdrawn after publication (an old link or printed QR code)
+    answers with a "temporarily unavailable" page and alternatives instead of 404."""
+    lot = load_lot(lot_code)
+    if lot is not None and not lot.is_published and not can_edit_organisation(
+            current_user, lot.organisation):
+        why = lot_unavailability(lot)
+        if why is not None:
+            return render_template("offers/unavailable.html", offer=None, lot=lot, why=why,
+                                   number=number), why.status
+    return _render_detail(get_visible_lot(lot_code))
+
+
 @bp.get("/<lot_code>")
 def detail(lot_code: str):
     if not _cacheable_request():
-        return _render_detail(get_visible_lot(lot_code))
+        return _render_visible(lot_code)
     # One indexed lookup decides whether the stored page is still this lot's page.
     # (Core on a pooled connection: the ORM session adds more work than the query itself.)
     with db.engine.connect() as connection:
         stamp = connection.execute(_lot_stamp(_today()), {"code": lot_code}).first()
-    if stamp is None or not stamp.is_published:
+    if stamp is None:
         abort(404)
+    if not stamp.is_published:
+        return _render_visible(lot_code)
     # The page shows indicative prices from the fair's reference prices: a new reference
     # (or exchange rate) is a new page.
     references = references_from_row(stamp)

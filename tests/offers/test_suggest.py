@@ -166,7 +166,10 @@ def test_candidates_from_catalogue_use_what_is_left(app, db, ctx, coop, infierno
     add_genetics(a, "native")
     offer = composing.create_offer(coop, name_es="X", target_volume_kg=Decimal("12500"))
     line = composing.set_line(offer, a, "1250")
-    composing.answer_line(line, infierno_rep, approve=True)  # only approved lines hold kg
+    # A pending request holds nothing; the owner's approval commits the kg.
+    before = {c.lot_code: c for c in candidates_from_catalogue(today=TODAY)[0]}
+    assert before[a.lot_code].available_kg == Decimal(5000)
+    composing.answer_line(line, infierno_rep, approve=True)
     candidates, lots = candidates_from_catalogue(today=TODAY)
     by_code = {c.lot_code: c for c in candidates}
     assert set(by_code) == {a.lot_code, b.lot_code}
