@@ -1,9 +1,7 @@
-"""Flask commands: demo data, translations, the mail worker, first organiser, backups,
+"""Flask commands: demo data, translations, the job worker, mail, first organiser, backups,
 reminders, meeting expiry and the roundtable scheduler."""
 
 from __future__ import annotations
-
-import time
 
 import click
 from flask import Flask
@@ -47,11 +45,9 @@ def i18n_missing_command(write_part: str, only: tuple[str, ...]) -> None:
 
 
 @click.command("send-mail")
-@click.option("--loop", is_flag=True, help="Keep running, polling the outbox.")
-@click.option("--interval", default=15, show_default=True, help="Seconds between polls.")
 @with_appcontext
-def send_mail_command(loop: bool, interval: int) -> None:
-    """Deliver queued e-mails over SMTP, retrying failures with back-off."""
+def send_mail_command() -> None:
+    """Deliver due e-mails over SMTP now (the workers do this every minute by themselves)."""
     from flask import current_app
 
     from matchmaker.services.mail import deliver_pending, smtp_configured
@@ -59,12 +55,35 @@ def send_mail_command(loop: bool, interval: int) -> None:
     if not smtp_configured(current_app.config):
         click.echo("MAIL_SERVER is not set: messages stay in the outbox (Admin → Outbox).")
         return
-    while True:
-        sent, failed = deliver_pending()
-        click.echo(f"sent {sent}, failed {failed}")
-        if not loop:
-            break
-        time.sleep(interval)
+    sent, failed = deliver_pending()
+    click.echo(f"sent {sent}, failed {failed}")
+
+
+@click.command("worker")
+@click.option("--workers", "-w", default=2, show_default=True,
+              help="Jobs this process runs at once (threads).")
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Also schedule mail, reminders, expiry, the job reaper and file clean-up.")
+@with_appcontext
+def worker_command(workers: int, periodic: bool) -> None:
+    """Run background jobs: roundtable runs, badges and posters, exports, mail, reminders.
+
+    Start one or more anywhere that shares the database, JOBS_QUEUE_URL and JOB_FILES_FOLDER
+    with the app servers; a job whose worker dies is picked up again by another."""
+    import logging
+
+    from flask import current_app
+
+    from matchmaker import jobs
+    from matchmaker.jobs.consumer import create_consumer
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(process)d %(threadName)s %(levelname)s "
+                               "%(name)s: %(message)s")
+    consumer = create_consumer(jobs.huey, workers=workers, periodic=periodic,
+                               worker_type="thread", max_delay=1.0,
+                               reap_every_s=current_app.config["JOB_REAP_INTERVAL_S"])
+    consumer.run()
 
 
 @click.command("create-organiser")
@@ -82,23 +101,33 @@ def create_organiser_command(email: str, name: str, password: str) -> None:
     click.echo(f"Organiser {email} created.")
 
 
+def _site_folders() -> dict:
+    """The folders a backup carries besides the database."""
+    from matchmaker.file_store import job_files_root
+    from matchmaker.uploads import upload_root
+
+    return {"uploads": upload_root(), "job-files": job_files_root()}
+
+
 @click.command("backup")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 @with_appcontext
 def backup_command(path: str | None) -> None:
-    """Write a consistent copy of the database (default: instance/backups/)."""
+    """Write the database, the uploaded files and the job files into one archive (default:
+    instance/backups/), with every file's checksum."""
     from pathlib import Path
 
     from flask import current_app
 
-    from matchmaker.services.backup import BackupError, backup_database, default_backup_path
+    from matchmaker.services.backup import BackupError, backup_site, default_backup_path
 
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    target = Path(path) if path else default_backup_path(url, Path(current_app.instance_path) / "backups")
+    target = Path(path) if path else default_backup_path(Path(current_app.instance_path) / "backups")
     try:
-        backup_database(url, target)
+        manifest = backup_site(url, target, _site_folders())
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+    click.echo(f"{len(manifest['files'])} files and the database.")
     click.echo(f"Backup written to {target}")
 
 
@@ -107,23 +136,27 @@ def backup_command(path: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def restore_command(path: str, yes: bool) -> None:
-    """Replace the whole database with a backup made by `flask backup`."""
+    """Replace the whole database and the uploaded and job files with a `flask backup`."""
     from pathlib import Path
 
     from flask import current_app
 
     from matchmaker.extensions import db
-    from matchmaker.services.backup import BackupError, restore_database
+    from matchmaker.services.backup import BackupError, restore_site
 
     if not yes:
-        click.confirm("This replaces ALL current data with the backup. Continue?", abort=True)
+        click.confirm("This replaces ALL current data and files with the backup. Continue?",
+                      abort=True)
     db.session.remove()
     db.engine.dispose()  # no pooled connection may hold the old data or a lock
     try:
-        restore_database(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(path))
+        manifest = restore_site(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(path),
+                                _site_folders())
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Database restored from {path}")
+    if manifest["format"] == 0:
+        click.echo("An older backup of the database only: files were left as they are.")
+    click.echo(f"Database and {len(manifest['files'])} files restored from {path}")
 
 
 @click.command("send-reminders")
@@ -189,7 +222,7 @@ def roundtable_run_command(event_slug: str, time_limit: int, keep_pinned: bool) 
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (seed_demo_command, i18n_build_command, i18n_missing_command,
-                    send_mail_command, create_organiser_command, backup_command,
+                    send_mail_command, worker_command, create_organiser_command, backup_command,
                     restore_command, send_reminders_command, meetings_expire_command,
                     roundtable_run_command):
         app.cli.add_command(command)

@@ -75,7 +75,23 @@ class Config:
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", "")  # default: instance/uploads
     PASSWORD_RESET_MAX_AGE = 3600 * 2
+
+    # Background jobs (matchmaker/jobs/). The queue: an SQLite file in instance/ by default;
+    # redis://… or postgresql://… when workers run on several machines.
+    JOBS_QUEUE_URL = os.environ.get("JOBS_QUEUE_URL", "")
+    JOBS_IMMEDIATE = False  # run each job inside enqueue() (tests)
+    JOB_FILES_FOLDER = os.environ.get("JOB_FILES_FOLDER", "")  # default: instance/job-files
+    JOB_FILE_RETENTION_DAYS = int(os.environ.get("JOB_FILE_RETENTION_DAYS", "14"))
+    JOB_HEARTBEAT_S = float(os.environ.get("JOB_HEARTBEAT_S", "5"))
+    # A running job whose heartbeat is older than this lost its worker.
+    JOB_STALE_AFTER_S = int(os.environ.get("JOB_STALE_AFTER_S", "30"))
+    JOB_REAP_INTERVAL_S = float(os.environ.get("JOB_REAP_INTERVAL_S", "15"))
+    JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
+    # A queued job no worker took for this long is handed to the queue again.
+    JOB_REQUEUE_AFTER_S = int(os.environ.get("JOB_REQUEUE_AFTER_S", "600"))
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (an algorithm name, not a password)
+    # A write during a GET request: "raise" (tests, debug) or "log" and leave it uncommitted.
+    GET_WRITES = os.environ.get("GET_WRITES", "log")
 
 
 class TestConfig(Config):
@@ -85,11 +101,14 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
+    GET_WRITES = "raise"
     MAIL_SERVER = ""
     BASE_URL = "http://fair.test"
     RATELIMIT_ENABLED = True
     LOGIN_ACCOUNT_LIMIT = "5 per minute; 8 per hour"
     LOGIN_ADDRESS_LIMIT = "20 per minute"
     SERVER_NAME = None
+    JOBS_IMMEDIATE = True
+    JOBS_QUEUE_URL = "memory://"
     # Hashing cost is irrelevant to what the tests check and dominates their run time.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105

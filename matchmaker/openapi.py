@@ -6,7 +6,15 @@ documented top-level properties, so this stays honest as the API changes.
 
 from __future__ import annotations
 
-from matchmaker.lotsheet.vocab import CERT_SCHEME, GENETICS, PRODUCT_FORM, RADAR_AXES
+from matchmaker.lotsheet.vocab import (
+    CERT_SCHEME,
+    GENETICS,
+    PRICE_BASIS,
+    PRICE_MARKET,
+    PRICE_PREMIUM,
+    PRODUCT_FORM,
+    RADAR_AXES,
+)
 from matchmaker.services.lots.catalogue import GRADES, MAX_PER_PAGE, SORTS
 
 DECIMAL = {"type": ["string", "null"], "pattern": r"^-?\d+(\.\d+)?$",
@@ -31,7 +39,9 @@ LOT_FILTER_PARAMETERS = [
     _query("min_grade", {"type": "string", "enum": list(GRADES)},
            "Minimum ISO 2451 grade of the latest analysis (I best)."),
     _query("min_volume_kg", {"type": "number", "minimum": 0}, "Minimum available volume in kg."),
-    _query("max_price_usd_mt", {"type": "number", "minimum": 0}, "Maximum price in USD/MT."),
+    _query("max_price_usd_mt", {"type": "number", "minimum": 0},
+           "Maximum indicative price in USD/MT (fixed price plus premium, or differential "
+           "plus premium plus the fair's reference price). Lots without one are left out."),
     _query("flavour", {"type": "string", "enum": list(RADAR_AXES)},
            "Sensory attribute scored on the latest evaluation."),
     _query("flavour_min", {"type": "number", "minimum": 0, "maximum": 10},
@@ -55,12 +65,36 @@ LOT_SUMMARY = {
         "region": {"type": "string"},
         "community": {"type": "string"},
         "volume_kg": DECIMAL,
-        "price_usd_per_mt": DECIMAL,
+        "price_usd_per_mt": {**DECIMAL, "description": "A fixed price only; null for a "
+                                                       "differential (see `price`)."},
+        "price": {"$ref": "#/components/schemas/LotPrice"},
         "iso_grade": {"type": ["string", "null"], "enum": [*GRADES, None]},
         "global_quality": DECIMAL,
         "published_at": {"type": ["string", "null"], "format": "date-time"},
         "url": {"type": "string", "format": "uri"},
         "html_url": {"type": "string", "format": "uri"},
+    },
+}
+
+LOT_PRICE = {
+    "type": "object",
+    "description": "The price as stated: fixed (USD/MT) or a differential (± USD/MT) to a "
+                   "futures market for a contract month, optionally with a premium. "
+                   "`indicative_usd_mt` adds the fair's dated reference price to a "
+                   "differential; it is for sorting and comparing, not a quotation.",
+    "properties": {
+        "basis": {"type": "string", "enum": list(PRICE_BASIS.codes)},
+        "fixed_usd_mt": DECIMAL,
+        "differential_usd_mt": DECIMAL,
+        "market": {"type": ["string", "null"], "enum": [*PRICE_MARKET.codes, None]},
+        "market_other": {"type": ["string", "null"]},
+        "contract_month": {"type": ["string", "null"]},
+        "premium_usd_mt": DECIMAL,
+        "premium_kind": {"type": ["string", "null"], "enum": [*PRICE_PREMIUM.codes, None]},
+        "indicative_usd_mt": DECIMAL,
+        "indicative_reference": {"type": ["object", "null"], "properties": {
+            "market": {"type": "string"}, "usd_mt": DECIMAL,
+            "quoted_on": {"type": "string", "format": "date"}}},
     },
 }
 
@@ -235,7 +269,8 @@ def build_openapi(server_url: str) -> dict:
                 },
             }},
         },
-        "components": {"schemas": {"LotSummary": LOT_SUMMARY, "LotSheet": LOT_SHEET,
+        "components": {"schemas": {"LotSummary": LOT_SUMMARY, "LotPrice": LOT_PRICE,
+                                   "LotSheet": LOT_SHEET,
                                    "OfferSummary": OFFER_SUMMARY, "OfferSheet": OFFER_SHEET,
                                    "Error": ERROR}},
     }

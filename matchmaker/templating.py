@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
 from urllib.parse import urlsplit
 
 import flask_babel
@@ -54,6 +55,8 @@ NAV_ITEMS: list[NavItem] = [
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("agenda.mine", _l("Agenda"),
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
+    NavItem("matching.home", _l("Recommendations"),
+            lambda user: user.is_authenticated and (user.is_buyer or _rep(user) or user.is_organiser)),
     NavItem("roundtable.wishes_home", _l("Roundtable wishes"),
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("leads.index", _l("Leads"), lambda user: _rep(user) or _organiser(user)),
@@ -77,6 +80,38 @@ def is_safe_next(target: str | None) -> bool:
 def safe_next(default_endpoint: str = "main.home") -> str:
     target = request.args.get("next") or request.form.get("next")
     return target if is_safe_next(target) else url_for(default_endpoint)
+
+
+def format_decimal(value, *args, **kwargs) -> str:
+    """Babel's format_decimal that never raises on a stored value, however large."""
+    if value is None:
+        return ""
+    try:
+        with localcontext() as ctx:
+            ctx.prec = max(28, _digits(value) + 20)
+            return flask_babel.format_decimal(value, *args, **kwargs)
+    except (InvalidOperation, ValueError, TypeError, OverflowError):
+        return str(value)
+
+
+def format_percent(value, *args, **kwargs) -> str:
+    """Babel's format_percent that never raises on a stored value."""
+    if value is None:
+        return ""
+    try:
+        with localcontext() as ctx:
+            ctx.prec = max(28, _digits(value) + 20)
+            return flask_babel.format_percent(value, *args, **kwargs)
+    except (InvalidOperation, ValueError, TypeError, OverflowError):
+        return str(value)
+
+
+def _digits(value) -> int:
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return number.adjusted() if number.is_finite() else 0
+    except (InvalidOperation, ValueError, TypeError):
+        return 0
 
 
 def nav_items() -> list[dict]:
@@ -104,14 +139,17 @@ def init_app(app: Flask) -> None:
         format_date=flask_babel.format_date,
         format_datetime=flask_babel.format_datetime,
         format_time=flask_babel.format_time,
-        format_decimal=flask_babel.format_decimal,
-        format_percent=flask_babel.format_percent,
+        format_decimal=format_decimal,
+        format_percent=format_percent,
     )
 
     @app.context_processor
     def _globals():
         locale = get_locale()
-        return {"current_locale": str(locale) if locale else "es", "action_form": ActionForm(),
+        # formdata=None: this form only carries the CSRF token, and reading the request body
+        # here would break every page on a JSON body that is not an object.
+        return {"current_locale": str(locale) if locale else "es",
+                "action_form": ActionForm(formdata=None),
                 "unread_notices": unread_notices,
                 "meeting_status_label": meeting_status_label,
                 "meeting_booking_event": booking_event}

@@ -153,6 +153,7 @@ def app(shared_app, tmp_path):
 
     saved_config = dict(shared_app.config)
     shared_app.config["UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    shared_app.config["JOB_FILES_FOLDER"] = str(tmp_path / "job-files")
     with shared_app.app_context():
         yield shared_app
         _db.session.remove()

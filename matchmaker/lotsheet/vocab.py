@@ -157,10 +157,28 @@ INCOTERM = _vocab(
     ("DAP", N_("DAP – Delivered At Place")),
 )
 
+# "differential_ice_ny" (before markets were a field of their own) became "differential"
+# with market "ice_ny" in migration c4e1a7d2b9f0.
 PRICE_BASIS = _vocab(
     "price_basis",
     ("fixed", N_("Fixed price")),
-    ("differential_ice_ny", N_("Differential to ICE New York")),
+    ("differential", N_("Differential to a futures market")),
+)
+
+PRICE_MARKET = _vocab(
+    "price_market",
+    ("ice_ny", N_("ICE New York")),
+    ("ice_london", N_("ICE London")),
+    ("other", N_("Other reference")),
+)
+
+PRICE_PREMIUM = _vocab(
+    "price_premium",
+    ("organic", N_("Organic premium")),
+    ("fairtrade", N_("Fairtrade premium")),
+    ("organic_fairtrade", N_("Organic and Fairtrade premium")),
+    ("quality", N_("Quality premium")),
+    ("other", N_("Other premium")),
 )
 
 EXPORT_DOCS = _vocab(

@@ -11,7 +11,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     text,
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from matchmaker.models.accounts import User
 from matchmaker.models.base import Base, UTCDateTime, utcnow
 from matchmaker.models.events import Event, Exhibitor
+from matchmaker.models.jobs import LeasedJob
 from matchmaker.models.lots import Lot
 from matchmaker.models.offers import ConsolidatedOffer
 
@@ -120,12 +120,15 @@ class Scan(Base):
     token: Mapped[QrToken] = relationship()
 
 
-class PrintJob(Base):
+class PrintJob(LeasedJob, Base):
     """A file too slow to build inside a request: all booth posters or all badges of an event
     (PDF), or a large lead export (XLSX), rendered in the background.
 
-    The page polls done/total for a progress bar and downloads the finished file from the row.
-    A lead export keeps its filters in params (JSON) and is visible to its requester only.
+    A worker renders it (matchmaker/jobs/); the page polls done/total for a progress bar. The
+    finished file lives in the job file store (JOB_FILES_FOLDER), named by file_path relative
+    to it, with its SHA-256 and size; old jobs and their files are removed after
+    JOB_FILE_RETENTION_DAYS. A lead export keeps its filters in params (JSON) and is visible to
+    its requester only.
     """
 
     __tablename__ = "print_job"
@@ -134,6 +137,7 @@ class PrintJob(Base):
         CheckConstraint("kind = 'leads_xlsx' OR event_id IS NOT NULL", name="event_for_printables"),
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
         CheckConstraint("done >= 0 AND done <= total", name="progress_in_range"),
+        CheckConstraint("status <> 'done' OR file_path <> ''", name="done_has_file"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,7 +154,9 @@ class PrintJob(Base):
     done: Mapped[int] = mapped_column(Integer, default=0)
     total: Mapped[int] = mapped_column(Integer, default=0)
     params: Mapped[str] = mapped_column(Text, default="")
-    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    file_path: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    file_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    file_size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     error: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from matchmaker.models.accounts import Organisation, User
 from matchmaker.models.base import Base, UTCDateTime, utcnow
 from matchmaker.models.events import Event
+from matchmaker.models.jobs import LeasedJob
 from matchmaker.models.meetings import Meeting, MeetingTable, Slot
 
 
@@ -82,7 +83,7 @@ class Wish(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class ScheduleRun(Base):
+class ScheduleRun(LeasedJob, Base):
     """One execution of the scheduler for an event, with its progress and quality report."""
 
     __tablename__ = "roundtable_run"

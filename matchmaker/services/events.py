@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from matchmaker.errors import Conflict, ValidationFailed
 from matchmaker.extensions import db
+from matchmaker.lotsheet import pricing, units
 from matchmaker.models import Event, Exhibitor, Organisation
 from matchmaker.slugs import unique_slug
 
@@ -63,13 +64,42 @@ def _check_dates(starts_on: date, ends_on: date) -> None:
         raise ValidationFailed(_("The event cannot end before it starts."), code="dates_reversed")
 
 
+# Each market reference: (value field, date field, lowest, highest).
+_REFERENCES = (
+    ("ice_ny_usd_mt", "ice_ny_on", pricing.REFERENCE_USD_MT_MIN, pricing.REFERENCE_USD_MT_MAX),
+    ("ice_london_usd_mt", "ice_london_on", pricing.REFERENCE_USD_MT_MIN,
+     pricing.REFERENCE_USD_MT_MAX),
+    ("pen_per_usd", "pen_per_usd_on", pricing.PEN_PER_USD_MIN, pricing.PEN_PER_USD_MAX),
+)
+
+
+def _check_references(fields: dict) -> None:
+    """A reference price or rate comes with the day it was read, and within sane bounds."""
+    for value_field, day_field, low, high in _REFERENCES:
+        value, day = fields.get(value_field), fields.get(day_field)
+        if value is None and day is None:
+            continue
+        if value is None:
+            raise ValidationFailed(_("Enter the figure for this date, or clear the date."),
+                                   code="reference_without_value", field=value_field)
+        if day is None:
+            raise ValidationFailed(_("Enter the date this figure was read."),
+                                   code="reference_without_date", field=day_field)
+        if not value.is_finite() or not low <= value <= high:
+            raise ValidationFailed(
+                _("Enter a figure between %(low)s and %(high)s.", low=units.plain(low),
+                  high=units.plain(high)), code="reference_out_of_range", field=value_field)
+
+
 def save_event(event: Event | None, **fields) -> Event:
     """Create an event (event=None) or update one.
 
     Raises:
-        ValidationFailed: code ``dates_reversed``.
+        ValidationFailed: code ``dates_reversed``, ``reference_without_value``,
+            ``reference_without_date``, ``reference_out_of_range``.
     """
     _check_dates(fields["starts_on"], fields["ends_on"])
+    _check_references(fields)
     if event is None:
         event = Event(slug=unique_slug(Event, fields["name"]))
         db.session.add(event)

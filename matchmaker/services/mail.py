@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
+from sqlalchemy import update
 
 from matchmaker.extensions import db
 from matchmaker.models import OutboxMessage, User
@@ -73,6 +74,22 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
+# Several workers run the mail task: each message is claimed by pushing its next attempt out
+# first, so only one of them sends it, and a worker killed mid-send lets it come due again.
+SEND_CLAIM = timedelta(minutes=10)
+
+
+def _claim(message: OutboxMessage, now: datetime) -> bool:
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status == "pending",
+               OutboxMessage.next_attempt_at <= now)
+        .values(next_attempt_at=now + SEND_CLAIM)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    db.session.commit()
+    return claimed
+
+
 def deliver_pending(*, now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
     """Send due messages over SMTP, committing each; returns (sent, failed this round)."""
     config = current_app.config
@@ -89,6 +106,8 @@ def deliver_pending(*, now: datetime | None = None, limit: int = 100) -> tuple[i
     smtp: smtplib.SMTP | None = None
     try:
         for message in due:
+            if not _claim(message, now):
+                continue  # another worker is sending it
             try:
                 if smtp is None:
                     smtp = _connect(config)

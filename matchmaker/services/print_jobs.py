@@ -1,45 +1,49 @@
 """Slow files as background jobs (whole-event printables, large XLSX lead exports): queue,
-run in a thread with progress, fetch.
+render in a worker with progress, store the file, fetch.
 
 bench/printables.py measured a full event (100 booth posters with 300 lots, 500 badges) at
-well over the ~10 s a request may take on a loaded server, so these run outside the request:
-the view commits a queued PrintJob, starts a thread, and the page polls the progress.
+well over the ~10 s a request may take on a loaded server, so these run in a worker
+(matchmaker/jobs/): the view commits a queued PrintJob and enqueues it, a worker claims and
+renders it into the job file store, and the page polls the progress from the row.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import secrets
-import threading
 from datetime import date
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import force_locale
 
+from matchmaker import file_store, jobs
 from matchmaker.extensions import db
+from matchmaker.jobs.context import job_request_context
+from matchmaker.jobs.lease import Lease, claim
 from matchmaker.models import Event, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.qr import PrintJob
 from matchmaker.services import printables
 
+log = logging.getLogger(__name__)
+
 KINDS = ("posters", "badges")  # what organisers start from the printables page
 MIMETYPES = {"posters": "application/pdf", "badges": "application/pdf",
              "leads_xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 EXTENSIONS = {"posters": "pdf", "badges": "pdf", "leads_xlsx": "xlsx"}
-# Progress is committed every few items: enough for a smooth bar, few writes.
-PROGRESS_EVERY = 10
-_threads: dict[int, threading.Thread] = {}
 
 
 def queue_job(event: Event, kind: str, user: User, locale: str) -> PrintJob:
-    """Insert a queued job; start it with start(job) after the commit."""
+    """Insert a queued job; hand it to the workers with start(job) after the commit."""
     if kind not in KINDS:
         raise ValueError(f"unknown print job kind {kind!r}")
     total = (len(printables.event_exhibitors(event)) if kind == "posters"
              else len(printables.event_buyers(event)))
     job = PrintJob(public_id=secrets.token_urlsafe(12), kind=kind, event_id=event.id,
-                   requested_by_id=user.id, locale=locale, status="queued", done=0, total=total)
+                   requested_by_id=user.id, locale=locale, status="queued", done=0, total=total,
+                   heartbeat_at=utcnow())
     db.session.add(job)
     db.session.flush()
     return job
@@ -51,10 +55,28 @@ def queue_lead_export(user: User, lead_filter, total: int, locale: str) -> Print
               for key, value in dataclasses.asdict(lead_filter).items()}
     job = PrintJob(public_id=secrets.token_urlsafe(12), kind="leads_xlsx", event_id=None,
                    requested_by_id=user.id, locale=locale, status="queued", done=0,
-                   total=total, params=json.dumps(params))
+                   total=total, params=json.dumps(params), heartbeat_at=utcnow())
     db.session.add(job)
     db.session.flush()
     return job
+
+
+def requeue(job: PrintJob) -> None:
+    """Put a failed job back in the queue (the "try again" button); start(job) after commit.
+
+    Raises:
+        ValueError: when the job has not failed.
+    """
+    if job.status != "failed":
+        raise ValueError("only a failed job can be tried again")
+    job.status, job.done, job.error, job.attempts = "queued", 0, "", 0
+    job.heartbeat_at, job.finished_at = utcnow(), None
+    db.session.flush()
+
+
+def start(job: PrintJob) -> None:
+    """Hand the committed, queued job to the workers."""
+    jobs.enqueue("print", job.id)
 
 
 def _lead_filter(params: str):
@@ -67,63 +89,47 @@ def _lead_filter(params: str):
     return LeadFilter(**values)
 
 
-def _render(job: PrintJob, progress) -> bytes:
+def _render(job: PrintJob, name: str, progress) -> file_store.StoredFile:
     if job.kind == "posters":
-        return printables.booth_posters(printables.event_exhibitors(job.event), progress=progress)
+        content = printables.booth_posters(printables.event_exhibitors(job.event),
+                                           progress=progress)
+        return file_store.save(name, content)
     if job.kind == "badges":
-        return printables.badges(job.event, progress=progress)
+        return file_store.save(name, printables.badges(job.event, progress=progress))
     from matchmaker.services.leads import exports
 
-    # No progress during the export: committing would end the transaction that the
-    # batched (server-side on PostgreSQL) cursor reads from.
+    # No progress during the export: the batched cursor (server-side on PostgreSQL) reads
+    # while the rows stream into the file.
     user = db.session.get(User, job.requested_by_id)
     with exports.xlsx_to_tempfile(user, _lead_filter(job.params)) as output:
-        return output.read()
+        return file_store.save(name, output)
 
 
-def start(job: PrintJob) -> None:
-    """Run the committed job in a daemon thread of this process."""
-    app = current_app._get_current_object()
-    thread = threading.Thread(target=run_job, args=(app, job.id), daemon=True,
-                              name=f"print-job-{job.id}")
-    _threads[job.id] = thread
-    thread.start()
-
-
-def wait(job_id: int, timeout: float | None = None) -> None:
-    """Wait for a job's thread (CLI and tests)."""
-    thread = _threads.get(job_id)
-    if thread is not None:
-        thread.join(timeout)
-
-
-def run_job(app: Flask, job_id: int) -> None:
-    """Render the job's PDF, committing progress as it goes; failures are recorded, not raised."""
-    with app.app_context(), app.test_request_context("/"):
-        job = db.session.get(PrintJob, job_id)
-        if job is None or job.status != "queued":
-            return
-        job.status = "running"
-        db.session.commit()
-
-        def progress(done: int) -> None:
-            if done % PROGRESS_EVERY == 0 or done == job.total:
-                job.done = min(done, job.total)
-                db.session.commit()
-
+def run_job(job_id: int) -> None:
+    """Claim, render and store one job (the worker's side); failures are recorded on the row
+    with their reason, never raised, and a job another worker holds is left alone."""
+    attempt = claim(PrintJob, job_id, jobs.worker_name())
+    if attempt is None:
+        return
+    job = db.session.get(PrintJob, job_id)
+    config = current_app.config
+    name = f"{job.created_at:%Y/%m}/{job.public_id}-{attempt}.{EXTENSIONS[job.kind]}"
+    stored = error = None
+    with Lease(PrintJob, job_id, attempt, heartbeat_s=config["JOB_HEARTBEAT_S"]) as lease:
         try:
-            with force_locale(job.locale):
-                content = _render(job, progress)
-            job.content = content
-            job.done = job.total
-            job.status = "done"
-        except Exception as error:  # the page must show "failed" rather than spin forever
-            db.session.rollback()
-            job = db.session.get(PrintJob, job_id)
-            job.status = "failed"
-            job.error = type(error).__name__[:255]
-            app.logger.exception("print job %s failed", job_id)
-        job.finished_at = utcnow()
+            with job_request_context(), force_locale(job.locale):
+                stored = _render(job, name, lambda done: lease.report(done=min(done, job.total)))
+        except Exception as exc:  # the page must show "failed" with a reason, not spin forever
+            log.exception("print job %s failed", job_id)
+            error = f"{type(exc).__name__}: {exc}"[:255]
+    if stored is not None and lease.settle(
+            status="done", done=job.total, file_path=stored.path, file_sha256=stored.sha256,
+            file_size=stored.size, error="", finished_at=utcnow()):
+        db.session.commit()  # with the QR tokens issued while drawing
+        return
+    db.session.rollback()
+    if stored is not None:  # the hold was lost: another attempt owns the job now
+        file_store.remove(stored.path)
+        return
+    if lease.settle(status="failed", error=error or "failed", finished_at=utcnow()):
         db.session.commit()
-        db.session.remove()
-        _threads.pop(job_id, None)

@@ -23,8 +23,9 @@ from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.printing.qr import new_token
 from matchmaker.services.events import exhibiting_event
 from matchmaker.services.leads.consent import shares_contact
-from matchmaker.services.leads.recording import record_lead
+from matchmaker.services.leads.recording import find_lead, record_lead
 from matchmaker.urls import external_url
+from matchmaker.write_guard import permitted
 
 # Tokens from new_token() are 11 URL-safe characters; anything else is rejected before a query.
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -91,7 +92,8 @@ def ensure_token(kind: str, **target) -> QrToken:
     for _attempt in range(_ISSUE_ATTEMPTS):
         row = _new_row(kind, **target)
         try:
-            with db.session.begin_nested():
+            with (permitted("a QR token is issued the first time a page shows it"),
+                  db.session.begin_nested()):
                 db.session.add(row)
                 db.session.flush()
             return row
@@ -259,8 +261,6 @@ def _is_buyer(user: User | None) -> bool:
 def lead_offer(token: QrToken, user: User | None) -> Organisation | None:
     """The organisation a scanning buyer may leave their contact with, or None: not a buyer,
     a badge, no event, no consent to share contact, or already a lead of it at that event."""
-    from matchmaker.services.leads.recording import find_lead
-
     if not _is_buyer(user) or token.kind == QrKind.BADGE:
         return None
     event = scan_event(token)
@@ -281,8 +281,6 @@ def lead_from_scan(token: QrToken, user: User, *, now: datetime | None = None):
     Raises:
         NotAllowed: ``not_a_buyer``; ``no_lead`` when no event or no consent to share contact.
     """
-    from matchmaker.services.leads.consent import shares_contact
-
     if not _is_buyer(user) or token.kind == QrKind.BADGE:
         raise NotAllowed(_("Only buyers can leave their contact details."), code="not_a_buyer")
     event = scan_event(token)

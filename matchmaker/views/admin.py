@@ -19,7 +19,8 @@ from matchmaker.templating import is_safe_next
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 EVENT_FIELDS = ("name", "city", "venue", "starts_on", "ends_on", "timezone", "description_es",
-                "description_en", "is_published")
+                "description_en", "is_published", "ice_ny_usd_mt", "ice_ny_on", "ice_london_usd_mt",
+                "ice_london_on", "pen_per_usd", "pen_per_usd_on")
 
 
 @bp.get("/")
@@ -40,7 +41,8 @@ def _save_event(event: Event | None):
             event = event_service.save_event(event, **fields)
         except DomainError as error:
             db.session.rollback()
-            form.ends_on.errors.append(error.message)
+            target = form._fields.get(error.params.get("field") or "", form.ends_on)
+            target.errors.append(error.message)
             return render_template("admin/event_form.html", form=form, event=event), error.status
         db.session.commit()
         flash(_("The event has been saved."), "success")

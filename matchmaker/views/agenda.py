@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.access import role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -150,6 +151,7 @@ def revoke_feed():
 
 
 @bp.get("/calendar/<token>.ics")
+@web.writes_on_get("calendar apps poll by GET; last_used_at shows the user the link is in use")
 def feed(token: str):
     """The subscribable feed; the token in the URL is the only key, so it is long and random."""
     user = calendar.user_for_token(token)

@@ -8,16 +8,25 @@ dates are ISO 8601 strings. Only GET, so there is nothing for CSRF to protect.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Blueprint, abort, jsonify, request
 
 from matchmaker.extensions import csrf
+from matchmaker.forms.fields import bounded_decimal
+from matchmaker.input_guard import db_int
 from matchmaker.lotsheet import units
+from matchmaker.lotsheet.pricing import (
+    NO_REFERENCES,
+    LotPrice,
+    MarketReferences,
+    indicative_price,
+)
 from matchmaker.models import Lot
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.openapi import build_openapi
 from matchmaker.services.lots import catalogue
+from matchmaker.services.lots.pricing import market_references
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot
 from matchmaker.services.offers.page import (
     OfferPage,
@@ -39,8 +48,30 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def lot_summary(lot: Lot) -> dict:
-    """One catalogue entry."""
+def price_document(price: LotPrice, references: MarketReferences) -> dict:
+    """The price as stated (fixed or differential, premium) and the indicative price with
+    the reference it used; `indicative_usd_mt` is null when no reference price is known."""
+    indicative = indicative_price(price, references)
+    quote = indicative.quote if indicative else None
+    return {
+        "basis": price.basis,
+        "fixed_usd_mt": _dec(price.fixed_usd_mt),
+        "differential_usd_mt": _dec(price.differential_usd_mt),
+        "market": price.market or None,
+        "market_other": price.market_other or None,
+        "contract_month": price.contract_month or None,
+        "premium_usd_mt": _dec(price.premium_usd_mt),
+        "premium_kind": price.premium_kind or None,
+        "indicative_usd_mt": _dec(indicative.usd_mt) if indicative else None,
+        "indicative_reference": None if quote is None else {
+            "market": quote.market, "usd_mt": _dec(quote.usd_mt),
+            "quoted_on": _day(quote.quoted_on)},
+    }
+
+
+def lot_summary(lot: Lot, references: MarketReferences = NO_REFERENCES) -> dict:
+    """One catalogue entry; `price_usd_per_mt` is a fixed price only (null for a
+    differential: read `price`)."""
     return {
         "lot_code": lot.lot_code,
         "name_es": lot.name_es,
@@ -51,6 +82,7 @@ def lot_summary(lot: Lot) -> dict:
         "community": lot.community,
         "volume_kg": _dec(lot.volume_kg),
         "price_usd_per_mt": _dec(lot.price_usd_per_mt),
+        "price": price_document(lot.price, references),
         "iso_grade": lot.latest_iso_grade,
         "global_quality": _dec(lot.latest_global_quality),
         "published_at": lot.published_at.isoformat() if lot.published_at else None,
@@ -63,7 +95,7 @@ def sheet_document(sheet: LotSheet) -> dict:
     """The full sheet with derived values."""
     lot, a, s, t, e = sheet.lot, sheet.analysis, sheet.sensory, sheet.terms, sheet.eudr
     return {
-        **lot_summary(lot),
+        **lot_summary(lot, t.references),
         "harvest_start": _day(lot.harvest_start),
         "harvest_end": _day(lot.harvest_end),
         "volume": {"kg": _dec(sheet.volume.kg), "mt": _dec(sheet.volume.mt),
@@ -133,17 +165,18 @@ def lots():
     if parsed.invalid:
         return jsonify(error={"status": 400, "title": "Invalid parameters",
                               "parameters": parsed.invalid}), 400
-    per_page = request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=int)
-    page_number = request.args.get("page", 1, type=int)
+    per_page = request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=db_int)
+    page_number = request.args.get("page", 1, type=db_int)
+    references = market_references(today=date.today())
     page = catalogue.search_lots(parsed.filters, today=date.today(), page=page_number,
-                                 per_page=per_page, with_details=False)
+                                 per_page=per_page, with_details=False, references=references)
     args = parsed.filters.as_args()
 
     def link(number: int) -> str:
         return external_url("api.lots", page=number, per_page=page.per_page, **args)
 
     return jsonify(
-        data=[lot_summary(lot) for lot in page.lots],
+        data=[lot_summary(lot, references) for lot in page.lots],
         total=page.total,
         page=page.page,
         per_page=page.per_page,
@@ -159,7 +192,9 @@ def lot(lot_code: str):
     found = load_lot(lot_code)
     if found is None or not found.is_published:
         abort(404)
-    return jsonify(sheet_document(build_sheet(found, today=date.today())))
+    today = date.today()
+    return jsonify(sheet_document(build_sheet(found, today=today,
+                                              references=market_references(today=today))))
 
 
 def offer_summary(offer: ConsolidatedOffer, volume_kg: Decimal) -> dict:
@@ -226,20 +261,16 @@ def offer_document(page: OfferPage) -> dict:
 @bp.get("/offers")
 def offers():
     raw = (request.args.get("min_mt") or "").strip()
-    min_mt = None
-    if raw:
-        try:
-            min_mt = Decimal(raw)
-            if not min_mt.is_finite() or min_mt < 0:
-                raise InvalidOperation
-        except InvalidOperation:
-            return jsonify(error={"status": 400, "title": "Invalid parameters",
+    try:
+        min_mt = bounded_decimal(raw, "buyer_volume_mt")
+    except ValueError:
+        return jsonify(error={"status": 400, "title": "Invalid parameters",
                                   "parameters": ["min_mt"]}), 400
-    per_page = max(1, min(request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=int),
+    per_page = max(1, min(request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=db_int),
                           catalogue.MAX_PER_PAGE))
     rows = published_offers(min_mt=min_mt)
     pages = max(1, -(-len(rows) // per_page))
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, request.args.get("page", 1, type=db_int))
     args = {"min_mt": raw} if raw else {}
 
     def link(number: int) -> str:

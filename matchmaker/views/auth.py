@@ -89,7 +89,8 @@ def signup():
         db.session.commit()
         login_user(user)
         flash(_("Your buyer account is ready."), "success")
-        return redirect(safe_next())
+        # Step two: what the buyer buys (skippable), then where they were going.
+        return redirect(url_for("matching.demand", welcome=1, next=safe_next()))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/signup.html", form=form), status
 

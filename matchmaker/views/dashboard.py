@@ -25,6 +25,7 @@ from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
 from matchmaker.forms.dashboard import CheckInForm, OutcomeForm, ReportForm
+from matchmaker.input_guard import db_int
 from matchmaker.models import CheckIn, Event, Exhibitor, Lot, Meeting, Organisation, User
 from matchmaker.printing.tabular import csv_stream
 from matchmaker.services import checkins, privacy
@@ -334,7 +335,7 @@ def outcome(meeting_id: int):
 @login_required
 def follow_up():
     try:
-        items = outcome_service.follow_ups(current_user, event_id=request.args.get("event", type=int))
+        items = outcome_service.follow_ups(current_user, event_id=request.args.get("event", type=db_int))
     except DomainError:
         abort(403)
     return render_template("dashboard/follow_up.html", items=items, today=date.today())

@@ -22,6 +22,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
@@ -164,15 +165,16 @@ def export_csv():
     chunks = exports.csv_chunks(current_user, lead_filter)
     filename = f"leads-{utcnow():%Y%m%d-%H%M}.csv"
     return Response(
-        stream_with_context(chunks), mimetype="text/csv; charset=utf-8",
+        stream_with_context(chunks), content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "private, no-store"},
     )
 
 
-@bp.get("/leads/export.xlsx")
+@bp.route("/leads/export.xlsx", methods=["GET", "POST"])
 @login_required
 def export_xlsx():
+    """The leads as a spreadsheet; a large one is prepared in the background after a POST."""
     _require_lead_viewer()
     lead_filter = _lead_filter(_filter_form())
     total = db.session.scalar(
@@ -181,10 +183,15 @@ def export_xlsx():
     )
     limit = current_app.config.get("LEADS_XLSX_DIRECT_LIMIT", XLSX_DIRECT_LIMIT)
     if total > limit:
-        # Writing that many cells takes longer than a request may wait (bench/lead_export.py).
+        # Writing that many cells takes longer than a request may wait (bench/lead_export.py),
+        # and queuing the job is a write: the GET asks, the POST (same filters) queues it.
+        if request.method == "GET":
+            return render_template("leads/export_prepare.html", total=total,
+                                   action=url_for("leads.export_xlsx", **request.args))
+        web.require_action()
         job = print_jobs.queue_lead_export(current_user, lead_filter, total,
                                            str(get_locale() or "es"))
-        db.session.commit()
+        db.session.commit()  # the worker thread started below reads the job row
         print_jobs.start(job)
         return redirect(url_for("printables.job", public_id=job.public_id))
     output = exports.xlsx_to_tempfile(current_user, lead_filter)

@@ -22,6 +22,8 @@ from matchmaker.errors import DomainError, ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
 from matchmaker.forms import lots as forms
+from matchmaker.input_guard import db_int
+from matchmaker.lot_display import price_text
 from matchmaker.lotsheet import units
 from matchmaker.lotsheet.vocab import ISO_GRADE, SENSORY_PROTOCOL
 from matchmaker.models import (
@@ -43,6 +45,7 @@ from matchmaker.services.lots import (
     sensory,
 )
 from matchmaker.services.lots import plots as plot_service
+from matchmaker.services.lots.pricing import market_references
 from matchmaker.uploads import resolve
 
 bp = Blueprint("lot_editor", __name__, url_prefix="/my/lots")
@@ -150,7 +153,7 @@ def _organisation_choices() -> list[SelectChoice]:
 @login_required
 def index():
     _editor_required()
-    organisation_id = request.args.get("organisation", type=int) if current_user.is_organiser else None
+    organisation_id = request.args.get("organisation", type=db_int) if current_user.is_organiser else None
     lots = editing.lots_for_editor(current_user, organisation_id)
     organisations = db.session.scalars(db.select(Organisation).order_by(Organisation.name)).all() \
         if current_user.is_organiser else []
@@ -169,7 +172,7 @@ def create():
         form = forms.IdentityForm()
     organisation = current_user.organisation
     if request.method == "GET":
-        chosen = request.args.get("organisation", type=int)
+        chosen = request.args.get("organisation", type=db_int)
         if current_user.is_organiser:
             organisation = db.session.get(Organisation, chosen) if chosen else None
             form.organisation_id.data = chosen
@@ -201,6 +204,7 @@ def overview(lot_code: str):
         "lot_editor/overview.html", lot=lot, missing=missing, pages=REQUIREMENT_PAGES,
         volume=units.volume_display(lot.volume_kg) if lot.volume_kg is not None else None,
         usd_per_kg=editing.usd_per_kg(lot), latest=latest,
+        price=price_text(lot.price, market_references(), show_soles=True),
         latest_derived=analyses.derived(latest) if latest else None,
         today=date.today(), public_url=_public_url(lot),
     )
@@ -271,7 +275,9 @@ def section(lot_code: str, section: str):
             form.pre_drying.data = {True: "yes", False: "no"}.get(lot.pre_drying, "")
         if section == "terms":
             form.export_docs.data = lot.export_doc_codes
-    context = {"lot": lot, "section": section}
+    context = {"lot": lot, "section": section,
+               "saved_price": price_text(lot.price, market_references(), show_soles=True)
+               if section == "terms" and lot.price.is_stated else None}
     template = "lot_editor/section.html"
     if form.validate_on_submit():
         try:

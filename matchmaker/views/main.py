@@ -15,7 +15,22 @@ bp = Blueprint("main", __name__)
 def home():
     event = current_event()
     exhibitors = exhibitors_of(event) if event else []
-    return render_template("main/home.html", event=event, exhibitors=exhibitors)
+    return render_template("main/home.html", event=event, exhibitors=exhibitors,
+                           recommendations=_buyer_recommendations(event))
+
+
+def _buyer_recommendations(event):
+    """A buyer's top matches at the fair, for the home page (None for everyone else)."""
+    from datetime import date
+
+    from flask_babel import get_locale
+    from flask_login import current_user
+
+    from matchmaker.services.matching.recommend import for_buyer
+
+    if event is None or not (current_user.is_authenticated and current_user.is_buyer):
+        return None
+    return for_buyer(current_user, event, today=date.today(), locale=str(get_locale()))
 
 
 @bp.get("/events/<slug>")

@@ -14,6 +14,7 @@ from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
 from matchmaker.forms.meetings import BookingForm, CancelForm, DeclineForm, ProposeForm
+from matchmaker.input_guard import db_int
 from matchmaker.models import Event, Lot, Meeting, Slot
 from matchmaker.models.base import utcnow
 from matchmaker.services.events import booking_event
@@ -65,7 +66,7 @@ def book(org_slug: str):
                              if _locale() == "en" else
                              f"{lot.lot_code} · {lot.name_es or lot.name_en}") for lot in lots]
     if request.method == "GET":
-        wanted = request.args.get("lot", type=int)
+        wanted = request.args.get("lot", type=db_int)
         form.lot_ids.data = [wanted] if wanted in {lot.id for lot in lots} else []
     now = utcnow()
     slots: list[Slot] = []
@@ -216,7 +217,7 @@ def decline(meeting_id: int):
 def propose(meeting_id: int):
     meeting = load_meeting(meeting_id)
     form = ProposeForm()
-    slot_id = request.form.get("slot_id", type=int)
+    slot_id = request.form.get("slot_id", type=db_int)
     slot = db.session.get(Slot, slot_id) if slot_id else None
     # Which times are free is the service's question; the form checks CSRF and lengths.
     form.slot_id.choices = [(slot.id, "")] if slot is not None else []

@@ -21,6 +21,7 @@ from matchmaker.forms.meetings import (
     TableForm,
     WalkinForm,
 )
+from matchmaker.input_guard import db_int
 from matchmaker.models import (
     Event,
     Meeting,
@@ -153,7 +154,7 @@ def tables(event_slug: str, session_id: int):
     status = 200
     errors: dict[int, str] = {}
     if request.method == "POST":
-        table = db.get_or_404(MeetingTable, request.form.get("table_id", type=int) or 0)
+        table = db.get_or_404(MeetingTable, request.form.get("table_id", type=db_int) or 0)
         if table.session_id != session.id:
             abort(404)
         form = TableForm()
@@ -185,7 +186,7 @@ def attendance(event_slug: str):
     exhibitors = event_service.exhibitors_of(event)
     status = 200
     if request.method == "POST":
-        organisation = db.get_or_404(Organisation, request.form.get("organisation_id", type=int) or 0)
+        organisation = db.get_or_404(Organisation, request.form.get("organisation_id", type=db_int) or 0)
         form = AttendanceForm()
         reps = [u for u in organisation.members if u.is_rep]
         form.rep_ids.choices = [(u.id, u.name) for u in reps]
@@ -366,7 +367,7 @@ def grid_pdf(event_slug: str):
 def table_sheets_pdf(event_slug: str):
     """A sheet per table (or one table with ?table=<id>) for the hosts to tick on the day."""
     event = _event(event_slug)
-    table_id = request.args.get("table", type=int)
+    table_id = request.args.get("table", type=db_int)
     sheets = agenda.table_sheets(event, table_id)
     if table_id and not sheets:
         abort(404)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -23,6 +23,7 @@ from markupsafe import Markup
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.choices import select_choices
+from matchmaker.forms.fields import bounded_decimal
 from matchmaker.forms.offers import (
     ConsolidationRequestForm,
     LineForm,
@@ -113,16 +114,12 @@ def meeting_url(offer: ConsolidatedOffer) -> str | None:
 
 @bp.get("/offers/")
 def index():
-    raw = (request.args.get("min_mt") or "").strip().replace(",", ".")
-    min_mt = None
+    raw = (request.args.get("min_mt") or "").strip()
     invalid = False
-    if raw:
-        try:
-            min_mt = Decimal(raw)
-            if min_mt < 0 or not min_mt.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            min_mt, invalid = None, True
+    try:
+        min_mt = bounded_decimal(raw, "buyer_volume_mt")
+    except ValueError:
+        min_mt, invalid = None, True
     rows = published_offers(min_mt=min_mt)
     return render_template("offers/index.html", rows=rows, min_mt=raw, invalid=invalid,
                            container_kg=units.KG_PER_20FT_CONTAINER)

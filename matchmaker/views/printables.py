@@ -11,15 +11,19 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import file_store
 from matchmaker.access import get_event
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
+from matchmaker.input_guard import db_int
 from matchmaker.models import Exhibitor, Lot
 from matchmaker.models.qr import PrintJob
 from matchmaker.services import print_jobs, printables
@@ -81,7 +85,7 @@ def labels(lot_code: str):
     lot = db.first_or_404(db.select(Lot).where(Lot.lot_code == lot_code))
     if not (current_user.is_organiser or _is_rep_of(lot.organisation_id)):
         abort(403)
-    count = request.args.get("count", 21, type=int)
+    count = request.args.get("count", 21, type=db_int)
     try:
         data = printables.label_sheet(lot, count)
     except DomainError as error:
@@ -130,22 +134,41 @@ def job_status(public_id: str):
     job = _job_or_404(public_id)
     return jsonify(
         status=job.status, done=job.done, total=job.total, percent=job.percent,
+        attempts=job.attempts, error=job.error if job.status == "failed" else "",
         download_url=url_for("printables.download", public_id=job.public_id)
         if job.status == "done" else None,
     )
+
+
+@bp.post("/jobs/<public_id>/retry")
+@login_required
+def retry(public_id: str):
+    """Queue a failed job again (a worker died too often, or BASE_URL was missing)."""
+    job = _job_or_404(public_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if job.status != "failed":
+        flash(_("Only a failed job can be tried again."), "error")
+        return redirect(url_for("printables.job", public_id=job.public_id))
+    print_jobs.requeue(job)
+    db.session.commit()
+    print_jobs.start(job)
+    return redirect(url_for("printables.job", public_id=job.public_id))
 
 
 @bp.get("/jobs/<public_id>/file")
 @login_required
 def download(public_id: str):
     job = _job_or_404(public_id)
-    if job.status != "done" or job.content is None:
+    if job.status != "done":
         abort(404)
+    path = file_store.resolve(job.file_path)
+    if not path.is_file():
+        abort(410)  # removed after JOB_FILE_RETENTION_DAYS, or the store is not shared
     name = f"{job.kind}-{job.event.slug if job.event else job.created_at.strftime('%Y%m%d-%H%M')}"
-    response = make_response(job.content)
-    response.mimetype = print_jobs.MIMETYPES[job.kind]
-    disposition = "inline" if job.kind in ("posters", "badges") else "attachment"
-    response.headers["Content-Disposition"] = (
-        f'{disposition}; filename="{name}.{print_jobs.EXTENSIONS[job.kind]}"')
+    response = send_file(path, mimetype=print_jobs.MIMETYPES[job.kind],
+                         as_attachment=job.kind not in ("posters", "badges"),
+                         download_name=f"{name}.{print_jobs.EXTENSIONS[job.kind]}",
+                         etag=job.file_sha256, conditional=True)
     response.headers["Cache-Control"] = "private, no-store"
     return response

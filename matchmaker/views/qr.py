@@ -17,9 +17,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
+from matchmaker.input_guard import db_int
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.offers import ConsolidatedOffer, OfferStatus
 from matchmaker.models.qr import QrKind, QrToken
@@ -52,6 +54,7 @@ def _catalogue_url() -> str:
 
 
 @bp.get("/q/<token>")
+@web.writes_on_get("a QR code is opened by a GET, and counting that opening is the point")
 def scan(token: str):
     """A printed code was opened: count it, then go to the lot or booth (badges: see below)."""
     try:
@@ -140,7 +143,7 @@ def image_svg(token: str):
 @bp.get("/qr/<token>.png")
 def image_png(token: str):
     row = _image_token(token)
-    size = request.args.get("box", 10, type=int)
+    size = request.args.get("box", 10, type=db_int)
     if not 2 <= size <= 40:
         abort(400)
     response = make_response(qr_png(qr_codes.short_url(row), box_size=size))

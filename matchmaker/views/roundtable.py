@@ -23,6 +23,7 @@ from matchmaker.access import get_event, organiser_required, role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.roundtable import AddForm, DraftForm, MoveForm, RunForm, SwapForm
+from matchmaker.input_guard import db_int
 from matchmaker.models import Event, Exhibitor, Organisation, Slot, User
 from matchmaker.models.roundtable import DraftMeeting, ScheduleRun
 from matchmaker.services.roundtable import adjust, publish, review, runs, wishes
@@ -240,7 +241,7 @@ def _forms(run: ScheduleRun, posted: str | None):
     forms["add"].slot_id.choices = slots
     forms["add"].table_id.choices = tables
     forms["draft"].draft_id.choices = drafts
-    selected = request.args.get("draft", type=int)
+    selected = request.args.get("draft", type=db_int)
     if selected and not posted:
         forms["move"].draft_id.data = forms["draft"].draft_id.data = selected
         forms["swap"].first_id.data = selected

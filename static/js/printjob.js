@@ -18,6 +18,7 @@
         if (job.status === "done") {
           box.querySelector(".job-ready").hidden = false;
         } else if (job.status === "failed") {
+          box.querySelector(".job-error").textContent = job.error || "";
           box.querySelector(".job-failed").hidden = false;
         } else {
           window.setTimeout(poll, 1000);

@@ -99,14 +99,18 @@ def test_moq_above_volume_is_refused(lot, db):
 def test_changing_bag_weight_rechecks_moq(lot, db):
     editing.update_lot(lot, "terms", **TERMS)  # 600 kg = 10 bags of 60
     with pytest.raises(ValidationFailed) as caught:
-        editing.update_lot(lot, "identity", net_kg_per_bag=Decimal("69"))
+        # 40 bags of 69 kg make 2,760 kg: the packing adds up, the 600 kg minimum does not.
+        editing.update_lot(lot, "identity", net_kg_per_bag=Decimal("69"),
+                           volume_kg=Decimal("2760"))
     assert caught.value.code == "moq_not_whole_bags"
 
 
 def test_differential_price_needs_contract_month(lot, db):
     with pytest.raises(ValidationFailed) as caught:
-        editing.update_lot(lot, "terms", **{**TERMS, "price_basis": "differential_ice_ny"})
-    assert caught.value.code == "ice_month_required"
+        editing.update_lot(lot, "terms", **{**TERMS, "price_basis": "differential",
+                                            "price_market": "ice_ny",
+                                            "price_differential_usd_mt": Decimal("650")})
+    assert caught.value.code == "contract_month_required"
 
 
 def test_price_stored_per_mt_and_usd_per_kg_derived(lot, db):

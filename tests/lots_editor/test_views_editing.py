@@ -154,7 +154,7 @@ def test_terms_moq_message_and_usd_per_kg(client, login_as, rep, lot, db):
     data["moq_kg"] = "660"
     assert client.post(f"/my/lots/{lot.lot_code}/terms", data=data).status_code == 302
     page = client.get(f"/my/lots/{lot.lot_code}/terms").get_data(as_text=True)
-    assert "7.85" in page and "USD/kg" in page
+    assert "USD 7,850.00 / MT" in page and "USD 7.85 / kg" in page
     assert _reload(db, lot).export_doc_codes == ["commercial_invoice", "packing_list"]
 
 
@@ -420,11 +420,14 @@ def test_volume_below_what_offers_hold_is_refused(client, login_as, rep, org, lo
     db.session.commit()
     offer = composing.create_offer(coop, name_es="Contenedor", name_en="Container",
                                    target_volume_kg="12500")
-    composing.set_line(offer, lot, "2000")
+    line = composing.set_line(offer, lot, "2000")
+    line.approval = "approved"  # only lines the lot's owner approved hold kilograms
     db.session.commit()
     login_as(rep)
+    # 25 bags of 60 kg: the packing adds up, so the refusal is the offers' hold.
     response = client.post(f"/my/lots/{lot.lot_code}/identity",
-                           data={**IDENTITY_FORM, "lot_code": lot.lot_code, "volume_kg": "1500"})
+                           data={**IDENTITY_FORM, "lot_code": lot.lot_code, "volume_kg": "1500",
+                                 "bag_count": "25"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="volume_kg-error"' in html and "Offers hold 2000 kg of this lot" in html

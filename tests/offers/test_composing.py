@@ -74,16 +74,19 @@ def test_cooperatives_own_lot_is_approved_at_once(app, db, ctx, coop, coop_rep):
     assert line.approval == "approved" and line.approved_by_id == coop_rep.id
 
 
-def test_volumes_are_not_available_twice(app, db, ctx, coop, infierno):
+def test_volumes_are_not_available_twice(app, db, ctx, coop, infierno, infierno_rep):
     lot = make_lot(infierno, volume_kg=Decimal("5000"))
     first, second = _offer(coop), _offer(coop)
-    composing.set_line(first, lot, "3000")
-    assert available_kg(lot) == Decimal(2000)  # pending lines hold their kg
+    line = composing.set_line(first, lot, "3000")
+    assert available_kg(lot) == Decimal(5000)  # a pending request holds nothing (issue #12)
+    composing.answer_line(line, infierno_rep, approve=True)
+    assert available_kg(lot) == Decimal(2000)  # the owner's approval commits the kg
     with pytest.raises(Conflict) as error:
         composing.set_line(second, lot, "2000.01")
     assert error.value.code == "oversold"
     assert error.value.params["available_kg"] == Decimal(2000)
-    composing.set_line(second, lot, "2000")
+    second_line = composing.set_line(second, lot, "2000")
+    composing.answer_line(second_line, infierno_rep, approve=True)
     assert available_kg(lot) == 0
     # Changing a line's own quantity does not count its old kg against itself.
     composing.set_line(first, lot, "2999")
@@ -166,12 +169,14 @@ def test_lot_editor_withdrawal_suspends_the_offer(app, db, ctx, coop, coop_rep):
         OutboxMessage.kind == "offer_suspended")).recipient == coop_rep.email
 
 
-def test_lot_volume_cannot_drop_below_what_offers_hold(app, db, ctx, coop, infierno):
+def test_lot_volume_cannot_drop_below_what_offers_hold(app, db, ctx, coop, infierno,
+                                                       infierno_rep):
     from matchmaker.services.lots.editing import update_lot
 
     lot = make_lot(infierno, volume_kg=Decimal("5000"), moq_kg=None)
     offer = _offer(coop)
-    composing.set_line(offer, lot, "3000")  # pending: still held
+    line = composing.set_line(offer, lot, "3000")
+    composing.answer_line(line, infierno_rep, approve=True)  # approved: held
     db.session.commit()
     with pytest.raises(ValidationFailed) as error:
         update_lot(lot, "identity", volume_kg=Decimal("2999.5"))

@@ -107,9 +107,14 @@ def test_rep_composes_owner_approves_buyer_sees(app, db, client, coop_rep, infie
     assert scanned.status_code == 302 and scanned.headers["Location"].endswith(f"/offers/{code}")
 
 
-def test_oversold_line_keeps_the_form(app, db, client, coop_rep, two_lots):
+def test_oversold_line_keeps_the_form(app, db, client, coop_rep, tahuamanu_rep, two_lots):
     a, b = two_lots
     offer_url = _compose(client, coop_rep, a, b)
+    # Only the owner's approval commits kilograms (a pending request holds none).
+    line = db.session.scalar(db.select(OfferLot).where(OfferLot.lot_id == b.id))
+    login(client, tahuamanu_rep)
+    assert client.post(f"/my/offers/lines/{line.id}/approve").status_code == 302
+    client.post("/logout")
     login(client, coop_rep)
     other = client.post("/my/offers/new", data={"name_es": "Otro", "target_volume_kg": "1000",
                                                 "incoterm": "FCA"})

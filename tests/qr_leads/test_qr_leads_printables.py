@@ -10,7 +10,6 @@ from pypdf import PdfReader
 
 from matchmaker.extensions import db
 from matchmaker.models.qr import PrintJob, QrToken
-from matchmaker.services import print_jobs
 from tests.factories import login, make_user
 from tests.printing.test_printing_pdf import rasterise_filled_rectangles
 
@@ -70,13 +69,12 @@ def test_badges_job_renders_every_buyer_with_progress(app, fair):
     response = client.post(f"/printables/events/{fair.event.slug}/jobs", data={"kind": "badges"})
     assert response.status_code == 302
     job = db.session.scalar(sa.select(PrintJob))
-    print_jobs.wait(job.id, timeout=120)
     db.session.expire_all()  # the job thread wrote through its own session
     status = client.get(f"/printables/jobs/{job.public_id}.json").json
     assert status["status"] == "done" and status["done"] == status["total"] == 2
     page = client.get(f"/printables/jobs/{job.public_id}")
     assert page.status_code == 200 and b"<progress" in page.data
-    pdf = client.get(status["download_url"])
+    pdf = client.get(status["download_url"], buffered=True)
     reader = PdfReader(io.BytesIO(pdf.data))
     text = reader.pages[0].extract_text()
     assert fair.buyer.name in text and "Ana Quispe" in text and "Cacao Ñuñoa" in text

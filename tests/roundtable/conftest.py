@@ -28,8 +28,7 @@ class FreshUserClient(FlaskClient):
 
 
 @pytest.fixture(autouse=True)
-def _sync_runs(app):
-    app.config["ROUNDTABLE_SYNC"] = True
+def _fresh_user_client(app):
     app.test_client_class = FreshUserClient
 
 

@@ -20,7 +20,6 @@ def _log_in(page, user):
 
 
 def test_organiser_generates_adjusts_publishes_and_buyer_sees_agenda(fair, page, app):
-    app.config["ROUNDTABLE_SYNC"] = False  # the real background thread and progress page
     buyers, orgs = fair.buyers[:2], fair.orgs[:2]
     for buyer in buyers:
         for org in orgs:

@@ -75,8 +75,7 @@ def test_second_run_refused_while_one_is_active(fair, request_ctx):
     assert first.status == "cancelled"
 
 
-def test_threaded_run_reports_progress_and_finishes(wished_fair, login_as, app):
-    app.config["ROUNDTABLE_SYNC"] = False
+def test_queued_run_reports_progress_and_finishes(wished_fair, login_as, app):
     client = login_as(wished_fair.organiser)
     run = _start(client, wished_fair, limit=3)
     progress_url = f"/roundtable/runs/{run.id}/progress"

@@ -74,7 +74,7 @@ def apply_filter(query, lead_filter: LeadFilter):
     # Dates are whole days in UTC; a lead matches when its contacts overlap the range.
     if f.date_from:
         query = query.where(Lead.last_contact_at >= datetime.combine(f.date_from, time(), UTC))
-    if f.date_to:
+    if f.date_to and f.date_to < date.max:  # 9999-12-31 means "no end"; +1 day would overflow
         end = datetime.combine(f.date_to + timedelta(days=1), time(), UTC)
         query = query.where(Lead.first_contact_at < end)
     return query

@@ -57,11 +57,15 @@ def _slot_taken_error() -> Conflict:
                     code="slot_taken")
 
 
-def flush_placement() -> None:
-    """Flush inside a savepoint; a unique-index violation (a concurrent booking won) becomes
-    Conflict ``slot_taken`` and leaves the outer transaction usable."""
+def flush_placement(new: Meeting | None = None) -> None:
+    """Flush (adding `new`) inside a savepoint; a unique-index violation (a concurrent booking
+    won) becomes Conflict ``slot_taken`` and leaves the outer transaction usable."""
     try:
+        # begin_nested() flushes what is already pending before the SAVEPOINT, so a new
+        # meeting is added only inside it, where a refused INSERT rolls back alone.
         with db.session.begin_nested():
+            if new is not None:
+                db.session.add(new)
             db.session.flush()
     except IntegrityError as error:
         raise _slot_taken_error() from error
@@ -127,9 +131,8 @@ def new_meeting(slot: Slot, buyer: User, organisation: Organisation, *, status: 
         ics_uid=uuid.uuid4().hex,
     )
     meeting.lots = list(lots)
-    db.session.add(meeting)
     try:
-        flush_placement()
+        flush_placement(meeting)
     except Conflict:
         # Two requests of one buyer to one organisation on different slots both passed the
         # check before either was written; the unique index on open meetings refused one.

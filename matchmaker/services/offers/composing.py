@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
+from matchmaker.labels import number
 from matchmaker.lotsheet.vocab import INCOTERM
 from matchmaker.models import Lot, Organisation, User
 from matchmaker.models.accounts import OrganisationKind
@@ -144,12 +145,52 @@ def create_offer(cooperative: Organisation, *, offer_code: str = "", **fields) -
 
 
 def update_offer(offer: ConsolidatedOffer, **fields) -> ConsolidatedOffer:
-    """Change the offer's terms. Raises: Conflict ``offer_withdrawn``; as `create_offer`."""
+    """Change the offer's terms. Raises: Conflict ``offer_withdrawn``; as `create_offer`,
+    and ValidationFailed ``offer_price_below_lots``."""
     _check_editable(offer)
     for name, value in _check_terms(fields).items():
         setattr(offer, name, value)
+    check_price_against_lots(offer)
     db.session.flush()
     return offer
+
+
+# Incoterms in the order the seller's costs grow: a price further along cannot be lower.
+_INCOTERM_RANK = {"EXW": 0, "FCA": 1, "FOB": 2, "CFR": 3, "CIF": 4, "DAP": 5}
+# "Far below": more than 5 % under the lots' own prices, kg-weighted. Below that, freight
+# and handling cannot explain it; a smaller gap may be a deliberate volume discount.
+PRICE_BELOW_LOTS_TOLERANCE = Decimal("0.05")
+
+
+def check_price_against_lots(offer: ConsolidatedOffer) -> None:
+    """An offer delivered where its lots are, or further, does not sell far below them.
+
+    Compares the offer's USD/MT with the kg-weighted fixed prices (premium included) of its
+    lots quoted at the same or an earlier Incoterm (FOB Callao against FCA Puerto Maldonado).
+
+    Raises:
+        ValidationFailed: ``offer_price_below_lots``.
+    """
+    if offer.price_usd_per_mt is None or offer.incoterm not in _INCOTERM_RANK:
+        return
+    kg = value = Decimal(0)
+    for line in offer.lines:
+        lot_price = line.lot.indicative_price_usd_mt()  # fixed + premium; None otherwise
+        if (line.approval == LineApproval.DECLINED or lot_price is None
+                or _INCOTERM_RANK.get(line.lot.incoterm, 99) > _INCOTERM_RANK[offer.incoterm]):
+            continue
+        kg += line.kg
+        value += line.kg * lot_price
+    if not kg:
+        return
+    lots_price = value / kg
+    if offer.price_usd_per_mt < lots_price * (1 - PRICE_BELOW_LOTS_TOLERANCE):
+        raise ValidationFailed(
+            _("%(incoterm)s at USD %(price)s / MT is far below what its lots cost at their own "
+              "Incoterms (USD %(lots)s / MT on average, by weight). Check the price or the "
+              "Incoterm.", incoterm=offer.incoterm, price=number(offer.price_usd_per_mt, 0),
+              lots=number(lots_price, 0)),
+            code="offer_price_below_lots", field="price_usd_per_mt", lots_price=lots_price)
 
 
 def _check_editable(offer: ConsolidatedOffer) -> None:
@@ -300,6 +341,7 @@ def publish_offer(offer: ConsolidatedOffer, *, now: datetime | None = None) -> C
     Raises:
         Conflict: ``offer_withdrawn``, ``no_approved_lines``, ``lot_not_published``
             (with ``lot_code``: a lot withdrawn since; remove it first).
+        ValidationFailed: ``offer_price_below_lots``.
     """
     _check_editable(offer)
     if not offer.approved_lines:
@@ -311,6 +353,7 @@ def publish_offer(offer: ConsolidatedOffer, *, now: datetime | None = None) -> C
                 _("Lot %(lot)s is no longer published; remove it before publishing.",
                   lot=line.lot.lot_code),
                 code="lot_not_published", lot_code=line.lot.lot_code)
+    check_price_against_lots(offer)
     offer.status = OfferStatus.PUBLISHED
     offer.suspended_reason = ""
     offer.published_at = now or utcnow()

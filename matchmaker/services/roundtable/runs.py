@@ -1,26 +1,26 @@
-"""Scheduler runs: start, execute (in a background thread or synchronously), progress, cancel.
+"""Scheduler runs: start, execute in a worker, progress, cancel, time limit.
 
 A run reads the database once into a plain Problem, solves it with a time limit and writes
-its timetable as DraftMeeting rows. While it solves, a ticker thread writes progress into the
-run's row at most twice a second (own short transactions through the engine, since CP-SAT
-reports from its own threads) and reads the cancel flag, so the cancel button works from
-any app server. With ``ROUNDTABLE_SYNC`` set (tests, `flask roundtable-run`) the view runs it
-inline instead of in a thread.
+its timetable as DraftMeeting rows. The view only queues it: a worker process (matchmaker/jobs/,
+`flask worker`) claims the row, so the CP-SAT/SAT solve and its memory never sit in a web
+server. While it solves, the lease's ticker writes progress into the run's row at most twice a
+second and reads the cancel flag, so progress and the cancel button work from any app server;
+past the time limit plus a grace period the ticker stops the solver, whatever it is doing. A
+worker killed mid-run leaves a row whose heartbeat stops; the reaper queues it again.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
-from datetime import timedelta
 
-from flask import Flask, current_app
+from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Engine, select, update
 
+from matchmaker import jobs
 from matchmaker.errors import Conflict, ValidationFailed
 from matchmaker.extensions import db
+from matchmaker.jobs.lease import Lease, claim
 from matchmaker.models import Event, Meeting, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.roundtable import (
@@ -38,13 +38,10 @@ log = logging.getLogger(__name__)
 
 TICK_S = 0.5  # at most two progress writes per second
 WORKERS = 2
-# A run still "running" this long after its time limit died with its process.
-STALE_AFTER = timedelta(minutes=2)
+# Past its time limit a solve gets this long to stop on its own before the ticker cancels it
+# (reading the problem and writing drafts are outside the solver's own limit).
+GRACE_S = 60
 MIN_LIMIT, MAX_LIMIT = 1, 600
-
-# Runs solving in this process: run id -> token, so a cancel here stops them at once.
-_TOKENS: dict[int, CancelToken] = {}
-_TOKENS_LOCK = threading.Lock()
 
 
 def latest_run(event: Event) -> ScheduleRun | None:
@@ -55,17 +52,6 @@ def latest_run(event: Event) -> ScheduleRun | None:
 def runs_of(event: Event) -> list[ScheduleRun]:
     return list(db.session.scalars(db.select(ScheduleRun).where(ScheduleRun.event_id == event.id)
                                    .order_by(ScheduleRun.id.desc())))
-
-
-def _fail_stale(event: Event) -> None:
-    now = utcnow()
-    for run in db.session.scalars(db.select(ScheduleRun).where(
-            ScheduleRun.event_id == event.id, ScheduleRun.status.in_(ACTIVE_RUN_STATUSES))):
-        since = run.started_at or run.created_at
-        if since + timedelta(seconds=run.time_limit_s) + STALE_AFTER < now:
-            run.status = RunStatus.FAILED
-            run.message = "stale: the process running it stopped"
-            run.finished_at = now
 
 
 def start_run(event: Event, user: User | None, *, time_limit_s: int = 10,
@@ -80,7 +66,6 @@ def start_run(event: Event, user: User | None, *, time_limit_s: int = 10,
     if not MIN_LIMIT <= time_limit_s <= MAX_LIMIT:
         raise ValidationFailed(_("The time limit must be between %(min)d and %(max)d seconds.",
                                  min=MIN_LIMIT, max=MAX_LIMIT), code="bad_time_limit")
-    _fail_stale(event)
     busy = db.session.scalar(db.select(ScheduleRun.id).where(
         ScheduleRun.event_id == event.id, ScheduleRun.status.in_(ACTIVE_RUN_STATUSES)).limit(1))
     if busy is not None:
@@ -92,125 +77,86 @@ def start_run(event: Event, user: User | None, *, time_limit_s: int = 10,
     run = ScheduleRun(event_id=event.id, time_limit_s=time_limit_s,
                       started_by_id=user.id if user is not None else None,
                       parent_id=parent.id if parent is not None else None,
-                      status=RunStatus.QUEUED, progress=0.0, phase="queued")
+                      status=RunStatus.QUEUED, progress=0.0, phase="queued",
+                      heartbeat_at=utcnow())
     db.session.add(run)
     db.session.flush()
     return run
 
 
 def launch(run_id: int) -> None:
-    """Execute a committed, queued run: inline with ROUNDTABLE_SYNC, else in a thread."""
-    app = current_app._get_current_object()
-    if app.config.get("ROUNDTABLE_SYNC"):
-        execute(run_id)
-        return
-    thread = threading.Thread(target=_thread_main, args=(app, run_id),
-                              name=f"roundtable-run-{run_id}", daemon=True)
-    thread.start()
-
-
-def _thread_main(app: Flask, run_id: int) -> None:
-    with app.app_context():
-        try:
-            execute(run_id)
-        finally:
-            db.session.remove()
-
-
-class _Ticker:
-    """Writes the latest progress and polls the cancel flag, from its own thread."""
-
-    def __init__(self, engine: Engine, run_id: int, token: CancelToken):
-        self.engine, self.run_id, self.token = engine, run_id, token
-        self.latest: tuple[float, str, str] | None = None
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._loop, name=f"roundtable-tick-{run_id}",
-                                       daemon=True)
-
-    def report(self, fraction: float, phase: str, message: str) -> None:
-        with self.lock:
-            self.latest = (max(0.0, min(1.0, fraction)), phase[:20], message[:255])
-
-    def _write(self) -> None:
-        with self.lock:
-            latest, self.latest = self.latest, None
-        with self.engine.begin() as conn:
-            if latest is not None:
-                conn.execute(update(ScheduleRun).where(ScheduleRun.id == self.run_id).values(
-                    progress=latest[0], phase=latest[1], message=latest[2]))
-            flag = conn.execute(select(ScheduleRun.cancel_requested)
-                                .where(ScheduleRun.id == self.run_id)).scalar()
-        if flag:
-            self.token.cancel()
-
-    def _loop(self) -> None:
-        while not self.stop.wait(TICK_S):
-            try:
-                self._write()
-            except Exception:  # a busy database must not kill the run; the next tick retries
-                log.warning("roundtable progress write failed", exc_info=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join()
+    """Hand a committed, queued run to the workers."""
+    jobs.enqueue("roundtable", run_id)
 
 
 def execute(run_id: int) -> ScheduleRun | None:
-    """Solve a queued run and store its drafts and report; the run ends done, cancelled or
-    failed (never raises for solver errors: they are recorded on the run)."""
+    """Claim a queued run, solve it and store its drafts and report; the run ends done,
+    cancelled or failed (solver errors are recorded on the run, never raised). A run that is
+    not queued (another worker has it, it finished, it was cancelled) is left as it is."""
     run = db.session.get(ScheduleRun, run_id)
-    if run is None or run.status != RunStatus.QUEUED:
-        return run
-    if run.cancel_requested:
+    if run is None:
+        return None
+    if run.status == RunStatus.QUEUED and run.cancel_requested:
         run.status, run.finished_at = RunStatus.CANCELLED, utcnow()
         db.session.commit()
         return run
-    run.status, run.started_at, run.phase = RunStatus.RUNNING, utcnow(), "reading"
-    db.session.commit()
+    attempt = claim(ScheduleRun, run_id, jobs.worker_name(), started_at=utcnow(),
+                    phase="reading")
+    if attempt is None:
+        return db.session.get(ScheduleRun, run_id, populate_existing=True)
+    run = db.session.get(ScheduleRun, run_id, populate_existing=True)
+    time_limit_s = run.time_limit_s
     token = CancelToken()
-    with _TOKENS_LOCK:
-        _TOKENS[run_id] = token
+    lease = Lease(ScheduleRun, run_id, attempt, tick_s=TICK_S,
+                  heartbeat_s=current_app.config["JOB_HEARTBEAT_S"],
+                  cancel_column="cancel_requested", deadline_s=time_limit_s + GRACE_S,
+                  on_cancel=token.cancel)
     try:
         parent = db.session.get(ScheduleRun, run.parent_id) if run.parent_id else None
         pinned = [d for d in parent.drafts if d.is_pinned] if parent is not None else []
-        built = build_problem(run.event, pinned_drafts=pinned)
-        with _Ticker(db.engine, run_id, token) as ticker:
-            schedule = solve(built.problem, time_limit_s=run.time_limit_s, workers=WORKERS,
-                             progress=ticker.report, cancel=token)
+        with lease:
+            built = build_problem(run.event, pinned_drafts=pinned)
+            # End the read transaction (and touch no ORM attribute until the solve is over):
+            # on SQLite an open read would block the ticker's writes to the same file.
+            db.session.rollback()
+
+            def report(fraction: float, phase: str, message: str) -> None:
+                lease.report(progress=max(0.0, min(1.0, fraction)), phase=phase[:20],
+                             message=message[:255])
+
+            schedule = solve(built.problem, time_limit_s=time_limit_s, workers=WORKERS,
+                             progress=report, cancel=token)
+        if lease.lost:
+            db.session.rollback()
+            return db.session.get(ScheduleRun, run_id, populate_existing=True)
         tables = assign_tables(schedule, built.problem)
-        run = db.session.get(ScheduleRun, run_id, populate_existing=True)
+        status = RunStatus.CANCELLED if token.cancelled else RunStatus.DONE
+        message = schedule.report.status
+        if lease.deadline_passed and not lease.cancel_requested:
+            message = f"time limit: stopped after {time_limit_s + GRACE_S} s; {message}"
+        if not lease.settle(status=status, progress=1.0, phase="done", message=message[:255],
+                            report_json=json.dumps(report_to_dict(
+                                schedule.report, built.info, built.dropped_pins)),
+                            finished_at=utcnow()):
+            db.session.rollback()
+            return db.session.get(ScheduleRun, run_id, populate_existing=True)
         for rid, slot_id in schedule.assignments.items():
             meta = built.info[rid]
             table_id = built.table_id(slot_id, tables[rid])
             if meta.source == DraftSource.EXISTING:
                 table_id = db.session.get(Meeting, meta.meeting_id).table_id
-            run.drafts.append(DraftMeeting(
-                buyer_id=meta.buyer_id, organisation_id=meta.organisation_id, slot_id=slot_id,
-                table_id=table_id, weight=meta.weight, is_pinned=meta.pinned,
-                source=meta.source, meeting_id=meta.meeting_id))
-        run.report_json = json.dumps(report_to_dict(schedule.report, built.info,
-                                                    built.dropped_pins))
-        run.status = RunStatus.CANCELLED if token.cancelled else RunStatus.DONE
-        run.progress, run.phase = 1.0, "done"
-        run.message = schedule.report.status
-        run.finished_at = utcnow()
+            db.session.add(DraftMeeting(
+                run_id=run_id, buyer_id=meta.buyer_id, organisation_id=meta.organisation_id,
+                slot_id=slot_id, table_id=table_id, weight=meta.weight,
+                is_pinned=meta.pinned, source=meta.source, meeting_id=meta.meeting_id))
         db.session.commit()
     except Exception as error:
         log.exception("roundtable run %s failed", run_id)
         db.session.rollback()
-        run = db.session.get(ScheduleRun, run_id, populate_existing=True)
-        run.status, run.finished_at = RunStatus.FAILED, utcnow()
-        run.message = f"{type(error).__name__}: {error}"[:255]
-        db.session.commit()
-    finally:
-        with _TOKENS_LOCK:
-            _TOKENS.pop(run_id, None)
-    return run
+        if lease.settle(status=RunStatus.FAILED, finished_at=utcnow(),
+                        message=f"{type(error).__name__}: {error}"[:255]):
+            db.session.commit()
+    return db.session.get(ScheduleRun, run_id, populate_existing=True)
 
 
 def cancel_run(run: ScheduleRun) -> None:
@@ -225,10 +171,6 @@ def cancel_run(run: ScheduleRun) -> None:
     if run.status == RunStatus.QUEUED:
         run.status, run.finished_at = RunStatus.CANCELLED, utcnow()
     db.session.flush()
-    with _TOKENS_LOCK:
-        token = _TOKENS.get(run.id)
-    if token is not None:
-        token.cancel()
 
 
 def progress_of(run: ScheduleRun) -> dict:
