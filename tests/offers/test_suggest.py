@@ -163,7 +163,7 @@ def test_candidates_from_catalogue_use_what_is_left(app, db, ctx, coop, infierno
     add_certificate(b, "eu_organic", valid_from=TODAY - timedelta(days=400),
                     valid_to=TODAY - timedelta(days=1))
     add_genetics(a, "native")
-    offer = composing.create_offer(coop, name_es="X", target_volume_kg=Decimal("12500"))
+    offer = composing.create_offer(coop, name_es="X", target_volume_kg="12500")
     composing.set_line(offer, a, "1250")
     candidates, lots = candidates_from_catalogue(today=TODAY)
     by_code = {c.lot_code: c for c in candidates}
