@@ -14,8 +14,8 @@ from matchmaker.lotsheet import units
 from matchmaker.lotsheet.bounds import BOUNDS
 from matchmaker.models import Base, Lot
 from matchmaker.templating import format_decimal
+from tests.factories import make_draft_lot
 from tests.fuzz.harness import crawl
-from tests.lots_editor.conftest import make_lot
 
 ES = {"Accept-Language": "es-PE,es;q=0.9"}
 TERMS = {"incoterm": "FCA", "incoterm_place": "Puerto Maldonado", "price_basis": "fixed",
@@ -29,7 +29,7 @@ def rep_and_lot(app, factories):
     organisation = factories.organisation(ruc="20490000099")
     rep = factories.user("rep", organisation=organisation, locale="es")
     with app.test_request_context():
-        lot = make_lot(organisation)
+        lot = make_draft_lot(organisation)
     return rep, lot
 
 
