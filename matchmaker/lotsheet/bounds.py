@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from matchmaker.lotsheet import pricing
+
 # Anything smaller than this (in absolute value) and not zero is a typing slip or an attack
 # (1e-400): no field of the site is measured that finely.
 SMALLEST = Decimal("1e-6")
@@ -38,8 +40,6 @@ PERCENT = _b(0, 100)
 BOUNDS: dict[str, Bound] = {
     # Price and terms (USD, kg, g, days).
     "price_usd_per_mt": _b(0, 50_000),        # fine cacao trades at 3,000–15,000 USD/MT
-    "reference_usd_per_mt": _b(0, 50_000),    # ICE New York / London, in USD/MT
-    "pen_per_usd": _b(0, 100),                # soles per US dollar, about 3.7
     "volume_kg": _b(0, 10_000_000),           # 10,000 MT: far above any producer's lot
     "moq_kg": _b(0, 10_000_000),
     "target_volume_kg": _b(1, 10_000_000),
@@ -50,6 +50,14 @@ BOUNDS: dict[str, Bound] = {
     "sample_grams": _b(1, 100_000),
     "sample_cost_usd": _b(0, 100_000),
     "sample_lead_time_days": _b(0, 365),
+    # A lot's price, as matchmaker.lotsheet.pricing states it (fixed, differential, premium)
+    # and the fair's market references (USD/MT, soles per USD).
+    "lot_price_usd_mt": _b(pricing.FIXED_USD_MT_MIN, pricing.FIXED_USD_MT_MAX),
+    "price_differential_usd_mt": _b(pricing.DIFFERENTIAL_USD_MT_MIN,
+                                    pricing.DIFFERENTIAL_USD_MT_MAX),
+    "price_premium_usd_mt": _b(pricing.PREMIUM_USD_MT_MIN, pricing.PREMIUM_USD_MT_MAX),
+    "reference_usd_mt": _b(pricing.REFERENCE_USD_MT_MIN, pricing.REFERENCE_USD_MT_MAX),
+    "pen_per_usd": _b(pricing.PEN_PER_USD_MIN, pricing.PEN_PER_USD_MAX),
     # Packing.
     "bag_count": _b(0, 1_000_000),
     "net_kg_per_bag": _b(0, 1_500),           # jute 60–65 kg; a bulk big-bag about 1,000 kg
