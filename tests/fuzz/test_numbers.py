@@ -42,8 +42,8 @@ def _price(db, lot):
 
 @pytest.mark.parametrize(("typed", "message"), [
     ("1e30", "Este número es demasiado grande o demasiado pequeño."),
-    ("40000.01", "Ingrese un precio entre 500 y 40000 USD por tonelada métrica."),
-    ("-1", "Ingrese un precio entre 500 y 40000 USD por tonelada métrica."),
+    ("40000.01", "Ingrese un número de 500 a 40.000."),
+    ("-1", "Ingrese un número de 500 a 40.000."),
     ("NaN", "Ingrese un número, por ejemplo 7,5."),
     ("sNaN", "Ingrese un número, por ejemplo 7,5."),
     ("Infinity", "Ingrese un número, por ejemplo 7,5."),
