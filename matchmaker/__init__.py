@@ -21,8 +21,10 @@ def create_app(config: type[Config] | Config | None = None) -> Flask:
     )
     configure(app, config or Config)
     register_extensions(app)
+    register_input_guard(app)
     register_jobs(app)
     register_blueprints(app)
+    register_request_kernel(app)
     register_errorhandlers(app)
     register_security(app)
     register_template_helpers(app)
@@ -57,8 +59,25 @@ class ConfigurationError(RuntimeError):
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
+MISSING_BASE_URL = (
+    "BASE_URL is not set. Set it to the public address of the site, e.g. "
+    "BASE_URL=https://match.example.org: e-mails, calendars and QR codes link there "
+    "(for local development, ./run.sh sets it, or use FLASK_DEBUG=1)."
+)
+
+
+def _maintenance_command() -> bool:
+    """Whether a `flask` command other than `run` is loading the app (db upgrade, i18n-build,
+    db heads …): those may run without BASE_URL; any link they try to build fails instead."""
+    import click
+
+    context = click.get_current_context(silent=True)
+    return context is not None and context.info_name not in (None, "run")
+
+
 def checked_base_url(app: Flask) -> str:
-    """BASE_URL without its trailing slash; outside debug and testing it is required.
+    """BASE_URL without its trailing slash; the server refuses to start without it outside
+    debug and testing.
 
     Raises:
         ConfigurationError: BASE_URL missing in production, or not an http(s) address.
@@ -67,13 +86,11 @@ def checked_base_url(app: Flask) -> str:
 
     base = (app.config.get("BASE_URL") or "").strip().rstrip("/")
     if not base:
-        if not (app.debug or app.testing):
-            raise ConfigurationError(
-                "BASE_URL is not set. Set it to the public address of the site, e.g. "
-                "BASE_URL=https://match.example.org: e-mails, calendars and QR codes link "
-                "there (for local development, ./run.sh sets it, or use FLASK_DEBUG=1)."
-            )
-        base = DEVELOPMENT_BASE_URL
+        if app.debug or app.testing:
+            return DEVELOPMENT_BASE_URL
+        if _maintenance_command():
+            return ""  # matchmaker.urls refuses to build a link without it
+        raise ConfigurationError(MISSING_BASE_URL)
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ConfigurationError(
@@ -89,6 +106,12 @@ def register_extensions(app: Flask) -> None:
     extensions.init_app(app, ROOT)
 
 
+def register_input_guard(app: Flask) -> None:
+    from matchmaker import input_guard
+
+    input_guard.init_app(app)
+
+
 def register_jobs(app: Flask) -> None:
     from matchmaker import jobs
 
@@ -100,6 +123,12 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+
+
+def register_request_kernel(app: Flask) -> None:
+    from matchmaker import web
+
+    web.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

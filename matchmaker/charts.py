@@ -10,9 +10,22 @@ already translated labels.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from itertools import count
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _xml_escape
+from xml.sax.saxutils import quoteattr as _xml_quoteattr
+
+# XML 1.0 cannot hold these at all, escaped or not: one in a name would break the chart.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    return _xml_escape(_XML_ILLEGAL.sub("", str(text)))
+
+
+def quoteattr(text: str) -> str:
+    return _xml_quoteattr(_XML_ILLEGAL.sub("", str(text)))
 
 # Dark enough for 3:1 against white, distinguishable for the common colour blindnesses.
 PALETTE = ("#1f5f8b", "#b35806", "#2d7d46", "#7b3294", "#8c510a", "#4d4d4d", "#c51b7d",

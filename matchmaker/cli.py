@@ -1,4 +1,5 @@
-"""Flask commands: demo data, translations, the job worker, mail, first organiser, backups."""
+"""Flask commands: demo data, translations, the job worker, mail, first organiser, backups,
+reminders, meeting expiry and the roundtable scheduler."""
 
 from __future__ import annotations
 
@@ -202,10 +203,54 @@ def send_reminders_command(minutes: int, expiry_hours: int) -> None:
     click.echo(f"reminders {run.reminders}, expiry warnings {run.expiry_warnings}")
 
 
+@click.command("meetings-expire")
+@with_appcontext
+def meetings_expire_command() -> None:
+    """Expire unanswered meeting requests whose time ran out (run it every few minutes)."""
+    from matchmaker.extensions import db
+    from matchmaker.services.meetings import booking
+
+    count = booking.expire_overdue()
+    db.session.commit()
+    click.echo(f"{count} expired.")
+
+
+@click.command("roundtable-run")
+@click.argument("event_slug")
+@click.option("--time-limit", default=30, show_default=True, help="Seconds for the solver.")
+@click.option("--keep-pinned/--no-keep-pinned", default=True, show_default=True,
+              help="Keep the pinned meetings of the event's latest run.")
+@with_appcontext
+def roundtable_run_command(event_slug: str, time_limit: int, keep_pinned: bool) -> None:
+    """Run the roundtable scheduler for an event now, in this process; review it in the web."""
+    from matchmaker.errors import DomainError
+    from matchmaker.extensions import db
+    from matchmaker.models import Event
+    from matchmaker.services.roundtable import report, runs
+
+    event = db.session.scalar(db.select(Event).where(Event.slug == event_slug))
+    if event is None:
+        raise click.ClickException(f"no event {event_slug!r}")
+    parent = runs.latest_run(event) if keep_pinned else None
+    try:
+        run = runs.start_run(event, None, time_limit_s=time_limit,
+                             parent=parent if parent is not None and parent.has_result else None)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.code}: {error.message}") from error
+    db.session.commit()
+    run = runs.execute(run.id)
+    figures = report.load_report(run)
+    click.echo(f"run {run.id}: {run.status} ({run.message}); placed "
+               f"{figures.get('placed_count', 0)}/{figures.get('requested_count', 0)} meetings, "
+               f"weight {figures.get('placed_weight', 0)} of at most "
+               f"{figures.get('upper_bound_weight', 0)}; {figures.get('total_breaks', 0)} breaks")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (seed_demo_command, i18n_build_command, i18n_missing_command,
                     send_mail_command, worker_command, jobs_status_command,
-                    create_organiser_command, backup_command,
-                    restore_command, send_reminders_command):
+                    create_organiser_command, backup_command, restore_command,
+                    send_reminders_command, meetings_expire_command, roundtable_run_command):
         app.cli.add_command(command)

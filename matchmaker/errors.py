@@ -19,6 +19,11 @@ class DomainError(Exception):
         self.message = message or str(_l("This action is not allowed."))
         super().__init__(self.message)
 
+    @property
+    def field(self) -> str | None:
+        """The form field the error is about (`field=` param), if the service named one."""
+        return self.params.get("field")
+
     def __str__(self) -> str:
         return str(self.message)
 
@@ -64,6 +69,8 @@ def _description(error: HTTPException, status: int) -> str | None:
     if isinstance(error, CSRFError):
         # Mostly a form left open on a phone until its token expired.
         return gettext("The form has expired. Reload the page and send it again.")
+    if getattr(error, "translated", False):  # our own exceptions carry a translated text
+        return error.description
     if status == 413:
         limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
         return gettext("Send a file of at most %(mb)d MB.", mb=limit)
@@ -91,9 +98,53 @@ def _render_error(error: HTTPException):
     )
 
 
+class DoubleSubmit(HTTPException):
+    """The database refused a write as a duplicate: mostly the same form sent twice at once."""
+
+    code = 409
+    translated = True
+
+    def __init__(self):
+        from flask_babel import gettext
+
+        super().__init__(gettext("This was already saved a moment ago, perhaps by the same form "
+                                 "sent twice. Reload the page to see the current state."))
+
+
+class RefusedByDatabase(HTTPException):
+    """The database refused a value no form should have let through (a safety net)."""
+
+    code = 400
+    translated = True
+
+    def __init__(self):
+        from flask_babel import gettext
+
+        super().__init__(gettext("A value you sent is out of range. Check the numbers and dates "
+                                 "and send the form again."))
+
+
+def _database_refusal(error: Exception):
+    """Last line of defence: a unique violation is a 409, a value the column cannot hold a
+    400, never a 500. Services translate the expected ones into DomainErrors themselves."""
+    from sqlalchemy.exc import IntegrityError
+
+    from matchmaker.extensions import db
+
+    db.session.rollback()
+    from flask import current_app
+
+    current_app.logger.warning("Database refused a write: %s", str(error).splitlines()[0][:300])
+    return _render_error(DoubleSubmit() if isinstance(error, IntegrityError) else RefusedByDatabase())
+
+
 def init_app(app: Flask) -> None:
     """Render every HTTP error with the site's translated error page."""
+    from sqlalchemy.exc import DataError, IntegrityError
+
     app.register_error_handler(HTTPException, _render_error)
+    app.register_error_handler(IntegrityError, _database_refusal)
+    app.register_error_handler(DataError, _database_refusal)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -53,7 +53,8 @@ VOCABULARIES = {
     "ferment_vessel": vocab.FERMENT_VESSEL, "dry_method": vocab.DRY_METHOD,
     "sensory_protocol": vocab.SENSORY_PROTOCOL, "cert_scheme": vocab.CERT_SCHEME,
     "cert_status": vocab.CERT_STATUS, "incoterm": vocab.INCOTERM,
-    "price_basis": vocab.PRICE_BASIS, "export_docs": vocab.EXPORT_DOCS,
+    "price_basis": vocab.PRICE_BASIS, "price_market": vocab.PRICE_MARKET,
+    "price_premium": vocab.PRICE_PREMIUM, "export_docs": vocab.EXPORT_DOCS,
     "iso_grade": vocab.ISO_GRADE, "trade_grade": vocab.TRADE_GRADE,
     "bean_size": vocab.BEAN_SIZE, "cut_test": vocab.CUT_TEST_CATEGORY,
     "sensory": vocab.SENSORY_CODES,
@@ -80,6 +81,15 @@ def number(value, places: int | None = None) -> str:
     if places is None:
         return format_decimal(value)
     return format_decimal(value, format="#,##0." + "0" * places if places else "#,##0")
+
+
+def meeting_status_label(status: str) -> str:
+    """A meeting status as participants read it."""
+    return {
+        "requested": _("Requested"), "proposed": _("New time proposed"),
+        "accepted": _("Confirmed"), "declined": _("Declined"), "cancelled": _("Cancelled"),
+        "expired": _("Expired"), "held": _("Held"), "no_show": _("No-show"),
+    }.get(status, status)
 
 
 def country_choices() -> list[tuple[str, str]]:

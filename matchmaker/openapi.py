@@ -6,21 +6,43 @@ documented top-level properties, so this stays honest as the API changes.
 
 from __future__ import annotations
 
-from matchmaker.lotsheet.vocab import CERT_SCHEME, GENETICS, PRODUCT_FORM, RADAR_AXES
+from matchmaker.lotsheet.bounds import bound
+from matchmaker.lotsheet.vocab import (
+    CERT_SCHEME,
+    GENETICS,
+    PRICE_BASIS,
+    PRICE_MARKET,
+    PRICE_PREMIUM,
+    PRODUCT_FORM,
+    RADAR_AXES,
+)
 from matchmaker.services.lots.catalogue import GRADES, MAX_PER_PAGE, SORTS
 
 DECIMAL = {"type": ["string", "null"], "pattern": r"^-?\d+(\.\d+)?$",
            "description": "A decimal number written as a string, so no precision is lost."}
 
 
+# Control characters (NUL, escape…) are refused with a 400 everywhere on the site.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def _bounds(name: str) -> dict:
+    """minimum and maximum of a number from the domain bounds the site enforces."""
+    found = bound(name)
+    return {"minimum": int(found.low), "maximum": int(found.high)}
+
+
 def _query(name: str, schema: dict, description: str) -> dict:
+    if schema.get("type") == "string" and "enum" not in schema:
+        schema = {**schema, "pattern": NO_CONTROL_CHARACTERS}
     return {"name": name, "in": "query", "required": False, "schema": schema,
             "description": description}
 
 
 LOT_FILTER_PARAMETERS = [
-    _query("q", {"type": "string", "maxLength": 100},
-           "Free text over names, lot code, organisation, community and notes."),
+    _query("q", {"type": "string"},
+           "Free text over names, lot code, organisation, community and notes "
+           "(the first 100 characters)."),
     _query("event", {"type": "string"}, "Event slug: lots of organisations exhibiting there."),
     _query("organisation", {"type": "string"}, "Organisation slug."),
     _query("region", {"type": "string"}, "Region, e.g. Madre de Dios."),
@@ -30,14 +52,18 @@ LOT_FILTER_PARAMETERS = [
            "A certificate of this scheme that is certified and valid today."),
     _query("min_grade", {"type": "string", "enum": list(GRADES)},
            "Minimum ISO 2451 grade of the latest analysis (I best)."),
-    _query("min_volume_kg", {"type": "number", "minimum": 0}, "Minimum available volume in kg."),
-    _query("max_price_usd_mt", {"type": "number", "minimum": 0}, "Maximum price in USD/MT."),
+    _query("min_volume_kg", {"type": "number", **_bounds("volume_kg")},
+           "Minimum available volume in kg."),
+    _query("max_price_usd_mt", {"type": "number", **_bounds("price_usd_per_mt")},
+           "Maximum indicative price in USD/MT (fixed price plus premium, or differential "
+           "plus premium plus the fair's reference price). Lots without one are left out."),
     _query("flavour", {"type": "string", "enum": list(RADAR_AXES)},
            "Sensory attribute scored on the latest evaluation."),
     _query("flavour_min", {"type": "number", "minimum": 0, "maximum": 10},
            "Minimum intensity of `flavour` (default 1)."),
     _query("sort", {"type": "string", "enum": list(SORTS), "default": "newest"}, "Sort order."),
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "default": 1},
+           "Page number."),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
            "Lots per page."),
 ]
@@ -55,12 +81,36 @@ LOT_SUMMARY = {
         "region": {"type": "string"},
         "community": {"type": "string"},
         "volume_kg": DECIMAL,
-        "price_usd_per_mt": DECIMAL,
+        "price_usd_per_mt": {**DECIMAL, "description": "A fixed price only; null for a "
+                                                       "differential (see `price`)."},
+        "price": {"$ref": "#/components/schemas/LotPrice"},
         "iso_grade": {"type": ["string", "null"], "enum": [*GRADES, None]},
         "global_quality": DECIMAL,
         "published_at": {"type": ["string", "null"], "format": "date-time"},
         "url": {"type": "string", "format": "uri"},
         "html_url": {"type": "string", "format": "uri"},
+    },
+}
+
+LOT_PRICE = {
+    "type": "object",
+    "description": "The price as stated: fixed (USD/MT) or a differential (± USD/MT) to a "
+                   "futures market for a contract month, optionally with a premium. "
+                   "`indicative_usd_mt` adds the fair's dated reference price to a "
+                   "differential; it is for sorting and comparing, not a quotation.",
+    "properties": {
+        "basis": {"type": "string", "enum": list(PRICE_BASIS.codes)},
+        "fixed_usd_mt": DECIMAL,
+        "differential_usd_mt": DECIMAL,
+        "market": {"type": ["string", "null"], "enum": [*PRICE_MARKET.codes, None]},
+        "market_other": {"type": ["string", "null"]},
+        "contract_month": {"type": ["string", "null"]},
+        "premium_usd_mt": DECIMAL,
+        "premium_kind": {"type": ["string", "null"], "enum": [*PRICE_PREMIUM.codes, None]},
+        "indicative_usd_mt": DECIMAL,
+        "indicative_reference": {"type": ["object", "null"], "properties": {
+            "market": {"type": "string"}, "usd_mt": DECIMAL,
+            "quoted_on": {"type": "string", "format": "date"}}},
     },
 }
 
@@ -91,9 +141,10 @@ LOT_SHEET = {
 }
 
 OFFER_PARAMETERS = [
-    _query("min_mt", {"type": "number", "minimum": 0},
+    _query("min_mt", {"type": "number", **_bounds("buyer_volume_mt")},
            "Minimum approved volume in metric tonnes."),
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "default": 1},
+           "Page number."),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
            "Offers per page."),
 ]
@@ -206,10 +257,11 @@ def build_openapi(server_url: str) -> dict:
                 "operationId": "getLot",
                 "summary": "The full product sheet of one published lot, with derived values",
                 "parameters": [{"name": "lot_code", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
+                                "schema": {"type": "string", "pattern": NO_CONTROL_CHARACTERS}}],
                 "responses": {
                     "200": {"description": "The sheet", "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/LotSheet"}}}},
+                    "400": _error("The code holds control characters"),
                     "404": _error("No published lot with this code"),
                 },
             }},
@@ -227,15 +279,17 @@ def build_openapi(server_url: str) -> dict:
                 "operationId": "getOffer",
                 "summary": "One published offer: volume, blend, certification coverage, lots",
                 "parameters": [{"name": "offer_code", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
+                                "schema": {"type": "string", "pattern": NO_CONTROL_CHARACTERS}}],
                 "responses": {
                     "200": {"description": "The offer", "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/OfferSheet"}}}},
+                    "400": _error("The code holds control characters"),
                     "404": _error("No published offer with this code"),
                 },
             }},
         },
-        "components": {"schemas": {"LotSummary": LOT_SUMMARY, "LotSheet": LOT_SHEET,
+        "components": {"schemas": {"LotSummary": LOT_SUMMARY, "LotPrice": LOT_PRICE,
+                                   "LotSheet": LOT_SHEET,
                                    "OfferSummary": OFFER_SUMMARY, "OfferSheet": OFFER_SHEET,
                                    "Error": ERROR}},
     }

@@ -1,9 +1,11 @@
-"""Template globals and filters: navigation, language, safe redirects, localized fields."""
+"""Template globals, filters and context: navigation, language, safe redirects, localized
+fields, event-local times, meeting labels and the notice count."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation, localcontext
 from urllib.parse import urlsplit
 
 import flask_babel
@@ -13,6 +15,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from matchmaker.forms import ActionForm
+from matchmaker.labels import country_name, meeting_status_label
+from matchmaker.services import notifications
+from matchmaker.services.events import booking_event
+from matchmaker.services.meetings.localtime import day_label, hhmm, slot_label
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,7 @@ def _organiser(user) -> bool:
 
 
 def _rep(user) -> bool:
-    return user.is_authenticated and user.is_rep and user.is_approved
+    return user.is_approved_rep
 
 
 # Features add their entries here, in menu order.
@@ -49,6 +55,8 @@ NAV_ITEMS: list[NavItem] = [
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("agenda.mine", _l("Agenda"),
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
+    NavItem("matching.home", _l("Recommendations"),
+            lambda user: user.is_authenticated and (user.is_buyer or _rep(user) or user.is_organiser)),
     NavItem("roundtable.wishes_home", _l("Roundtable wishes"),
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("leads.index", _l("Leads"), lambda user: _rep(user) or _organiser(user)),
@@ -74,12 +82,53 @@ def safe_next(default_endpoint: str = "main.home") -> str:
     return target if is_safe_next(target) else url_for(default_endpoint)
 
 
+def format_decimal(value, *args, **kwargs) -> str:
+    """Babel's format_decimal that never raises on a stored value, however large."""
+    if value is None:
+        return ""
+    try:
+        with localcontext() as ctx:
+            ctx.prec = max(28, _digits(value) + 20)
+            return flask_babel.format_decimal(value, *args, **kwargs)
+    except (InvalidOperation, ValueError, TypeError, OverflowError):
+        return str(value)
+
+
+def format_percent(value, *args, **kwargs) -> str:
+    """Babel's format_percent that never raises on a stored value."""
+    if value is None:
+        return ""
+    try:
+        with localcontext() as ctx:
+            ctx.prec = max(28, _digits(value) + 20)
+            return flask_babel.format_percent(value, *args, **kwargs)
+    except (InvalidOperation, ValueError, TypeError, OverflowError):
+        return str(value)
+
+
+def _digits(value) -> int:
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+        return number.adjusted() if number.is_finite() else 0
+    except (InvalidOperation, ValueError, TypeError):
+        return 0
+
+
 def nav_items() -> list[dict]:
     return [
         {"url": url_for(item.endpoint), "label": item.label}
         for item in NAV_ITEMS
         if item.visible(current_user)
     ]
+
+
+def _locale() -> str:
+    return str(get_locale() or "es")
+
+
+def unread_notices() -> int:
+    """The menu's notice count; called only when someone is logged in: one COUNT on an index."""
+    return notifications.unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def init_app(app: Flask) -> None:
@@ -90,14 +139,21 @@ def init_app(app: Flask) -> None:
         format_date=flask_babel.format_date,
         format_datetime=flask_babel.format_datetime,
         format_time=flask_babel.format_time,
-        format_decimal=flask_babel.format_decimal,
-        format_percent=flask_babel.format_percent,
+        format_decimal=format_decimal,
+        format_percent=format_percent,
     )
 
     @app.context_processor
     def _globals():
         locale = get_locale()
-        return {"current_locale": str(locale) if locale else "es", "action_form": ActionForm()}
+        # formdata=None: this form only carries the CSRF token, and reading the request body
+        # here would break every page on a JSON body that is not an object (and the 413 page
+        # of an oversized upload).
+        return {"current_locale": str(locale) if locale else "es",
+                "action_form": ActionForm(formdata=None),
+                "unread_notices": unread_notices,
+                "meeting_status_label": meeting_status_label,
+                "meeting_booking_event": booking_event}
 
     @app.template_filter("localized")
     def _localized(obj, field: str) -> str:
@@ -108,6 +164,17 @@ def init_app(app: Flask) -> None:
 
     @app.template_filter("country")
     def _country(code: str) -> str:
-        from matchmaker.labels import country_name
-
         return country_name(code)
+
+    @app.template_filter("event_time")
+    def _event_time(moment, event) -> str:
+        """`slot.starts_at|event_time(event)` → "10:20" in the event's zone."""
+        return hhmm(moment, event, _locale())
+
+    @app.template_filter("event_day")
+    def _event_day(moment, event) -> str:
+        return day_label(moment, event, _locale())
+
+    @app.template_filter("slot_label")
+    def _slot_label(slot, event) -> str:
+        return slot_label(slot.starts_at, slot.ends_at, event, _locale())

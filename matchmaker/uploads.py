@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import warnings
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
 from matchmaker.errors import ValidationFailed
@@ -105,15 +107,36 @@ def save_image(file: FileStorage, folder: str) -> StoredImage:
     )
 
 
+def check_pdf(content: bytes) -> None:
+    """Refuse bytes that are not a PDF a reader can open: parsed by pypdf, not just sniffed
+    (a file that only starts with %PDF- could be anything, and buyers' viewers open these).
+
+    Raises:
+        ValidationFailed: ``not_a_pdf``, ``pdf_encrypted``.
+    """
+    if not content.startswith(b"%PDF-"):
+        raise ValidationFailed(_("Only PDF documents are accepted."), code="not_a_pdf")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns about every repairable blemish
+            reader = PdfReader(BytesIO(content), strict=False)
+            encrypted = reader.is_encrypted
+            if not encrypted:
+                len(reader.pages)
+    except Exception as error:  # noqa: BLE001 - pypdf raises many types on garbage; all mean "not a PDF"
+        raise ValidationFailed(_("Only PDF documents are accepted."), code="not_a_pdf") from error
+    if encrypted:
+        raise ValidationFailed(_("Send the PDF without a password."), code="pdf_encrypted")
+
+
 def save_pdf(file: FileStorage, folder: str) -> str:
     """Store an uploaded PDF (checked by its content, not its name); returns its path.
 
     Raises:
-        ValidationFailed: ``too_large``, ``empty_file``, ``not_a_pdf``.
+        ValidationFailed: ``too_large``, ``empty_file``, ``not_a_pdf``, ``pdf_encrypted``.
     """
     content = _read_limited(file, MAX_PDF_BYTES)
-    if not content.startswith(b"%PDF-"):
-        raise ValidationFailed(_("Only PDF documents are accepted."), code="not_a_pdf")
+    check_pdf(content)
     target = upload_root() / folder
     target.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_urlsafe(12)}.pdf"

@@ -15,8 +15,17 @@ from flask import current_app
 
 
 def base_url() -> str:
-    """The configured public address without a trailing slash (`create_app` checks it)."""
-    return (current_app.config.get("BASE_URL") or "").rstrip("/")
+    """The configured public address without a trailing slash (`create_app` checks it).
+
+    Raises:
+        ConfigurationError: BASE_URL unset (only possible in a maintenance `flask` command).
+    """
+    from matchmaker import MISSING_BASE_URL, ConfigurationError
+
+    base = (current_app.config.get("BASE_URL") or "").rstrip("/")
+    if not base:
+        raise ConfigurationError(MISSING_BASE_URL)
+    return base
 
 
 def external_url(endpoint: str, *, _anchor: str | None = None, **values) -> str:
@@ -24,6 +33,7 @@ def external_url(endpoint: str, *, _anchor: str | None = None, **values) -> str:
 
     Raises:
         werkzeug.routing.BuildError: for an unknown endpoint or missing values, like url_for.
+        ConfigurationError: BASE_URL unset.
     """
     parts = urlsplit(base_url())
     adapter = current_app.url_map.bind(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from matchmaker.demo.dashboard import seed_dashboard
 from matchmaker.demo.leads import seed_leads
 from matchmaker.demo.lots import seed_lots
+from matchmaker.demo.matching import seed_matching
 from matchmaker.demo.meetings import seed_meetings
 from matchmaker.demo.offers import seed_offers
 from matchmaker.demo.people import DEMO_PASSWORD, seed_people
@@ -14,7 +15,7 @@ from matchmaker.models import Event
 
 # Each seeder takes the dict of what earlier seeders made and adds its own keys.
 SEEDERS = [seed_people, seed_lots, seed_meetings, seed_roundtable, seed_offers, seed_leads,
-           seed_dashboard]
+           seed_dashboard, seed_matching]
 
 
 def seed_demo(*, force: bool = False) -> bool:

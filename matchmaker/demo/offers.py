@@ -29,7 +29,7 @@ def seed_offers(made: dict) -> None:
         description_en="Native agroforestry cacao from two Madre de Dios communities, "
                        "consolidated and exported by the Agrobosque Cooperative.",
         target_volume_kg=Decimal(12500), incoterm="FOB", incoterm_place="Callao",
-        price_usd_per_mt=Decimal(4100), price_valid_until=date.today() + timedelta(days=60),
+        price_usd_per_mt=Decimal(8450), price_valid_until=date.today() + timedelta(days=60),
         exporter_of_record="Cooperativa Agraria Agrobosque",
         certificate_holder="Cooperativa Agraria Agrobosque",
     )

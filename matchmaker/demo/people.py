@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from matchmaker.models import Role
 from matchmaker.services import accounts
@@ -134,6 +135,9 @@ def seed_people(made: dict) -> None:
         description_en="The yearly fair of Peru's Amazon regions, with international and "
         "national business roundtables for cacao, Brazil nuts and coffee.",
         is_published=True,
+        # Demo figures, entered as an organiser would from the day's market close.
+        ice_ny_usd_mt=Decimal(8450), ice_ny_on=today - timedelta(days=1),
+        pen_per_usd=Decimal("3.7450"), pen_per_usd_on=today - timedelta(days=1),
     )
     made["event"] = event
     made["exhibitors"] = {

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     EmailField,
     PasswordField,
     SelectField,
@@ -20,13 +19,14 @@ from wtforms.validators import (
     Email,
     EqualTo,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matchmaker.forms.choices import select_choices
+from matchmaker.forms.fields import DecimalInput
+from matchmaker.input_guard import db_int
 from matchmaker.labels import (
     BUYER_TYPES,
     CERTIFICATIONS,
@@ -89,12 +89,11 @@ class BuyerProfileFields(FlaskForm):
     company = StringField(_l("Company"), validators=[DataRequired(), Length(max=160)])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     buyer_type = SelectField(_l("Type of buyer"), choices=select_choices(BUYER_TYPES), validators=[DataRequired()])
-    volume_min_mt = DecimalField(
-        _l("Volume sought per year, from (MT)"), places=2,
-        validators=[Optional(), NumberRange(min=0, max=100000)],
+    volume_min_mt = DecimalInput(
+        _l("Volume sought per year, from (MT)"), bound="buyer_volume_mt", validators=[Optional()],
     )
-    volume_max_mt = DecimalField(
-        _l("up to (MT)"), places=2, validators=[Optional(), NumberRange(min=0, max=100000)]
+    volume_max_mt = DecimalInput(
+        _l("up to (MT)"), bound="buyer_volume_mt", validators=[Optional()]
     )
     certifications_needed = MultiCheckboxField(_l("Certifications you need"), choices=select_choices(CERTIFICATIONS))
     languages = MultiCheckboxField(_l("Languages you speak"), choices=select_choices(LANGUAGES))
@@ -165,6 +164,6 @@ class RepSignupForm(FlaskForm):
 
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("E-mail"), filters=[strip_spaces], validators=[DataRequired(), Email(), Length(max=254)])
-    organisation_id = SelectField(_l("Your organisation"), coerce=int, validators=[DataRequired()])
+    organisation_id = SelectField(_l("Your organisation"), coerce=db_int, validators=[DataRequired()])
     password, confirm = password_fields()
     submit = SubmitField(_l("Ask to join"))

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from matchmaker.forms.accounts import MultiCheckboxField
 from matchmaker.forms.choices import select_choices
+from matchmaker.input_guard import db_int
 from matchmaker.services.dashboard import DEAL_LABELS, INTEREST_LABELS, VOLUME_LABELS
 
 
@@ -28,7 +29,7 @@ class OutcomeForm(FlaskForm):
                                                     ("no_show", _l("No-show"))]))
     interest_level = RadioField(_l("Interest"), validators=[DataRequired()], default="medium",
                                 choices=select_choices(INTEREST_LABELS.items()))
-    lot_ids = MultiCheckboxField(_l("Lots discussed"), coerce=int, validators=[Optional()])
+    lot_ids = MultiCheckboxField(_l("Lots discussed"), coerce=db_int, validators=[Optional()])
     samples_requested = BooleanField(_l("Samples requested"))
     volume_range = SelectField(_l("Volume discussed"), validators=[Optional()],
                                choices=select_choices([("", _l("Not discussed")),

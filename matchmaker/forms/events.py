@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from matchmaker.forms.choices import select_choices
+from matchmaker.forms.fields import DecimalInput
+from matchmaker.input_guard import db_int
 from matchmaker.labels import TIMEZONES
 
 
@@ -21,6 +23,19 @@ class EventForm(FlaskForm):
     description_es = TextAreaField(_l("Description (Spanish)"), validators=[Length(max=5000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
     is_published = BooleanField(_l("Published (visible to visitors)"), default=True)
+    ice_ny_usd_mt = DecimalInput(
+        _l("ICE New York cocoa (USD per metric tonne)"), bound="reference_usd_mt",
+        description=_l("The reference that turns differential prices into indicative ones, "
+                       "e.g. the second-position close."))
+    ice_ny_on = DateField(_l("ICE New York: date of that price"), validators=[Optional()])
+    ice_london_usd_mt = DecimalInput(
+        _l("ICE London cocoa, in USD per metric tonne"), bound="reference_usd_mt",
+        description=_l("London trades in pounds: enter the price converted to US dollars."))
+    ice_london_on = DateField(_l("ICE London: date of that price"), validators=[Optional()])
+    pen_per_usd = DecimalInput(_l("Exchange rate (soles per US dollar)"), bound="pen_per_usd",
+                               description=_l("e.g. 3.745; shown beside USD prices for "
+                                              "Peruvian visitors."))
+    pen_per_usd_on = DateField(_l("Exchange rate: date"), validators=[Optional()])
     submit = SubmitField(_l("Save event"))
 
     def validate_ends_on(self, field) -> None:
@@ -29,6 +44,6 @@ class EventForm(FlaskForm):
 
 
 class ExhibitorForm(FlaskForm):
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
+    organisation_id = SelectField(_l("Organisation"), coerce=db_int, validators=[DataRequired()])
     booth = StringField(_l("Booth"), validators=[DataRequired(), Length(max=20)])
     submit = SubmitField(_l("Register exhibitor"))

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from matchmaker.forms.accounts import MultiCheckboxField
 from matchmaker.forms.choices import select_choices
+from matchmaker.input_guard import db_int
 from matchmaker.services.leads.labels import RATING_LABELS, SOURCE_LABELS
 
 
@@ -48,7 +49,7 @@ class LeadForm(FlaskForm):
                         default="", validators=[Optional()])
     tags = StringField(_l("Tags"), validators=[Length(max=400)],
                        description=_l("Separate tags with commas, e.g. organic, fine flavour."))
-    lots = MultiCheckboxField(_l("Lots of interest"), coerce=int, validators=[Optional()])
+    lots = MultiCheckboxField(_l("Lots of interest"), coerce=db_int, validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5000)])
     follow_up_action = StringField(_l("Follow-up action"), validators=[Length(max=255)])
     follow_up_due = DateField(_l("Follow-up due"), validators=[Optional()])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -13,7 +11,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -22,6 +19,8 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from matchmaker.forms.accounts import MultiCheckboxField
+from matchmaker.forms.fields import DecimalInput, IntegerField
+from matchmaker.input_guard import db_int
 from matchmaker.lotsheet.vocab import (
     BAG_TYPE,
     CERT_SCHEME,
@@ -30,8 +29,11 @@ from matchmaker.lotsheet.vocab import (
     EXPORT_DOCS,
     FERMENT_VESSEL,
     GENETICS,
+    HS_CODE,
     INCOTERM,
     PRICE_BASIS,
+    PRICE_MARKET,
+    PRICE_PREMIUM,
     PROCESSING_SITE,
     PRODUCT_FORM,
     PRODUCTION_SYSTEM,
@@ -45,34 +47,6 @@ def vocab_choices(vocabulary: Vocabulary, *, blank: bool = False) -> list[Select
     """Select choices with labels translated at render time."""
     choices = [SelectChoice(c.code, _l(c.label)) for c in vocabulary]
     return [SelectChoice("", _l("— choose —")), *choices] if blank else choices
-
-
-class DecimalInput(StringField):
-    """A decimal number that also accepts a decimal comma (7,5), as typed in Peru."""
-
-    def __init__(self, *args, **kwargs):
-        # A text input (type=number would refuse the comma) with the phone's numeric keypad.
-        kwargs["render_kw"] = {"inputmode": "decimal", **(kwargs.get("render_kw") or {})}
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            text = valuelist[0].strip().replace(" ", "").replace(",", ".")
-            try:
-                value = Decimal(text)
-            except InvalidOperation:
-                self.data = None
-                raise ValueError(_l("Enter a number, e.g. 7.5.")) from None
-            if not value.is_finite():
-                raise ValueError(_l("Enter a number, e.g. 7.5."))
-            self.data = value
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else format(self.data.normalize(), "f") \
-            if isinstance(self.data, Decimal) else str(self.data)
 
 
 def _non_negative():
@@ -94,12 +68,17 @@ class IdentityForm(SectionForm):
     harvest_start = DateField(_l("Harvest start"), validators=[DataRequired()])
     harvest_end = DateField(_l("Harvest end"), validators=[DataRequired()],
                             description=_l("Also the EUDR production period."))
-    volume_kg = DecimalInput(_l("Volume available (kg)"), validators=[DataRequired(), _non_negative()])
-    bag_count = IntegerField(_l("Number of bags"), validators=[Optional(), _non_negative()])
-    net_kg_per_bag = DecimalInput(_l("Net weight per bag (kg)"), validators=[Optional(), _non_negative()],
+    volume_kg = DecimalInput(_l("Volume available (kg)"), bound="volume_kg",
+                             validators=[DataRequired(), _non_negative()])
+    bag_count = IntegerField(_l("Number of bags"), bound="bag_count",
+                             validators=[Optional(), _non_negative()])
+    net_kg_per_bag = DecimalInput(_l("Net weight per bag (kg)"), bound="net_kg_per_bag",
+                                  validators=[Optional(), _non_negative()],
                                   description=_l("New jute bags usually hold 60–65 kg."))
     bag_type = SelectField(_l("Bag type"), choices=vocab_choices(BAG_TYPE))
-    hs_code = StringField(_l("HS code"), default="1801.00", validators=[Length(max=20)])
+    hs_code = SelectField(_l("HS code"), choices=vocab_choices(HS_CODE), default="1801.00",
+                          description=_l("Cocoa headings 1801–1806: beans and nibs 1801.00, "
+                                         "liquor 1803.10."))
     warehouse = StringField(_l("Warehouse"), validators=[Length(max=160)])
     description_es = TextAreaField(_l("Description (Spanish)"), validators=[Length(max=5000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
@@ -114,7 +93,7 @@ class IdentityForm(SectionForm):
 
 
 class NewLotForm(IdentityForm):
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
+    organisation_id = SelectField(_l("Organisation"), coerce=db_int, validate_choice=True)
 
     fieldsets = [(_l("Organisation"), ["organisation_id"]), *IdentityForm.fieldsets]
 
@@ -123,7 +102,7 @@ class GeneticsRowForm(Form):
     genetics = SelectField(_l("Genetic material"), choices=vocab_choices(GENETICS, blank=True),
                            default="")
     variety_name = StringField(_l("Variety or clone name"), validators=[Length(max=120)])
-    share_pct = DecimalInput(_l("Share (%)"), validators=[Optional()])
+    share_pct = DecimalInput(_l("Share (%)"), bound="share_pct", validators=[Optional()])
 
 
 class OriginForm(SectionForm):
@@ -132,10 +111,14 @@ class OriginForm(SectionForm):
     region = StringField(_l("Region"), validators=[Length(max=80)])
     province = StringField(_l("Province"), validators=[Length(max=80)])
     community = StringField(_l("Community"), validators=[Length(max=120)])
-    altitude_min = IntegerField(_l("Lowest altitude (m a.s.l.)"), validators=[Optional()])
-    altitude_max = IntegerField(_l("Highest altitude (m a.s.l.)"), validators=[Optional()])
-    n_producers = IntegerField(_l("Number of producers"), validators=[Optional(), _non_negative()])
-    area_ha = DecimalInput(_l("Cacao area (ha)"), validators=[Optional(), _non_negative()])
+    altitude_min = IntegerField(_l("Lowest altitude (m a.s.l.)"), bound="altitude_m",
+                                validators=[Optional()])
+    altitude_max = IntegerField(_l("Highest altitude (m a.s.l.)"), bound="altitude_m",
+                                validators=[Optional()])
+    n_producers = IntegerField(_l("Number of producers"), bound="n_producers",
+                               validators=[Optional(), _non_negative()])
+    area_ha = DecimalInput(_l("Cacao area (ha)"), bound="area_ha",
+                           validators=[Optional(), _non_negative()])
     production_system = SelectField(_l("Production system"),
                                     choices=vocab_choices(PRODUCTION_SYSTEM, blank=True))
     fine_flavour_note_es = TextAreaField(_l("Fine-flavour note (Spanish)"), validators=[Length(max=2000)])
@@ -159,12 +142,14 @@ YES_NO_UNKNOWN = [SelectChoice("", _l("Not stated")), SelectChoice("yes", _l("Ye
 class PostHarvestForm(SectionForm):
     processing_site = SelectField(_l("Processing site"), choices=vocab_choices(PROCESSING_SITE, blank=True))
     ferment_vessel = SelectField(_l("Fermentation vessel"), choices=vocab_choices(FERMENT_VESSEL, blank=True))
-    ferment_hours = IntegerField(_l("Fermentation time (hours)"), validators=[Optional(), _non_negative()])
-    turns = IntegerField(_l("Number of turns"), validators=[Optional(), _non_negative()])
+    ferment_hours = IntegerField(_l("Fermentation time (hours)"), bound="ferment_hours",
+                                 validators=[Optional(), _non_negative()])
+    turns = IntegerField(_l("Number of turns"), bound="turns", validators=[Optional(), _non_negative()])
     wood_species = StringField(_l("Wood of the boxes"), validators=[Length(max=120)])
     pre_drying = SelectField(_l("Pulp pre-drying"), choices=YES_NO_UNKNOWN)
     dry_method = SelectField(_l("Drying method"), choices=vocab_choices(DRY_METHOD, blank=True))
-    dry_days = IntegerField(_l("Drying time (days)"), validators=[Optional(), _non_negative()])
+    dry_days = IntegerField(_l("Drying time (days)"), bound="dry_days",
+                            validators=[Optional(), _non_negative()])
 
     fieldsets = [
         (_l("Fermentation"), ["processing_site", "ferment_vessel", "ferment_hours", "turns",
@@ -178,27 +163,46 @@ class TermsForm(SectionForm):
     incoterm_place = StringField(_l("Named place"), validators=[Length(max=120)],
                                  description=_l("e.g. Puerto Maldonado, Lima, Callao"))
     price_basis = SelectField(_l("Price basis"), choices=vocab_choices(PRICE_BASIS))
-    price_usd_per_mt = DecimalInput(_l("Price (USD per metric tonne)"),
-                                    validators=[Optional(), _non_negative()],
-                                    description=_l("For a differential, the premium over ICE New York."))
-    ice_contract_month = StringField(_l("ICE contract month"), validators=[Length(max=20)])
+    price_usd_per_mt = DecimalInput(_l("Fixed price (USD per metric tonne)"),
+                                    bound="lot_price_usd_mt", validators=[Optional()],
+                                    description=_l("For a fixed price only, e.g. 8200."))
+    price_market = SelectField(_l("Differential to"), choices=vocab_choices(PRICE_MARKET, blank=True))
+    price_market_other = StringField(_l("Other reference (name it)"), validators=[Length(max=80)])
+    ice_contract_month = StringField(_l("Futures contract month"), validators=[Length(max=20)],
+                                     description=_l("e.g. March 2027."))
+    price_differential_usd_mt = DecimalInput(
+        _l("Differential (± USD per metric tonne)"), bound="price_differential_usd_mt",
+        validators=[Optional()],
+        description=_l("For a differential only: +650 means 650 USD/MT over the market; a discount is negative."))
+    price_premium_kind = SelectField(_l("Premium"), choices=vocab_choices(PRICE_PREMIUM, blank=True))
+    price_premium_usd_mt = DecimalInput(
+        _l("Premium (USD per metric tonne)"), bound="price_premium_usd_mt", validators=[Optional()],
+        description=_l("Paid on top of the price, e.g. the Fairtrade premium of 240."))
     price_valid_until = DateField(_l("Price valid until"), validators=[Optional()])
-    moq_kg = DecimalInput(_l("Minimum order (kg)"), validators=[Optional()],
+    moq_kg = DecimalInput(_l("Minimum order (kg)"), bound="moq_kg", validators=[Optional()],
                           description=_l("In whole bags."))
     sample_available = BooleanField(_l("Samples available"), default=True)
-    sample_size_g = IntegerField(_l("Sample size (g)"), validators=[Optional(), _non_negative()])
-    sample_cost_usd = DecimalInput(_l("Sample cost (USD)"), validators=[Optional(), _non_negative()])
-    sample_lead_time_days = IntegerField(_l("Sample lead time (days)"), validators=[Optional(), _non_negative()])
-    payment_terms = StringField(_l("Payment terms"), validators=[Length(max=255)])
-    ship_window = StringField(_l("Shipping window"), validators=[Length(max=120)])
+    sample_size_g = IntegerField(_l("Sample size (g)"), bound="sample_size_g",
+                                 validators=[Optional(), _non_negative()])
+    sample_cost_usd = DecimalInput(_l("Sample cost (USD)"), bound="sample_cost_usd",
+                                   validators=[Optional(), _non_negative()])
+    sample_lead_time_days = IntegerField(_l("Sample lead time (days)"), bound="sample_lead_time_days",
+                                         validators=[Optional(), _non_negative()])
+    payment_terms_es = StringField(_l("Payment terms (Spanish)"), validators=[Length(max=255)])
+    payment_terms_en = StringField(_l("Payment terms (English)"), validators=[Length(max=255)])
+    ship_window_es = StringField(_l("Shipping window (Spanish)"), validators=[Length(max=120)])
+    ship_window_en = StringField(_l("Shipping window (English)"), validators=[Length(max=120)])
     export_docs = MultiCheckboxField(_l("Export documents provided"), choices=vocab_choices(EXPORT_DOCS))
 
     fieldsets = [
-        (_l("Price"), ["incoterm", "incoterm_place", "price_basis", "price_usd_per_mt",
-                       "ice_contract_month", "price_valid_until", "moq_kg"]),
+        (_l("Delivery"), ["incoterm", "incoterm_place"]),
+        (_l("Price"), ["price_basis", "price_usd_per_mt", "price_market", "price_market_other",
+                       "ice_contract_month", "price_differential_usd_mt", "price_premium_kind",
+                       "price_premium_usd_mt", "price_valid_until", "moq_kg"]),
         (_l("Samples"), ["sample_available", "sample_size_g", "sample_cost_usd",
                          "sample_lead_time_days"]),
-        (_l("Shipping"), ["payment_terms", "ship_window", "export_docs"]),
+        (_l("Shipping"), ["payment_terms_es", "payment_terms_en", "ship_window_es",
+                          "ship_window_en", "export_docs"]),
     ]
 
 
@@ -232,21 +236,23 @@ class CaptionForm(FlaskForm):
 
 
 def _count(label):
-    return IntegerField(label, default=0, validators=[Optional(), _non_negative()])
+    return IntegerField(label, default=0, bound="cut_count", validators=[Optional(), _non_negative()])
 
 
-def _percent(label):
-    return DecimalInput(label, validators=[Optional()])
+def _percent(label, bound: str = "percent"):
+    return DecimalInput(label, bound=bound, validators=[Optional()])
 
 
 class AnalysisForm(SectionForm):
     analysis_date = DateField(_l("Analysis date"), validators=[DataRequired()])
     lab = StringField(_l("Laboratory"), validators=[DataRequired(), Length(max=160)])
-    sample_kg = DecimalInput(_l("Sample (kg)"), validators=[Optional(), _non_negative()])
-    moisture_pct = DecimalInput(_l("Moisture (%)"), validators=[DataRequired()],
+    sample_kg = DecimalInput(_l("Sample (kg)"), bound="sample_kg", validators=[Optional(), _non_negative()])
+    moisture_pct = DecimalInput(_l("Moisture (%)"), bound="percent", validators=[DataRequired()],
                                 description=_l("ISO 2451: at most 8.0 at loading in origin."))
-    bean_count_per_100g = IntegerField(_l("Beans per 100 g"), validators=[DataRequired()])
-    cut_test_n = IntegerField(_l("Beans cut"), default=300, validators=[DataRequired()])
+    bean_count_per_100g = IntegerField(_l("Beans per 100 g"), bound="bean_count_per_100g",
+                                       validators=[DataRequired()])
+    cut_test_n = IntegerField(_l("Beans cut"), default=300, bound="cut_test_n",
+                              validators=[DataRequired()])
     well_fermented = _count(_l("Well fermented"))
     partly_fermented = _count(_l("Partly fermented (purple-brown)"))
     purple = _count(_l("Purple / violet"))
@@ -259,11 +265,11 @@ class AnalysisForm(SectionForm):
     cocoa_related_matter_pct = _percent(_l("Cocoa-related matter (% mass)"))
     flat_beans_pct = _percent(_l("Flat beans (% mass)"))
     sievings_pct = _percent(_l("Sievings (% mass)"))
-    fermentation_index = _percent(_l("Fermentation index (A460/A530)"))
+    fermentation_index = _percent(_l("Fermentation index (A460/A530)"), "fermentation_index")
     ffa_pct = _percent(_l("Free fatty acids (%)"))
     fat_pct = _percent(_l("Fat (%)"))
     shell_pct = _percent(_l("Shell (%)"))
-    cadmium_mg_kg = _percent(_l("Cadmium (mg/kg)"))
+    cadmium_mg_kg = _percent(_l("Cadmium (mg/kg)"), "cadmium_mg_kg")
     report = FileField(_l("Lab report (PDF)"))
     ota_report = FileField(_l("Ochratoxin A report (PDF)"))
     pah_report = FileField(_l("PAH report (PDF)"))
@@ -293,10 +299,11 @@ class ProtocolForm(FlaskForm):
 
 class SensoryBaseForm(SectionForm):
     evaluator = StringField(_l("Evaluator or laboratory"), validators=[DataRequired(), Length(max=160)])
-    panel_size = IntegerField(_l("Panel size"), validators=[Optional(), _non_negative()])
+    panel_size = IntegerField(_l("Panel size"), bound="panel_size", validators=[Optional(), _non_negative()])
     evaluated_on = DateField(_l("Date"), validators=[DataRequired()])
     roast_profile = StringField(_l("Roast profile"), validators=[Length(max=160)])
-    global_quality = DecimalInput(_l("Global quality (0–10)"), validators=[DataRequired()],
+    global_quality = DecimalInput(_l("Global quality (0–10)"), bound="intensity",
+                                  validators=[DataRequired()],
                                   description=_l("The evaluator's own judgement, not an average."))
     flavour_notes_es = TextAreaField(_l("Flavour notes (Spanish)"), validators=[Length(max=2000)])
     flavour_notes_en = TextAreaField(_l("Flavour notes (English)"), validators=[Length(max=2000)])
@@ -347,7 +354,7 @@ class PlotCoordinatesForm(SectionForm):
     plot_ref = StringField(_l("Plot identifier"), validators=[DataRequired(), Length(max=60)])
     producer_name = StringField(_l("Producer"), validators=[DataRequired(), Length(max=160)])
     production_place = StringField(_l("Place"), validators=[Length(max=160)])
-    area_ha = DecimalInput(_l("Area (ha)"), validators=[Optional()],
+    area_ha = DecimalInput(_l("Area (ha)"), bound="plot_area_ha", validators=[Optional()],
                            description=_l("Required for a point; measured from the corners of a polygon if left empty."))
     coordinates = TextAreaField(
         _l("GPS coordinates: latitude, longitude — one line for a point, one line per corner for a polygon"),

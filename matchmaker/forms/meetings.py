@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     StringField,
@@ -28,13 +27,15 @@ from wtforms.validators import (
 )
 
 from matchmaker.forms.accounts import MultiCheckboxField
+from matchmaker.forms.fields import IntegerField
+from matchmaker.input_guard import db_int
 from matchmaker.models import Event
 from matchmaker.services.meetings.localtime import day_label, to_utc, zone_of
 
 
 class BookingForm(FlaskForm):
-    slot_id = RadioField(_l("Time"), coerce=int, validators=[InputRequired(_l("Choose a time."))])
-    lot_ids = MultiCheckboxField(_l("Lots to discuss (optional)"), coerce=int)
+    slot_id = RadioField(_l("Time"), coerce=db_int, validators=[InputRequired(_l("Choose a time."))])
+    lot_ids = MultiCheckboxField(_l("Lots to discuss (optional)"), coerce=db_int)
     message = TextAreaField(
         _l("Message to the association (optional)"), validators=[Length(max=2000)],
         description=_l("What you look for: volumes, quality, certifications, shipment dates."),
@@ -47,7 +48,7 @@ class DeclineForm(FlaskForm):
 
 
 class ProposeForm(FlaskForm):
-    slot_id = SelectField(_l("Another time"), coerce=int,
+    slot_id = SelectField(_l("Another time"), coerce=db_int,
                           validators=[InputRequired(_l("Choose a time."))])
     note = TextAreaField(_l("Message (optional)"), validators=[Length(max=2000)])
 
@@ -91,6 +92,8 @@ class SessionForm(FlaskForm):
             parts = []
             for value in (start, end):
                 hours, _, mins = value.strip().partition(":")
+                if len(hours) > 2 or len(mins) > 2:  # time() overflows on 2147483648
+                    raise ValueError("not a time of day")
                 parts.append(time(int(hours), int(mins or 0)))
             result.append((parts[0], parts[1]))
         return result
@@ -108,7 +111,7 @@ class TableForm(FlaskForm):
 
 
 class AttendanceForm(FlaskForm):
-    rep_ids = MultiCheckboxField(_l("Reps attending"), coerce=int)
+    rep_ids = MultiCheckboxField(_l("Reps attending"), coerce=db_int)
 
 
 class UnavailabilityForm(FlaskForm):
@@ -141,8 +144,8 @@ class OrganiserUnavailabilityForm(UnavailabilityForm):
 
 
 class WalkinForm(FlaskForm):
-    buyer_id = SelectField(_l("Buyer"), coerce=int, validators=[InputRequired()])
-    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[InputRequired()])
-    slot_id = SelectField(_l("Time"), coerce=int, validators=[InputRequired()])
-    table_id = SelectField(_l("Table"), coerce=int, validators=[Optional()],
+    buyer_id = SelectField(_l("Buyer"), coerce=db_int, validators=[InputRequired()])
+    organisation_id = SelectField(_l("Organisation"), coerce=db_int, validators=[InputRequired()])
+    slot_id = SelectField(_l("Time"), coerce=db_int, validators=[InputRequired()])
+    table_id = SelectField(_l("Table"), coerce=db_int, validators=[Optional()],
                            description=_l("Leave on automatic to take the first free table."))

@@ -6,16 +6,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    DecimalField,
     HiddenField,
     RadioField,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from matchmaker.forms.choices import select_choices
+from matchmaker.forms.fields import DecimalInput
+from matchmaker.input_guard import db_int
 from matchmaker.lotsheet.vocab import CERT_SCHEME, GENETICS, INCOTERM
 
 
@@ -32,14 +33,14 @@ class OfferForm(FlaskForm):
     name_en = StringField(_l("Name (English)"), validators=[Length(max=160)])
     description_es = TextAreaField(_l("Description (Spanish)"), validators=[Length(max=4000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=4000)])
-    target_volume_kg = DecimalField(
-        _l("Target volume (kg)"), default=12500, places=None,
-        validators=[DataRequired(), NumberRange(min=1)],
+    target_volume_kg = DecimalInput(
+        _l("Target volume (kg)"), default=12500, bound="target_volume_kg",
+        validators=[DataRequired()],
         description=_l("A 20-ft container holds about 12,500 kg of bagged beans."))
     incoterm = SelectField(_l("Incoterm"), choices=_translated(INCOTERM), default="FCA")
     incoterm_place = StringField(_l("Named place"), validators=[Length(max=120)])
-    price_usd_per_mt = DecimalField(_l("Price (USD per MT)"), places=None,
-                                    validators=[Optional(), NumberRange(min=0)])
+    price_usd_per_mt = DecimalInput(_l("Price (USD per MT)"), bound="price_usd_per_mt",
+                                    validators=[Optional()])
     price_valid_until = DateField(_l("Price valid until"), validators=[Optional()])
     exporter_of_record = StringField(_l("Exporter of record"), validators=[Length(max=160)])
     certificate_holder = StringField(_l("Certificate holder"), validators=[Length(max=160)])
@@ -58,9 +59,8 @@ class OfferForm(FlaskForm):
 class LineForm(FlaskForm):
     """Put kg of a published lot into the offer."""
 
-    lot_id = SelectField(_l("Lot"), coerce=int, validators=[DataRequired()])
-    kg = DecimalField(_l("Quantity (kg)"), places=None,
-                      validators=[DataRequired(), NumberRange(min=0.01)])
+    lot_id = SelectField(_l("Lot"), coerce=db_int, validators=[DataRequired()])
+    kg = DecimalInput(_l("Quantity (kg)"), bound="line_kg", validators=[DataRequired()])
 
 
 class SuggestForm(FlaskForm):
@@ -69,14 +69,14 @@ class SuggestForm(FlaskForm):
     class Meta:
         csrf = False
 
-    wanted_mt = DecimalField(_l("Volume wanted (MT)"), places=None,
-                             validators=[DataRequired(), NumberRange(min=0.001, max=1000)])
+    wanted_mt = DecimalInput(_l("Volume wanted (MT)"), bound="wanted_mt",
+                             validators=[DataRequired()])
     certification = SelectField(_l("Certification required"), validators=[Optional()])
     min_grade = SelectField(_l("Minimum ISO grade"), validators=[Optional()], choices=select_choices([
         ("", _l("Any")), ("I", _l("Grade I")), ("II", _l("Grade II or better"))]))
     genetics = SelectField(_l("Genetics"), validators=[Optional()])
-    max_price_usd_mt = DecimalField(_l("Maximum price (USD per MT)"), places=None,
-                                    validators=[Optional(), NumberRange(min=0)])
+    max_price_usd_mt = DecimalInput(_l("Maximum price (USD per MT)"), bound="price_usd_per_mt",
+                                    validators=[Optional()])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=80)])
     mode = RadioField(_l("Prefer"), default="price", choices=select_choices([
         ("price", _l("Lowest price")), ("grade", _l("Best grade"))]))

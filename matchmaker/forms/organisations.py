@@ -9,6 +9,7 @@ from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaF
 from wtforms.validators import URL, DataRequired, Email, Length, Optional, Regexp
 
 from matchmaker.forms.choices import select_choices
+from matchmaker.input_guard import db_int
 from matchmaker.labels import ORGANISATION_KINDS
 
 
@@ -27,6 +28,6 @@ class OrganisationForm(FlaskForm):
     contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)])
     contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40)])
     website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=255)])
-    cooperative_id = SelectField(_l("Exports through cooperative"), coerce=int, default=0)
+    cooperative_id = SelectField(_l("Exports through cooperative"), coerce=db_int, default=0)
     logo = FileField(_l("Logo (JPEG, PNG or WebP)"))
     submit = SubmitField(_l("Save organisation"))

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField
+from wtforms import SelectField
 from wtforms.validators import InputRequired, NumberRange
+
+from matchmaker.forms.fields import IntegerField
+from matchmaker.input_guard import db_int
 
 
 class RunForm(FlaskForm):
@@ -22,35 +25,35 @@ class RunForm(FlaskForm):
 
 
 def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
+    return db_int(value) if value not in (None, "", "None") else None
 
 
 class MoveForm(FlaskForm):
-    draft_id = SelectField(_l("Meeting"), coerce=int,
+    draft_id = SelectField(_l("Meeting"), coerce=db_int,
                            validators=[InputRequired(_l("Choose a meeting."))])
-    slot_id = SelectField(_l("New time"), coerce=int,
+    slot_id = SelectField(_l("New time"), coerce=db_int,
                           validators=[InputRequired(_l("Choose a time."))])
     table_id = SelectField(_l("Table"), coerce=_int_or_none, validate_choice=False)
 
 
 class SwapForm(FlaskForm):
-    first_id = SelectField(_l("Meeting"), coerce=int,
+    first_id = SelectField(_l("Meeting"), coerce=db_int,
                            validators=[InputRequired(_l("Choose a meeting."))])
-    second_id = SelectField(_l("Swap with"), coerce=int,
+    second_id = SelectField(_l("Swap with"), coerce=db_int,
                             validators=[InputRequired(_l("Choose a meeting."))])
 
 
 class AddForm(FlaskForm):
-    buyer_id = SelectField(_l("Buyer"), coerce=int,
+    buyer_id = SelectField(_l("Buyer"), coerce=db_int,
                            validators=[InputRequired(_l("Choose a buyer."))])
-    organisation_id = SelectField(_l("Organisation"), coerce=int,
+    organisation_id = SelectField(_l("Organisation"), coerce=db_int,
                                   validators=[InputRequired(_l("Choose an organisation."))])
-    slot_id = SelectField(_l("Time"), coerce=int, validators=[InputRequired(_l("Choose a time."))])
+    slot_id = SelectField(_l("Time"), coerce=db_int, validators=[InputRequired(_l("Choose a time."))])
     table_id = SelectField(_l("Table"), coerce=_int_or_none, validate_choice=False)
 
 
 class DraftForm(FlaskForm):
     """Remove, pin or unpin one meeting."""
 
-    draft_id = SelectField(_l("Meeting"), coerce=int,
+    draft_id = SelectField(_l("Meeting"), coerce=db_int,
                            validators=[InputRequired(_l("Choose a meeting."))])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
 from matchmaker.lotsheet import Problem
@@ -48,7 +48,12 @@ def to_decimal(value: Number) -> Decimal:
 
 def round_half_up(value: Number, places: int) -> Decimal:
     """`value` rounded to `places` decimals, halves away from zero, for display."""
-    return to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    exact = to_decimal(value)
+    # Wide enough for any stored value: quantizing 1e30 to whole units needs 31 digits, and
+    # a sheet must show an absurd number rather than fail.
+    with localcontext() as context:
+        context.prec = max(28, exact.adjusted() + places + 2)
+        return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def plain(value: Decimal) -> str:
@@ -125,13 +130,19 @@ def whole_bags(kg: Number, net_kg_per_bag: Number) -> int:
     amount, per_bag = to_decimal(kg), to_decimal(net_kg_per_bag)
     if per_bag <= 0 or amount < 0:
         raise ValueError("bag weight must be positive and quantity non-negative")
-    return int((amount / per_bag).to_integral_value(rounding=ROUND_CEILING))
+    with localcontext() as context:
+        context.prec = max(28, amount.adjusted() - per_bag.adjusted() + 4)
+        return int((amount / per_bag).to_integral_value(rounding=ROUND_CEILING))
 
 
 def is_whole_bags(kg: Number, net_kg_per_bag: Number) -> bool:
     """True if `kg` is an exact multiple of the bag's net weight."""
     amount, per_bag = to_decimal(kg), to_decimal(net_kg_per_bag)
-    return per_bag > 0 and amount % per_bag == 0
+    if per_bag <= 0:
+        return False
+    with localcontext() as context:
+        context.prec = max(28, amount.adjusted() - per_bag.adjusted() + 4)
+        return amount % per_bag == 0
 
 
 def check_moq(

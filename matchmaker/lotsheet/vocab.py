@@ -146,6 +146,23 @@ CERT_STATUS = _vocab(
     ("suspended", N_("Suspended")),
 )
 
+# Harmonized System headings 1801–1806 (cocoa and cocoa preparations), at the six-digit
+# subheadings a cacao lot can be shipped under; the codes are the subheadings themselves.
+HS_CODE = _vocab(
+    "hs_code",
+    ("1801.00", N_("1801.00 – Cocoa beans, whole or broken, raw or roasted")),
+    ("1802.00", N_("1802.00 – Cocoa shells, husks, skins and other cocoa waste")),
+    ("1803.10", N_("1803.10 – Cocoa paste (liquor), not defatted")),
+    ("1803.20", N_("1803.20 – Cocoa paste, wholly or partly defatted")),
+    ("1804.00", N_("1804.00 – Cocoa butter, fat and oil")),
+    ("1805.00", N_("1805.00 – Cocoa powder, no added sugar")),
+    ("1806.10", N_("1806.10 – Cocoa powder with added sugar")),
+    ("1806.20", N_("1806.20 – Chocolate preparations in blocks or bulk over 2 kg")),
+    ("1806.31", N_("1806.31 – Chocolate in blocks or bars, filled")),
+    ("1806.32", N_("1806.32 – Chocolate in blocks or bars, not filled")),
+    ("1806.90", N_("1806.90 – Other chocolate and cocoa preparations")),
+)
+
 # Incoterm codes are the ICC's own, so they stay upper case.
 INCOTERM = _vocab(
     "incoterm",
@@ -157,10 +174,28 @@ INCOTERM = _vocab(
     ("DAP", N_("DAP – Delivered At Place")),
 )
 
+# "differential_ice_ny" (before markets were a field of their own) became "differential"
+# with market "ice_ny" in migration c4e1a7d2b9f0.
 PRICE_BASIS = _vocab(
     "price_basis",
     ("fixed", N_("Fixed price")),
-    ("differential_ice_ny", N_("Differential to ICE New York")),
+    ("differential", N_("Differential to a futures market")),
+)
+
+PRICE_MARKET = _vocab(
+    "price_market",
+    ("ice_ny", N_("ICE New York")),
+    ("ice_london", N_("ICE London")),
+    ("other", N_("Other reference")),
+)
+
+PRICE_PREMIUM = _vocab(
+    "price_premium",
+    ("organic", N_("Organic premium")),
+    ("fairtrade", N_("Fairtrade premium")),
+    ("organic_fairtrade", N_("Organic and Fairtrade premium")),
+    ("quality", N_("Quality premium")),
+    ("other", N_("Other premium")),
 )
 
 EXPORT_DOCS = _vocab(

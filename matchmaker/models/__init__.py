@@ -3,6 +3,7 @@
 from matchmaker.models.accounts import BuyerProfile, Invitation, Organisation, Role, User
 from matchmaker.models.base import Base
 from matchmaker.models.events import Event, Exhibitor
+from matchmaker.models.imports import ImportMapping
 from matchmaker.models.interest import InterestKind, LotInterest
 from matchmaker.models.leads import ContactConsent, Lead, LeadLot, LeadSource
 from matchmaker.models.lots import (
@@ -43,6 +44,7 @@ __all__ = [
     "DraftMeeting",
     "Event",
     "Exhibitor",
+    "ImportMapping",
     "InterestKind",
     "Invitation",
     "Lead",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, Numeric, String, Text
+from flask_login import AnonymousUserMixin, UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -132,14 +132,57 @@ class User(UserMixin, Base):
     def is_buyer(self) -> bool:
         return self.role == Role.BUYER
 
+    @property
+    def is_approved_rep(self) -> bool:
+        """A rep an organiser has approved, with an organisation to act for."""
+        return self.is_rep and self.is_approved and self.organisation_id is not None
+
+    def represents(self, organisation: Organisation | int | None) -> bool:
+        """Whether this user is an approved rep of `organisation` (the object or its id).
+
+        The one rule for "acts for this organisation"; organisers act for every organisation,
+        and callers that allow that say so (`user.is_organiser or user.represents(org)`).
+        """
+        org_id = organisation.id if isinstance(organisation, Organisation) else organisation
+        return self.is_approved_rep and org_id is not None and self.organisation_id == org_id
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 
 
+def _codes(text: str) -> list[str]:
+    return [c for c in text.split(",") if c]
+
+
+class Anonymous(AnonymousUserMixin):
+    """A visitor who has not logged in: no role, acts for no organisation."""
+
+    role = None
+    organisation_id = None
+    is_organiser = is_rep = is_buyer = is_approved_rep = False
+
+    def represents(self, organisation) -> bool:
+        return False
+
+
 class BuyerProfile(Base):
-    """What a buyer's company is and looks for."""
+    """What a buyer's company is and looks for (its demand feeds `matchmaker.matching`)."""
 
     __tablename__ = "buyer_profile"
+    __table_args__ = (
+        CheckConstraint("min_iso_grade IS NULL OR min_iso_grade IN ('I', 'II')",
+                        name="min_iso_grade"),
+        CheckConstraint("min_fermented_pct IS NULL OR (min_fermented_pct >= 0"
+                        " AND min_fermented_pct <= 100)", name="min_fermented_range"),
+        CheckConstraint("max_moisture_pct IS NULL OR (max_moisture_pct > 0"
+                        " AND max_moisture_pct <= 100)", name="max_moisture_range"),
+        CheckConstraint("shipment_min_mt IS NULL OR shipment_min_mt > 0",
+                        name="shipment_positive"),
+        CheckConstraint("price_ceiling_usd_per_mt IS NULL OR price_ceiling_usd_per_mt > 0",
+                        name="price_ceiling_positive"),
+        CheckConstraint("delivery_to IS NULL OR delivery_from IS NULL"
+                        " OR delivery_to >= delivery_from", name="delivery_in_order"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(
@@ -155,16 +198,45 @@ class BuyerProfile(Base):
     website: Mapped[str] = mapped_column(String(255), default="")
     # Default for sharing e-mail and phone with organisations the buyer interacts with.
     share_contact_default: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Demand, as cacao buyers state it (codes comma-separated, like certifications_needed).
+    product_forms: Mapped[str] = mapped_column(String(120), default="")
+    shipment_min_mt: Mapped[float | None] = mapped_column(Numeric(10, 2))
+    min_iso_grade: Mapped[str | None] = mapped_column(String(2))
+    min_fermented_pct: Mapped[float | None] = mapped_column(Numeric(5, 2))
+    max_moisture_pct: Mapped[float | None] = mapped_column(Numeric(5, 2))
+    flavour_interests: Mapped[str] = mapped_column(String(400), default="")
+    genetics_interests: Mapped[str] = mapped_column(String(255), default="")
+    incoterms: Mapped[str] = mapped_column(String(60), default="")
+    price_ceiling_usd_per_mt: Mapped[float | None] = mapped_column(Numeric(12, 2))
+    delivery_from: Mapped[date | None] = mapped_column(Date)
+    delivery_to: Mapped[date | None] = mapped_column(Date)
+    eudr_required: Mapped[bool] = mapped_column(Boolean, default=False)
 
     user: Mapped[User] = relationship(back_populates="buyer_profile")
 
     @property
     def certification_codes(self) -> list[str]:
-        return [c for c in self.certifications_needed.split(",") if c]
+        return _codes(self.certifications_needed)
 
     @property
     def language_codes(self) -> list[str]:
-        return [c for c in self.languages.split(",") if c]
+        return _codes(self.languages)
+
+    @property
+    def product_form_codes(self) -> list[str]:
+        return _codes(self.product_forms)
+
+    @property
+    def flavour_codes(self) -> list[str]:
+        return _codes(self.flavour_interests)
+
+    @property
+    def genetics_codes(self) -> list[str]:
+        return _codes(self.genetics_interests)
+
+    @property
+    def incoterm_codes(self) -> list[str]:
+        return _codes(self.incoterms)
 
 
 class Invitation(Base):

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from matchmaker.lotsheet.pricing import ICE_LONDON, ICE_NEW_YORK, MarketQuote, MarketReferences
 from matchmaker.models.accounts import Organisation
 from matchmaker.models.base import Base, UTCDateTime, utcnow
 
@@ -15,7 +26,18 @@ class Event(Base):
     """A fair or business roundtable, such as ExpoAmazónica."""
 
     __tablename__ = "event"
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="dates_in_order"),)
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
+        # A reference price or exchange rate means nothing without the day it was read.
+        CheckConstraint("(ice_ny_usd_mt IS NULL) = (ice_ny_on IS NULL)", name="ice_ny_dated"),
+        CheckConstraint("(ice_london_usd_mt IS NULL) = (ice_london_on IS NULL)",
+                        name="ice_london_dated"),
+        CheckConstraint("(pen_per_usd IS NULL) = (pen_per_usd_on IS NULL)", name="pen_rate_dated"),
+        CheckConstraint("ice_ny_usd_mt IS NULL OR ice_ny_usd_mt > 0", name="ice_ny_positive"),
+        CheckConstraint("ice_london_usd_mt IS NULL OR ice_london_usd_mt > 0",
+                        name="ice_london_positive"),
+        CheckConstraint("pen_per_usd IS NULL OR pen_per_usd > 0", name="pen_rate_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -29,6 +51,14 @@ class Event(Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     is_published: Mapped[bool] = mapped_column(Boolean, default=True)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Market references the organiser enters for the fair: they turn differential prices
+    # into indicative ones (sorting, price ceilings) and USD into soles for Peruvian buyers.
+    ice_ny_usd_mt: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    ice_ny_on: Mapped[date | None] = mapped_column(Date)
+    ice_london_usd_mt: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    ice_london_on: Mapped[date | None] = mapped_column(Date)
+    pen_per_usd: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    pen_per_usd_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     exhibitors: Mapped[list[Exhibitor]] = relationship(
@@ -39,6 +69,18 @@ class Event(Base):
         """The description in the visitor's language, falling back to the other one."""
         preferred = self.description_en if locale == "en" else self.description_es
         return preferred or self.description_es or self.description_en
+
+    @property
+    def market_references(self) -> MarketReferences:
+        """The event's reference prices and exchange rate as plain data."""
+        quotes = tuple(
+            MarketQuote(market, value, day)
+            for market, value, day in ((ICE_NEW_YORK, self.ice_ny_usd_mt, self.ice_ny_on),
+                                       (ICE_LONDON, self.ice_london_usd_mt, self.ice_london_on))
+            if value is not None and day is not None
+        )
+        return MarketReferences(quotes=quotes, pen_per_usd=self.pen_per_usd,
+                                pen_rate_on=self.pen_per_usd_on)
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"

@@ -25,6 +25,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from matchmaker.lotsheet.pricing import (
+    NO_REFERENCES,
+    LotPrice,
+    MarketReferences,
+    indicative_price,
+)
 from matchmaker.models.accounts import Organisation
 from matchmaker.models.base import Base, UTCDateTime, utcnow
 
@@ -39,6 +45,14 @@ class Lot(Base):
         CheckConstraint("altitude_max IS NULL OR altitude_min IS NULL OR altitude_max >= altitude_min",
                         name="altitude_in_order"),
         CheckConstraint("price_usd_per_mt IS NULL OR price_usd_per_mt >= 0", name="price_non_negative"),
+        CheckConstraint("price_basis IN ('fixed', 'differential')", name="price_basis_known"),
+        # One kind of price at a time: a fixed price has no differential and vice versa.
+        CheckConstraint("price_basis = 'differential' OR price_differential_usd_mt IS NULL",
+                        name="fixed_has_no_differential"),
+        CheckConstraint("price_basis = 'fixed' OR price_usd_per_mt IS NULL",
+                        name="differential_has_no_fixed_price"),
+        CheckConstraint("price_premium_usd_mt IS NULL OR price_premium_usd_mt >= 0",
+                        name="premium_non_negative"),
         Index("ix_lot_published_org", "is_published", "organisation_id"),
         # Catalogue default order (newest first) without sorting every published lot.
         Index("ix_lot_catalogue_newest", "is_published", "published_at", "id"),
@@ -94,17 +108,26 @@ class Lot(Base):
     # 8. Commercial terms
     incoterm: Mapped[str] = mapped_column(String(3), default="FCA")
     incoterm_place: Mapped[str] = mapped_column(String(120), default="")
+    # Prices: see matchmaker.lotsheet.pricing. `price_usd_per_mt` is the FIXED price only;
+    # a differential lives in `price_differential_usd_mt` against `price_market`.
     price_basis: Mapped[str] = mapped_column(String(30), default="fixed")
     price_usd_per_mt: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    price_differential_usd_mt: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    price_market: Mapped[str] = mapped_column(String(20), default="")
+    price_market_other: Mapped[str] = mapped_column(String(80), default="")
     ice_contract_month: Mapped[str] = mapped_column(String(20), default="")
+    price_premium_usd_mt: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    price_premium_kind: Mapped[str] = mapped_column(String(20), default="")
     price_valid_until: Mapped[date | None] = mapped_column(Date)
     moq_kg: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     sample_available: Mapped[bool] = mapped_column(Boolean, default=True)
     sample_size_g: Mapped[int | None] = mapped_column(Integer)
     sample_cost_usd: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     sample_lead_time_days: Mapped[int | None] = mapped_column(Integer)
-    payment_terms: Mapped[str] = mapped_column(String(255), default="")
-    ship_window: Mapped[str] = mapped_column(String(120), default="")
+    payment_terms_es: Mapped[str] = mapped_column(String(255), default="")
+    payment_terms_en: Mapped[str] = mapped_column(String(255), default="")
+    ship_window_es: Mapped[str] = mapped_column(String(120), default="")
+    ship_window_en: Mapped[str] = mapped_column(String(120), default="")
     export_docs: Mapped[str] = mapped_column(String(255), default="")  # comma-separated codes
     # Catalogue caches, refreshed by services whenever an analysis or evaluation changes.
     latest_iso_grade: Mapped[str | None] = mapped_column(String(2), index=True)
@@ -141,6 +164,23 @@ class Lot(Base):
     @property
     def export_doc_codes(self) -> list[str]:
         return [c for c in self.export_docs.split(",") if c]
+
+    @property
+    def price(self) -> LotPrice:
+        """The price as the seller stated it (fixed or differential, with any premium)."""
+        return LotPrice(
+            basis=self.price_basis, fixed_usd_mt=self.price_usd_per_mt,
+            differential_usd_mt=self.price_differential_usd_mt, market=self.price_market,
+            market_other=self.price_market_other, contract_month=self.ice_contract_month,
+            premium_usd_mt=self.price_premium_usd_mt, premium_kind=self.price_premium_kind)
+
+    def indicative_price_usd_mt(self, references: MarketReferences = NO_REFERENCES
+                                ) -> Decimal | None:
+        """The price to compare and cap by, USD/MT: fixed + premium, or differential +
+        premium + the reference price in `references` (see services.lots.pricing for the
+        event's references). None when it cannot be known."""
+        indicative = indicative_price(self.price, references)
+        return indicative.usd_mt if indicative else None
 
     def name(self, locale: str) -> str:
         preferred = self.name_en if locale == "en" else self.name_es
@@ -334,7 +374,10 @@ class ProductionPlot(Base):
     plot_ref: Mapped[str] = mapped_column(String(60))
     producer_name: Mapped[str] = mapped_column(String(160))
     production_place: Mapped[str] = mapped_column(String(160), default="")
+    # The area the sheet and the EUDR export use: measured from a polygon, declared for a point.
     area_ha: Mapped[Decimal] = mapped_column(Numeric(10, 4))
+    # The area the rep or the imported file stated, kept when it differs from the measured one.
+    declared_area_ha: Mapped[Decimal | None] = mapped_column(Numeric(10, 4))
     geometry_type: Mapped[str] = mapped_column(String(10))
     # The geometry exactly as validated, decimals kept as typed (EUDR wants ≥ 6).
     geometry_json: Mapped[str] = mapped_column(Text)

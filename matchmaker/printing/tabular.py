@@ -100,12 +100,12 @@ def xlsx_file(
     bold = Font(bold=True)
     header_cells = []
     for title in header:
-        cell = WriteOnlyCell(sheet, value=_xlsx_value(title))
+        cell = WriteOnlyCell(sheet, value=xlsx_value(title))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for record in itertools.chain(sample, remaining):
-        sheet.append([_xlsx_value(cell) for cell in record])
+        sheet.append([xlsx_value(cell) for cell in record])
 
     if output is not None:
         workbook.save(output)
@@ -115,7 +115,7 @@ def xlsx_file(
     return buffer.getvalue()
 
 
-def _xlsx_value(value: Any) -> Any:
+def xlsx_value(value: Any) -> Any:
     if isinstance(value, str):
         return neutralise(_XML_ILLEGAL.sub("", value))
     return value

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
@@ -28,7 +30,25 @@ def find_user_by_email(email: str) -> User | None:
 
 def _ensure_email_free(email: str) -> None:
     if find_user_by_email(email) is not None:
-        raise Conflict(_("An account with this e-mail address already exists."), code="email_taken")
+        raise _email_taken()
+
+
+def _email_taken() -> Conflict:
+    return Conflict(_("An account with this e-mail address already exists."), code="email_taken")
+
+
+@contextmanager
+def _new_user():
+    """Build and insert a user inside a savepoint: a double-submitted sign-up that passed the
+    check above at the same moment hits the unique index, and becomes ``email_taken``
+    instead of a 500. (The user is built inside, so the savepoint's own flush never meets a
+    half-attached user.)"""
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError as error:
+        raise _email_taken() from error
 
 
 @dataclass
@@ -55,30 +75,31 @@ def register_buyer(signup: BuyerSignup) -> User:
     """Create a buyer account with its profile.
 
     Raises:
-        Conflict: code ``email_taken`` when the address is already registered.
+        Conflict: code ``email_taken`` when the address is already registered (also when a
+        double-submitted form registers it a moment earlier).
     """
     _ensure_email_free(signup.email)
-    user = User(
-        email=normalise_email(signup.email),
-        name=signup.name.strip(),
-        role=Role.BUYER,
-        phone=signup.phone.strip(),
-        locale=signup.locale,
-    )
-    user.set_password(signup.password)
-    user.buyer_profile = BuyerProfile(
-        company=signup.company.strip(),
-        country=signup.country,
-        buyer_type=signup.buyer_type,
-        volume_min_mt=signup.volume_min_mt,
-        volume_max_mt=signup.volume_max_mt,
-        certifications_needed=",".join(signup.certifications_needed or []),
-        languages=",".join(signup.languages or []),
-        website=signup.website.strip(),
-        share_contact_default=signup.share_contact_default,
-    )
-    db.session.add(user)
-    db.session.flush()
+    with _new_user():
+        user = User(
+            email=normalise_email(signup.email),
+            name=signup.name.strip(),
+            role=Role.BUYER,
+            phone=signup.phone.strip(),
+            locale=signup.locale,
+        )
+        user.set_password(signup.password)
+        user.buyer_profile = BuyerProfile(
+            company=signup.company.strip(),
+            country=signup.country,
+            buyer_type=signup.buyer_type,
+            volume_min_mt=signup.volume_min_mt,
+            volume_max_mt=signup.volume_max_mt,
+            certifications_needed=",".join(signup.certifications_needed or []),
+            languages=",".join(signup.languages or []),
+            website=signup.website.strip(),
+            share_contact_default=signup.share_contact_default,
+        )
+        db.session.add(user)
     return user
 
 
@@ -92,13 +113,13 @@ def create_user(
         Conflict: code ``email_taken``.
     """
     _ensure_email_free(email)
-    user = User(
-        email=normalise_email(email), name=name.strip(), role=role, organisation=organisation,
-        is_approved=is_approved, locale=locale, phone=phone,
-    )
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
+    with _new_user():
+        user = User(
+            email=normalise_email(email), name=name.strip(), role=role, organisation=organisation,
+            is_approved=is_approved, locale=locale, phone=phone,
+        )
+        user.set_password(password)
+        db.session.add(user)
     return user
 
 

@@ -9,36 +9,48 @@ from sqlalchemy.exc import IntegrityError
 
 from matchmaker.errors import Conflict, ValidationFailed
 from matchmaker.extensions import db
+from matchmaker.lotsheet import pricing, units
 from matchmaker.models import Event, Exhibitor, Organisation
 from matchmaker.slugs import unique_slug
 
 
-def current_event(today: date | None = None) -> Event | None:
-    """The fair to show on the home page: running or next upcoming, else the latest past."""
+def current(*, organisation_id: int | None = None, today: date | None = None,
+            include_past: bool = True) -> Event | None:
+    """The one rule for "which fair is it": the running, else the next upcoming, else (with
+    `include_past`) the latest past event that is published and not archived; with
+    `organisation_id`, only events where that organisation exhibits.
+
+    A draft (unpublished) or archived event is nobody's current event: the home page, badges,
+    scans, leads and bookings all agree on that.
+    """
     today = today or date.today()
     visible = db.select(Event).where(Event.is_published.is_(True), Event.is_archived.is_(False))
+    if organisation_id is not None:
+        visible = visible.join(Exhibitor, Exhibitor.event_id == Event.id).where(
+            Exhibitor.organisation_id == organisation_id)
     upcoming = db.session.scalar(
         visible.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
     )
-    if upcoming is not None:
+    if upcoming is not None or not include_past:
         return upcoming
     return db.session.scalar(visible.order_by(Event.ends_on.desc()).limit(1))
 
 
-def exhibiting_event(organisation_id: int, today=None) -> Event | None:
-    """The running, else next upcoming, else latest past event the organisation exhibits at."""
-    today = today or date.today()
-    base = (
-        db.select(Event)
-        .join(Exhibitor, Exhibitor.event_id == Event.id)
-        .where(Exhibitor.organisation_id == organisation_id, Event.is_archived.is_(False))
+def booking_event(organisation: Organisation, slug: str | None = None) -> Event | None:
+    """The event in which buyers book `organisation`: the one named by `slug`, else its
+    running or next one (never a past one)."""
+    if slug:
+        return exhibited_by(organisation.id, slug)
+    return current(organisation_id=organisation.id, include_past=False)
+
+
+def exhibited_by(organisation_id: int, slug: str) -> Event | None:
+    """The published, unarchived event `slug` if the organisation exhibits at it."""
+    return db.session.scalar(
+        db.select(Event).join(Exhibitor, Exhibitor.event_id == Event.id)
+        .where(Event.slug == slug, Exhibitor.organisation_id == organisation_id,
+               Event.is_published.is_(True), Event.is_archived.is_(False))
     )
-    upcoming = db.session.scalar(
-        base.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
-    )
-    if upcoming is not None:
-        return upcoming
-    return db.session.scalar(base.order_by(Event.ends_on.desc()).limit(1))
 
 
 def _check_dates(starts_on: date, ends_on: date) -> None:
@@ -46,13 +58,42 @@ def _check_dates(starts_on: date, ends_on: date) -> None:
         raise ValidationFailed(_("The event cannot end before it starts."), code="dates_reversed")
 
 
+# Each market reference: (value field, date field, lowest, highest).
+_REFERENCES = (
+    ("ice_ny_usd_mt", "ice_ny_on", pricing.REFERENCE_USD_MT_MIN, pricing.REFERENCE_USD_MT_MAX),
+    ("ice_london_usd_mt", "ice_london_on", pricing.REFERENCE_USD_MT_MIN,
+     pricing.REFERENCE_USD_MT_MAX),
+    ("pen_per_usd", "pen_per_usd_on", pricing.PEN_PER_USD_MIN, pricing.PEN_PER_USD_MAX),
+)
+
+
+def _check_references(fields: dict) -> None:
+    """A reference price or rate comes with the day it was read, and within sane bounds."""
+    for value_field, day_field, low, high in _REFERENCES:
+        value, day = fields.get(value_field), fields.get(day_field)
+        if value is None and day is None:
+            continue
+        if value is None:
+            raise ValidationFailed(_("Enter the figure for this date, or clear the date."),
+                                   code="reference_without_value", field=value_field)
+        if day is None:
+            raise ValidationFailed(_("Enter the date this figure was read."),
+                                   code="reference_without_date", field=day_field)
+        if not value.is_finite() or not low <= value <= high:
+            raise ValidationFailed(
+                _("Enter a figure between %(low)s and %(high)s.", low=units.plain(low),
+                  high=units.plain(high)), code="reference_out_of_range", field=value_field)
+
+
 def save_event(event: Event | None, **fields) -> Event:
     """Create an event (event=None) or update one.
 
     Raises:
-        ValidationFailed: code ``dates_reversed``.
+        ValidationFailed: code ``dates_reversed``, ``reference_without_value``,
+            ``reference_without_date``, ``reference_out_of_range``.
     """
     _check_dates(fields["starts_on"], fields["ends_on"])
+    _check_references(fields)
     if event is None:
         event = Event(slug=unique_slug(Event, fields["name"]))
         db.session.add(event)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
@@ -68,6 +69,11 @@ def _notify_reps(interest: LotInterest) -> None:
             queue_mail(rep, subject, "\n".join(lines), kind=f"lot_{interest.kind}")
 
 
+def _already_interested() -> Conflict:
+    return Conflict(_("You have already told this producer you are interested."),
+                    code="already_interested")
+
+
 def express_interest(lot: Lot, buyer: User, *, message: str = "") -> LotInterest:
     """Record that `buyer` is interested in `lot` and tell the reps.
 
@@ -77,14 +83,19 @@ def express_interest(lot: Lot, buyer: User, *, message: str = "") -> LotInterest
     """
     _check_buyer(lot, buyer)
     if has_interest(lot, buyer):
-        raise Conflict(_("You have already told this producer you are interested."),
-                       code="already_interested")
-    interest = LotInterest(
-        lot=lot, buyer=buyer, kind=InterestKind.INTERESTED,
-        message=(message or "").strip()[:MAX_MESSAGE_LENGTH],
-    )
-    db.session.add(interest)
-    db.session.flush()
+        raise _already_interested()
+    try:
+        # A double-clicked "I'm interested" passes the check above twice; the unique index
+        # stops the second, which must read as "already told" rather than fail.
+        with db.session.begin_nested():
+            interest = LotInterest(
+                lot=lot, buyer=buyer, kind=InterestKind.INTERESTED,
+                message=(message or "").strip()[:MAX_MESSAGE_LENGTH],
+            )
+            db.session.add(interest)
+            db.session.flush()
+    except IntegrityError as error:
+        raise _already_interested() from error
     _notify_reps(interest)
     lead_from_interest(interest)  # every buyer action on a lot is also a lead
     return interest

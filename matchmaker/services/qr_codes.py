@@ -21,10 +21,11 @@ from matchmaker.models.leads import LeadSourceKind
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.printing.qr import new_token
-from matchmaker.services.events import exhibiting_event
+from matchmaker.services import events
 from matchmaker.services.leads.consent import shares_contact
-from matchmaker.services.leads.recording import record_lead
+from matchmaker.services.leads.recording import find_lead, record_lead
 from matchmaker.urls import external_url
+from matchmaker.write_guard import permitted
 
 # Tokens from new_token() are 11 URL-safe characters; anything else is rejected before a query.
 TOKEN_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -91,7 +92,8 @@ def ensure_token(kind: str, **target) -> QrToken:
     for _attempt in range(_ISSUE_ATTEMPTS):
         row = _new_row(kind, **target)
         try:
-            with db.session.begin_nested():
+            with (permitted("a QR token is issued the first time a page shows it"),
+                  db.session.begin_nested()):
                 db.session.add(row)
                 db.session.flush()
             return row
@@ -145,14 +147,12 @@ def can_manage(user: User, token: QrToken) -> bool:
         return False
     if user.is_organiser:
         return True
-    if not (user.is_rep and user.is_approved):
-        return False
     if token.kind == QrKind.LOT:
-        return token.lot.organisation_id == user.organisation_id
+        return user.represents(token.lot.organisation_id)
     if token.kind == QrKind.OFFER:
-        return token.offer.cooperative_id == user.organisation_id
+        return user.represents(token.offer.cooperative_id)
     if token.kind == QrKind.BOOTH:
-        return token.exhibitor.organisation_id == user.organisation_id
+        return user.represents(token.exhibitor.organisation_id)
     return False
 
 
@@ -226,8 +226,8 @@ def scan_event(token: QrToken) -> Event | None:
     if token.kind == QrKind.BADGE:
         return token.event
     if token.kind == QrKind.OFFER:
-        return exhibiting_event(token.offer.cooperative_id)
-    return exhibiting_event(token.lot.organisation_id)
+        return events.current(organisation_id=token.offer.cooperative_id)
+    return events.current(organisation_id=token.lot.organisation_id)
 
 
 def record_scan(token: QrToken, visitor_id: str, user: User | None, *,
@@ -259,8 +259,6 @@ def _is_buyer(user: User | None) -> bool:
 def lead_offer(token: QrToken, user: User | None) -> Organisation | None:
     """The organisation a scanning buyer may leave their contact with, or None: not a buyer,
     a badge, no event, no consent to share contact, or already a lead of it at that event."""
-    from matchmaker.services.leads.recording import find_lead
-
     if not _is_buyer(user) or token.kind == QrKind.BADGE:
         return None
     event = scan_event(token)
@@ -281,8 +279,6 @@ def lead_from_scan(token: QrToken, user: User, *, now: datetime | None = None):
     Raises:
         NotAllowed: ``not_a_buyer``; ``no_lead`` when no event or no consent to share contact.
     """
-    from matchmaker.services.leads.consent import shares_contact
-
     if not _is_buyer(user) or token.kind == QrKind.BADGE:
         raise NotAllowed(_("Only buyers can leave their contact details."), code="not_a_buyer")
     event = scan_event(token)

@@ -23,7 +23,7 @@ from matchmaker.labels import country_name
 from matchmaker.models import BuyerProfile, Event, Lead, Meeting, Organisation
 from matchmaker.models.meetings import MeetingStatus
 from matchmaker.printing.pdf import FONT_FAMILY, key_value_table, new_document
-from matchmaker.printing.tabular import neutralise
+from matchmaker.printing.tabular import xlsx_value
 from matchmaker.services.dashboard import ChartTable, Figures, chart_tables, event_figures, headline
 
 HEADING = FontFace(emphasis="BOLD", fill_color=(235, 228, 220))
@@ -234,12 +234,13 @@ def report_xlsx(report: Report) -> bytes:
         sheet.column_dimensions["A"].width = 36
         cells = []
         for text in header:
-            cell = WriteOnlyCell(sheet, value=neutralise(str(text)))
+            cell = WriteOnlyCell(sheet, value=xlsx_value(str(text)))
             cell.font = bold
             cells.append(cell)
         sheet.append(cells)
         for record in rows:
-            sheet.append([neutralise(value) for value in record])
+            # Names typed with control characters would make openpyxl refuse the whole file.
+            sheet.append([xlsx_value(value) for value in record])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -8,16 +8,25 @@ dates are ISO 8601 strings. Only GET, so there is nothing for CSRF to protect.
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask import Blueprint, abort, jsonify, request
 
 from matchmaker.extensions import csrf
+from matchmaker.forms.fields import bounded_decimal
+from matchmaker.input_guard import DB_INT_MAX, db_int
 from matchmaker.lotsheet import units
+from matchmaker.lotsheet.pricing import (
+    NO_REFERENCES,
+    LotPrice,
+    MarketReferences,
+    indicative_price,
+)
 from matchmaker.models import Lot
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.openapi import build_openapi
 from matchmaker.services.lots import catalogue
+from matchmaker.services.lots.pricing import market_references
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot
 from matchmaker.services.offers.page import (
     OfferPage,
@@ -39,8 +48,35 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def lot_summary(lot: Lot) -> dict:
-    """One catalogue entry."""
+def _file_url(path: str | None, endpoint: str, **values) -> str | None:
+    """The public address of a stored evidence file, or None when nothing is stored."""
+    return external_url(endpoint, **values) if path else None
+
+
+def price_document(price: LotPrice, references: MarketReferences) -> dict:
+    """The price as stated (fixed or differential, premium) and the indicative price with
+    the reference it used; `indicative_usd_mt` is null when no reference price is known."""
+    indicative = indicative_price(price, references)
+    quote = indicative.quote if indicative else None
+    return {
+        "basis": price.basis,
+        "fixed_usd_mt": _dec(price.fixed_usd_mt),
+        "differential_usd_mt": _dec(price.differential_usd_mt),
+        "market": price.market or None,
+        "market_other": price.market_other or None,
+        "contract_month": price.contract_month or None,
+        "premium_usd_mt": _dec(price.premium_usd_mt),
+        "premium_kind": price.premium_kind or None,
+        "indicative_usd_mt": _dec(indicative.usd_mt) if indicative else None,
+        "indicative_reference": None if quote is None else {
+            "market": quote.market, "usd_mt": _dec(quote.usd_mt),
+            "quoted_on": _day(quote.quoted_on)},
+    }
+
+
+def lot_summary(lot: Lot, references: MarketReferences = NO_REFERENCES) -> dict:
+    """One catalogue entry; `price_usd_per_mt` is a fixed price only (null for a
+    differential: read `price`)."""
     return {
         "lot_code": lot.lot_code,
         "name_es": lot.name_es,
@@ -51,6 +87,7 @@ def lot_summary(lot: Lot) -> dict:
         "community": lot.community,
         "volume_kg": _dec(lot.volume_kg),
         "price_usd_per_mt": _dec(lot.price_usd_per_mt),
+        "price": price_document(lot.price, references),
         "iso_grade": lot.latest_iso_grade,
         "global_quality": _dec(lot.latest_global_quality),
         "published_at": lot.published_at.isoformat() if lot.published_at else None,
@@ -63,7 +100,7 @@ def sheet_document(sheet: LotSheet) -> dict:
     """The full sheet with derived values."""
     lot, a, s, t, e = sheet.lot, sheet.analysis, sheet.sensory, sheet.terms, sheet.eudr
     return {
-        **lot_summary(lot),
+        **lot_summary(lot, t.references),
         "harvest_start": _day(lot.harvest_start),
         "harvest_end": _day(lot.harvest_end),
         "volume": {"kg": _dec(sheet.volume.kg), "mt": _dec(sheet.volume.mt),
@@ -80,8 +117,13 @@ def sheet_document(sheet: LotSheet) -> dict:
         "description_en": lot.description_en,
         "genetics": [{"genetics": g.genetics, "variety_name": g.variety_name,
                       "share_pct": _dec(g.share_pct)} for g in sheet.genetics],
+        "warehouse": lot.warehouse,
+        "fine_flavour_note_es": lot.fine_flavour_note_es,
+        "fine_flavour_note_en": lot.fine_flavour_note_en,
         "post_harvest": {"processing_site": lot.processing_site,
                          "ferment_vessel": lot.ferment_vessel, "ferment_hours": lot.ferment_hours,
+                         "turns": lot.turns, "wood_species": lot.wood_species,
+                         "pre_drying": lot.pre_drying,
                          "dry_method": lot.dry_method, "dry_days": lot.dry_days},
         "analysis": None if a is None else {
             "analysis_date": _day(a.analysis_date), "lab": a.lab,
@@ -93,6 +135,16 @@ def sheet_document(sheet: LotSheet) -> dict:
             "iso_grade": a.iso_grade, "trade_grade": a.trade_grade,
             "fermentation_index": _dec(a.fermentation_index),
             "cadmium_mg_kg": _dec(a.cadmium_mg_kg),
+            "sample_kg": _dec(a.analysis.sample_kg),
+            "cut_test_counts": {code: getattr(a.analysis, code) for code in a.percentages},
+            **{name: _dec(getattr(a.analysis, name)) for name in (
+                "ffa_pct", "fat_pct", "shell_pct", "foreign_matter_pct",
+                "cocoa_related_matter_pct", "flat_beans_pct", "sievings_pct")},
+            "report_url": _file_url(a.analysis.report_path, "lot_files.analysis_file",
+                                    analysis_id=a.analysis.id, kind="report"),
+            "cut_test_photo_url": _file_url(a.analysis.cut_test_photo_path,
+                                            "lot_files.analysis_file", analysis_id=a.analysis.id,
+                                            kind="cut_test_photo"),
         },
         "sensory": None if s is None else {
             "protocol": s.protocol, "evaluator": s.evaluator,
@@ -100,11 +152,17 @@ def sheet_document(sheet: LotSheet) -> dict:
             "flavour_notes_es": s.evaluation.flavour_notes_es,
             "flavour_notes_en": s.evaluation.flavour_notes_en,
             "scores": {code: _dec(score) for code, score in s.radar},
+            "panel_size": s.evaluation.panel_size, "roast_profile": s.evaluation.roast_profile,
+            "awards": s.evaluation.awards,
         },
         "certificates": [
             {"scheme": c.certificate.scheme, "holder": c.certificate.holder,
              "certificate_no": c.certificate.certificate_no,
              "certifier_name": c.certificate.certifier_name,
+             "certifier_code": c.certificate.certifier_code,
+             "file_url": _file_url(c.certificate.file_path, "lot_files.certificate_file",
+                                   certificate_id=c.certificate.id),
+             "verify_url": c.certificate.verify_url or None,
              "status": c.certificate.status, "state_today": c.state, "is_valid": c.is_valid,
              "valid_from": _day(c.certificate.valid_from), "valid_to": _day(c.certificate.valid_to)}
             for c in sheet.certificates
@@ -113,6 +171,11 @@ def sheet_document(sheet: LotSheet) -> dict:
             "plot_count": len(e.plots), "total_area_ha": _dec(e.total_area_ha),
             "production_start": _day(e.production_start), "production_end": _day(e.production_end),
             "missing": e.missing, "dds_reference": e.dds_reference,
+            "no_deforestation_evidence_url": _file_url(
+                lot.no_deforestation_evidence_path, "lot_files.eudr_file", lot_id=lot.id,
+                kind="no-deforestation") or lot.no_deforestation_evidence_url or None,
+            "legality_evidence_url": _file_url(lot.legality_evidence_path, "lot_files.eudr_file",
+                                               lot_id=lot.id, kind="legality"),
         },
         "terms": {
             "incoterm": t.incoterm, "incoterm_place": t.incoterm_place,
@@ -123,27 +186,58 @@ def sheet_document(sheet: LotSheet) -> dict:
             "sample_available": t.sample_available, "sample_size_g": t.sample_size_g,
             "sample_cost_usd": _dec(t.sample_cost_usd),
             "sample_lead_time_days": t.sample_lead_time_days,
+            "payment_terms_es": lot.payment_terms_es, "payment_terms_en": lot.payment_terms_en,
+            "ship_window_es": lot.ship_window_es, "ship_window_en": lot.ship_window_en,
+            "export_docs": lot.export_doc_codes,
         },
     }
+
+
+# Filters given by code: an empty value is as wrong as an unknown code.
+CODED_FILTERS = ("product_form", "genetics", "certification", "min_grade", "flavour", "sort")
+
+
+def _invalid(names: list[str]):
+    return jsonify(error={"status": 400, "title": "Invalid parameters", "parameters": names}), 400
+
+
+def _paging(invalid: list[str]) -> tuple[int, int]:
+    """page and per_page from the query, as documented (page >= 1, 1 <= per_page <= max);
+    names anything else in `invalid` rather than quietly clamping it."""
+    values = {}
+    for name, default, high in (("page", 1, DB_INT_MAX),
+                                ("per_page", catalogue.DEFAULT_PER_PAGE, catalogue.MAX_PER_PAGE)):
+        raw = request.args.get(name)
+        try:
+            values[name] = default if raw is None else db_int(raw)
+        except ValueError:
+            values[name] = default
+            invalid.append(name)
+            continue
+        if not 1 <= values[name] <= high:
+            values[name] = default
+            invalid.append(name)
+    return values["page"], values["per_page"]
 
 
 @bp.get("/lots")
 def lots():
     parsed = catalogue.parse_filters(request.args)
-    if parsed.invalid:
-        return jsonify(error={"status": 400, "title": "Invalid parameters",
-                              "parameters": parsed.invalid}), 400
-    per_page = request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=int)
-    page_number = request.args.get("page", 1, type=int)
+    invalid = parsed.invalid + [name for name in CODED_FILTERS
+                                if name in request.args and not request.args[name].strip()]
+    page_number, per_page = _paging(invalid)
+    if invalid:
+        return _invalid(invalid)
+    references = market_references(today=date.today())
     page = catalogue.search_lots(parsed.filters, today=date.today(), page=page_number,
-                                 per_page=per_page, with_details=False)
+                                 per_page=per_page, with_details=False, references=references)
     args = parsed.filters.as_args()
 
     def link(number: int) -> str:
         return external_url("api.lots", page=number, per_page=page.per_page, **args)
 
     return jsonify(
-        data=[lot_summary(lot) for lot in page.lots],
+        data=[lot_summary(lot, references) for lot in page.lots],
         total=page.total,
         page=page.page,
         per_page=page.per_page,
@@ -159,7 +253,9 @@ def lot(lot_code: str):
     found = load_lot(lot_code)
     if found is None or not found.is_published:
         abort(404)
-    return jsonify(sheet_document(build_sheet(found, today=date.today())))
+    today = date.today()
+    return jsonify(sheet_document(build_sheet(found, today=today,
+                                              references=market_references(today=today))))
 
 
 def offer_summary(offer: ConsolidatedOffer, volume_kg: Decimal) -> dict:
@@ -226,20 +322,17 @@ def offer_document(page: OfferPage) -> dict:
 @bp.get("/offers")
 def offers():
     raw = (request.args.get("min_mt") or "").strip()
-    min_mt = None
-    if raw:
-        try:
-            min_mt = Decimal(raw)
-            if not min_mt.is_finite() or min_mt < 0:
-                raise InvalidOperation
-        except InvalidOperation:
-            return jsonify(error={"status": 400, "title": "Invalid parameters",
-                                  "parameters": ["min_mt"]}), 400
-    per_page = max(1, min(request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=int),
-                          catalogue.MAX_PER_PAGE))
+    invalid = []
+    try:
+        min_mt = bounded_decimal(raw, "buyer_volume_mt")
+    except ValueError:
+        min_mt = None
+        invalid.append("min_mt")
+    page, per_page = _paging(invalid)
+    if invalid:
+        return _invalid(invalid)
     rows = published_offers(min_mt=min_mt)
     pages = max(1, -(-len(rows) // per_page))
-    page = max(1, request.args.get("page", 1, type=int))
     args = {"min_mt": raw} if raw else {}
 
     def link(number: int) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import (
@@ -18,41 +17,48 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import IntegerField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from matchmaker import web
 from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
+from matchmaker.forms.fields import IntegerField
+from matchmaker.input_guard import db_int
 from matchmaker.labels import VOCABULARIES, label, number
+from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
 from matchmaker.lotsheet import geo, vocab
+from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
 from matchmaker.models import Lot
 from matchmaker.page_cache import PageCache
-from matchmaker.printing import pdf as printing_pdf
 from matchmaker.printing.qr import qr_svg
 from matchmaker.services import interest as interest_service
 from matchmaker.services.lots import catalogue
+from matchmaker.services.lots.pricing import (
+    current_references_subquery,
+    market_references,
+    references_from_row,
+)
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot, load_lots
+from matchmaker.services.offers.exposure import lot_unavailability
 from matchmaker.services.offers.page import published_offers
+from matchmaker.services.printing import lot_sheet as lot_sheet_pdf
 from matchmaker.services.qr_codes import lot_qr_url
+from matchmaker.templating import format_decimal
 from matchmaker.urls import external_url
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 ACTIONS = ("interest", "sample")
-
-CERT_STATE_LABELS = {
-    "valid": _l("Valid"), "expired": _l("Expired"), "suspended": _l("Suspended"),
-    "in_conversion": _l("In conversion"), "not_yet_valid": _l("Not yet valid"),
-}
 
 SORT_LABELS = {
     "newest": _l("Newest"), "price": _l("Lowest price"), "volume": _l("Largest volume"),
@@ -80,11 +86,22 @@ class SampleRequestForm(FlaskForm):
 def _helpers() -> dict:
     return {"label": label, "number": number, "cert_state_labels": CERT_STATE_LABELS,
             "label_codes": lambda name: VOCABULARIES[name].codes,
-            "has_endpoint": lambda name: name in current_app.view_functions}
+            "has_endpoint": lambda name: name in current_app.view_functions,
+            "price_text": price_text, "show_soles": show_soles(),
+            "localized_text": localized_text, "is_web_link": is_web_link}
 
 
 def _today() -> date:
     return date.today()
+
+
+def show_soles() -> bool:
+    """Prices in soles beside USD: always on the Spanish page, and for buyers from Peru."""
+    if str(get_locale() or "es") == "es":
+        return True
+    profile = getattr(current_user, "buyer_profile", None) if current_user.is_authenticated \
+        else None
+    return profile is not None and profile.country == "PE"
 
 
 def get_visible_lot(lot_code: str) -> Lot:
@@ -115,7 +132,7 @@ def flavour_radar(sheet: LotSheet) -> Markup | None:
 # Catalogue and compare -------------------------------------------------------------------
 
 def _page_number(name: str = "page") -> int:
-    return request.args.get(name, 1, type=int) or 1
+    return request.args.get(name, 1, type=db_int) or 1
 
 
 @bp.get("/", endpoint="catalogue")
@@ -123,9 +140,12 @@ def catalogue_page():
     parsed = catalogue.parse_filters(request.args)
     if parsed.invalid:
         flash(_("Some filters were not understood and have been ignored."), "info")
-    page = catalogue.search_lots(parsed.filters, today=_today(), page=_page_number())
+    references = market_references(today=_today())
+    page = catalogue.search_lots(parsed.filters, today=_today(), page=_page_number(),
+                                 references=references)
     return render_template(
         "lots/catalogue.html", page=page, filters=parsed.filters, invalid=parsed.invalid,
+        references=references,
         choices=catalogue.filter_choices(), sort_labels=SORT_LABELS,
         flavour_axes=vocab.RADAR_AXES, today=_today(), offers=published_offers(),
     )
@@ -155,20 +175,24 @@ def compare():
         if len(found) != len(codes):
             flash(_("Some of these lots are not in the catalogue."), "error")
             status = 404 if not found else 200
-        sheets = [build_sheet(lot, today=_today()) for lot in found]
+        references = market_references(today=_today())
+        sheets = [build_sheet(lot, today=_today(), references=references) for lot in found]
     return render_template("lots/compare.html", sheets=sheets, codes=codes), status
 
 
 # One lot ---------------------------------------------------------------------------------
 
-def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_form=None):
-    sheet = build_sheet(lot, today=_today())
+def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_form=None,
+                   references: MarketReferences | None = None):
+    if references is None:
+        references = market_references(today=_today())
+    sheet = build_sheet(lot, today=_today(), references=references)
     action = request.args.get("action") if request.method == "GET" else None
     interest_form = interest_form or InterestForm(formdata=None)
     sample_form = sample_form or SampleRequestForm(formdata=None)
     if action == "sample" and request.method == "GET":
         # Coming back from log-in: keep what the visitor typed before being asked to log in.
-        sample_form.grams.data = request.args.get("grams", type=int) or lot.sample_size_g
+        sample_form.grams.data = request.args.get("grams", type=db_int) or lot.sample_size_g
         sample_form.message.data = request.args.get("message", "")
     if action == "interest" and request.method == "GET":
         interest_form.message.data = request.args.get("message", "")
@@ -185,10 +209,15 @@ def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_fo
     ), status
 
 
-_LOT_STAMP = (
-    sa.select(Lot.__table__.c.updated_at, Lot.__table__.c.is_published)
-    .where(Lot.__table__.c.lot_code == sa.bindparam("code"))
-)
+def _lot_stamp(today: date):
+    """The lot's version stamp and the fair's reference prices, in one round trip."""
+    lot = Lot.__table__
+    references = current_references_subquery(today)
+    return (
+        sa.select(lot.c.updated_at, lot.c.is_published, *references.c)
+        .select_from(lot.outerjoin(references, sa.true()))
+        .where(lot.c.lot_code == sa.bindparam("code"))
+    )
 
 
 def anonymous_pages() -> PageCache:
@@ -202,20 +231,38 @@ def _cacheable_request() -> bool:
             and "_flashes" not in session and not current_app.config.get("PAGE_CACHE_DISABLED"))
 
 
+def _render_visible(lot_code: str):
+    """The lot's page; a lot withdrawn after publication (an old link or printed QR code)
+    answers with a "temporarily unavailable" page and alternatives instead of 404."""
+    lot = load_lot(lot_code)
+    if lot is not None and not lot.is_published and not can_edit_organisation(
+            current_user, lot.organisation):
+        why = lot_unavailability(lot)
+        if why is not None:
+            return render_template("offers/unavailable.html", offer=None, lot=lot, why=why,
+                                   number=number), why.status
+    return _render_detail(get_visible_lot(lot_code))
+
+
 @bp.get("/<lot_code>")
 def detail(lot_code: str):
     if not _cacheable_request():
-        return _render_detail(get_visible_lot(lot_code))
+        return _render_visible(lot_code)
     # One indexed lookup decides whether the stored page is still this lot's page.
     # (Core on a pooled connection: the ORM session adds more work than the query itself.)
     with db.engine.connect() as connection:
-        stamp = connection.execute(_LOT_STAMP, {"code": lot_code}).first()
-    if stamp is None or not stamp.is_published:
+        stamp = connection.execute(_lot_stamp(_today()), {"code": lot_code}).first()
+    if stamp is None:
         abort(404)
-    key = (lot_code, str(get_locale()))
+    if not stamp.is_published:
+        return _render_visible(lot_code)
+    # The page shows indicative prices from the fair's reference prices: a new reference
+    # (or exchange rate) is a new page.
+    references = references_from_row(stamp)
+    key = (lot_code, str(get_locale()), references.version)
     page = anonymous_pages().get(key, stamp.updated_at)
     if page is None:
-        html, status = _render_detail(get_visible_lot(lot_code))
+        html, status = _render_detail(get_visible_lot(lot_code), references=references)
         if status != 200:
             return html, status
         page = anonymous_pages().put(key, stamp.updated_at, html.encode())
@@ -255,10 +302,8 @@ def interest(lot_code: str):
     try:
         interest_service.express_interest(lot, current_user, message=form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error" if error.status != 409 else "info")
-        return _render_detail(get_visible_lot(lot_code), status=error.status, interest_form=form)
-    db.session.commit()
+        status = web.refused(error, category="error" if error.status != 409 else "info")
+        return _render_detail(get_visible_lot(lot_code), status=status, interest_form=form)
     flash(_("Thank you. %(org)s has been told you are interested.", org=lot.organisation.name),
           "success")
     return redirect(url_for("lots.detail", lot_code=lot.lot_code))
@@ -278,10 +323,8 @@ def request_sample(lot_code: str):
         interest_service.request_sample(lot, current_user, grams=form.grams.data,
                                         message=form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_detail(get_visible_lot(lot_code), status=error.status, sample_form=form)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_detail(get_visible_lot(lot_code), status=status, sample_form=form)
     flash(_("Your sample request has been sent to %(org)s.", org=lot.organisation.name),
           "success")
     return redirect(url_for("lots.detail", lot_code=lot.lot_code))
@@ -293,14 +336,13 @@ def printed_url(lot: Lot) -> str:
     if not lot.is_published:
         return public_url(lot)
     url = lot_qr_url(lot)
-    db.session.commit()  # the token is issued on first print and must outlive this request
     return url
 
 
 @bp.get("/<lot_code>/sheet")
 def sheet(lot_code: str):
     lot = get_visible_lot(lot_code)
-    sheet = build_sheet(lot, today=_today())
+    sheet = build_sheet(lot, today=_today(), references=market_references(today=_today()))
     url = printed_url(lot)
     return render_template(
         "lots/sheet.html", sheet=sheet, lot=lot, radar=flavour_radar(sheet),
@@ -309,12 +351,42 @@ def sheet(lot_code: str):
     )
 
 
+def sheet_links(lot: Lot, sheet: LotSheet, page_url: str) -> lot_sheet_pdf.SheetLinks:
+    """Absolute links to the evidence files the printed sheet points at."""
+    analysis = sheet.analysis.analysis if sheet.analysis else None
+    return lot_sheet_pdf.SheetLinks(
+        page_url=page_url,
+        analysis_report=external_url("lot_files.analysis_file", analysis_id=analysis.id,
+                                     kind="report")
+        if analysis is not None and analysis.report_path else None,
+        cut_test_photo=external_url("lot_files.analysis_file", analysis_id=analysis.id,
+                                    kind="cut_test_photo")
+        if analysis is not None and analysis.cut_test_photo_path else None,
+        certificate_files={c.certificate.id: external_url("lot_files.certificate_file",
+                                                          certificate_id=c.certificate.id)
+                           for c in sheet.certificates if c.certificate.file_path},
+        no_deforestation_file=external_url("lot_files.eudr_file", lot_id=lot.id,
+                                           kind="no-deforestation")
+        if lot.no_deforestation_evidence_path else None,
+        legality_file=external_url("lot_files.eudr_file", lot_id=lot.id, kind="legality")
+        if lot.legality_evidence_path else None,
+        plots_geojson=external_url("lots.geojson", lot_code=lot.lot_code) if lot.plots else None,
+    )
+
+
 @bp.get("/<lot_code>/sheet.pdf")
 def sheet_pdf(lot_code: str):
+    """The printed sheet as a PDF in the visitor's language; ?paper=letter for US Letter."""
     lot = get_visible_lot(lot_code)
-    document = render_sheet_pdf(build_sheet(lot, today=_today()), printed_url(lot))
+    paper = request.args.get("paper", "a4")
+    if paper not in lot_sheet_pdf.PAPER_SIZES:
+        abort(404)
+    sheet = build_sheet(lot, today=_today(), references=market_references(today=_today()))
+    document = lot_sheet_pdf.render_lot_sheet(
+        sheet, sheet_links(lot, sheet, printed_url(lot)),
+        paper=paper, locale=str(get_locale() or "es"), show_soles=show_soles())
     return Response(
-        bytes(document.output()), mimetype="application/pdf",
+        document, mimetype="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{lot.lot_code}.pdf"'},
     )
 
@@ -328,7 +400,7 @@ def geojson(lot_code: str):
     plots = [
         geo.Plot(plot_id=p.plot_ref, producer_name=p.producer_name,
                  production_place=p.production_place or lot.community, area_ha=p.area_ha,
-                 geometry=p.geometry_json)
+                 geometry=p.geometry_json, declared_area_ha=p.declared_area_ha)
         for p in lot.plots
     ]
     try:
@@ -343,100 +415,3 @@ def geojson(lot_code: str):
     )
 
 
-# PDF -------------------------------------------------------------------------------------
-
-def _money(value: Decimal | None, places: int = 2) -> str:
-    return f"USD {number(value, places)}" if value is not None else "—"
-
-
-def sheet_pairs(sheet: LotSheet) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The sheet's sections as (heading, [(label, value)]) for the PDF."""
-    lot, terms, eudr = sheet.lot, sheet.terms, sheet.eudr
-    identity = [
-        (_("Lot code"), lot.lot_code),
-        (_("Producer"), lot.organisation.name),
-        (_("Product"), label("product_form", lot.product_form)),
-        (_("Origin"), ", ".join(x for x in (lot.community, lot.province, lot.region, _("Peru")) if x)),
-        (_("Harvest"), f"{format_date(lot.harvest_start)} – {format_date(lot.harvest_end)}"),
-        (_("Volume available"), f"{number(sheet.volume.kg, 0)} kg · {number(sheet.volume.mt, 3)} MT"
-                                f" · {number(sheet.volume.lb, 0)} lb · {number(sheet.volume.quintales, 2)} qq"),
-        (_("Genetics"), ", ".join(f"{label('genetics', g.genetics)} {number(g.share_pct)} %"
-                                  for g in sheet.genetics) or "—"),
-        (_("Exporter of record"), lot.exporter_of_record or "—"),
-    ]
-    sections = [(_("Lot"), identity)]
-    if sheet.analysis:
-        a = sheet.analysis
-        sections.append((_("Physical quality"), [
-            (_("Analysis date"), f"{format_date(a.analysis_date)} · {a.lab}"),
-            (_("Fermented"), f"{number(a.fermented_pct, 1)} %"),
-            (_("ISO grade"), label("iso_grade", a.iso_grade)),
-            (_("Moisture"), f"{number(a.moisture_pct, 1)} %"),
-            (_("Bean count"), _("%(count)d beans / 100 g (%(size)s)", count=a.bean_count_per_100g,
-                                size=label("bean_size", a.bean_size))),
-        ]))
-    if sheet.sensory:
-        s = sheet.sensory
-        sections.append((_("Sensory"), [
-            (_("Evaluation"), f"{format_date(s.evaluated_on)} · {label('sensory_protocol', s.protocol)}"),
-            (_("Global quality"), f"{number(s.global_quality)} / 10"),
-            (_("Flavour notes"), s.evaluation.flavour_notes_en if str(get_locale()) == "en"
-             and s.evaluation.flavour_notes_en else s.evaluation.flavour_notes_es
-             or s.evaluation.flavour_notes_en or "—"),
-            *((label("sensory", code), number(score)) for code, score in s.radar),
-        ]))
-    if sheet.certificates:
-        sections.append((_("Certificates"), [
-            (label("cert_scheme", c.certificate.scheme),
-             f"{CERT_STATE_LABELS[c.state]} · {c.certificate.holder} · {c.certificate.certificate_no}"
-             f" · {format_date(c.certificate.valid_to)}")
-            for c in sheet.certificates
-        ]))
-    sections.append((_("EU Deforestation Regulation"), [
-        (_("Plots"), str(len(eudr.plots))),
-        (_("Total area"), f"{number(eudr.total_area_ha)} ha"),
-        (_("Production period"),
-         f"{format_date(eudr.production_start)} – {format_date(eudr.production_end)}"),
-        (_("Missing evidence"), ", ".join(str(EVIDENCE_LABELS[m]) for m in eudr.missing) or _("None")),
-    ]))
-    sections.append((_("Commercial terms"), [
-        (_("Incoterm"), f"{terms.incoterm} {terms.incoterm_place}".strip()),
-        (_("Price"), f"{_money(terms.price_usd_per_mt)} / MT · {_money(terms.price_usd_per_kg)} / kg"),
-        (_("Price valid until"), format_date(terms.price_valid_until) if terms.price_valid_until else "—"),
-        (_("Minimum order"), f"{number(terms.moq_kg, 0)} kg" + (
-            " · " + _("%(bags)d bags", bags=terms.moq_bags) if terms.moq_bags else "")),
-        (_("Samples"), _("Available") if terms.sample_available else _("Not available")),
-    ]))
-    return sections
-
-
-EVIDENCE_LABELS = {
-    "geolocation": _l("Plot geolocation"),
-    "no_deforestation": _l("No-deforestation evidence"),
-    "legality": _l("Legality evidence"),
-}
-
-
-def render_sheet_pdf(sheet: LotSheet, url: str):
-    """An A4 PDF of the sheet with a QR code to the public page; fits on two pages."""
-    lot = sheet.lot
-    document = printing_pdf.new_document(
-        _("Product sheet %(code)s", code=lot.lot_code), str(get_locale() or "es"))
-    document.add_page()
-    qr_size = 32
-    printing_pdf.add_qr(document, url, document.w - printing_pdf.MARGIN_MM - qr_size,
-                        printing_pdf.MARGIN_MM, qr_size)
-    document.set_font(printing_pdf.FONT_FAMILY, "B", 16)
-    document.multi_cell(document.epw - qr_size - 4, 8, lot.name(str(get_locale() or "es")))
-    document.set_font(printing_pdf.FONT_FAMILY, "", 10)
-    document.multi_cell(document.epw - qr_size - 4, 6, f"{lot.lot_code} · {lot.organisation.name}")
-    document.multi_cell(document.epw - qr_size - 4, 5, url)
-    document.set_y(max(document.get_y(), printing_pdf.MARGIN_MM + qr_size) + 2)
-    document.set_font(printing_pdf.FONT_FAMILY, "", 9)
-    for heading, pairs in sheet_pairs(sheet):
-        document.set_font(printing_pdf.FONT_FAMILY, "B", 11)
-        document.cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
-        document.set_font(printing_pdf.FONT_FAMILY, "", 9)
-        printing_pdf.key_value_table(document, pairs)
-        document.ln(1)
-    return document

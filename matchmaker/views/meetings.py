@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from itertools import groupby
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,64 +9,26 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.access import get_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.meetings import BookingForm, CancelForm, DeclineForm, ProposeForm
-from matchmaker.models import Event, Exhibitor, Lot, Meeting, Slot
+from matchmaker.input_guard import db_int
+from matchmaker.models import Event, Lot, Meeting, Slot
 from matchmaker.models.base import utcnow
+from matchmaker.services.events import booking_event
 from matchmaker.services.meetings import agenda, booking, dayof, rules
 from matchmaker.services.meetings.availability import free_slots
 from matchmaker.services.meetings.calendar import meeting_ics
-from matchmaker.services.meetings.localtime import day_label, hhmm, slot_label
+from matchmaker.services.meetings.localtime import day_label, slot_label
+from matchmaker.templating import is_safe_next
 
-# cli_group=None: the command is `flask meetings-expire`, next to the other top-level ones.
-bp = Blueprint("meetings", __name__, url_prefix="/meetings", cli_group=None)
-
-
-@bp.cli.command("meetings-expire")
-def expire_command() -> None:
-    """Expire unanswered meeting requests whose time ran out (run it every few minutes)."""
-    import click
-
-    count = booking.expire_overdue()
-    db.session.commit()
-    click.echo(f"{count} expired.")
+bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 
 def _locale() -> str:
     return str(get_locale() or "es")
-
-
-@bp.app_template_filter("event_time")
-def _event_time(moment, event) -> str:
-    """`slot.starts_at|event_time(event)` → "10:20" in the event's zone."""
-    return hhmm(moment, event, _locale())
-
-
-@bp.app_template_filter("event_day")
-def _event_day(moment, event) -> str:
-    return day_label(moment, event, _locale())
-
-
-@bp.app_template_filter("slot_label")
-def _slot_label(slot, event) -> str:
-    return slot_label(slot.starts_at, slot.ends_at, event, _locale())
-
-
-def status_label(status: str) -> str:
-    return {
-        "requested": _("Requested"), "proposed": _("New time proposed"),
-        "accepted": _("Confirmed"), "declined": _("Declined"), "cancelled": _("Cancelled"),
-        "expired": _("Expired"), "held": _("Held"), "no_show": _("No-show"),
-    }.get(status, status)
-
-
-@bp.app_context_processor
-def _meeting_helpers():
-    return {"meeting_status_label": status_label,
-            "meeting_booking_event": lambda organisation: _booking_event(organisation, None)}
 
 
 def load_meeting(meeting_id: int) -> Meeting:
@@ -77,19 +38,6 @@ def load_meeting(meeting_id: int) -> Meeting:
     if not rules.can_view(current_user, meeting):
         abort(403)
     return meeting
-
-
-def _booking_event(organisation, slug: str | None) -> Event | None:
-    query = (
-        db.select(Event).join(Exhibitor, Exhibitor.event_id == Event.id)
-        .where(Exhibitor.organisation_id == organisation.id, Event.is_published.is_(True),
-               Event.is_archived.is_(False))
-    )
-    if slug:
-        return db.session.scalar(query.where(Event.slug == slug))
-    return db.session.scalar(
-        query.where(Event.ends_on >= date.today()).order_by(Event.starts_on).limit(1)
-    )
 
 
 def _slot_groups(slots: list[Slot], event: Event) -> list[tuple[str, list[Slot]]]:
@@ -109,7 +57,7 @@ def book(org_slug: str):
     offer = _booking_offer(organisation, request.args.get("offer"))
     if not current_user.is_buyer:
         abort(403)
-    event = _booking_event(organisation, request.args.get("event"))
+    event = booking_event(organisation, request.args.get("event"))
     lots = list(db.session.scalars(
         db.select(Lot).where(Lot.organisation_id == organisation.id, Lot.is_published.is_(True))
         .order_by(Lot.lot_code)
@@ -119,13 +67,11 @@ def book(org_slug: str):
                              if _locale() == "en" else
                              f"{lot.lot_code} · {lot.name_es or lot.name_en}") for lot in lots]
     if request.method == "GET":
-        wanted = request.args.get("lot", type=int)
+        wanted = request.args.get("lot", type=db_int)
         form.lot_ids.data = [wanted] if wanted in {lot.id for lot in lots} else []
     now = utcnow()
     slots: list[Slot] = []
     if event is not None:
-        if booking.expire_overdue(now, event_id=event.id):
-            db.session.commit()
         slots = free_slots(event, organisation, current_user, now=now)
     form.slot_id.choices = [(s.id, "") for s in slots]
     status = 200
@@ -139,15 +85,12 @@ def book(org_slug: str):
                                               message=form.message.data or "", now=now,
                                               offer=offer)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            status = error.status
+            status = web.refused(error, form)
             slots = free_slots(event, organisation, current_user, now=now)
         else:
-            db.session.commit()
-            flash(_("Your request has been sent to %(org)s. We will e-mail you their answer.",
-                    org=organisation.name), "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+            return web.done(_("Your request has been sent to %(org)s. We will e-mail you their "
+                              "answer.", org=organisation.name),
+                            "meetings.detail", meeting_id=meeting.id)
     elif form.is_submitted():
         status = 422
     existing = None
@@ -184,9 +127,6 @@ def index():
     """My meetings: what waits for my answer, what waits for the other side, what is confirmed."""
     if current_user.is_organiser:
         return redirect(url_for("admin.index"))
-    now = utcnow()
-    if booking.expire_overdue(now):
-        db.session.commit()
     meetings = agenda.meetings_of(current_user, statuses=(
         "requested", "proposed", "accepted", "held", "no_show", "declined", "cancelled",
         "expired"))
@@ -204,11 +144,7 @@ def index():
 @bp.get("/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int):
-    meeting = load_meeting(meeting_id)
-    now = utcnow()
-    if meeting.is_pending and booking.expire_overdue(now, event_id=meeting.event_id):
-        db.session.commit()
-    return _render_detail(meeting, now)
+    return _render_detail(load_meeting(meeting_id), utcnow())
 
 
 def _render_detail(meeting: Meeting, now, status: int = 200, *, decline_form=None,
@@ -231,25 +167,21 @@ def _render_detail(meeting: Meeting, now, status: int = 200, *, decline_form=Non
 
 
 def _finish(meeting: Meeting, call, success: str, *, forms: dict | None = None):
-    """Run a service call for a POST: commit and redirect, or roll back and re-render."""
+    """Run a service call for a POST: redirect to the meeting, or re-render it refused."""
     try:
         call()
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        meeting = db.session.get(Meeting, meeting.id)
-        return _render_detail(meeting, utcnow(), error.status, **(forms or {}))
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+        status = web.refused(error, next(iter((forms or {}).values()), None))
+        return _render_detail(db.session.get(Meeting, meeting.id), utcnow(), status,
+                              **(forms or {}))
+    return web.done(success, "meetings.detail", meeting_id=meeting.id)
 
 
 @bp.post("/<int:meeting_id>/accept")
 @login_required
 def accept(meeting_id: int):
     meeting = load_meeting(meeting_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     return _finish(meeting, lambda: booking.accept(meeting, current_user),
                    _("The meeting is confirmed."))
 
@@ -270,7 +202,7 @@ def decline(meeting_id: int):
 def propose(meeting_id: int):
     meeting = load_meeting(meeting_id)
     form = ProposeForm()
-    slot_id = request.form.get("slot_id", type=int)
+    slot_id = request.form.get("slot_id", type=db_int)
     slot = db.session.get(Slot, slot_id) if slot_id else None
     # Which times are free is the service's question; the form checks CSRF and lengths.
     form.slot_id.choices = [(slot.id, "")] if slot is not None else []
@@ -299,21 +231,17 @@ def cancel(meeting_id: int):
 @login_required
 def mark(meeting_id: int, outcome: str):
     meeting = load_meeting(meeting_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     back = request.form.get("back", "")
     try:
         dayof.mark_outcome(meeting, current_user, outcome)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        if back.startswith("/") and not back.startswith("//"):
+        status = web.refused(error)
+        if is_safe_next(back):
             return redirect(back)
-        meeting = db.session.get(Meeting, meeting.id)
-        return _render_detail(meeting, utcnow(), error.status)
-    db.session.commit()
+        return _render_detail(db.session.get(Meeting, meeting.id), utcnow(), status)
     flash(_("Marked as held.") if outcome == "held" else _("Marked as no-show."), "success")
-    if back.startswith("/") and not back.startswith("//"):
+    if is_safe_next(back):
         return redirect(back)
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 

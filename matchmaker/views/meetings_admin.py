@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from matchmaker import web
 from matchmaker.access import get_event, organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.meetings import (
     AttendanceForm,
     OrganiserUnavailabilityForm,
@@ -21,6 +21,7 @@ from matchmaker.forms.meetings import (
     TableForm,
     WalkinForm,
 )
+from matchmaker.input_guard import db_int
 from matchmaker.models import (
     Event,
     Meeting,
@@ -34,7 +35,7 @@ from matchmaker.models import (
 from matchmaker.models.base import utcnow
 from matchmaker.models.meetings import ACTIVE_STATUSES
 from matchmaker.services import events as event_service
-from matchmaker.services.meetings import agenda, booking, dayof, printouts, sessions
+from matchmaker.services.meetings import agenda, dayof, printouts, sessions
 from matchmaker.services.meetings.availability import free_slots, free_tables
 from matchmaker.services.meetings.localtime import slot_label
 
@@ -60,8 +61,6 @@ def _session(event: Event, session_id: int) -> RoundtableSession:
 def overview(event_slug: str):
     """Sessions, counts and every meeting of the event (filterable by status)."""
     event = _event(event_slug)
-    if booking.expire_overdue(utcnow(), event_id=event.id):
-        db.session.commit()
     status = request.args.get("status", "")
     statuses = (status,) if status in STATUS_FILTERS else ACTIVE_STATUSES
     meetings = agenda.event_meetings(event, statuses=statuses)
@@ -98,12 +97,8 @@ def _save_session(event: Event, session: RoundtableSession | None):
         try:
             session = sessions.save_session(event, session, _setup_from(form))
         except DomainError as error:
-            db.session.rollback()
-            form.day.errors = [*form.day.errors, error.message]
-            flash(error.message, "error")
-            status = error.status
+            status = web.refused(error, form, fallback="day")
         else:
-            db.session.commit()
             flash(_("The session has been saved with %(n)d meeting times.", n=len(session.slots)),
                   "success")
             return redirect(url_for("meetings_admin.overview", event_slug=event.slug))
@@ -131,15 +126,12 @@ def edit_session(event_slug: str, session_id: int):
 def delete_session(event_slug: str, session_id: int):
     event = _event(event_slug)
     session = _session(event, session_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     try:
         sessions.delete_session(session)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
     else:
-        db.session.commit()
         flash(_("The session has been deleted."), "info")
     return redirect(url_for("meetings_admin.overview", event_slug=event.slug))
 
@@ -153,7 +145,7 @@ def tables(event_slug: str, session_id: int):
     status = 200
     errors: dict[int, str] = {}
     if request.method == "POST":
-        table = db.get_or_404(MeetingTable, request.form.get("table_id", type=int) or 0)
+        table = db.get_or_404(MeetingTable, request.form.get("table_id", type=db_int) or 0)
         if table.session_id != session.id:
             abort(404)
         form = TableForm()
@@ -162,11 +154,9 @@ def tables(event_slug: str, session_id: int):
                 sessions.update_table(table, label=form.label.data or "",
                                       video_url=form.video_url.data or "")
             except DomainError as error:
-                db.session.rollback()
+                status = web.undo(error)
                 errors[table.id] = error.message
-                status = error.status
             else:
-                db.session.commit()
                 flash(_("Table %(n)d has been saved.", n=table.number), "success")
                 return redirect(url_for("meetings_admin.tables", event_slug=event.slug,
                                         session_id=session.id))
@@ -185,7 +175,7 @@ def attendance(event_slug: str):
     exhibitors = event_service.exhibitors_of(event)
     status = 200
     if request.method == "POST":
-        organisation = db.get_or_404(Organisation, request.form.get("organisation_id", type=int) or 0)
+        organisation = db.get_or_404(Organisation, request.form.get("organisation_id", type=db_int) or 0)
         form = AttendanceForm()
         reps = [u for u in organisation.members if u.is_rep]
         form.rep_ids.choices = [(u.id, u.name) for u in reps]
@@ -194,11 +184,8 @@ def attendance(event_slug: str):
             try:
                 sessions.set_attendance(event, organisation, chosen)
             except DomainError as error:
-                db.session.rollback()
-                flash(error.message, "error")
-                status = error.status
+                status = web.refused(error)
             else:
-                db.session.commit()
                 flash(_("%(org)s: %(n)d reps attending.", org=organisation.name, n=len(chosen)),
                       "success")
                 return redirect(url_for("meetings_admin.attendance", event_slug=event.slug))
@@ -232,11 +219,8 @@ def unavailability(event_slug: str):
         try:
             sessions.add_unavailability(event, **form.period(event), **owner)
         except DomainError as error:
-            db.session.rollback()
-            form.ends_local.errors = [error.message]
-            status = error.status
+            status = web.refused(error, form, fallback="ends_local")
         else:
-            db.session.commit()
             flash(_("Saved: nobody can book %(who)s in that period.", who=label), "success")
             return redirect(url_for("meetings_admin.unavailability", event_slug=event.slug))
     elif form.is_submitted():
@@ -273,10 +257,8 @@ def remove_unavailability(event_slug: str, period_id: int):
     period = db.get_or_404(Unavailability, period_id)
     if period.event_id != event.id:
         abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     sessions.remove_unavailability(period)
-    db.session.commit()
     flash(_("The period has been removed."), "info")
     return redirect(url_for("meetings_admin.unavailability", event_slug=event.slug))
 
@@ -322,11 +304,8 @@ def walkin(event_slug: str):
                 meeting = dayof.book_walkin(current_user, buyer, organisation, slot, table=table,
                                             now=now)
             except DomainError as error:
-                db.session.rollback()
-                flash(error.message, "error")
-                status = error.status
+                status = web.refused(error)
             else:
-                db.session.commit()
                 flash(_("Walk-in booked: %(org)s meets %(buyer)s at table %(table)s.",
                         org=organisation.name, buyer=buyer.name,
                         table=meeting.table.display_name), "success")
@@ -366,7 +345,7 @@ def grid_pdf(event_slug: str):
 def table_sheets_pdf(event_slug: str):
     """A sheet per table (or one table with ?table=<id>) for the hosts to tick on the day."""
     event = _event(event_slug)
-    table_id = request.args.get("table", type=int)
+    table_id = request.args.get("table", type=db_int)
     sheets = agenda.table_sheets(event, table_id)
     if table_id and not sheets:
         abort(404)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import click
 from flask import (
     Blueprint,
     abort,
@@ -15,23 +14,24 @@ from flask import (
     request,
     url_for,
 )
-from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from matchmaker import web
 from matchmaker.access import get_event, organiser_required, role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.roundtable import AddForm, DraftForm, MoveForm, RunForm, SwapForm
+from matchmaker.input_guard import db_int
 from matchmaker.models import Event, Exhibitor, Organisation, Slot, User
 from matchmaker.models.roundtable import DraftMeeting, ScheduleRun
 from matchmaker.services.roundtable import adjust, publish, review, runs, wishes
 from matchmaker.services.roundtable import report as report_service
 from matchmaker.services.roundtable.problem import event_slots
 
-bp = Blueprint("roundtable", __name__, url_prefix="/roundtable", cli_group=None)
+bp = Blueprint("roundtable", __name__, url_prefix="/roundtable")
 
 participant_required = role_required("buyer", "rep")
 
@@ -105,11 +105,9 @@ def wishes_edit(event_slug: str):
         try:
             changed = wishes.save_wishes(event, current_user, typed)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            current, status = typed, error.status
+            status = web.refused(error)
+            current = typed
         else:
-            db.session.commit()
             flash(_("Your wishes have been saved (%(n)d changed).", n=changed), "success")
             return redirect(url_for("roundtable.wishes_edit", event_slug=event.slug))
     return render_template("roundtable/wishes.html", event=event, others=others,
@@ -151,11 +149,9 @@ def start(event_slug: str):
     try:
         run = runs.start_run(event, current_user, time_limit_s=form.time_limit_s.data)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_overview(event, form, error.status)
-    db.session.commit()
-    runs.launch(run.id)
+        status = web.refused(error)
+        return _render_overview(event, form, status)
+    web.after_commit(lambda: runs.launch(run.id))  # the solver thread reads the run row
     return redirect(url_for("roundtable.run", run_id=run.id))
 
 
@@ -168,11 +164,9 @@ def rerun(run_id: int):
         run = runs.start_run(parent.event, current_user, time_limit_s=parent.time_limit_s,
                              parent=parent)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("roundtable.run", run_id=parent.id))
-    db.session.commit()
-    runs.launch(run.id)
+    web.after_commit(lambda: runs.launch(run.id))
     return redirect(url_for("roundtable.run", run_id=run.id))
 
 
@@ -189,10 +183,8 @@ def cancel(run_id: int):
     try:
         runs.cancel_run(run)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
     else:
-        db.session.commit()
         flash(_("Stopping the scheduler; the best timetable found so far is kept."), "info")
     return redirect(url_for("roundtable.run", run_id=run.id))
 
@@ -242,7 +234,7 @@ def _forms(run: ScheduleRun, posted: str | None):
     forms["add"].slot_id.choices = slots
     forms["add"].table_id.choices = tables
     forms["draft"].draft_id.choices = drafts
-    selected = request.args.get("draft", type=int)
+    selected = request.args.get("draft", type=db_int)
     if selected and not posted:
         forms["move"].draft_id.data = forms["draft"].draft_id.data = selected
         forms["swap"].first_id.data = selected
@@ -292,10 +284,8 @@ def _adjust(run_id: int, name: str, action):
     try:
         message = action(run, form)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_review(run, posted=name, status=error.status)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_review(run, posted=name, status=status)
     flash(message, "success")
     return redirect(url_for("roundtable.run", run_id=run.id) + "#timetable")
 
@@ -374,45 +364,13 @@ def publish_run(run_id: int):
     try:
         result = publish.publish(run, current_user)
     except publish.PublishConflict as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return _render_review(_get_run(run_id), status=409, clashes=error.clashes)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_review(_get_run(run_id), status=error.status)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_review(_get_run(run_id), status=status)
     flash(_("The timetable has been published: %(created)d new meetings, %(kept)d unchanged, "
             "%(cancelled)d cancelled. Participants have been e-mailed.",
             created=len(result.created), kept=len(result.kept),
             cancelled=len(result.cancelled)), "success")
     return redirect(url_for("roundtable.run", run_id=run.id))
-
-
-# Command line --------------------------------------------------------------------------
-
-@bp.cli.command("roundtable-run")
-@click.argument("event_slug")
-@click.option("--time-limit", default=30, show_default=True, help="Seconds for the solver.")
-@click.option("--keep-pinned/--no-keep-pinned", default=True, show_default=True,
-              help="Keep the pinned meetings of the event's latest run.")
-@with_appcontext
-def run_command(event_slug: str, time_limit: int, keep_pinned: bool) -> None:
-    """Run the roundtable scheduler for an event now, in this process; review it in the web."""
-    event = db.session.scalar(db.select(Event).where(Event.slug == event_slug))
-    if event is None:
-        raise click.ClickException(f"no event {event_slug!r}")
-    parent = runs.latest_run(event) if keep_pinned else None
-    try:
-        run = runs.start_run(event, None, time_limit_s=time_limit,
-                             parent=parent if parent is not None and parent.has_result else None)
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(f"{error.code}: {error.message}") from error
-    db.session.commit()
-    run = runs.execute(run.id)
-    report = report_service.load_report(run)
-    click.echo(f"run {run.id}: {run.status} ({run.message}); placed "
-               f"{report.get('placed_count', 0)}/{report.get('requested_count', 0)} meetings, "
-               f"weight {report.get('placed_weight', 0)} of at most "
-               f"{report.get('upper_bound_weight', 0)}; {report.get('total_breaks', 0)} breaks")

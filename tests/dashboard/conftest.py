@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 
@@ -14,7 +13,14 @@ from matchmaker.models import CheckIn, Event, Lot, Meeting, Organisation, Scan, 
 from matchmaker.models.outcomes import MeetingOutcome
 from matchmaker.services import qr_codes
 from matchmaker.services.leads.recording import record_lead
-from tests.factories import make_event, make_exhibitor, make_organisation, make_session, make_user
+from tests.factories import (
+    make_event,
+    make_exhibitor,
+    make_lot,
+    make_organisation,
+    make_session,
+    make_user,
+)
 
 _counter = itertools.count(1)
 
@@ -23,15 +29,6 @@ _counter = itertools.count(1)
 def request_context(app):
     with app.test_request_context():
         yield
-
-
-def make_lot(organisation: Organisation, code: str) -> Lot:
-    lot = Lot(organisation_id=organisation.id, lot_code=code, name_es=f"Lote {code}",
-              name_en=f"Lot {code}", harvest_start=date(2026, 4, 1),
-              harvest_end=date(2026, 6, 30), volume_kg=Decimal("1200"), is_published=True)
-    db.session.add(lot)
-    db.session.commit()
-    return lot
 
 
 @dataclass
@@ -66,8 +63,8 @@ def fair(app) -> Fair:
     other = make_organisation(name=f"Cooperativa Otra {n}")
     booth = make_exhibitor(event, infierno, "A-1")
     make_exhibitor(event, other, "B-2")
-    lot_a = make_lot(infierno, f"INF-{n}-A")
-    lot_b = make_lot(infierno, f"INF-{n}-B")
+    lot_a = make_lot(infierno, lot_code=f"INF-{n}-A")
+    lot_b = make_lot(infierno, lot_code=f"INF-{n}-B")
     rep = make_user("rep", organisation=infierno)
     other_rep = make_user("rep", organisation=other)
     organiser = make_user("organiser")

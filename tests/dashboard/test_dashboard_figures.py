@@ -73,10 +73,10 @@ def test_fixed_number_of_queries(fair, request_context):
     first = len(statements)
     assert first <= 16, statements
     # More data does not mean more queries.
-    from tests.dashboard.conftest import make_lot
+    from tests.factories import make_lot
 
     for index in range(5):
-        make_lot(fair.infierno, f"EXTRA-{fair.event.id}-{index}")
+        make_lot(fair.infierno, lot_code=f"EXTRA-{fair.event.id}-{index}")
     statements.clear()
     sa.event.listen(db.engine, "before_cursor_execute", count)
     try:

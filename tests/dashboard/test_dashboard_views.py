@@ -117,7 +117,7 @@ def test_organiser_checks_a_buyer_in_once(fair, login_as, db):
 
 
 def test_archived_event_leaves_the_home_page_but_organisers_still_read_it(fair, login_as, db, client):
-    from matchmaker.services.events import current_event
+    from matchmaker.services.events import current as current_event
 
     organiser = login_as(fair.organiser)
     assert organiser.post(f"/dashboard/events/{fair.event.slug}/archive", data={"archived": "1"}).status_code == 302

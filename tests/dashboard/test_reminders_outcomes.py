@@ -48,10 +48,10 @@ def held(app, request_context):
 
 
 def test_rep_outcome_marks_attendance_and_updates_the_lead(held, db):
-    from tests.dashboard.conftest import make_lot
+    from tests.factories import make_lot
 
     meeting, rep, after = held
-    lot = make_lot(meeting.organisation, f"OUT-{meeting.id}")
+    lot = make_lot(meeting.organisation, lot_code=f"OUT-{meeting.id}")
     record_outcome(meeting, rep, OutcomeInput(
         attendance="held", interest_level="high", lot_ids=[lot.id], samples_requested=True,
         volume_range="5_20", price_discussed="4200 USD/t", next_step="Send 2 kg sample",
@@ -94,14 +94,13 @@ def test_outcome_refusals_have_codes(held, who, data, code):
 
 
 def test_outcome_before_the_meeting_and_foreign_lots_are_refused(held):
-    from tests.dashboard.conftest import make_lot
-    from tests.factories import make_organisation
+    from tests.factories import make_lot, make_organisation
 
     meeting, rep, after = held
     with pytest.raises(DomainError) as error:
         record_outcome(meeting, rep, OutcomeInput(), now=meeting.slot.starts_at - timedelta(hours=1))
     assert error.value.code == "too_early"
-    foreign = make_lot(make_organisation(), f"FOR-{meeting.id}")
+    foreign = make_lot(make_organisation(), lot_code=f"FOR-{meeting.id}")
     with pytest.raises(DomainError) as error:
         record_outcome(meeting, rep, OutcomeInput(lot_ids=[foreign.id]), now=after)
     assert error.value.code == "foreign_lot"

@@ -14,7 +14,13 @@ from werkzeug.datastructures import FileStorage
 
 from matchmaker.extensions import db
 from matchmaker.services.lots import analyses, editing, editing_eudr, plots
-from tests.factories import make_organisation, make_user
+from tests.factories import (
+    DRAFT_LOT_IDENTITY,
+    make_draft_lot,
+    make_organisation,
+    make_user,
+    real_pdf_bytes,
+)
 
 GEO_FIXTURES = Path(__file__).resolve().parent.parent / "lotsheet" / "fixtures"
 _ruc = itertools.count(1)
@@ -28,9 +34,7 @@ def unique_ruc() -> str:
 
 def pdf_file(name: str = "report.pdf") -> FileStorage:
     """A tiny but real PDF document."""
-    content = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-               b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-    return FileStorage(BytesIO(content), filename=name, content_type="application/pdf")
+    return FileStorage(BytesIO(real_pdf_bytes()), filename=name, content_type="application/pdf")
 
 
 def text_file(name: str) -> FileStorage:
@@ -57,12 +61,7 @@ def jpeg_file(name: str = "plot.jpg") -> FileStorage:
     return FileStorage(BytesIO(jpeg_with_gps_bytes()), filename=name, content_type="image/jpeg")
 
 
-IDENTITY = {
-    "name_es": "Cacao nativo agroforestal", "name_en": "Native agroforestry cacao",
-    "product_form": "dry_fermented", "harvest_start": date(2026, 3, 1),
-    "harvest_end": date(2026, 6, 30), "volume_kg": Decimal("2400"), "bag_count": 40,
-    "net_kg_per_bag": Decimal("60"), "bag_type": "jute", "hs_code": "1801.00",
-}
+IDENTITY = DRAFT_LOT_IDENTITY  # the editor's first section, as the draft factory fills it
 ORIGIN = {
     "exporter_of_record": "Cooperativa Agrobosque", "region": "Madre de Dios",
     "province": "Tambopata", "community": "CN Infierno", "n_producers": 21,
@@ -90,14 +89,6 @@ def analysis_fields(**overrides) -> dict:
               "bean_count_per_100g": 98, **GRADE_I_COUNTS}
     fields.update(overrides)
     return fields
-
-
-def make_lot(organisation, **overrides):
-    fields = {"lot_code": editing.suggest_lot_code(organisation), **IDENTITY}
-    fields.update(overrides)
-    lot = editing.create_lot(organisation, **fields)
-    db.session.commit()
-    return lot
 
 
 def complete_lot(lot, *, with_analysis: bool = True):
@@ -136,7 +127,7 @@ def rep(org):
 
 @pytest.fixture
 def lot(org):
-    return make_lot(org)
+    return make_draft_lot(org)
 
 
 @pytest.fixture(autouse=True)

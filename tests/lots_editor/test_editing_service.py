@@ -10,31 +10,31 @@ import pytest
 from matchmaker.errors import Conflict, ValidationFailed
 from matchmaker.models import Lot
 from matchmaker.services.lots import analyses, certificates, editing, photos, sensory
+from tests.factories import make_draft_lot
 from tests.lots_editor.conftest import (
     IDENTITY,
     TERMS,
     analysis_fields,
     complete_lot,
     jpeg_file,
-    make_lot,
 )
 
 
 def test_suggested_code_follows_pattern_and_skips_taken_numbers(org, db):
     assert editing.suggest_lot_code(org, year=2026) == "PE-MDD-INF-26-001"
-    make_lot(org, lot_code="PE-MDD-INF-26-001")
+    make_draft_lot(org, lot_code="PE-MDD-INF-26-001")
     assert editing.suggest_lot_code(org, year=2026) == "PE-MDD-INF-26-002"
 
 
 def test_create_lot_is_unpublished_and_takes_origin_from_organisation(org, db):
-    lot = make_lot(org, lot_code="pe-mdd-inf-26-007")
+    lot = make_draft_lot(org, lot_code="pe-mdd-inf-26-007")
     assert lot.lot_code == "PE-MDD-INF-26-007"
     assert not lot.is_published
     assert (lot.region, lot.province, lot.community) == ("Madre de Dios", "Tambopata", "CN Infierno")
 
 
 def test_duplicate_lot_code_is_a_conflict(org, db):
-    make_lot(org, lot_code="PE-MDD-INF-26-001")
+    make_draft_lot(org, lot_code="PE-MDD-INF-26-001")
     with pytest.raises(Conflict) as caught:
         editing.create_lot(org, lot_code="PE-MDD-INF-26-001", **IDENTITY)
     assert caught.value.code == "lot_code_taken"
@@ -99,14 +99,18 @@ def test_moq_above_volume_is_refused(lot, db):
 def test_changing_bag_weight_rechecks_moq(lot, db):
     editing.update_lot(lot, "terms", **TERMS)  # 600 kg = 10 bags of 60
     with pytest.raises(ValidationFailed) as caught:
-        editing.update_lot(lot, "identity", net_kg_per_bag=Decimal("69"))
+        # 40 bags of 69 kg make 2,760 kg: the packing adds up, the 600 kg minimum does not.
+        editing.update_lot(lot, "identity", net_kg_per_bag=Decimal("69"),
+                           volume_kg=Decimal("2760"))
     assert caught.value.code == "moq_not_whole_bags"
 
 
 def test_differential_price_needs_contract_month(lot, db):
     with pytest.raises(ValidationFailed) as caught:
-        editing.update_lot(lot, "terms", **{**TERMS, "price_basis": "differential_ice_ny"})
-    assert caught.value.code == "ice_month_required"
+        editing.update_lot(lot, "terms", **{**TERMS, "price_basis": "differential",
+                                            "price_market": "ice_ny",
+                                            "price_differential_usd_mt": Decimal("650")})
+    assert caught.value.code == "contract_month_required"
 
 
 def test_price_stored_per_mt_and_usd_per_kg_derived(lot, db):
@@ -234,14 +238,14 @@ def test_duplicate_for_next_harvest(lot, org, db):
 
 
 def test_duplicate_with_taken_code_is_refused(lot, org, db):
-    other = make_lot(org)
+    other = make_draft_lot(org)
     with pytest.raises(Conflict):
         editing.duplicate_lot(lot, lot_code=other.lot_code)
 
 
 def test_lots_for_editor_scopes_reps_to_their_organisation(org, other_org, rep, db, factories):
-    mine = make_lot(org)
-    theirs = make_lot(other_org)
+    mine = make_draft_lot(org)
+    theirs = make_draft_lot(other_org)
     assert editing.lots_for_editor(rep) == [mine]
     organiser = factories.user("organiser")
     assert set(editing.lots_for_editor(organiser)) == {mine, theirs}

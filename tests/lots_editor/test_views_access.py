@@ -9,8 +9,8 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.services.lots import certificates, photos, sensory
-from tests.factories import make_user
-from tests.lots_editor.conftest import complete_lot, jpeg_file, make_lot
+from tests.factories import make_draft_lot, make_user
+from tests.lots_editor.conftest import complete_lot, jpeg_file
 
 LOT_ROUTES = [
     "/publish", "/withdraw", "/duplicate", "/identity", "/origin", "/post-harvest", "/terms",
@@ -26,7 +26,7 @@ READ_ROUTES = ["", "/photos", "/analyses", "/sensory", "/certificates", "/plots"
 
 @pytest.fixture
 def full_lot(org, db):
-    lot = complete_lot(make_lot(org))
+    lot = complete_lot(make_draft_lot(org))
     photo = photos.add_photo(lot, jpeg_file())
     evaluation = sensory.save_evaluation(
         lot, scores={a.code: Decimal(2) for a in sensory.applicable_attributes("coex_liquor")},
@@ -104,7 +104,7 @@ def test_unknown_lot_is_404(client, login_as, rep):
 
 def test_child_of_another_lot_is_404(client, login_as, full_lot, org, rep):
     lot, ids = full_lot
-    other = make_lot(org)
+    other = make_draft_lot(org)
     login_as(rep)
     response = client.post(f"/my/lots/{other.lot_code}/plots/{ids['plot']}/delete")
     assert response.status_code == 404

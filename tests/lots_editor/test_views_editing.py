@@ -10,13 +10,12 @@ from PIL import Image
 
 from matchmaker.models import Lot, LotPhoto, ProductionPlot
 from matchmaker.services.lots import editing
-from tests.factories import make_organisation, make_user
+from tests.factories import make_draft_lot, make_organisation, make_user, real_pdf_bytes
 from tests.lots_editor.conftest import (
     GEO_FIXTURES,
     GRADE_I_COUNTS,
     complete_lot,
     jpeg_with_gps_bytes,
-    make_lot,
     unique_ruc,
 )
 
@@ -60,7 +59,7 @@ def test_decimal_comma_is_accepted(client, login_as, rep, db):
 
 
 def test_taken_code_keeps_the_form(client, login_as, rep, org, db):
-    make_lot(org, lot_code="PE-MDD-INF-26-001")
+    make_draft_lot(org, lot_code="PE-MDD-INF-26-001")
     login_as(rep)
     response = client.post("/my/lots/new", data={**IDENTITY_FORM, "name_es": "Mi lote nuevo"})
     html = response.get_data(as_text=True)
@@ -73,7 +72,7 @@ def test_organiser_creates_for_any_organisation_and_filters(client, login_as, or
     login_as(make_user("organiser"))
     response = client.post("/my/lots/new", data={**IDENTITY_FORM, "organisation_id": other_org.id})
     assert response.status_code == 302
-    make_lot(org)
+    make_draft_lot(org)
     all_lots = client.get("/my/lots/").get_data(as_text=True)
     assert other_org.name in all_lots and org.name in all_lots
     filtered = client.get(f"/my/lots/?organisation={other_org.id}").get_data(as_text=True)
@@ -81,7 +80,7 @@ def test_organiser_creates_for_any_organisation_and_filters(client, login_as, or
 
 
 def test_rep_sees_only_own_lots(client, login_as, rep, org, other_org):
-    mine, theirs = make_lot(org), make_lot(other_org, lot_code="PE-XYZ-26-009")
+    mine, theirs = make_draft_lot(org), make_draft_lot(other_org, lot_code="PE-XYZ-26-009")
     login_as(rep)
     html = client.get(f"/my/lots/?organisation={other_org.id}").get_data(as_text=True)
     assert mine.lot_code in html and theirs.lot_code not in html
@@ -155,7 +154,7 @@ def test_terms_moq_message_and_usd_per_kg(client, login_as, rep, lot, db):
     data["moq_kg"] = "660"
     assert client.post(f"/my/lots/{lot.lot_code}/terms", data=data).status_code == 302
     page = client.get(f"/my/lots/{lot.lot_code}/terms").get_data(as_text=True)
-    assert "7.85" in page and "USD/kg" in page
+    assert "USD 7,850.00 / MT" in page and "USD 7.85 / kg" in page
     assert _reload(db, lot).export_doc_codes == ["commercial_invoice", "packing_list"]
 
 
@@ -229,7 +228,7 @@ def test_non_pdf_report_refused_keeps_rest_of_form(client, login_as, rep, lot, d
 def test_pdf_report_stored_and_served_only_to_editors_until_published(
         client, login_as, rep, lot, db):
     login_as(rep)
-    pdf = b"%PDF-1.4\n%%EOF\n"
+    pdf = real_pdf_bytes()
     client.post(f"/my/lots/{lot.lot_code}/analyses/new",
                 data=_analysis_form(report=(BytesIO(pdf), "informe.pdf")),
                 content_type="multipart/form-data")
@@ -342,7 +341,7 @@ def test_pasted_geojson_in_spanish_names_the_rule(client, login_as, org, lot):
 def test_eudr_evidence_upload(client, login_as, rep, lot, db):
     login_as(rep)
     response = client.post(f"/my/lots/{lot.lot_code}/eudr", data={
-        "legality_file": (BytesIO(b"%PDF-1.4 title"), "titulo.pdf"),
+        "legality_file": (BytesIO(real_pdf_bytes("Título")), "titulo.pdf"),
         "no_deforestation_evidence_url": "https://maps.example.test/a",
         "dds_reference": "24FRXVV3VOS991"}, content_type="multipart/form-data")
     assert response.status_code == 302
@@ -385,7 +384,7 @@ def test_duplicate_page(client, login_as, rep, lot, db):
 
 
 def test_typed_text_is_escaped(client, login_as, rep, org):
-    lot = make_lot(org, name_es='<script>alert("x")</script>', name_en="")
+    lot = make_draft_lot(org, name_es='<script>alert("x")</script>', name_en="")
     login_as(rep)
     html = client.get(f"/my/lots/{lot.lot_code}").get_data(as_text=True)
     assert '<script>alert("x")</script>' not in html
@@ -421,11 +420,14 @@ def test_volume_below_what_offers_hold_is_refused(client, login_as, rep, org, lo
     db.session.commit()
     offer = composing.create_offer(coop, name_es="Contenedor", name_en="Container",
                                    target_volume_kg="12500")
-    composing.set_line(offer, lot, "2000")
+    line = composing.set_line(offer, lot, "2000")
+    line.approval = "approved"  # only lines the lot's owner approved hold kilograms
     db.session.commit()
     login_as(rep)
+    # 25 bags of 60 kg: the packing adds up, so the refusal is the offers' hold.
     response = client.post(f"/my/lots/{lot.lot_code}/identity",
-                           data={**IDENTITY_FORM, "lot_code": lot.lot_code, "volume_kg": "1500"})
+                           data={**IDENTITY_FORM, "lot_code": lot.lot_code, "volume_kg": "1500",
+                                 "bag_count": "25"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="volume_kg-error"' in html and "Offers hold 2000 kg of this lot" in html

@@ -28,7 +28,8 @@ def test_codes_are_stable_identifiers_with_labels(vocabulary):
         (vocab.PRODUCT_FORM, ("dry_fermented", "wet", "nibs", "liquor")),
         (vocab.CERT_STATUS, ("certified", "in_conversion", "suspended")),
         (vocab.INCOTERM, ("EXW", "FCA", "FOB", "CFR", "CIF", "DAP")),
-        (vocab.PRICE_BASIS, ("fixed", "differential_ice_ny")),
+        (vocab.PRICE_BASIS, ("fixed", "differential")),
+        (vocab.PRICE_MARKET, ("ice_ny", "ice_london", "other")),
     ],
 )
 def test_order_is_kept_for_select_boxes(vocabulary, codes):

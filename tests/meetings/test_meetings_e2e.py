@@ -10,8 +10,8 @@ import pytest
 from icalendar import Calendar
 
 from matchmaker.extensions import db
-from matchmaker.models import Lot, Meeting
-from tests.factories import PASSWORD, make_event, make_exhibitor, make_session, make_user
+from matchmaker.models import Meeting
+from tests.factories import PASSWORD, make_event, make_exhibitor, make_lot, make_session, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -31,11 +31,8 @@ def fair(app):
     organisation = make_exhibitor(event).organisation
     rep = make_user("rep", organisation=organisation, name="Rosa Mishaja", locale="es")
     buyer = make_user("buyer", name="Anna Becker", company="Edelkakao", locale="en")
-    lot = Lot(organisation_id=organisation.id, lot_code="INF-2026-07", name_es="Cacao fino Infierno",
-              name_en="Infierno fine cacao", harvest_start=date(2026, 4, 1),
-              harvest_end=date(2026, 6, 30), volume_kg=2000, is_published=True)
-    db.session.add(lot)
-    db.session.commit()
+    lot = make_lot(organisation, lot_code="INF-2026-07", name_es="Cacao fino Infierno",
+                   name_en="Infierno fine cacao")
     return event, session, organisation, rep, buyer, lot
 
 

@@ -410,7 +410,7 @@ def test_csrf_is_enforced(app, world):
     try:
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"] = str(world.rep.id)
+            session["_user_id"] = world.rep.get_id()
             session["_fresh"] = True
         response = client.post(f"/meetings/{world.meeting.id}/accept")
         assert response.status_code == 400

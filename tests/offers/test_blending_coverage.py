@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from matchmaker.services.offers.blending import blend_lines
 from matchmaker.services.offers.coverage import coverage
-from tests.offers.conftest import TODAY, add_analysis, add_certificate, make_lot
+from tests.factories import add_analysis, add_certificate, make_lot
+from tests.offers.conftest import TODAY
 
 
 def test_blend_is_volume_weighted_and_takes_the_worst_grade(app, infierno, tahuamanu):
@@ -15,9 +16,9 @@ def test_blend_is_volume_weighted_and_takes_the_worst_grade(app, infierno, tahua
     # 1000 kg at 8.0 % / 110 beans / 70 % fermented (Grade II: 12 slaty of 300 = 4 %).
     a = make_lot(infierno)
     b = make_lot(tahuamanu)
-    add_analysis(a, moisture="7.0", bean_count=90, well=250, partly=20, purple=21)
-    add_analysis(b, moisture="8.0", bean_count=110, well=180, partly=30, purple=72, slaty=12,
-                 mouldy=3, insect=3)
+    add_analysis(a, moisture="7.0", bean_count=90, well_fermented=250, partly_fermented=20, purple=21)
+    add_analysis(b, moisture="8.0", bean_count=110, well_fermented=180, partly_fermented=30, purple=72, slaty=12,
+                 mouldy=3, insect_damaged=3)
     summary = blend_lines([(a, Decimal(3000)), (b, Decimal(1000))])
     assert summary.moisture_pct == Decimal("7.3")  # (3·7 + 8) / 4 = 7.25 → 7.3 half-up
     assert summary.bean_count == Decimal("95")  # (3·90 + 110) / 4
@@ -39,8 +40,8 @@ def test_lot_without_analysis_makes_the_blend_partial(app, infierno, tahuamanu):
 
 def test_latest_analysis_is_used(app, infierno):
     lot = make_lot(infierno)
-    add_analysis(lot, moisture="9.0", day=TODAY - timedelta(days=300))
-    add_analysis(lot, moisture="7.2", day=TODAY - timedelta(days=3))
+    add_analysis(lot, moisture="9.0", analysis_date=TODAY - timedelta(days=300))
+    add_analysis(lot, moisture="7.2", analysis_date=TODAY - timedelta(days=3))
     assert blend_lines([(lot, Decimal(100))]).moisture_pct == Decimal("7.2")
 
 

@@ -10,7 +10,7 @@ from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.models import OutboxMessage
 from matchmaker.services.offers import composing
 from matchmaker.services.offers.availability import available_kg
-from tests.offers.conftest import make_lot
+from tests.factories import make_lot
 
 
 def _offer(coop, **fields):
@@ -38,7 +38,7 @@ def test_code_suggested_and_unique(app, db, ctx, coop):
 
 def test_other_organisations_lot_waits_for_consent(app, db, ctx, coop, infierno, coop_rep,
                                                    infierno_rep):
-    lot = make_lot(infierno, volume_kg="4000")
+    lot = make_lot(infierno, volume_kg=Decimal("4000"))
     offer = _offer(coop)
     line = composing.set_line(offer, lot, "3000", actor=coop_rep)
     db.session.commit()
@@ -47,7 +47,8 @@ def test_other_organisations_lot_waits_for_consent(app, db, ctx, coop, infierno,
     mail = db.session.scalars(db.select(OutboxMessage).where(
         OutboxMessage.kind == "offer_approval_request")).all()
     assert [m.recipient for m in mail] == [infierno_rep.email]
-    assert "3000" in mail[0].body_text and "Agrobosque" in mail[0].subject  # Spanish rep
+    assert "3.000 kg" in mail[0].body_text and "Agrobosque" in mail[0].subject  # Spanish rep
+    assert "OF-AGROBOSQUE-" in mail[0].body_text  # the hint's pattern, not OF-COOPERAT-
     with pytest.raises(Conflict) as error:
         composing.publish_offer(offer)
     assert error.value.code == "no_approved_lines"
@@ -74,16 +75,19 @@ def test_cooperatives_own_lot_is_approved_at_once(app, db, ctx, coop, coop_rep):
     assert line.approval == "approved" and line.approved_by_id == coop_rep.id
 
 
-def test_volumes_are_not_available_twice(app, db, ctx, coop, infierno):
-    lot = make_lot(infierno, volume_kg="5000")
+def test_volumes_are_not_available_twice(app, db, ctx, coop, infierno, infierno_rep):
+    lot = make_lot(infierno, volume_kg=Decimal("5000"))
     first, second = _offer(coop), _offer(coop)
-    composing.set_line(first, lot, "3000")
-    assert available_kg(lot) == Decimal(2000)  # pending lines hold their kg
+    line = composing.set_line(first, lot, "3000")
+    assert available_kg(lot) == Decimal(5000)  # a pending request holds nothing (issue #12)
+    composing.answer_line(line, infierno_rep, approve=True)
+    assert available_kg(lot) == Decimal(2000)  # the owner's approval commits the kg
     with pytest.raises(Conflict) as error:
         composing.set_line(second, lot, "2000.01")
     assert error.value.code == "oversold"
     assert error.value.params["available_kg"] == Decimal(2000)
-    composing.set_line(second, lot, "2000")
+    second_line = composing.set_line(second, lot, "2000")
+    composing.answer_line(second_line, infierno_rep, approve=True)
     assert available_kg(lot) == 0
     # Changing a line's own quantity does not count its old kg against itself.
     composing.set_line(first, lot, "2999")
@@ -92,7 +96,7 @@ def test_volumes_are_not_available_twice(app, db, ctx, coop, infierno):
 
 
 def test_declined_line_frees_its_kg(app, db, ctx, coop, infierno, infierno_rep):
-    lot = make_lot(infierno, volume_kg="1000")
+    lot = make_lot(infierno, volume_kg=Decimal("1000"))
     line = composing.set_line(_offer(coop), lot, "1000")
     composing.answer_line(line, infierno_rep, approve=False)
     assert available_kg(lot) == Decimal(1000)
@@ -166,18 +170,21 @@ def test_lot_editor_withdrawal_suspends_the_offer(app, db, ctx, coop, coop_rep):
         OutboxMessage.kind == "offer_suspended")).recipient == coop_rep.email
 
 
-def test_lot_volume_cannot_drop_below_what_offers_hold(app, db, ctx, coop, infierno):
+def test_lot_volume_cannot_drop_below_what_offers_hold(app, db, ctx, coop, infierno,
+                                                       infierno_rep):
     from matchmaker.services.lots.editing import update_lot
 
-    lot = make_lot(infierno, volume_kg="5000")
+    lot = make_lot(infierno, volume_kg=Decimal("5000"), moq_kg=None, bag_count=None,
+                   net_kg_per_bag=None)
     offer = _offer(coop)
-    composing.set_line(offer, lot, "3000")  # pending: still held
+    line = composing.set_line(offer, lot, "3000")
+    composing.answer_line(line, infierno_rep, approve=True)  # approved: held
     db.session.commit()
     with pytest.raises(ValidationFailed) as error:
         update_lot(lot, "identity", volume_kg=Decimal("2999.5"))
     assert error.value.code == "volume_below_offers"
     assert error.value.params["held_kg"] == Decimal(3000)
-    assert "3000" in error.value.message
+    assert "3000" in error.value.message.replace(",", "")
     db.session.rollback()
     assert db.session.get(type(lot), lot.id).volume_kg == Decimal(5000)  # nothing written
     update_lot(lot, "identity", volume_kg=Decimal(3000))  # exactly what is held is fine

@@ -4,14 +4,23 @@ associations approve on a phone, and a buyer requests a meeting about the offer.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 
 from matchmaker.extensions import db
 from matchmaker.models import Meeting
 from matchmaker.models.offers import ConsolidatedOffer
-from tests.factories import PASSWORD, make_event, make_exhibitor, make_session, make_user
-from tests.offers.conftest import add_analysis, add_certificate, make_lot
+from tests.factories import (
+    PASSWORD,
+    add_analysis,
+    add_certificate,
+    make_event,
+    make_exhibitor,
+    make_lot,
+    make_session,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +46,10 @@ def test_rep_builds_offer_and_buyer_requests_a_meeting(app, page, phone_page, co
     infierno_rep = make_user("rep", organisation=infierno, name="Rosa Infierno", locale="es")
     tahuamanu_rep = make_user("rep", organisation=tahuamanu, name="Juan Tahuamanu", locale="es")
     buyer = make_user("buyer", name="Anna Becker", company="Edelkakao", locale="en")
-    a = make_lot(infierno, lot_code="PE-MDD-INF-26-001", volume_kg="6000", bag_kg="62.5")
-    b = make_lot(tahuamanu, lot_code="PE-MDD-TAH-26-001", volume_kg="5000", bag_kg="62.5")
+    a = make_lot(infierno, lot_code="PE-MDD-INF-26-001", volume_kg=Decimal("6000"),
+                 net_kg_per_bag=Decimal("62.5"))
+    b = make_lot(tahuamanu, lot_code="PE-MDD-TAH-26-001", volume_kg=Decimal("5000"),
+                 net_kg_per_bag=Decimal("62.5"))
     for lot in (a, b):
         add_analysis(lot)
         add_certificate(lot, "eu_organic")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from datetime import date
+from decimal import Decimal
 
 import pytest
 import zxingcpp
@@ -13,8 +15,15 @@ from matchmaker.models.leads import Lead, LeadSource
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.services.offers import composing
-from tests.factories import login, make_event, make_exhibitor
-from tests.offers.conftest import add_analysis, add_certificate, add_plot, make_lot
+from tests.factories import (
+    add_analysis,
+    add_certificate,
+    add_plot,
+    login,
+    make_event,
+    make_exhibitor,
+    make_lot,
+)
 from tests.printing.test_printing_pdf import rasterise_filled_rectangles
 
 EN = {"Accept-Language": "en"}
@@ -23,16 +32,19 @@ EN = {"Accept-Language": "en"}
 @pytest.fixture
 def published(app, coop, infierno, tahuamanu, coop_rep, infierno_rep, tahuamanu_rep):
     """A published offer of the cooperative: 6 t from Infierno, 4 t from Tahuamanu."""
-    a = make_lot(infierno, volume_kg="6000", bag_kg="62.5", price="3800")
-    b = make_lot(tahuamanu, volume_kg="5000", bag_kg="62.5", price="3600")
+    harvest = {"harvest_start": date(2025, 4, 1), "harvest_end": date(2025, 8, 31)}
+    a = make_lot(infierno, volume_kg=Decimal("6000"), net_kg_per_bag=Decimal("62.5"),
+                 price_usd_per_mt=Decimal("3800"), **harvest)
+    b = make_lot(tahuamanu, volume_kg=Decimal("5000"), net_kg_per_bag=Decimal("62.5"),
+                 price_usd_per_mt=Decimal("3600"), **harvest)
     for lot in (a, b):
-        add_analysis(lot)
+        add_analysis(lot, moisture="7.0")
         add_certificate(lot, "eu_organic")
         add_plot(lot)
     add_certificate(a, "fairtrade")
     with app.test_request_context(headers=EN):
         offer = composing.create_offer(coop, offer_code="AGB-TEST-1", name_en="MDD container",
-                                       target_volume_kg="12000", incoterm="FOB",
+                                       target_volume_kg=Decimal("12000"), incoterm="FOB",
                                        incoterm_place="Callao")
         for lot, kg, rep in ((a, "6000", infierno_rep), (b, "4000", tahuamanu_rep)):
             line = composing.set_line(offer, lot, kg, actor=coop_rep)
@@ -78,8 +90,10 @@ def test_offer_pdf_qr_is_a_counted_scan_url_and_a_buyer_scan_becomes_a_lead(
 
     buyer = factories.user("buyer")
     login(client, buyer)
-    assert client.get(path).status_code == 302
+    assert client.get(path).status_code == 200  # asked, never made a lead by a GET
     assert db.session.scalar(db.select(db.func.count()).select_from(Scan)) == 2
+    assert _leads(coop) == []
+    assert client.post(f"{path}/lead").headers["Location"].endswith(f"/offers/{code}")
     [lead] = _leads(coop)
     assert lead.buyer_id == buyer.id and lead.event_id == fair.id
     assert [s.kind for s in lead.sources] == ["offer_scan"]
@@ -121,7 +135,7 @@ def test_reissued_offer_code_answers_410_and_only_the_cooperative_may_reissue(
 def test_draft_offer_sheet_prints_the_page_address(client, coop_rep, coop, app):
     with app.test_request_context(headers=EN):
         offer = composing.create_offer(coop, offer_code="AGB-DRAFT", name_es="Borrador",
-                                       target_volume_kg="1000")
+                                       target_volume_kg=Decimal("1000"))
         db.session.commit()
     login(client, coop_rep)
     assert client.get(f"/offers/{offer.offer_code}/sheet", headers=EN).status_code == 200
@@ -154,8 +168,8 @@ def _suggest_and_request(client, buyer, recipients):
 
 @pytest.fixture
 def free_lots(app, infierno, tahuamanu):
-    return (make_lot(infierno, volume_kg="6000", price="3800"),
-            make_lot(tahuamanu, volume_kg="5000", price="3600"))
+    return (make_lot(infierno, volume_kg=Decimal("6000"), price_usd_per_mt=Decimal("3800")),
+            make_lot(tahuamanu, volume_kg=Decimal("5000"), price_usd_per_mt=Decimal("3600")))
 
 
 def test_suggest_request_to_the_cooperative_is_its_meeting_request_lead(
@@ -298,7 +312,7 @@ def test_api_offer_detail_values(client, published, infierno, tahuamanu):
 def test_api_offers_filter_pagination_and_404(client, published, coop, app):
     with app.test_request_context(headers=EN):
         draft = composing.create_offer(coop, offer_code="AGB-DRAFT", name_es="Borrador",
-                                       target_volume_kg="1000")
+                                       target_volume_kg=Decimal("1000"))
         db.session.commit()
     body = client.get("/api/v1/offers?min_mt=10").get_json()
     assert [o["offer_code"] for o in body["data"]] == [published.offer_code]

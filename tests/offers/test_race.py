@@ -13,7 +13,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Lot
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot
 from matchmaker.services.offers import composing
-from tests.offers.conftest import make_lot
+from tests.factories import make_lot
 
 pytestmark = pytest.mark.postgres_only
 
@@ -21,10 +21,11 @@ pytestmark = pytest.mark.postgres_only
 def test_concurrent_commitments_cannot_oversell(app, backend, ctx, coop, infierno, factories):
     if backend != "postgres":
         pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers itself")
-    other_coop = factories.organisation(name="Cooperativa Tambopata", kind="cooperative")
-    lot = make_lot(infierno, volume_kg="5000")
-    offers = [composing.create_offer(c, name_es=f"Oferta {i}", target_volume_kg="12500")
-              for i, c in enumerate((coop, other_coop))]
+    # The cooperative's own lot: its lines are approved at once, so they commit kilograms
+    # (another organisation's lot is only committed by its owner's approval).
+    lot = make_lot(coop, volume_kg=Decimal("5000"))
+    offers = [composing.create_offer(coop, name_es=f"Oferta {i}", target_volume_kg=Decimal("12500"))
+              for i in range(2)]
     composing.set_line(offers[0], lot, "1000")  # 4,000 kg left
     db.session.commit()
     lot_id, offer_ids = lot.id, [o.id for o in offers]

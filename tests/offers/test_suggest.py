@@ -17,7 +17,8 @@ from matchmaker.services.offers.suggest import (
     screen,
     suggest,
 )
-from tests.offers.conftest import TODAY, add_analysis, add_certificate, add_genetics, make_lot
+from tests.factories import add_analysis, add_certificate, add_genetics, make_lot
+from tests.offers.conftest import TODAY
 
 
 def cand(lot_id, available, price, *, grade="I", bag=None, moq=None, schemes=(), genetics=(),
@@ -151,19 +152,24 @@ def test_screen_without_price_or_expired():
     assert grade_rank("I") < grade_rank("SS")
 
 
-def test_candidates_from_catalogue_use_what_is_left(app, db, ctx, coop, infierno, tahuamanu):
+def test_candidates_from_catalogue_use_what_is_left(app, db, ctx, coop, infierno, tahuamanu,
+                                                    infierno_rep):
     from matchmaker.services.offers import composing
 
-    a = make_lot(infierno, volume_kg="5000", bag_kg="62.5")
-    b = make_lot(tahuamanu, volume_kg="3000")
+    a = make_lot(infierno, volume_kg=Decimal("5000"), net_kg_per_bag=Decimal("62.5"))
+    b = make_lot(tahuamanu, volume_kg=Decimal("3000"))
     make_lot(tahuamanu, published=False)
     add_analysis(a)
     add_certificate(a, "eu_organic")
     add_certificate(b, "eu_organic", valid_from=TODAY - timedelta(days=400),
                     valid_to=TODAY - timedelta(days=1))
     add_genetics(a, "native")
-    offer = composing.create_offer(coop, name_es="X", target_volume_kg="12500")
-    composing.set_line(offer, a, "1250")
+    offer = composing.create_offer(coop, name_es="X", target_volume_kg=Decimal("12500"))
+    line = composing.set_line(offer, a, "1250")
+    # A pending request holds nothing; the owner's approval commits the kg.
+    before = {c.lot_code: c for c in candidates_from_catalogue(today=TODAY)[0]}
+    assert before[a.lot_code].available_kg == Decimal(5000)
+    composing.answer_line(line, infierno_rep, approve=True)
     candidates, lots = candidates_from_catalogue(today=TODAY)
     by_code = {c.lot_code: c for c in candidates}
     assert set(by_code) == {a.lot_code, b.lot_code}

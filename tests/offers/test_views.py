@@ -12,21 +12,22 @@ from pypdf import PdfReader
 from matchmaker.lotsheet import errors_only, geo
 from matchmaker.models import OutboxMessage
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot, OfferRequest
-from tests.factories import login
-from tests.offers.conftest import add_analysis, add_certificate, add_plot, make_lot
+from tests.factories import add_analysis, add_certificate, add_plot, login, make_lot, point
 
 
 @pytest.fixture
 def two_lots(app, infierno, tahuamanu):
-    a = make_lot(infierno, volume_kg="6000", bag_kg="62.5", price="3800")
-    b = make_lot(tahuamanu, volume_kg="5000", bag_kg="62.5", price="3600")
+    a = make_lot(infierno, volume_kg=Decimal("6000"), net_kg_per_bag=Decimal("62.5"),
+                 price_usd_per_mt=Decimal("3800"))
+    b = make_lot(tahuamanu, volume_kg=Decimal("5000"), net_kg_per_bag=Decimal("62.5"),
+                 price_usd_per_mt=Decimal("3600"))
     add_analysis(a, moisture="7.0")
     add_analysis(b, moisture="8.0")
     add_certificate(a, "eu_organic")
     add_certificate(b, "eu_organic")
     add_certificate(a, "fairtrade")
     add_plot(a, "P-01")
-    add_plot(b, "P-01", lon="-69.300001", lat="-11.900001")
+    add_plot(b, "P-01", geometry=point("-69.300001", "-11.900001"))
     return a, b
 
 
@@ -106,9 +107,14 @@ def test_rep_composes_owner_approves_buyer_sees(app, db, client, coop_rep, infie
     assert scanned.status_code == 302 and scanned.headers["Location"].endswith(f"/offers/{code}")
 
 
-def test_oversold_line_keeps_the_form(app, db, client, coop_rep, two_lots):
+def test_oversold_line_keeps_the_form(app, db, client, coop_rep, tahuamanu_rep, two_lots):
     a, b = two_lots
     offer_url = _compose(client, coop_rep, a, b)
+    # Only the owner's approval commits kilograms (a pending request holds none).
+    line = db.session.scalar(db.select(OfferLot).where(OfferLot.lot_id == b.id))
+    login(client, tahuamanu_rep)
+    assert client.post(f"/my/offers/lines/{line.id}/approve").status_code == 302
+    client.post("/logout")
     login(client, coop_rep)
     other = client.post("/my/offers/new", data={"name_es": "Otro", "target_volume_kg": "1000",
                                                 "incoterm": "FCA"})

@@ -5,31 +5,15 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 
 from matchmaker.extensions import db
 from matchmaker.models import Event, Exhibitor, Lot, Organisation, User
 from matchmaker.services import events as event_service
-from tests.factories import make_event, make_organisation, make_user
+from tests.factories import make_event, make_lot, make_organisation, make_user
 
 _counter = itertools.count(1)
-
-
-def make_published_lot(organisation: Organisation, **overrides) -> Lot:
-    n = next(_counter)
-    fields = {
-        "organisation_id": organisation.id, "lot_code": f"INF-2026-{n:03d}",
-        "name_es": f"Lote {n}", "name_en": f"Lot {n}",
-        "harvest_start": date(2026, 4, 1), "harvest_end": date(2026, 6, 30),
-        "volume_kg": Decimal("1200"), "is_published": True,
-    }
-    fields.update(overrides)
-    lot = Lot(**fields)
-    db.session.add(lot)
-    db.session.commit()
-    return lot
 
 
 @pytest.fixture
@@ -56,16 +40,11 @@ def fair(app) -> Fair:
     organisation = make_organisation(name=f"Asociación Infierno {next(_counter)}")
     exhibitor = event_service.register_exhibitor(event, organisation, "A-1")
     db.session.commit()
-    lot = make_published_lot(organisation)
+    lot = make_lot(organisation)
     rep = make_user("rep", organisation=organisation)
     buyer = make_user("buyer", company="Chocolates Ñandú", country="DE", phone="+49 30 1234")
     organiser = make_user("organiser")
     return Fair(event, organisation, exhibitor, lot, rep, buyer, organiser)
-
-
-@pytest.fixture
-def make_lot():
-    return make_published_lot
 
 
 @pytest.fixture

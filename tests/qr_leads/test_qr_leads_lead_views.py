@@ -249,7 +249,10 @@ def test_large_xlsx_export_runs_as_a_job_for_its_requester_only(app, fair):
     _lead(fair, buyer=make_user("buyer", name="Ana Quispe"))
     app.config["LEADS_XLSX_DIRECT_LIMIT"] = 1
     client = _client_as(app, fair.rep)
-    response = client.get("/leads/export.xlsx?rating=none")
+    asked = client.get("/leads/export.xlsx?rating=none")  # a GET only offers to prepare it
+    assert asked.status_code == 200 and "2 leads" in asked.get_data(as_text=True)
+    assert db.session.scalar(sa.select(PrintJob)) is None
+    response = client.post("/leads/export.xlsx?rating=none")
     assert response.status_code == 302 and "/printables/jobs/" in response.headers["Location"]
     job = db.session.scalar(sa.select(PrintJob))
     assert job.kind == "leads_xlsx" and job.total == 2

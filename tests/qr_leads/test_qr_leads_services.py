@@ -13,7 +13,7 @@ from matchmaker.services import qr_codes
 from matchmaker.services.leads import consent, recording
 from matchmaker.services.leads.annotate import normalise_tags, update_lead
 from matchmaker.services.leads.badges import scan_badge
-from tests.factories import make_event, make_user
+from tests.factories import make_event, make_lot, make_organisation, make_user
 from tests.qr_leads.conftest import days_ago
 
 pytestmark = pytest.mark.usefixtures("request_context")
@@ -231,9 +231,7 @@ def test_consent_default_override_and_holders(fair):
     assert consent.contact_holders(fair.buyer)[0].shares is False
 
 
-def test_annotation_rules(fair, make_lot):
-    from tests.factories import make_organisation
-
+def test_annotation_rules(fair):
     lead = recording.record_lead(fair.buyer, fair.organisation, "interest")
     second_lot = make_lot(fair.organisation)
     update_lead(lead, rating="hot", tags="Organic, export ,organic", notes=" call ",

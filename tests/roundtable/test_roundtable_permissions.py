@@ -60,7 +60,7 @@ def test_unapproved_rep_may_not_rate(fair, login_as, app):
     pending = make_user("rep", organisation=fair.orgs[0], is_approved=False)
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(pending.id)
+        session["_user_id"] = pending.get_id()
         session["_fresh"] = True
     response = client.get(f"/roundtable/{fair.event.slug}/wishes")
     assert response.status_code in (302, 403)  # refused by the user loader or by the view

@@ -17,13 +17,13 @@ def can_see_leads(user: User) -> bool:
     """Approved reps (their organisation's leads) and organisers (every event's leads)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_organiser or (user.is_rep and user.is_approved and user.organisation_id is not None)
+    return user.is_organiser or user.is_approved_rep
 
 
 def can_see_lead(user: User, lead: Lead) -> bool:
     if not can_see_leads(user):
         return False
-    return user.is_organiser or lead.organisation_id == user.organisation_id
+    return user.is_organiser or user.represents(lead.organisation_id)
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def apply_filter(query, lead_filter: LeadFilter):
     # Dates are whole days in UTC; a lead matches when its contacts overlap the range.
     if f.date_from:
         query = query.where(Lead.last_contact_at >= datetime.combine(f.date_from, time(), UTC))
-    if f.date_to:
+    if f.date_to and f.date_to < date.max:  # 9999-12-31 means "no end"; +1 day would overflow
         end = datetime.combine(f.date_to + timedelta(days=1), time(), UTC)
         query = query.where(Lead.first_contact_at < end)
     return query

@@ -12,12 +12,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from matchmaker.extensions import db
+from matchmaker.lotsheet.bounds import parse_filter_number
+from matchmaker.lotsheet.pricing import NO_REFERENCES, MarketReferences
 from matchmaker.lotsheet.vocab import CERT_SCHEME, GENETICS, PRODUCT_FORM, RADAR_AXES
 from matchmaker.models import (
     Certificate,
@@ -29,6 +31,7 @@ from matchmaker.models import (
     SensoryEvaluation,
     SensoryScore,
 )
+from matchmaker.services.lots.pricing import indicative_price_sql
 
 SORTS = ("newest", "price", "volume", "grade", "quality")
 GRADES = ("I", "II", "SS")
@@ -77,12 +80,16 @@ class ParsedFilters:
     invalid: list[str] = field(default_factory=list)
 
 
-def _decimal(raw: str) -> Decimal | None:
+# The domain bound of each number filter (1e999999 would overflow PostgreSQL's numeric).
+FILTER_BOUNDS = {"min_volume_kg": "volume_kg", "max_price_usd_mt": "price_usd_per_mt",
+                 "flavour_min": "intensity"}
+
+
+def _decimal(raw: str, name: str) -> Decimal | None:
     try:
-        value = Decimal(raw.strip().replace(",", "."))
-    except (InvalidOperation, AttributeError):
+        return parse_filter_number(raw, FILTER_BOUNDS[name])
+    except ValueError:
         return None
-    return value if value.is_finite() and value >= 0 else None
 
 
 def parse_filters(args: Mapping[str, str]) -> ParsedFilters:
@@ -109,8 +116,8 @@ def parse_filters(args: Mapping[str, str]) -> ParsedFilters:
     for name in ("min_volume_kg", "max_price_usd_mt", "flavour_min"):
         raw = (args.get(name) or "").strip()
         if raw:
-            value = _decimal(raw)
-            if value is None or (name == "flavour_min" and value > 10):
+            value = _decimal(raw, name)
+            if value is None:
                 invalid.append(name)
             else:
                 setattr(filters, name, value)
@@ -145,7 +152,8 @@ def _lots_scoring(attribute: str, minimum: Decimal):
     )
 
 
-def _conditions(filters: CatalogueFilters, today: date) -> list:
+def _conditions(filters: CatalogueFilters, today: date,
+                references: MarketReferences = NO_REFERENCES) -> list:
     conditions = [Lot.is_published.is_(True)]
     if filters.q:
         pattern = _like_pattern(filters.q)
@@ -198,23 +206,24 @@ def _conditions(filters: CatalogueFilters, today: date) -> list:
     if filters.min_volume_kg is not None:
         conditions.append(Lot.volume_kg >= filters.min_volume_kg)
     if filters.max_price_usd_mt is not None:
-        conditions.append(
-            and_(Lot.price_usd_per_mt.is_not(None), Lot.price_usd_per_mt <= filters.max_price_usd_mt)
-        )
+        # Compared by the indicative price, so a differential is neither free nor hidden.
+        indicative = indicative_price_sql(references)
+        conditions.append(and_(indicative.is_not(None), indicative <= filters.max_price_usd_mt))
     if filters.flavour:
         minimum = filters.flavour_min if filters.flavour_min is not None else Decimal(1)
         conditions.append(Lot.id.in_(_lots_scoring(filters.flavour, minimum)))
     return conditions
 
 
-def _ordering(sort: str) -> list:
+def _ordering(sort: str, references: MarketReferences = NO_REFERENCES) -> list:
     grade_rank = case((Lot.latest_iso_grade == "I", 0), (Lot.latest_iso_grade == "II", 1),
                       (Lot.latest_iso_grade == "SS", 2), else_=3)
     newest = [Lot.published_at.desc(), Lot.id.desc()]
+    indicative = indicative_price_sql(references)
     # "IS NULL" first in the key puts lots without a value last on both databases.
     orders = {
         "newest": newest,
-        "price": [Lot.price_usd_per_mt.is_(None), Lot.price_usd_per_mt.asc(), Lot.id.desc()],
+        "price": [indicative.is_(None), indicative.asc(), Lot.id.desc()],
         "volume": [Lot.volume_kg.desc(), Lot.id.desc()],
         "grade": [grade_rank, *newest],
         "quality": [Lot.latest_global_quality.is_(None), Lot.latest_global_quality.desc(),
@@ -255,11 +264,12 @@ class CataloguePage:
 
 def search_lots(
     filters: CatalogueFilters, *, today: date, page: int = 1, per_page: int = DEFAULT_PER_PAGE,
-    with_details: bool = True,
+    with_details: bool = True, references: MarketReferences = NO_REFERENCES,
 ) -> CataloguePage:
     """A page of published lots matching `filters`, sorted as asked.
 
     `with_details` also loads photos, certificates and genetics (one query each) for cards.
+    `references` turn differential prices into indicative ones for the price sort and cap.
     """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
@@ -267,8 +277,8 @@ def search_lots(
     # instead of a COUNT and a LIMIT query that would each evaluate the filters.
     matching_ids = db.session.scalars(
         select(Lot.id).join(Lot.organisation)
-        .where(*_conditions(filters, today))
-        .order_by(*_ordering(filters.sort))
+        .where(*_conditions(filters, today, references))
+        .order_by(*_ordering(filters.sort, references))
     ).all()
     page_ids = matching_ids[(page - 1) * per_page: page * per_page]
     lots: list[Lot] = []

@@ -18,15 +18,18 @@ from flask_babel import lazy_gettext as _l
 
 from matchmaker.errors import Conflict, ValidationFailed
 from matchmaker.extensions import db
-from matchmaker.lotsheet import units
+from matchmaker.lotsheet import pricing, units
 from matchmaker.lotsheet.vocab import (
     BAG_TYPE,
     DRY_METHOD,
     EXPORT_DOCS,
     FERMENT_VESSEL,
     GENETICS,
+    HS_CODE,
     INCOTERM,
     PRICE_BASIS,
+    PRICE_MARKET,
+    PRICE_PREMIUM,
     PROCESSING_SITE,
     PRODUCT_FORM,
     PRODUCTION_SYSTEM,
@@ -53,9 +56,12 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
         "pre_drying", "dry_method", "dry_days",
     ),
     "terms": (
-        "incoterm", "incoterm_place", "price_basis", "price_usd_per_mt", "ice_contract_month",
+        "incoterm", "incoterm_place", "price_basis", "price_usd_per_mt", "price_market",
+        "price_market_other", "ice_contract_month", "price_differential_usd_mt",
+        "price_premium_kind", "price_premium_usd_mt",
         "price_valid_until", "moq_kg", "sample_available", "sample_size_g", "sample_cost_usd",
-        "sample_lead_time_days", "payment_terms", "ship_window", "export_docs",
+        "sample_lead_time_days", "payment_terms_es", "payment_terms_en", "ship_window_es",
+        "ship_window_en", "export_docs",
     ),
     "eudr": ("no_deforestation_evidence_url", "dds_reference", "dds_verification"),
 }
@@ -65,8 +71,12 @@ _VOCABULARIES = {
     "product_form": PRODUCT_FORM, "bag_type": BAG_TYPE, "production_system": PRODUCTION_SYSTEM,
     "processing_site": PROCESSING_SITE, "ferment_vessel": FERMENT_VESSEL,
     "dry_method": DRY_METHOD, "incoterm": INCOTERM, "price_basis": PRICE_BASIS,
+    "price_market": PRICE_MARKET, "price_premium_kind": PRICE_PREMIUM,
 }
-_OPTIONAL_ENUMS = {"production_system", "processing_site", "ferment_vessel", "dry_method"}
+# Peru's ten-digit tariff lines (1801.00.19.00) extend a six-digit subheading.
+_HS_NATIONAL_RE = re.compile(r"^(\d{4}\.\d{2})(\.\d{2}){1,2}$")
+_OPTIONAL_ENUMS = {"production_system", "processing_site", "ferment_vessel", "dry_method",
+                   "price_market", "price_premium_kind"}
 _NON_NEGATIVE = (
     "volume_kg", "bag_count", "net_kg_per_bag", "altitude_min", "altitude_max", "n_producers",
     "area_ha", "ferment_hours", "turns", "dry_days", "price_usd_per_mt", "moq_kg",
@@ -165,6 +175,13 @@ def _check_fields(lot: Lot, fields: dict) -> None:
             if not (value in vocabulary or (value == "" and name in _OPTIONAL_ENUMS)):
                 raise ValidationFailed(_("Choose a value from the list."),
                                        code="unknown_choice", field=name)
+    if "hs_code" in fields:
+        code = (fields["hs_code"] or "").strip()
+        national = _HS_NATIONAL_RE.match(code)
+        if code not in HS_CODE and not (national and national.group(1) in HS_CODE):
+            raise ValidationFailed(
+                _("Choose a cocoa heading (HS 1801–1806), e.g. 1801.00 for beans and nibs."),
+                code="hs_code_not_cocoa", field="hs_code")
     for name in _NON_NEGATIVE:
         value = fields.get(name)
         if value is not None and value < 0:
@@ -187,10 +204,9 @@ def _check_fields(lot: Lot, fields: dict) -> None:
     if low is not None and high is not None and high < low:
         raise ValidationFailed(_("The highest altitude cannot be below the lowest."),
                                code="altitude_out_of_order", field="altitude_max")
-    if current("price_basis") == "differential_ice_ny" and not current("ice_contract_month") \
-            and "price_basis" in fields:
-        raise ValidationFailed(_("Name the ICE New York contract month for a differential price."),
-                               code="ice_month_required", field="ice_contract_month")
+    if "price_basis" in fields:
+        _check_price(fields)
+    _check_packing(lot, fields, current)
     # The minimum order is checked whenever it or the bag weight could have changed.
     moq, per_bag = current("moq_kg"), current("net_kg_per_bag")
     if ("moq_kg" in fields or "net_kg_per_bag" in fields or "volume_kg" in fields) \
@@ -200,6 +216,68 @@ def _check_fields(lot: Lot, fields: dict) -> None:
             problem = problems[0]
             raise ValidationFailed(_(problem.template, **problem.params), code=problem.code,
                                    field="moq_kg")
+
+
+def _check_price(fields: dict) -> None:
+    """The terms page states one kind of price; the other kind's fields are cleared."""
+    if fields["price_basis"] == pricing.FIXED:
+        fields.update(price_differential_usd_mt=None, price_market="", price_market_other="",
+                      ice_contract_month="")
+    else:
+        fields["price_usd_per_mt"] = None
+        if fields.get("price_market") != pricing.OTHER_MARKET:
+            fields["price_market_other"] = ""
+    if fields.get("price_premium_usd_mt") is None:
+        fields["price_premium_kind"] = ""
+    stated = pricing.LotPrice(
+        basis=fields["price_basis"], fixed_usd_mt=fields.get("price_usd_per_mt"),
+        differential_usd_mt=fields.get("price_differential_usd_mt"),
+        market=fields.get("price_market") or "", market_other=fields.get("price_market_other") or "",
+        contract_month=fields.get("ice_contract_month") or "",
+        premium_usd_mt=fields.get("price_premium_usd_mt"),
+        premium_kind=fields.get("price_premium_kind") or "")
+    problems = pricing.check_price(stated)
+    if problems:
+        raise ValidationFailed(_(problems[0].template, **problems[0].params),
+                               code=problems[0].code, field=problems[0].field)
+
+
+# Volume may differ from bags × net weight by rounding only: half a kilogram per bag (net
+# weights are typed to the kilogram or half kilogram) or 0.5 % of the volume, whichever is more.
+PACKING_TOLERANCE_KG_PER_BAG = Decimal("0.5")
+PACKING_TOLERANCE_SHARE = Decimal("0.005")
+
+
+def packing_mismatch(volume_kg, bag_count, net_kg_per_bag) -> Decimal | None:
+    """Bags × net kg when it differs from the volume by more than rounding, else None."""
+    if not (volume_kg and bag_count and net_kg_per_bag):
+        return None
+    packed = Decimal(bag_count) * Decimal(net_kg_per_bag)
+    tolerance = max(PACKING_TOLERANCE_KG_PER_BAG * bag_count,
+                    PACKING_TOLERANCE_SHARE * Decimal(volume_kg))
+    return packed if abs(packed - Decimal(volume_kg)) > tolerance else None
+
+
+def _check_packing(lot: Lot, fields: dict, current) -> None:
+    touched = {"volume_kg", "bag_count", "net_kg_per_bag"} & set(fields)
+    if touched:
+        volume, bags, per_bag = current("volume_kg"), current("bag_count"), current("net_kg_per_bag")
+        packed = packing_mismatch(volume, bags, per_bag)
+        if packed is not None:
+            raise ValidationFailed(
+                _("%(bags)s bags × %(per_bag)s kg make %(packed)s kg, not the %(volume)s kg "
+                  "stated as the volume. Correct the volume, the number of bags or the net "
+                  "weight per bag.", bags=bags, per_bag=units.plain(Decimal(per_bag)),
+                  packed=units.plain(packed), volume=units.plain(Decimal(volume))),
+                code="packing_mismatch", field="volume_kg" if "volume_kg" in fields
+                else "bag_count")
+    moq, volume = current("moq_kg"), current("volume_kg")
+    if ("moq_kg" in fields or "volume_kg" in fields) and moq is not None and volume is not None \
+            and Decimal(moq) > Decimal(volume):
+        raise ValidationFailed(
+            _("The minimum order (%(moq)s kg) is more than the volume available (%(volume)s kg).",
+              moq=units.plain(Decimal(moq)), volume=units.plain(Decimal(volume))),
+            code="moq_exceeds_volume", field="moq_kg" if "moq_kg" in fields else "volume_kg")
 
 
 def _clean(fields: dict) -> dict:
@@ -431,7 +509,8 @@ def missing_for_publish(lot: Lot) -> list[Requirement]:
     need(_blank(lot.incoterm) or _blank(lot.incoterm_place), "incoterm", "terms",
          _l("Incoterm and named place"))
     need(_blank(lot.price_basis), "price_basis", "terms", _l("Price basis"))
-    need(lot.price_usd_per_mt is None, "price", "terms", _l("Price (USD/MT)"))
+    need(not lot.price.is_stated, "price", "terms",
+         _l("Price (fixed USD/MT, or differential and its market)"))
     need(lot.price_valid_until is None, "price_valid_until", "terms", _l("Price valid until"))
     moq_ok = (lot.moq_kg is not None and bool(lot.net_kg_per_bag)
               and not units.check_moq(lot.moq_kg, lot.net_kg_per_bag, lot.volume_kg))
@@ -478,7 +557,7 @@ def withdraw_lot(lot: Lot, *, now: datetime | None = None) -> Lot:
 
 
 def usd_per_kg(lot: Lot) -> Decimal | None:
-    """The USD/MT price as USD/kg, exact; None without a price."""
+    """The fixed USD/MT price as USD/kg, exact; None without one (or for a differential)."""
     if lot.price_usd_per_mt is None:
         return None
     return units.usd_per_mt_to_usd_per_kg(lot.price_usd_per_mt)

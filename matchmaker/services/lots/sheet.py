@@ -16,6 +16,13 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from matchmaker.extensions import db
 from matchmaker.lotsheet import quality, units
+from matchmaker.lotsheet.pricing import (
+    NO_REFERENCES,
+    IndicativePrice,
+    LotPrice,
+    MarketReferences,
+    indicative_price,
+)
 from matchmaker.lotsheet.vocab import RADAR_AXES, SENSORY_BY_CODE
 from matchmaker.models import (
     Certificate,
@@ -147,8 +154,11 @@ class TermsView:
     incoterm: str
     incoterm_place: str
     price_basis: str
-    price_usd_per_mt: Decimal | None
+    price_usd_per_mt: Decimal | None  # a fixed price only; None for a differential
     price_usd_per_kg: Decimal | None
+    price: LotPrice
+    indicative: IndicativePrice | None  # fixed + premium, or differential + reference
+    references: MarketReferences
     price_valid_until: date | None
     price_expired: bool
     moq_kg: Decimal | None
@@ -239,8 +249,10 @@ def _latest(items, key):
     return max(items, key=key) if items else None
 
 
-def build_sheet(lot: Lot, *, today: date) -> LotSheet:
-    """The view-model of `lot` on `today` (certificate and price validity depend on it)."""
+def build_sheet(lot: Lot, *, today: date, references: MarketReferences = NO_REFERENCES
+                ) -> LotSheet:
+    """The view-model of `lot` on `today` (certificate and price validity depend on it);
+    `references` (the fair's market prices and exchange rate) give indicative prices."""
     latest_analysis = _latest(lot.analyses, key=lambda a: (a.analysis_date, a.id))
     latest_evaluation = _latest(lot.evaluations, key=lambda e: (e.evaluated_on, e.id))
     volume = units.volume_display(lot.volume_kg)
@@ -277,6 +289,9 @@ def build_sheet(lot: Lot, *, today: date) -> LotSheet:
             price_basis=lot.price_basis,
             price_usd_per_mt=lot.price_usd_per_mt,
             price_usd_per_kg=price_per_kg,
+            price=lot.price,
+            indicative=indicative_price(lot.price, references),
+            references=references,
             price_valid_until=lot.price_valid_until,
             price_expired=bool(lot.price_valid_until and lot.price_valid_until < today),
             moq_kg=lot.moq_kg,

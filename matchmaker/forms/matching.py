@@ -1,0 +1,64 @@
+"""The buyer's demand form (profile page and sign-up's second step)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, SelectField, SubmitField
+from wtforms.validators import NumberRange, Optional, ValidationError
+
+from matchmaker.forms.accounts import MultiCheckboxField
+from matchmaker.forms.choices import select_choices
+from matchmaker.forms.fields import DecimalInput
+from matchmaker.labels import CERTIFICATIONS
+from matchmaker.lotsheet.vocab import GENETICS, INCOTERM
+from matchmaker.matching.vocab import BUYER_PRODUCT_FORM, FLAVOUR_INTEREST, ISO_GRADE_MINIMUM
+
+
+def _lazy(vocabulary, exclude=()):
+    return select_choices((c.code, _l(c.label)) for c in vocabulary if c.code not in exclude)
+
+
+# Top-level attributes only on the form (child notes stay available to the API and import).
+_TOP_FLAVOURS = [c for c in FLAVOUR_INTEREST if "_" not in c.code or c.code == "caramel_panela"
+                 or c.code in ("fresh_fruit", "browned_fruit")]
+
+
+class DemandForm(FlaskForm):
+    product_forms = MultiCheckboxField(_l("Product forms you buy"), choices=_lazy(BUYER_PRODUCT_FORM))
+    volume_min_mt = DecimalInput(_l("Volume per year, from (MT)"),
+                                 validators=[Optional(), NumberRange(min=0, max=1000000)])
+    volume_max_mt = DecimalInput(_l("up to (MT)"),
+                                 validators=[Optional(), NumberRange(min=0, max=1000000)])
+    shipment_min_mt = DecimalInput(_l("Volume per shipment, at least (MT)"),
+                                   validators=[Optional(), NumberRange(min=0.01, max=100000)],
+                                   description=_l("A full container is about 12.5 MT."))
+    min_iso_grade = SelectField(_l("Minimum ISO 2451 grade"),
+                                choices=select_choices([("", _l("Any grade"))])
+                                + _lazy(ISO_GRADE_MINIMUM))
+    min_fermented_pct = DecimalInput(_l("Well and partly fermented beans, at least (%)"),
+                                     validators=[Optional(), NumberRange(min=0, max=100)])
+    max_moisture_pct = DecimalInput(_l("Moisture, at most (%)"),
+                                    validators=[Optional(), NumberRange(min=0.1, max=100)])
+    certifications = MultiCheckboxField(_l("Certifications you require"),
+                                        choices=select_choices(CERTIFICATIONS))
+    flavours = MultiCheckboxField(_l("Flavours you look for"),
+                                  choices=select_choices((c.code, _l(c.label)) for c in _TOP_FLAVOURS))
+    genetics = MultiCheckboxField(_l("Genetics of interest"), choices=_lazy(GENETICS))
+    incoterms = MultiCheckboxField(_l("Incoterms you buy on"), choices=_lazy(INCOTERM))
+    price_ceiling_usd_per_mt = DecimalInput(_l("Price ceiling (USD/MT)"),
+                                            validators=[Optional(), NumberRange(min=1, max=1000000)])
+    delivery_from = DateField(_l("Delivery window, from"), validators=[Optional()])
+    delivery_to = DateField(_l("to"), validators=[Optional()])
+    eudr_required = BooleanField(_l("I need EUDR geolocation and evidence (I import into the EU)"))
+    submit = SubmitField(_l("Save what I buy"))
+
+    def validate_volume_max_mt(self, field) -> None:
+        low = self.volume_min_mt.data
+        if field.data is not None and low is not None and field.data < low:
+            raise ValidationError(_l("The upper volume must not be below the lower one."))
+
+    def validate_delivery_to(self, field) -> None:
+        start = self.delivery_from.data
+        if field.data and start and field.data < start:
+            raise ValidationError(_l("The delivery window ends before it starts."))

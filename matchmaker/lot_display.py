@@ -1,0 +1,152 @@
+"""How the lot sheet's values read, in the visitor's language: labels, numbers, prices.
+
+The web page, the printable sheet, the compare table, the catalogue card and the PDF all
+say a price through `price_text`, so a differential never reads as an absolute price
+anywhere. Needs a Flask-Babel context (request or `force_locale`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from matchmaker.labels import label, number
+from matchmaker.lotsheet.pricing import (
+    NO_REFERENCES,
+    OTHER_MARKET,
+    IndicativePrice,
+    LotPrice,
+    MarketReferences,
+    indicative_price,
+)
+
+CERT_STATE_LABELS = {
+    "valid": _l("Valid"), "expired": _l("Expired"), "suspended": _l("Suspended"),
+    "in_conversion": _l("In conversion"), "not_yet_valid": _l("Not yet valid"),
+}
+
+
+def signed(value: Decimal, places: int = 0) -> str:
+    """A differential with its sign always shown: +650, −120."""
+    text = number(abs(value), places)
+    return ("−" if value < 0 else "+") + text
+
+
+def usd_mt(value: Decimal) -> str:
+    return _("USD %(amount)s / MT", amount=number(value, 2))
+
+
+def usd_kg(value: Decimal) -> str:
+    return _("USD %(amount)s / kg", amount=number(value, 2))
+
+
+def market_name(price: LotPrice) -> str:
+    if price.market == OTHER_MARKET:
+        return price.market_other or label("price_market", OTHER_MARKET)
+    return label("price_market", price.market)
+
+
+@dataclass(frozen=True)
+class PriceText:
+    """A lot's price as lines to show, first line first; empty strings are left out."""
+
+    stated: str  # what the seller stated: fixed per MT and kg, or the differential
+    premium: str  # "+ Organic premium USD 300.00 / MT" or ""
+    indicative: str  # for a differential: the indicative price with its reference and date
+    soles: str  # the price in soles with the rate and its date, or ""
+    basis: str  # "Fixed price" / "Differential to a futures market"
+    indicative_price: IndicativePrice | None
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in (self.stated, self.premium, self.indicative, self.soles) if line]
+
+    @property
+    def short(self) -> str:
+        """One line for a catalogue card: the stated price, with its premium."""
+        return " ".join(x for x in (self.stated_short, self.premium_short) if x)
+
+    stated_short: str = ""
+    premium_short: str = ""
+
+
+def price_text(price: LotPrice, references: MarketReferences = NO_REFERENCES, *,
+               show_soles: bool = False) -> PriceText:
+    """What every page says about a lot's price. `show_soles` adds the price in PEN when
+    the organiser entered an exchange rate (never a built-in one)."""
+    indicative = indicative_price(price, references)
+    basis = label("price_basis", price.basis)
+    if not price.is_stated:
+        on_request = _("On request")
+        return PriceText(on_request, "", "", "", basis, None, stated_short=on_request)
+    if price.is_differential:
+        market = market_name(price)
+        month = f" {price.contract_month}" if price.contract_month else ""
+        stated = _("%(market)s%(month)s %(differential)s USD / MT (differential)",
+                   market=market, month=month, differential=signed(price.differential_usd_mt, 2))
+        stated_short = _("%(market)s %(differential)s / MT", market=market,
+                         differential=signed(price.differential_usd_mt, 0))
+    else:
+        stated = f"{usd_mt(price.fixed_usd_mt)} · {usd_kg(price.fixed_usd_mt / 1000)}"
+        stated_short = _("USD %(amount)s / MT", amount=number(price.fixed_usd_mt, 0))
+    premium = premium_short = ""
+    if price.premium_usd_mt:
+        premium = _("+ %(kind)s %(amount)s", kind=label("price_premium", price.premium_kind),
+                    amount=usd_mt(price.premium_usd_mt))
+        premium_short = _("+ %(amount)s premium", amount=number(price.premium_usd_mt, 0))
+    indicative_line = ""
+    if price.is_differential:
+        if indicative is not None:
+            quote = indicative.quote
+            indicative_line = _(
+                "Indicative %(price)s (%(kg)s), with %(market)s at USD %(reference)s / MT on "
+                "%(date)s", price=usd_mt(indicative.usd_mt), kg=usd_kg(indicative.usd_kg),
+                market=label("price_market", quote.market), reference=number(quote.usd_mt, 0),
+                date=format_date(quote.quoted_on))
+        else:
+            indicative_line = _("No indicative price: no reference price for %(market)s was "
+                                "entered for this fair.", market=market_name(price))
+    soles = ""
+    if show_soles and references.has_exchange_rate and indicative is not None:
+        pen_kg = indicative.usd_kg * references.pen_per_usd
+        figures = {"pen": number(pen_kg, 2), "rate": number(references.pen_per_usd, 3),
+                   "date": format_date(references.pen_rate_on)}
+        soles = (_("≈ S/ %(pen)s / kg indicative, at S/ %(rate)s per USD (%(date)s)", **figures)
+                 if indicative.is_indicative else
+                 _("≈ S/ %(pen)s / kg at S/ %(rate)s per USD (%(date)s)", **figures))
+    return PriceText(stated, premium, indicative_line, soles, basis, indicative,
+                     stated_short=stated_short, premium_short=premium_short)
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """Seller-typed text in the reader's language or, marked, in the other one."""
+
+    text: str
+    lang: str  # the language the text is in: "es" or "en"
+    note: str  # "in Spanish" when it is not the reader's language, else ""
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.note})" if self.note else self.text
+
+
+def localized_text(obj, name: str, locale: str) -> LocalizedText:
+    """`obj.<name>_<locale>`, else the other language's value marked "(in Spanish)"."""
+    locale = "en" if locale == "en" else "es"
+    own = getattr(obj, f"{name}_{locale}", "") or ""
+    if own:
+        return LocalizedText(own, locale, "")
+    other = "es" if locale == "en" else "en"
+    text = getattr(obj, f"{name}_{other}", "") or ""
+    if not text:
+        return LocalizedText("", locale, "")
+    return LocalizedText(text, other, _("in Spanish") if other == "es" else _("in English"))
+
+
+def is_web_link(url: str | None) -> bool:
+    """True for an http(s) address: only those become links (never javascript: and the like)."""
+    return bool(url) and url.lower().startswith(("https://", "http://"))

@@ -1,0 +1,1 @@
+"""Participant imports: exhibitors (organisations and reps) and buyers from a registration sheet."""

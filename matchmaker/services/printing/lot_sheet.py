@@ -1,0 +1,483 @@
+"""The printed lot sheet handed over at the booth: one or two pages, A4 or US Letter.
+
+Sections follow ../shared/domain/cacao-lot-sheet.md: header (name, code, producer, QR code
+and its short address), lot and packing, origin, post-harvest, cut test and grade with the
+defect breakdown, flavour with a radar, certificates with their validity, EUDR summary and
+commercial terms. Evidence (lab report, certificates, EUDR files) is printed as a link next
+to the figure it supports.
+
+Every row is measured before it is drawn and moved whole to the next page when it does not
+fit, so no text runs into another block or off the page (tests/printing/test_lot_sheet_pdf.py
+checks this on the rendered file).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask_babel import force_locale, format_date, ngettext
+from flask_babel import gettext as _
+
+from matchmaker.labels import label, number
+from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
+from matchmaker.lotsheet.vocab import CUT_TEST_CATEGORY
+from matchmaker.printing import pdf as printing_pdf
+from matchmaker.services.lots.sheet import LotSheet
+
+PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
+MARGIN = 12.0
+KEY_WIDTH = 44.0
+FONT = printing_pdf.FONT_FAMILY
+BODY_SIZE = 8.5
+LINE = 4.2  # mm per body line
+ACCENT = (94, 52, 30)  # cacao brown
+MUTED = (90, 90, 90)
+RULE = (200, 190, 180)
+QR_SIZE = 30.0
+RADAR_WIDTH, RADAR_HEIGHT = 88.0, 62.0  # the box reserved for the flavour radar
+
+
+@dataclass(frozen=True)
+class SheetLinks:
+    """Absolute addresses the sheet links to; built by the view, which knows the routes."""
+
+    page_url: str  # what the QR code carries (the lot's scan address once published)
+    analysis_report: str | None = None
+    cut_test_photo: str | None = None
+    certificate_files: dict[int, str] = field(default_factory=dict)
+    no_deforestation_file: str | None = None
+    legality_file: str | None = None
+    plots_geojson: str | None = None
+
+
+def short_url(url: str) -> str:
+    """The address as people type it: no scheme, no trailing slash."""
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path).rstrip("/") or url
+
+
+class _Writer:
+    """Flowing key/value rows and headings with whole-row page breaks."""
+
+    def __init__(self, pdf: printing_pdf.PrintDocument):
+        self.pdf = pdf
+
+    @property
+    def bottom(self) -> float:
+        return self.pdf.h - self.pdf.b_margin
+
+    def ensure(self, height: float) -> None:
+        if self.pdf.get_y() + height > self.bottom:
+            self.pdf.add_page()
+
+    def heading(self, text: str, *, keep_with: float = 2 * LINE) -> None:
+        pdf = self.pdf
+        self.ensure(7 + keep_with)
+        pdf.ln(1.5)
+        pdf.set_font(FONT, "B", 10.5)
+        pdf.set_text_color(*ACCENT)
+        pdf.cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
+        with pdf.local_context(draw_color=RULE, line_width=0.3):
+            pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+        pdf.set_text_color(0, 0, 0)
+        pdf.ln(1)
+
+    def _height(self, width: float, text: str, style: str = "", size: float = BODY_SIZE) -> float:
+        self.pdf.set_font(FONT, style, size)
+        return self.pdf.multi_cell(width, LINE, text, dry_run=True, output="HEIGHT")
+
+    def row(self, key: str, value: str, *, link: str | None = None,
+            right: float | None = None) -> None:
+        """One fact: bold key on the left, wrapped value on the right, never split."""
+        if not value:
+            return
+        pdf = self.pdf
+        right_edge = right if right is not None else pdf.w - pdf.r_margin
+        value_width = right_edge - pdf.l_margin - KEY_WIDTH
+        height = max(self._height(KEY_WIDTH - 2, key, "B"), self._height(value_width, value))
+        self.ensure(height + 0.6)
+        top = pdf.get_y()
+        pdf.set_font(FONT, "B", BODY_SIZE)
+        pdf.set_xy(pdf.l_margin, top)
+        pdf.multi_cell(KEY_WIDTH - 2, LINE, key, align="L")
+        pdf.set_font(FONT, "", BODY_SIZE)
+        if link:
+            pdf.set_text_color(20, 60, 140)
+        pdf.set_xy(pdf.l_margin + KEY_WIDTH, top)
+        pdf.multi_cell(value_width, LINE, value, align="L", link=link)
+        pdf.set_text_color(0, 0, 0)
+        pdf.set_xy(pdf.l_margin, top + height + 0.6)
+
+    def note(self, text: str, *, size: float = 7.5) -> None:
+        if not text:
+            return
+        pdf = self.pdf
+        height = self._height(pdf.epw, text, size=size)
+        self.ensure(height)
+        pdf.set_font(FONT, "", size)
+        pdf.set_text_color(*MUTED)
+        pdf.multi_cell(pdf.epw, LINE * size / BODY_SIZE, text, align="L",
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+
+    def grid(self, header: list[str], rows: list[list[str]], widths: list[float],
+             links: list[str | None] | None = None) -> None:
+        """A small table of single-line cells; long text is wrapped inside its cell."""
+        pdf = self.pdf
+        scale = pdf.epw / sum(widths)
+        widths = [w * scale for w in widths]
+        links = links or [None] * len(rows)
+        for index, cells in enumerate([header, *rows]):
+            style = "B" if index == 0 else ""
+            height = max(self._height(w - 1.5, text, style) for w, text in zip(widths, cells, strict=True))
+            self.ensure(height + 1)
+            top, x = pdf.get_y(), pdf.l_margin
+            link = links[index - 1] if index else None
+            for w, text in zip(widths, cells, strict=True):
+                pdf.set_font(FONT, style, BODY_SIZE)
+                pdf.set_xy(x, top)
+                pdf.multi_cell(w - 1.5, LINE, text, align="L", link=link)
+                x += w
+            pdf.set_xy(pdf.l_margin, top + height + 0.5)
+            with pdf.local_context(draw_color=RULE, line_width=0.15):
+                pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+            pdf.ln(0.5)
+
+
+def _dates(start: date | None, end: date | None) -> str:
+    if not start and not end:
+        return ""
+    return f"{format_date(start) if start else '…'} – {format_date(end) if end else '…'}"
+
+
+def _join(*parts) -> str:
+    return " · ".join(str(p) for p in parts if p not in (None, ""))
+
+
+def _header(pdf: printing_pdf.PrintDocument, sheet: LotSheet, links: SheetLinks, locale: str,
+            today: date) -> None:
+    lot = sheet.lot
+    qr_x = pdf.w - pdf.r_margin - QR_SIZE
+    printing_pdf.add_qr(pdf, links.page_url, qr_x, pdf.t_margin, QR_SIZE)
+    width = qr_x - pdf.l_margin - 5  # the QR's quiet zone is inside its square
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
+    pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(width, 4, _("Product sheet"), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*ACCENT)
+    pdf.set_font(FONT, "B", 15)
+    pdf.multi_cell(width, 6.5, lot.name(locale), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font(FONT, "B", 10)
+    pdf.multi_cell(width, 5, lot.lot_code, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(width, 4.5, lot.organisation.name, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 8.5)
+    pdf.set_text_color(20, 60, 140)
+    pdf.multi_cell(width, 4.5, short_url(links.page_url), align="L", link=links.page_url,
+                   new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*MUTED)
+    pdf.set_font(FONT, "", 7.5)
+    pdf.multi_cell(width, 4, _("Scan the code or open the address for the current sheet, "
+                               "evidence files and contact. Printed %(date)s.",
+                               date=format_date(today)),
+                   align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_y(max(pdf.get_y(), pdf.t_margin + QR_SIZE) + 1)
+
+
+def _lot_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
+    lot, volume = sheet.lot, sheet.volume
+    w.heading(_("Lot and packing"))
+    w.row(_("Product"), label("product_form", lot.product_form))
+    w.row(_("Harvest (production period)"), _dates(lot.harvest_start, lot.harvest_end))
+    w.row(_("Volume available"), _join(f"{number(volume.kg, 0)} kg", f"{number(volume.mt, 3)} MT",
+                                       f"{number(volume.lb, 0)} lb",
+                                       f"{number(volume.quintales, 2)} {_('quintales')}"))
+    if lot.bag_count:
+        packing = ngettext("%(num)d bag", "%(num)d bags", lot.bag_count)
+        if lot.net_kg_per_bag:
+            packing += f" × {number(lot.net_kg_per_bag)} kg"
+        w.row(_("Packing"), _join(packing, label("bag_type", lot.bag_type)))
+    w.row(_("HS code"), lot.hs_code)
+    w.row(_("Warehouse"), lot.warehouse)
+
+
+def _origin_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
+    lot, org = sheet.lot, sheet.lot.organisation
+    w.heading(_("Origin and traceability"))
+    kind = _("Cooperative") if org.kind == "cooperative" else _("Association")
+    w.row(_("Producer"), _join(org.name, kind, _("RUC %(ruc)s", ruc=org.ruc) if org.ruc else ""))
+    w.row(_("Exporter of record"), lot.exporter_of_record)
+    w.row(_("Origin"), ", ".join(x for x in (lot.community, lot.province, lot.region, _("Peru"))
+                                 if x))
+    if lot.altitude_min or lot.altitude_max:
+        w.row(_("Altitude"), f"{lot.altitude_min or '…'}–{lot.altitude_max or '…'} m")
+    producers = []
+    if lot.n_producers:
+        producers.append(ngettext("%(num)d producer", "%(num)d producers", lot.n_producers))
+    if lot.area_ha:
+        producers.append(f"{number(lot.area_ha)} ha")
+    w.row(_("Producers and area"), _join(*producers))
+    w.row(_("Genetics"), ", ".join(
+        f"{label('genetics', g.genetics)}{f' ({g.variety_name})' if g.variety_name else ''}"
+        f" {number(g.share_pct)} %" for g in sheet.genetics))
+    w.row(_("Production system"), label("production_system", lot.production_system))
+    note = (lot.fine_flavour_note_en if locale == "en" else lot.fine_flavour_note_es)
+    w.row(_("Fine flavour"), note or lot.fine_flavour_note_es or lot.fine_flavour_note_en)
+
+
+def _post_harvest_section(w: _Writer, sheet: LotSheet) -> None:
+    lot = sheet.lot
+    w.heading(_("Post-harvest"))
+    w.row(_("Processing site"), label("processing_site", lot.processing_site))
+    fermentation = [label("ferment_vessel", lot.ferment_vessel)]
+    if lot.ferment_hours is not None:
+        fermentation.append(_("%(hours)d hours", hours=lot.ferment_hours))
+    if lot.turns is not None:
+        fermentation.append(ngettext("%(num)d turn", "%(num)d turns", lot.turns))
+    if lot.wood_species:
+        fermentation.append(_("boxes of %(wood)s", wood=lot.wood_species))
+    w.row(_("Fermentation"), _join(*fermentation))
+    if lot.pre_drying is not None:
+        w.row(_("Pulp pre-drying"), _("Yes") if lot.pre_drying else _("No"))
+    drying = [label("dry_method", lot.dry_method)]
+    if lot.dry_days is not None:
+        drying.append(ngettext("%(num)d day", "%(num)d days", lot.dry_days))
+    w.row(_("Drying"), _join(*drying))
+
+
+def _quality_section(w: _Writer, sheet: LotSheet, links: SheetLinks) -> None:
+    a = sheet.analysis
+    w.heading(_("Physical quality (ISO 2451, cut test ISO 1114)"), keep_with=6 * LINE)
+    if a is None:
+        w.note(_("No laboratory analysis yet."))
+        return
+    raw = a.analysis
+    w.row(_("Analysis"), _join(format_date(a.analysis_date), a.lab,
+                               _("sample %(kg)s kg", kg=number(raw.sample_kg)) if raw.sample_kg
+                               else ""))
+    if links.analysis_report:
+        w.row(_("Lab report"), _("Open the lab report (PDF), %(date)s",
+                                 date=format_date(a.analysis_date)), link=links.analysis_report)
+    grade = label("iso_grade", a.iso_grade)
+    if a.trade_grade:
+        grade = _join(grade, label("trade_grade", a.trade_grade))
+    w.row(_("Grade"), grade)
+    w.row(_("Fermented"), _("%(pct)s %% (well %(well)s %% + partly %(partly)s %%)",
+                            pct=number(a.fermented_pct, 1),
+                            well=number(a.percentages["well_fermented"], 1),
+                            partly=number(a.percentages["partly_fermented"], 1)))
+    moisture = f"{number(a.moisture_pct, 1)} %"
+    # Without parameters gettext leaves "%%" as it is; the web page's msgids are reused.
+    moisture += " · " + (_("within the ISO limit of 8 %% at loading") if a.moisture_ok_at_origin
+                         else _("above the ISO limit of 8 %% at loading")).replace("%%", "%")
+    w.row(_("Moisture"), moisture)
+    w.row(_("Bean count"), _join(_("%(count)d beans / 100 g", count=a.bean_count_per_100g),
+                                 label("bean_size", a.bean_size)))
+    extra = [(_("Free fatty acids"), raw.ffa_pct, "%"), (_("Fat"), raw.fat_pct, "%"),
+             (_("Shell"), raw.shell_pct, "%"), (_("Fermentation index"), raw.fermentation_index, ""),
+             (_("Cadmium"), raw.cadmium_mg_kg, "mg/kg"),
+             (_("Foreign matter"), raw.foreign_matter_pct, "%"),
+             (_("Cocoa-related matter"), raw.cocoa_related_matter_pct, "%"),
+             (_("Flat beans (mass)"), raw.flat_beans_pct, "%"), (_("Sievings"), raw.sievings_pct, "%")]
+    shown = [f"{name} {number(value)}{' ' + unit if unit else ''}" for name, value, unit in extra
+             if value is not None]
+    w.row(_("Other results"), ", ".join(shown))
+    w.ensure(LINE * 6)
+    w.pdf.ln(0.5)
+    w.pdf.set_font(FONT, "B", BODY_SIZE)
+    w.pdf.cell(0, LINE + 0.5, _("Cut test: %(n)d beans cut", n=a.cut_test_n),
+               new_x="LMARGIN", new_y="NEXT")
+    categories = list(CUT_TEST_CATEGORY)
+    half = math.ceil(len(categories) / 2)
+    rows = []
+    for left, right in zip(categories[:half], categories[half:] + [None] * half, strict=False):
+        cells = []
+        for choice in (left, right):
+            if choice is None:
+                cells += ["", "", ""]
+                continue
+            cells += [_(choice.label), str(getattr(raw, choice.code)),
+                      f"{number(a.percentages[choice.code], 1)} %"]
+        rows.append(cells)
+    head = [_("Category"), _("Beans"), "%"]
+    w.grid(head + head, rows, [34, 11, 12, 34, 11, 12])
+    if links.cut_test_photo:
+        w.row(_("Cut-test photo"), _("Open the photo of the cut beans"), link=links.cut_test_photo)
+
+
+def _radar(pdf: printing_pdf.PrintDocument, scores: list[tuple[str, float]], x: float, y: float,
+           width: float, height: float) -> None:
+    """A flavour radar in a width × height box at (x, y): rings at 2, 4, … 10, labels outside."""
+    cx, cy = x + width / 2, y + height / 2
+    pdf.set_font(FONT, "", 6.5)
+    captions = [f"{text} {number(score)}" for text, score in scores]
+    widest = max(pdf.get_string_width(caption) for caption in captions)
+    radius = max(10.0, min(height / 2 - 5, width / 2 - widest - 2))
+    axes = len(scores)
+
+    def point(i: int, value: float) -> tuple[float, float]:
+        angle = 2 * math.pi * i / axes
+        r = radius * value / 10
+        return cx + r * math.sin(angle), cy - r * math.cos(angle)
+
+    with pdf.local_context(draw_color=RULE, line_width=0.15):
+        for ring in (2, 4, 6, 8, 10):
+            pdf.polygon([point(i, ring) for i in range(axes)], style="D")
+        for i in range(axes):
+            pdf.line(cx, cy, *point(i, 10))
+    with pdf.local_context(draw_color=ACCENT, fill_color=(222, 196, 170), line_width=0.4):
+        pdf.polygon([point(i, float(score)) for i, (_t, score) in enumerate(scores)], style="DF")
+    pdf.set_text_color(*MUTED)
+    for i, caption in enumerate(captions):
+        lx, ly = point(i, 10)
+        angle = 2 * math.pi * i / axes
+        caption_width = pdf.get_string_width(caption)
+        dx, dy = math.sin(angle), -math.cos(angle)
+        # Labels sit outside the outer ring: left of it on the left, right on the right.
+        tx = lx + dx * 1.5 - (caption_width if dx < -0.2 else caption_width / 2
+                              if abs(dx) <= 0.2 else 0)
+        ty = ly + dy * 1.5 - (3 if dy < -0.2 else 0 if dy > 0.2 else 1.5)
+        pdf.set_xy(max(x, min(tx, x + width - caption_width)), max(y, min(ty, y + height - 3)))
+        pdf.cell(caption_width, 3, caption)
+    pdf.set_text_color(0, 0, 0)
+
+
+def _sensory_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
+    s = sheet.sensory
+    pdf = w.pdf
+    has_radar = s is not None and len(s.radar) >= 3
+    w.heading(_("Flavour"), keep_with=RADAR_HEIGHT if has_radar else 3 * LINE)
+    if s is None:
+        w.note(_("No sensory evaluation yet."))
+        return
+    e = s.evaluation
+    top = pdf.get_y()
+    right = pdf.w - pdf.r_margin - (RADAR_WIDTH + 3 if has_radar else 0)
+    if has_radar:
+        _radar(pdf, [(label("sensory", code), score) for code, score in s.radar],
+               pdf.w - pdf.r_margin - RADAR_WIDTH, top, RADAR_WIDTH, RADAR_HEIGHT)
+        pdf.set_xy(pdf.l_margin, top)
+    w.row(_("Protocol"), label("sensory_protocol", s.protocol), right=right)
+    w.row(_("Evaluated by"), _join(s.evaluator, ngettext("panel of %(num)d", "panel of %(num)d",
+                                                         e.panel_size) if e.panel_size else "",
+                                   format_date(s.evaluated_on)), right=right)
+    w.row(_("Roast profile"), e.roast_profile, right=right)
+    w.row(_("Global quality"), _("%(score)s / 10 (the evaluator's judgement)",
+                                 score=number(s.global_quality)), right=right)
+    notes = e.flavour_notes_en if locale == "en" else e.flavour_notes_es
+    w.row(_("Flavour notes"), notes or e.flavour_notes_es or e.flavour_notes_en, right=right)
+    w.row(_("Awards"), e.awards, right=right)
+    if has_radar:
+        pdf.set_y(max(pdf.get_y(), top + RADAR_HEIGHT))
+
+
+def _certificates_section(w: _Writer, sheet: LotSheet, links: SheetLinks, state_labels) -> None:
+    w.heading(_("Certificates"), keep_with=3 * LINE)
+    if not sheet.certificates:
+        w.note(_("No certificates."))
+        return
+    rows, row_links = [], []
+    for view in sheet.certificates:
+        c = view.certificate
+        scheme = label("cert_scheme", c.scheme) + (f" ({c.scheme_other})" if c.scheme_other else "")
+        link = links.certificate_files.get(c.id) or (c.verify_url if is_web_link(c.verify_url)
+                                                       else None)
+        rows.append([scheme, str(state_labels[view.state]), _join(c.holder, c.certificate_no),
+                     _join(c.certifier_name, c.certifier_code),
+                     _dates(c.valid_from, c.valid_to),
+                     short_url(link) if link else "—"])
+        row_links.append(link)
+    w.grid([_("Scheme"), _("Status"), _("Holder · number"), _("Certifier · code"), _("Valid"),
+            _("Certificate or verification")], rows, [30, 18, 36, 32, 30, 40], row_links)
+    w.note(_("Only a certificate within its dates and not suspended is valid. Each shipment "
+             "needs its own import certificate (EU TRACES COI, USDA NOP Import Certificate)."))
+
+
+def _eudr_section(w: _Writer, sheet: LotSheet, links: SheetLinks) -> None:
+    e, lot = sheet.eudr, sheet.lot
+    w.heading(_("EU Deforestation Regulation (2023/1115)"), keep_with=4 * LINE)
+    polygons = sum(1 for p in e.plots if p.geometry_type == "Polygon")
+    w.row(_("Plots"), _join(ngettext("%(num)d plot", "%(num)d plots", len(e.plots)),
+                            ngettext("%(num)d polygon", "%(num)d polygons", polygons),
+                            ngettext("%(num)d point", "%(num)d points", len(e.plots) - polygons),
+                            f"{number(e.total_area_ha)} ha"))
+    w.row(_("Production period"), _dates(e.production_start, e.production_end))
+    if links.plots_geojson:
+        w.row(_("Geolocation"), _("GeoJSON for TRACES (buyers with an account)"),
+              link=links.plots_geojson)
+    w.row(_("No-deforestation evidence"),
+          _("Land-use analysis against the 31 Dec 2020 cut-off") if e.has_no_deforestation_evidence
+          else _("Missing"),
+          link=links.no_deforestation_file or (lot.no_deforestation_evidence_url
+                                               if is_web_link(lot.no_deforestation_evidence_url)
+                                               else None))
+    w.row(_("Legality evidence"),
+          _("Land title and permits") if e.has_legality_evidence else _("Missing"),
+          link=links.legality_file)
+    w.row(_("DDS reference"), _join(e.dds_reference, lot.dds_verification))
+    w.note(_("Peru is a standard-risk country: the EU operator files full due diligence; the "
+             "producer provides geolocation and evidence."))
+
+
+def _terms_section(w: _Writer, sheet: LotSheet, locale: str, show_soles: bool) -> None:
+    t, lot = sheet.terms, sheet.lot
+    w.heading(_("Commercial terms"), keep_with=5 * LINE)
+    w.row(_("Incoterm"), _join(label("incoterm", t.incoterm), t.incoterm_place))
+    price = price_text(t.price, t.references, show_soles=show_soles)
+    w.row(_("Price basis"), price.basis)
+    w.row(_("Price"), "\n".join(price.lines))
+    if t.price_valid_until:
+        valid = format_date(t.price_valid_until)
+        w.row(_("Price valid until"), valid + (f" · {_('Expired')}" if t.price_expired else ""))
+    if t.moq_kg is not None:
+        moq = f"{number(t.moq_kg, 0)} kg"
+        if t.moq_bags:
+            moq += " · " + ngettext("%(num)d bag", "%(num)d bags", t.moq_bags)
+        w.row(_("Minimum order"), moq)
+    if t.sample_available:
+        sample = [_("Available")]
+        if t.sample_size_g:
+            sample.append(f"{t.sample_size_g} g")
+        if t.sample_cost_usd is not None:
+            sample.append(_("free") if not t.sample_cost_usd
+                          else f"USD {number(t.sample_cost_usd, 2)}")
+        if t.sample_lead_time_days:
+            sample.append(ngettext("%(num)d day", "%(num)d days", t.sample_lead_time_days))
+        w.row(_("Samples"), _join(*sample))
+    else:
+        w.row(_("Samples"), _("Not available"))
+    w.row(_("Payment terms"), str(localized_text(lot, "payment_terms", locale)))
+    w.row(_("Shipping window"), str(localized_text(lot, "ship_window", locale)))
+    w.row(_("Export documents"), ", ".join(label("export_docs", c) for c in lot.export_doc_codes))
+
+
+def render_lot_sheet(sheet: LotSheet, links: SheetLinks, *, paper: str = "a4",
+                     locale: str = "es", show_soles: bool = False) -> bytes:
+    """The sheet as PDF bytes in `locale` on `paper` ("a4" or "letter").
+
+    Raises:
+        KeyError: for an unknown paper size.
+    """
+    with force_locale(locale):
+        lot = sheet.lot
+        pdf = printing_pdf.new_document(_("Product sheet %(code)s", code=lot.lot_code), locale,
+                                        page_format=PAPER_SIZES[paper])
+        pdf.set_margins(MARGIN, MARGIN, MARGIN)
+        pdf.set_auto_page_break(auto=False, margin=MARGIN + printing_pdf.FOOTER_HEIGHT_MM)
+        pdf.add_page()
+        _header(pdf, sheet, links, locale, sheet.today)
+        writer = _Writer(pdf)
+        _lot_section(writer, sheet, locale)
+        _origin_section(writer, sheet, locale)
+        _post_harvest_section(writer, sheet)
+        _quality_section(writer, sheet, links)
+        _sensory_section(writer, sheet, locale)
+        _certificates_section(writer, sheet, links, CERT_STATE_LABELS)
+        _eudr_section(writer, sheet, links)
+        _terms_section(writer, sheet, locale, show_soles)
+        return bytes(pdf.output())

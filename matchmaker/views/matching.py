@@ -1,0 +1,277 @@
+"""Matchmaking: what buyers buy, recommendations both ways, pre-filled wishes, the organiser's
+demand/supply overview, similar lots, and `flask recommend`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import click
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.cli import with_appcontext
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from matchmaker import web
+from matchmaker.access import get_event, organiser_required, role_required
+from matchmaker.errors import DomainError
+from matchmaker.extensions import db
+from matchmaker.forms.matching import DemandForm
+from matchmaker.models import Event, Lot
+from matchmaker.services import events
+from matchmaker.services.lots.sheet import load_lot
+from matchmaker.services.matching import demand as demand_service
+from matchmaker.services.matching import recommend
+from matchmaker.services.matching.text import finding_text, finding_text_plain
+from matchmaker.templating import safe_next
+
+bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
+
+participant_required = role_required("buyer", "rep")
+buyer_required = role_required("buyer")
+
+
+CRITERION_LABELS = {
+    "product_form": _l("Product form"), "certification": _l("Certification"),
+    "eudr": _l("EUDR evidence"), "volume": _l("Volume"),
+}
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {"criterion_label": lambda code: str(CRITERION_LABELS.get(code, code))}
+
+
+@bp.app_template_filter("finding")
+def _finding_filter(finding) -> str:
+    return finding_text(finding)
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+# What a buyer buys -----------------------------------------------------------------------
+
+def _fields_from(form: DemandForm) -> demand_service.DemandFields:
+    return demand_service.DemandFields(
+        product_forms=form.product_forms.data or [], volume_min_mt=form.volume_min_mt.data,
+        volume_max_mt=form.volume_max_mt.data, shipment_min_mt=form.shipment_min_mt.data,
+        min_iso_grade=form.min_iso_grade.data or None,
+        min_fermented_pct=form.min_fermented_pct.data, max_moisture_pct=form.max_moisture_pct.data,
+        certifications=form.certifications.data or [], flavours=form.flavours.data or [],
+        genetics=form.genetics.data or [], incoterms=form.incoterms.data or [],
+        price_ceiling_usd_per_mt=form.price_ceiling_usd_per_mt.data,
+        delivery_from=form.delivery_from.data, delivery_to=form.delivery_to.data,
+        eudr_required=form.eudr_required.data,
+    )
+
+
+def _fill(form: DemandForm, fields: demand_service.DemandFields) -> None:
+    for name in ("product_forms", "volume_min_mt", "volume_max_mt", "shipment_min_mt",
+                 "min_fermented_pct", "max_moisture_pct", "certifications", "flavours",
+                 "genetics", "incoterms", "price_ceiling_usd_per_mt", "delivery_from",
+                 "delivery_to", "eudr_required"):
+        getattr(form, name).data = getattr(fields, name)
+    form.min_iso_grade.data = fields.min_iso_grade or ""
+
+
+@bp.route("/demand", methods=["GET", "POST"])
+@buyer_required
+def demand():
+    """What the buyer buys; also the second step of sign-up (`?welcome=1`)."""
+    profile = current_user.buyer_profile
+    if profile is None:
+        abort(404)
+    form = DemandForm()
+    welcome = bool(request.args.get("welcome"))
+    if request.method == "GET":
+        _fill(form, demand_service.fields_of(profile))
+    if form.validate_on_submit():
+        try:
+            demand_service.save_demand(profile, _fields_from(form))
+        except DomainError as error:
+            status = web.refused(error)
+            return render_template("matching/demand.html", form=form, welcome=welcome), status
+        flash(_("Saved. Here is what fits what you buy."), "success")
+        return redirect(safe_next("matching.home") if welcome else url_for("matching.home"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("matching/demand.html", form=form, welcome=welcome), status
+
+
+# Recommendations -------------------------------------------------------------------------
+
+@bp.get("/")
+@role_required("buyer", "rep", "organiser")
+def home():
+    """Recommendations at the current fair (or across the catalogue when none is running)."""
+    event = events.current()
+    if current_user.is_organiser:
+        if event is None:
+            abort(404)
+        return redirect(url_for("matching.overview", event_slug=event.slug))
+    if event is not None:
+        return redirect(url_for("matching.at_event", event_slug=event.slug))
+    return _render_for(None)
+
+
+@bp.get("/<event_slug>/")
+@participant_required
+def at_event(event_slug: str):
+    return _render_for(get_event(event_slug))
+
+
+def _render_for(event: Event | None):
+    if current_user.is_buyer:
+        result = recommend.for_buyer(current_user, event, today=_today(), locale=_locale())
+        return render_template("matching/buyer.html", event=event, result=result,
+                               lots=_lots_by_code(m.supply.code for m in result.top))
+    if not current_user.is_approved:
+        abort(403)
+    buyers = recommend.for_rep(current_user, event, today=_today(), locale=_locale())
+    return render_template("matching/rep.html", event=event, buyers=buyers)
+
+
+def _lots_by_code(codes) -> dict[str, Lot]:
+    codes = list(codes)
+    if not codes:
+        return {}
+    return {lot.lot_code: lot for lot in db.session.scalars(
+        db.select(Lot).where(Lot.lot_code.in_(codes)))}
+
+
+@bp.post("/<event_slug>/wishes")
+@participant_required
+def prefill(event_slug: str):
+    """One click: the top recommendations become "would like" wishes, then the wish page."""
+    event = get_event(event_slug)
+    web.require_action()
+    try:
+        added = recommend.prefill_wishes(event, current_user, today=_today())
+    except DomainError as error:
+        web.refused(error)
+        return redirect(url_for("matching.at_event", event_slug=event.slug))
+    if added:
+        flash(_("%(n)d recommendations added to your wishes as \"would like\". Change them as you "
+                "wish, then save.", n=added), "success")
+    else:
+        flash(_("Your wishes already cover your recommendations."), "info")
+    return redirect(url_for("roundtable.wishes_edit", event_slug=event.slug))
+
+
+@bp.get("/<event_slug>/overview")
+@organiser_required
+def overview(event_slug: str):
+    event = get_event(event_slug, manage=True)
+    result = recommend.event_overview(event, today=_today(), locale=_locale())
+    return render_template("matching/overview.html", event=event, result=result)
+
+
+@bp.get("/lots/<lot_code>/similar")
+def similar(lot_code: str):
+    """Lots nearest to this one by quality and flavour profile."""
+    lot = load_lot(lot_code)
+    if lot is None or not lot.is_published:
+        abort(404)
+    nearest = recommend.similar_lots(lot, today=_today(), n=5, locale=_locale())
+    return render_template("matching/similar.html", lot=lot, nearest=nearest)
+
+
+# CLI -------------------------------------------------------------------------------------
+
+def _match_json(item) -> dict:
+    return {
+        "kind": item.supply.kind, "code": item.supply.code, "name": item.supply.name,
+        "organisation": item.supply.organisation_name, "score": item.score,
+        "reasons": [finding_text_plain(f) for f in item.reasons],
+        "misses": [finding_text_plain(f) for f in item.misses],
+        "notes": [finding_text_plain(f) for f in item.notes],
+        "signals": [finding_text_plain(f) for f in item.signals],
+        "excluded_by": [finding_text_plain(f) for f in item.exclusions],
+    }
+
+
+@bp.cli.command("recommend")
+@click.argument("email")
+@click.option("--event", "event_slug", default="", help="Event slug (default: the current fair).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--limit", default=10, show_default=True, help="How many to list.")
+@with_appcontext
+def recommend_command(email: str, event_slug: str, as_json: bool, limit: int) -> None:
+    """Ranked lots and offers with reasons for a buyer, or the buyers to meet for a rep."""
+    from matchmaker.services.accounts import find_user_by_email
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail {email}.")
+    if event_slug:
+        event = db.session.scalar(db.select(Event).where(Event.slug == event_slug))
+        if event is None:
+            raise click.ClickException(f"No event with the slug {event_slug}.")
+    else:
+        event = events.current()
+    today = date.today()
+    try:
+        if user.is_buyer:
+            result = recommend.for_buyer(user, event, today=today)
+            payload = {"buyer": user.email, "event": event.slug if event else None,
+                       "recommended": [_match_json(m) for m in result.fitting[:limit]],
+                       "excluded": [_match_json(m) for m in result.excluded],
+                       "to_meet": [o.name for o in result.to_meet]}
+        else:
+            rows = recommend.for_rep(user, event, today=today)
+            payload = {"rep": user.email, "event": event.slug if event else None,
+                       "buyers": [{"email": r.buyer.email, "name": r.buyer.name,
+                                   "company": r.buyer.buyer_profile.company
+                                   if r.buyer.buyer_profile else "",
+                                   "score": r.fit.score, "best": r.fit.best.supply.code,
+                                   "fitting": r.fit.fitting_count,
+                                   "reasons": [finding_text_plain(f) for f in r.fit.reasons],
+                                   "misses": [finding_text_plain(f) for f in r.fit.best.misses]}
+                                  for r in rows[:limit]]}
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    if as_json:
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    _echo_text(payload)
+
+
+def _echo_text(payload: dict) -> None:
+    if "recommended" in payload:
+        click.echo(f"Recommendations for {payload['buyer']} at {payload['event'] or 'all events'}:")
+        for n, item in enumerate(payload["recommended"], 1):
+            click.echo(f"{n:>2}. [{item['score']:.1f}] {item['kind']} {item['code']} – "
+                       f"{item['name']} ({item['organisation']})")
+            for line in item["reasons"]:
+                click.echo(f"      + {line}")
+            for line in item["misses"]:
+                click.echo(f"      - {line}")
+            for line in item["notes"]:
+                click.echo(f"      ~ {line}")
+            for line in item["signals"]:
+                click.echo(f"      * {line} (behaviour)")
+        if not payload["recommended"]:
+            click.echo("    Nothing fits yet.")
+        click.echo(f"Ruled out: {len(payload['excluded'])}")
+        for item in payload["excluded"]:
+            click.echo(f"    {item['code']}: {'; '.join(item['excluded_by'])}")
+        if payload["to_meet"]:
+            click.echo("Who to meet: " + ", ".join(payload["to_meet"]))
+        return
+    click.echo(f"Buyers to meet for {payload['rep']} at {payload['event'] or 'all events'}:")
+    for n, row in enumerate(payload["buyers"], 1):
+        click.echo(f"{n:>2}. [{row['score']:.1f}] {row['company']} ({row['name']}, "
+                   f"{row['email']}) – best fit {row['best']}, {row['fitting']} fitting")
+        for line in row["reasons"]:
+            click.echo(f"      + {line}")
+        for line in row["misses"]:
+            click.echo(f"      - {line}")
+    if not payload["buyers"]:
+        click.echo("    No buyer's demand fits yet.")
