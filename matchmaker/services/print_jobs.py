@@ -16,11 +16,10 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale
 
 from matchmaker import file_store, jobs
 from matchmaker.extensions import db
-from matchmaker.jobs.context import job_request_context
+from matchmaker.jobs.context import job_context
 from matchmaker.jobs.lease import Lease, claim
 from matchmaker.models import Event, User
 from matchmaker.models.base import utcnow
@@ -146,7 +145,7 @@ def run_job(job_id: int) -> None:
     stored = error = None
     with Lease(PrintJob, job_id, attempt, heartbeat_s=config["JOB_HEARTBEAT_S"]) as lease:
         try:
-            with job_request_context(), force_locale(job.locale):
+            with job_context(job.locale):
                 stored = _render(job, name, lambda done: lease.report(done=min(done, job.total)))
         except Exception as exc:  # the page must show "failed" with a reason, not spin forever
             log.exception("print job %s failed", job_id)
