@@ -27,13 +27,13 @@ from flask_login import current_user, login_user
 from matchmaker.access import get_event, organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.accounts import ResetPasswordForm
 from matchmaker.forms.imports import UploadForm
 from matchmaker.importing.fields import FIELDS, guess_mapping, missing_required
 from matchmaker.importing.reading import Table, TableProblem, read_table
 from matchmaker.models import Event
 from matchmaker.services.imports import invitations, participants
+from matchmaker.web import done, refused, require_action
 
 bp = Blueprint("imports", __name__, cli_group=None)
 
@@ -98,15 +98,13 @@ def mapping(slug: str, token: str):
     chosen = guess_mapping(kind, table.headers, participants.remembered_mapping(event, kind))
     status = 200
     if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
+        require_action()
         chosen = {f.code: request.form.get(f"field-{f.code}", "") for f in FIELDS[kind]}
         chosen = {code: header for code, header in chosen.items() if header in table.headers}
         missing = missing_required(kind, chosen)
         if not missing:
             participants.remember_mapping(event, kind, chosen)
-            db.session.commit()
-            return redirect(url_for("imports.review", slug=event.slug, token=token))
+            return done(None, "imports.review", slug=event.slug, token=token)
         flash(_("Choose a column for every required field: %(fields)s.",
                 fields=", ".join(_(f.label) for f in missing)), "error")
         status = 422
@@ -134,15 +132,14 @@ def review(slug: str, token: str):
     if import_plan is None:
         return redirect(url_for("imports.mapping", slug=event.slug, token=token))
     if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
+        require_action()
         try:
             counts = participants.apply(event, import_plan)
         except DomainError as error:
             db.session.rollback()
             flash(_("Nothing was imported: %(reason)s", reason=error.message), "error")
             return redirect(url_for("imports.review", slug=event.slug, token=token))
-        db.session.commit()
+        # The kernel commits after this view; the uploaded copy is no longer needed.
         _stored(token).unlink(missing_ok=True)
         flash(ngettext("Imported: %(num)d created", "Imported: %(num)d created",
                        counts["create"]) + " · " +
@@ -169,9 +166,8 @@ def welcome(token: str):
         try:
             user = invitations.accept(token, form.password.data)
         except DomainError as error:
-            flash(error.message, "error")
-            return render_template("imports/welcome.html", form=form), error.status
-        db.session.commit()
+            status = refused(error, form)
+            return render_template("imports/welcome.html", form=form), status
         login_user(user)
         flash(_("Your password is set. Welcome to matchmaker."), "success")
         if user.is_buyer:

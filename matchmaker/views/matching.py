@@ -17,7 +17,6 @@ from flask_login import current_user
 from matchmaker.access import get_event, organiser_required, role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.matching import DemandForm
 from matchmaker.models import Event, Lot
 from matchmaker.services.events import current_event
@@ -26,6 +25,7 @@ from matchmaker.services.matching import demand as demand_service
 from matchmaker.services.matching import recommend
 from matchmaker.services.matching.text import finding_text, finding_text_plain
 from matchmaker.templating import safe_next
+from matchmaker.web import done, invalid_status, refused, require_action
 
 bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
 
@@ -93,17 +93,15 @@ def demand():
     welcome = bool(request.args.get("welcome"))
     if request.method == "GET":
         _fill(form, demand_service.fields_of(profile))
+    status = invalid_status(form)
     if form.validate_on_submit():
         try:
             demand_service.save_demand(profile, _fields_from(form))
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return render_template("matching/demand.html", form=form, welcome=welcome), error.status
-        db.session.commit()
-        flash(_("Saved. Here is what fits what you buy."), "success")
-        return redirect(safe_next("matching.home") if welcome else url_for("matching.home"))
-    status = 422 if form.is_submitted() else 200
+            status = refused(error, form)
+        else:
+            flash(_("Saved. Here is what fits what you buy."), "success")
+            return redirect(safe_next("matching.home") if welcome else url_for("matching.home"))
     return render_template("matching/demand.html", form=form, welcome=welcome), status
 
 
@@ -153,21 +151,18 @@ def _lots_by_code(codes) -> dict[str, Lot]:
 def prefill(event_slug: str):
     """One click: the top recommendations become "would like" wishes, then the wish page."""
     event = get_event(event_slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    require_action()
     try:
         added = recommend.prefill_wishes(event, current_user, today=_today())
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        refused(error)
         return redirect(url_for("matching.at_event", event_slug=event.slug))
-    db.session.commit()
-    if added:
-        flash(_("%(n)d recommendations added to your wishes as \"would like\". Change them as you "
-                "wish, then save.", n=added), "success")
-    else:
-        flash(_("Your wishes already cover your recommendations."), "info")
-    return redirect(url_for("roundtable.wishes_edit", event_slug=event.slug))
+    if not added:
+        return done(_("Your wishes already cover your recommendations."),
+                    "roundtable.wishes_edit", category="info", event_slug=event.slug)
+    return done(_("%(n)d recommendations added to your wishes as \"would like\". Change them as "
+                  "you wish, then save.", n=added), "roundtable.wishes_edit",
+                event_slug=event.slug)
 
 
 @bp.get("/<event_slug>/overview")
