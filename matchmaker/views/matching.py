@@ -28,6 +28,8 @@ from matchmaker.templating import safe_next
 from matchmaker.web import done, invalid_status, refused, require_action
 
 bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
+# Beside the read-only lots API, for the signed-in buyer (GET only: nothing for CSRF to guard).
+api_bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
 
 participant_required = role_required("buyer", "rep")
 buyer_required = role_required("buyer")
@@ -205,6 +207,42 @@ def similar(lot_code: str):
         abort(404)
     nearest = recommend.similar_lots(lot, today=_today(), n=5, locale=_locale())
     return render_template("matching/similar.html", lot=lot, nearest=nearest)
+
+
+# JSON (read-only, for the signed-in buyer; documented in matchmaker/openapi.py) -------------
+
+def _api_user():
+    if not (current_user.is_authenticated and current_user.is_buyer
+            and current_user.buyer_profile is not None):
+        abort(401 if not current_user.is_authenticated else 403)
+    return current_user
+
+
+def _json_value(value):
+    if isinstance(value, list):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | str):
+        return value
+    return format(value, "f")
+
+
+@api_bp.get("/me/demand")
+def api_demand():
+    """The signed-in buyer's demand (decimals as strings, dates ISO 8601)."""
+    fields = demand_service.fields_of(_api_user().buyer_profile)
+    return {name: _json_value(getattr(fields, name)) for name in fields.__dataclass_fields__}
+
+
+@api_bp.get("/me/recommendations")
+def api_recommendations():
+    """The signed-in buyer's ranked lots and offers at the current fair, with reasons."""
+    buyer = _api_user()
+    result = recommend.for_buyer(buyer, current_event(), today=_today(), locale=_locale())
+    return {"event": result.event.slug if result.event else None,
+            "recommended": [_match_json(m) for m in result.top],
+            "excluded": [_match_json(m) for m in result.excluded]}
 
 
 # CLI -------------------------------------------------------------------------------------
