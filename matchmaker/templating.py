@@ -39,7 +39,7 @@ def _organiser(user) -> bool:
 
 
 def _rep(user) -> bool:
-    return user.is_authenticated and user.is_rep and user.is_approved
+    return user.is_approved_rep
 
 
 # Features add their entries here, in menu order.

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user
 
+from matchmaker import web
 from matchmaker.access import get_event, organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -33,7 +34,6 @@ from matchmaker.importing.fields import FIELDS, guess_mapping, missing_required
 from matchmaker.importing.reading import Table, TableProblem, read_table
 from matchmaker.models import Event
 from matchmaker.services.imports import invitations, participants
-from matchmaker.web import done, refused, require_action
 
 bp = Blueprint("imports", __name__, cli_group=None)
 
@@ -98,13 +98,13 @@ def mapping(slug: str, token: str):
     chosen = guess_mapping(kind, table.headers, participants.remembered_mapping(event, kind))
     status = 200
     if request.method == "POST":
-        require_action()
+        web.require_action()
         chosen = {f.code: request.form.get(f"field-{f.code}", "") for f in FIELDS[kind]}
         chosen = {code: header for code, header in chosen.items() if header in table.headers}
         missing = missing_required(kind, chosen)
         if not missing:
             participants.remember_mapping(event, kind, chosen)
-            return done(None, "imports.review", slug=event.slug, token=token)
+            return redirect(url_for("imports.review", slug=event.slug, token=token))
         flash(_("Choose a column for every required field: %(fields)s.",
                 fields=", ".join(_(f.label) for f in missing)), "error")
         status = 422
@@ -132,15 +132,14 @@ def review(slug: str, token: str):
     if import_plan is None:
         return redirect(url_for("imports.mapping", slug=event.slug, token=token))
     if request.method == "POST":
-        require_action()
+        web.require_action()
         try:
             counts = participants.apply(event, import_plan)
         except DomainError as error:
-            db.session.rollback()
-            flash(_("Nothing was imported: %(reason)s", reason=error.message), "error")
+            web.refused(error, message=_("Nothing was imported: %(reason)s",
+                                         reason=error.message))
             return redirect(url_for("imports.review", slug=event.slug, token=token))
-        # The kernel commits after this view; the uploaded copy is no longer needed.
-        _stored(token).unlink(missing_ok=True)
+        web.after_commit(lambda: _stored(token).unlink(missing_ok=True))
         flash(ngettext("Imported: %(num)d created", "Imported: %(num)d created",
                        counts["create"]) + " · " +
               _("%(updated)d updated, %(unchanged)d unchanged, %(refused)d refused.",
@@ -166,7 +165,7 @@ def welcome(token: str):
         try:
             user = invitations.accept(token, form.password.data)
         except DomainError as error:
-            status = refused(error, form)
+            status = web.refused(error)
             return render_template("imports/welcome.html", form=form), status
         login_user(user)
         flash(_("Your password is set. Welcome to matchmaker."), "success")
@@ -223,5 +222,5 @@ def import_command(event_slug: str, path: str, kind: str, dry_run: bool) -> None
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(f"Nothing was imported: {error.message}") from error
-        db.session.commit()
+        db.session.commit()  # a command, not a request: the kernel does not commit it
         click.echo(f"Imported: {summary}.")

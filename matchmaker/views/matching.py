@@ -14,18 +14,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from matchmaker import web
 from matchmaker.access import get_event, organiser_required, role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.matching import DemandForm
 from matchmaker.models import Event, Lot
-from matchmaker.services.events import current_event
+from matchmaker.services import events
 from matchmaker.services.lots.sheet import load_lot
 from matchmaker.services.matching import demand as demand_service
 from matchmaker.services.matching import recommend
 from matchmaker.services.matching.text import finding_text, finding_text_plain
 from matchmaker.templating import safe_next
-from matchmaker.web import done, invalid_status, refused, require_action
+from matchmaker.web import invalid_status
 
 bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
 # Beside the read-only lots API, for the signed-in buyer (GET only: nothing for CSRF to guard).
@@ -124,10 +125,11 @@ def demand():
         try:
             demand_service.save_demand(profile, _fields_from(form))
         except DomainError as error:
-            status = refused(error, form)
-        else:
-            flash(_("Saved. Here is what fits what you buy."), "success")
-            return redirect(safe_next("matching.home") if welcome else url_for("matching.home"))
+            status = web.refused(error)
+            return render_template("matching/demand.html", form=form, welcome=welcome), status
+        flash(_("Saved. Here is what fits what you buy."), "success")
+        return redirect(safe_next("matching.home") if welcome else url_for("matching.home"))
+    status = 422 if form.is_submitted() else 200
     return render_template("matching/demand.html", form=form, welcome=welcome), status
 
 
@@ -137,7 +139,7 @@ def demand():
 @role_required("buyer", "rep", "organiser")
 def home():
     """Recommendations at the current fair (or across the catalogue when none is running)."""
-    event = current_event()
+    event = events.current()
     if current_user.is_organiser:
         if event is None:
             abort(404)
@@ -177,18 +179,18 @@ def _lots_by_code(codes) -> dict[str, Lot]:
 def prefill(event_slug: str):
     """One click: the top recommendations become "would like" wishes, then the wish page."""
     event = get_event(event_slug)
-    require_action()
+    web.require_action()
     try:
         added = recommend.prefill_wishes(event, current_user, today=_today())
     except DomainError as error:
-        refused(error)
+        web.refused(error)
         return redirect(url_for("matching.at_event", event_slug=event.slug))
-    if not added:
-        return done(_("Your wishes already cover your recommendations."),
-                    "roundtable.wishes_edit", category="info", event_slug=event.slug)
-    return done(_("%(n)d recommendations added to your wishes as \"would like\". Change them as "
-                  "you wish, then save.", n=added), "roundtable.wishes_edit",
-                event_slug=event.slug)
+    if added:
+        flash(_("%(n)d recommendations added to your wishes as \"would like\". Change them as you "
+                "wish, then save.", n=added), "success")
+    else:
+        flash(_("Your wishes already cover your recommendations."), "info")
+    return redirect(url_for("roundtable.wishes_edit", event_slug=event.slug))
 
 
 @bp.get("/<event_slug>/overview")
@@ -239,7 +241,8 @@ def api_demand():
 def api_recommendations():
     """The signed-in buyer's ranked lots and offers at the current fair, with reasons."""
     buyer = _api_user()
-    result = recommend.for_buyer(buyer, current_event(), today=_today(), locale=_locale())
+    result = recommend.for_buyer(buyer, events.current_event(), today=_today(),
+                                 locale=_locale())
     return {"event": result.event.slug if result.event else None,
             "recommended": [_match_json(m) for m in result.top],
             "excluded": [_match_json(m) for m in result.excluded]}
@@ -277,7 +280,7 @@ def recommend_command(email: str, event_slug: str, as_json: bool, limit: int) ->
         if event is None:
             raise click.ClickException(f"No event with the slug {event_slug}.")
     else:
-        event = current_event()
+        event = events.current()
     today = date.today()
     try:
         if user.is_buyer:
