@@ -145,3 +145,8 @@ def localized_text(obj, name: str, locale: str) -> LocalizedText:
     if not text:
         return LocalizedText("", locale, "")
     return LocalizedText(text, other, _("in Spanish") if other == "es" else _("in English"))
+
+
+def is_web_link(url: str | None) -> bool:
+    """True for an http(s) address: only those become links (never javascript: and the like)."""
+    return bool(url) and url.lower().startswith(("https://", "http://"))

@@ -39,7 +39,7 @@ def _organiser(user) -> bool:
 
 
 def _rep(user) -> bool:
-    return user.is_authenticated and user.is_rep and user.is_approved
+    return user.is_approved_rep
 
 
 # Features add their entries here, in menu order.
@@ -147,7 +147,8 @@ def init_app(app: Flask) -> None:
     def _globals():
         locale = get_locale()
         # formdata=None: this form only carries the CSRF token, and reading the request body
-        # here would break every page on a JSON body that is not an object.
+        # here would break every page on a JSON body that is not an object (and the 413 page
+        # of an oversized upload).
         return {"current_locale": str(locale) if locale else "es",
                 "action_form": ActionForm(formdata=None),
                 "unread_notices": unread_notices,

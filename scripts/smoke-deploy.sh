@@ -53,7 +53,7 @@ export TRUSTED_PROXIES=1
 export RATELIMIT_STORAGE_URI="redis://127.0.0.1:$REDIS_PORT/0"
 export JOBS_QUEUE_URL="redis://127.0.0.1:$REDIS_PORT/1"
 export UPLOAD_FOLDER="$WORK/files/uploads" JOB_FILES_FOLDER="$WORK/files/job-files"
-export LOGIN_RATE_LIMIT="4 per 5 minutes"
+export LOGIN_ACCOUNT_LIMIT="4 per 5 minutes"
 # Notice a killed worker quickly (the defaults are 5, 30 and 15 s).
 export JOB_HEARTBEAT_S=2 JOB_STALE_AFTER_S=10 JOB_REAP_INTERVAL_S=5
 

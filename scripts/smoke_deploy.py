@@ -115,14 +115,15 @@ def sessions_hold(base: str, apps: list[str]) -> Browser:
 
 
 def rate_limit_shared(apps: list[str]) -> None:
-    limit = int(os.environ.get("LOGIN_RATE_LIMIT", "4 per").split()[0])
+    limit = int(os.environ.get("LOGIN_ACCOUNT_LIMIT", "4 per").split()[0])
     email = f"nobody-{os.getpid()}@smoke.test"
     statuses = []
     for attempt in range(limit + 1):
         statuses.append(Browser().log_in(apps[attempt % len(apps)], email, "wrong-password"))
     check(all(s != 429 for s in statuses[:limit]) and statuses[limit] == 429,
           f"failed log-ins alternating over the servers: {statuses}; the limit is not shared")
-    summary.append(f"rate limit: {limit} failed log-ins spread over both servers, then 429")
+    summary.append(f"log-in throttle: {limit} failed log-ins for one account spread over both "
+                   f"servers ({statuses[:limit]}), then 429 from either")
 
 
 def roundtable_run(organiser: Browser, apps: list[str]) -> None:

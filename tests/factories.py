@@ -28,6 +28,17 @@ PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
 
 
+def real_pdf_bytes(text: str = "Informe") -> bytes:
+    """A small but complete PDF (one page), as uploads are parsed, not just sniffed."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
 def make_organisation(**overrides):
     n = next(_counter)
     fields = {

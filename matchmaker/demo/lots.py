@@ -35,6 +35,27 @@ def _pdf(title: str, lines: list[str], filename: str) -> FileStorage:
                        content_type="application/pdf")
 
 
+def _cut_test_photo() -> FileStorage:
+    """A drawn stand-in for the photo of a cut test: 50 halved beans on a board, coloured
+    as the demo's Grade I counts (mostly brown, some purple-brown, a few purple and slaty)."""
+    from PIL import Image, ImageDraw
+
+    colours = ([(111, 62, 34)] * 38 + [(128, 70, 80)] * 8 + [(98, 46, 112)] * 2
+               + [(92, 96, 104)] * 1 + [(170, 176, 150)] * 1)
+    image = Image.new("RGB", (800, 520), (226, 214, 190))
+    draw = ImageDraw.Draw(image)
+    for index, colour in enumerate(colours):
+        row, column = divmod(index, 10)
+        x, y = 40 + column * 74, 40 + row * 92
+        draw.ellipse((x, y, x + 58, y + 78), fill=(70, 40, 24))
+        draw.ellipse((x + 6, y + 6, x + 52, y + 72), fill=colour)
+        draw.line((x + 29, y + 10, x + 29, y + 68), fill=(60, 34, 20), width=2)
+    out = BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return FileStorage(BytesIO(out.getvalue()), filename="prueba-de-corte.jpg",
+                       content_type="image/jpeg")
+
+
 def _rectangle(lon_west: str, lat_south: str, lon_east: str, lat_north: str) -> dict:
     w, s, e, n = (D(v) for v in (lon_west, lat_south, lon_east, lat_north))
     return {"type": "Polygon", "coordinates": [[[w, s], [e, s], [e, n], [w, n], [w, s]]]}
@@ -147,6 +168,12 @@ def seed_lots(made: dict) -> None:
     ))
     editing_eudr.save_eudr_evidence(
         infierno, legality_file=title,
+        no_deforestation_file=_pdf(
+            "Análisis de uso del suelo 2020–2026 – parcelas INF-P01 a INF-P04",
+            ["Documento de demostración: comparación de cobertura forestal al 31/12/2020 "
+             "(fecha de corte del Reglamento (UE) 2023/1115) con imágenes de 2026.",
+             "Demo document: land-use comparison against the 31 Dec 2020 cut-off."],
+            "uso-del-suelo.pdf"),
         no_deforestation_evidence_url="https://www.globalforestwatch.org/map/")
     analyses.save_analysis(
         infierno, analysis_date=date(2026, 8, 5), lab="Laboratorio de Calidad Agrobosque",
@@ -155,6 +182,7 @@ def seed_lots(made: dict) -> None:
         files={"report": _pdf("Informe de análisis físico – PE-MDD-INF-26-001",
                               ["Prueba de corte ISO 1114, 300 granos.", "Humedad 7.1 %."],
                               "informe.pdf")},
+        cut_test_photo=_cut_test_photo(),
         **CUT_GRADE_I)
     sensory.save_evaluation(
         infierno, scores=_liquor_scores(fresh_fruit=5, fresh_fruit_yellow_orange_white=4,
@@ -168,7 +196,11 @@ def seed_lots(made: dict) -> None:
         flavour_notes_en="Intense cocoa with yellow fruit, orange blossom and fresh nut; clean "
         "fruity acidity and a long finish.",
         awards="Cocoa of Excellence 2025 – seleccionado entre los 50 mejores")
-    certificates.save_certificate(infierno, **group_organic)
+    certificates.save_certificate(infierno, **group_organic, file=_pdf(
+        "Certificado orgánico de grupo – Cooperativa Agrobosque",
+        ["Documento de demostración. Reglamento (UE) 2018/848.",
+         "Certificadora: Control Union Peru, PE-BIO-149. Certificado CU-PE-884412."],
+        "certificado-organico.pdf"))
     certificates.save_certificate(
         infierno, scheme="fairtrade", holder="Cooperativa Agrobosque",
         certificate_no="FLO ID 36712", certifier_name="FLOCERT", certifier_code="",
@@ -241,7 +273,9 @@ def seed_lots(made: dict) -> None:
                "price_differential_usd_mt": D(650), "ice_contract_month": "Marzo 2027",
                "price_valid_until": valid_until,
                "moq_kg": D(3000), "sample_available": True, "sample_size_g": 1000,
-               "sample_cost_usd": D(40), "sample_lead_time_days": 7},
+               "sample_cost_usd": D(40), "sample_lead_time_days": 7,
+               # Typed in Spanish only: the English page marks it "(in Spanish)".
+               "payment_terms_es": "Carta de crédito irrevocable a la vista"},
     )
     plots.import_geojson(huallaga, _collection(
         _feature("BH-014", "Ana Tuanama", "Bellavista, Picota, San Martín",

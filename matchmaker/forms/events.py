@@ -24,15 +24,15 @@ class EventForm(FlaskForm):
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
     is_published = BooleanField(_l("Published (visible to visitors)"), default=True)
     ice_ny_usd_mt = DecimalInput(
-        _l("ICE New York cocoa (USD per metric tonne)"),
+        _l("ICE New York cocoa (USD per metric tonne)"), bound="reference_usd_mt",
         description=_l("The reference that turns differential prices into indicative ones, "
                        "e.g. the second-position close."))
     ice_ny_on = DateField(_l("ICE New York: date of that price"), validators=[Optional()])
     ice_london_usd_mt = DecimalInput(
-        _l("ICE London cocoa, in USD per metric tonne"),
+        _l("ICE London cocoa, in USD per metric tonne"), bound="reference_usd_mt",
         description=_l("London trades in pounds: enter the price converted to US dollars."))
     ice_london_on = DateField(_l("ICE London: date of that price"), validators=[Optional()])
-    pen_per_usd = DecimalInput(_l("Exchange rate (soles per US dollar)"),
+    pen_per_usd = DecimalInput(_l("Exchange rate (soles per US dollar)"), bound="pen_per_usd",
                                description=_l("e.g. 3.745; shown beside USD prices for "
                                               "Peruvian visitors."))
     pen_per_usd_on = DateField(_l("Exchange rate: date"), validators=[Optional()])

@@ -21,7 +21,6 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 from matchmaker.forms.accounts import MultiCheckboxField
 from matchmaker.forms.fields import DecimalInput, IntegerField
 from matchmaker.input_guard import db_int
-from matchmaker.lotsheet import pricing
 from matchmaker.lotsheet.vocab import (
     BAG_TYPE,
     CERT_SCHEME,
@@ -30,6 +29,7 @@ from matchmaker.lotsheet.vocab import (
     EXPORT_DOCS,
     FERMENT_VESSEL,
     GENETICS,
+    HS_CODE,
     INCOTERM,
     PRICE_BASIS,
     PRICE_MARKET,
@@ -76,7 +76,9 @@ class IdentityForm(SectionForm):
                                   validators=[Optional(), _non_negative()],
                                   description=_l("New jute bags usually hold 60–65 kg."))
     bag_type = SelectField(_l("Bag type"), choices=vocab_choices(BAG_TYPE))
-    hs_code = StringField(_l("HS code"), default="1801.00", validators=[Length(max=20)])
+    hs_code = SelectField(_l("HS code"), choices=vocab_choices(HS_CODE), default="1801.00",
+                          description=_l("Cocoa headings 1801–1806: beans and nibs 1801.00, "
+                                         "liquor 1803.10."))
     warehouse = StringField(_l("Warehouse"), validators=[Length(max=160)])
     description_es = TextAreaField(_l("Description (Spanish)"), validators=[Length(max=5000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
@@ -161,26 +163,20 @@ class TermsForm(SectionForm):
     incoterm_place = StringField(_l("Named place"), validators=[Length(max=120)],
                                  description=_l("e.g. Puerto Maldonado, Lima, Callao"))
     price_basis = SelectField(_l("Price basis"), choices=vocab_choices(PRICE_BASIS))
-    price_usd_per_mt = DecimalInput(
-        _l("Fixed price (USD per metric tonne)"),
-        validators=[Optional(), NumberRange(min=pricing.FIXED_USD_MT_MIN, max=pricing.FIXED_USD_MT_MAX,
-                                            message=_l("Enter a price between %(min)s and %(max)s USD per metric tonne."))],
-        description=_l("For a fixed price only, e.g. 8200."))
+    price_usd_per_mt = DecimalInput(_l("Fixed price (USD per metric tonne)"),
+                                    bound="lot_price_usd_mt", validators=[Optional()],
+                                    description=_l("For a fixed price only, e.g. 8200."))
     price_market = SelectField(_l("Differential to"), choices=vocab_choices(PRICE_MARKET, blank=True))
     price_market_other = StringField(_l("Other reference (name it)"), validators=[Length(max=80)])
     ice_contract_month = StringField(_l("Futures contract month"), validators=[Length(max=20)],
                                      description=_l("e.g. March 2027."))
     price_differential_usd_mt = DecimalInput(
-        _l("Differential (± USD per metric tonne)"),
-        validators=[Optional(), NumberRange(min=pricing.DIFFERENTIAL_USD_MT_MIN,
-                                            max=pricing.DIFFERENTIAL_USD_MT_MAX,
-                                            message=_l("Enter a differential between %(min)s and %(max)s USD per metric tonne."))],
+        _l("Differential (± USD per metric tonne)"), bound="price_differential_usd_mt",
+        validators=[Optional()],
         description=_l("For a differential only: +650 means 650 USD/MT over the market; a discount is negative."))
     price_premium_kind = SelectField(_l("Premium"), choices=vocab_choices(PRICE_PREMIUM, blank=True))
     price_premium_usd_mt = DecimalInput(
-        _l("Premium (USD per metric tonne)"),
-        validators=[Optional(), NumberRange(min=pricing.PREMIUM_USD_MT_MIN, max=pricing.PREMIUM_USD_MT_MAX,
-                                            message=_l("Enter a premium between %(min)s and %(max)s USD per metric tonne."))],
+        _l("Premium (USD per metric tonne)"), bound="price_premium_usd_mt", validators=[Optional()],
         description=_l("Paid on top of the price, e.g. the Fairtrade premium of 240."))
     price_valid_until = DateField(_l("Price valid until"), validators=[Optional()])
     moq_kg = DecimalInput(_l("Minimum order (kg)"), bound="moq_kg", validators=[Optional()],

@@ -9,7 +9,9 @@ what its database column can hold (Numeric(p, s) and PostgreSQL `integer`): a ty
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+
+from matchmaker.lotsheet import pricing
 
 # Anything smaller than this (in absolute value) and not zero is a typing slip or an attack
 # (1e-400): no field of the site is measured that finely.
@@ -48,6 +50,14 @@ BOUNDS: dict[str, Bound] = {
     "sample_grams": _b(1, 100_000),
     "sample_cost_usd": _b(0, 100_000),
     "sample_lead_time_days": _b(0, 365),
+    # A lot's price, as matchmaker.lotsheet.pricing states it (fixed, differential, premium)
+    # and the fair's market references (USD/MT, soles per USD).
+    "lot_price_usd_mt": _b(pricing.FIXED_USD_MT_MIN, pricing.FIXED_USD_MT_MAX),
+    "price_differential_usd_mt": _b(pricing.DIFFERENTIAL_USD_MT_MIN,
+                                    pricing.DIFFERENTIAL_USD_MT_MAX),
+    "price_premium_usd_mt": _b(pricing.PREMIUM_USD_MT_MIN, pricing.PREMIUM_USD_MT_MAX),
+    "reference_usd_mt": _b(pricing.REFERENCE_USD_MT_MIN, pricing.REFERENCE_USD_MT_MAX),
+    "pen_per_usd": _b(pricing.PEN_PER_USD_MIN, pricing.PEN_PER_USD_MAX),
     # Packing.
     "bag_count": _b(0, 1_000_000),
     "net_kg_per_bag": _b(0, 1_500),           # jute 60–65 kg; a bulk big-bag about 1,000 kg
@@ -81,3 +91,38 @@ BOUNDS: dict[str, Bound] = {
 def bound(name: str) -> Bound:
     """The bound called `name`; a KeyError names a field that forgot to declare one."""
     return BOUNDS[name]
+
+
+def parse_number(text: str) -> Decimal:
+    """A finite decimal of sane size from typed text (a decimal comma and spaces allowed).
+
+    Raises:
+        ValueError: for text that is not a number, NaN, an infinity, or a number too large or
+        too close to zero for any field (1e30, 1e-400).
+    """
+    cleaned = str(text).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except (InvalidOperation, ValueError):
+        raise ValueError("not a number") from None
+    if not value.is_finite():
+        raise ValueError("not a finite number")
+    if value and (abs(value) < SMALLEST or value.adjusted() >= MAX_INTEGER_DIGITS):
+        raise ValueError("out of range")
+    return value
+
+
+def parse_filter_number(text: str, bound_name: str) -> Decimal:
+    """A number typed into a search filter: finite and inside the named bound. Unlike
+    `parse_number`, a tiny value is fine here: it only narrows a search.
+
+    Raises:
+        ValueError: for text that is not such a number.
+    """
+    try:
+        value = Decimal(str(text).strip().replace(" ", "").replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValueError("not a number") from None
+    if not value.is_finite() or value not in bound(bound_name):
+        raise ValueError("out of range")
+    return value

@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from matchmaker.lotsheet import Problem, errors_only
+from matchmaker.lotsheet import Problem, boundary, errors_only
 from matchmaker.lotsheet.vocab import N_
 
-PERU_LON = (Decimal("-81.33"), Decimal("-68.65"))
-PERU_LAT = (Decimal("-18.35"), Decimal("-0.03"))
 MIN_DECIMALS = 6
 POINT_MAX_HA = Decimal(4)
 AREA_TOLERANCE = Decimal("0.20")
@@ -68,6 +66,24 @@ TEMPLATES: dict[str, str] = {
     "lat_lon_swapped": N_(
         "Plot %(feature)s seems to list latitude first; GeoJSON needs longitude, latitude."
     ),
+    "lat_lon_swapped_typed": N_(
+        "Plot %(feature)s: the numbers seem to be typed longitude first; type the latitude "
+        "first, then the longitude, e.g. -12.593300, -69.189100."
+    ),
+    "near_border": N_(
+        "Plot %(feature)s: position %(position)s (latitude %(lat)s, longitude %(lon)s) is "
+        "within %(band_km)s km of Peru's border, too close for the simplified outline to "
+        "confirm it; check that it is on the Peruvian side."
+    ),
+    "outside_department": N_(
+        "Plot %(feature)s lies outside %(department)s, the region the lot declares; check "
+        "the coordinates or the lot's origin."
+    ),
+    "zero_padded": N_(
+        "Every coordinate ends in 00: they may have been padded to 6 decimals, so their real "
+        "precision may be lower (4 decimals place a point to about 11 m). Check them in the "
+        "GPS or mapping tool they came from."
+    ),
     "area_missing": N_("Plot %(feature)s is a Point without an area."),
     "area_not_positive": N_("Plot %(feature)s: the area must be above zero."),
     "polygon_required": N_(
@@ -82,7 +98,8 @@ TEMPLATES: dict[str, str] = {
     "no_coordinates": N_("Enter at least one latitude, longitude pair."),
     "unparseable_line": N_("Line %(line)s is not a latitude, longitude pair: %(text)s"),
 }
-WARNINGS = frozenset({"repeated_position", "area_mismatch"})
+WARNINGS = frozenset({"repeated_position", "area_mismatch", "near_border",
+                      "outside_department", "zero_padded"})
 
 
 def _problem(
@@ -102,13 +119,18 @@ def _problem(
 
 @dataclass(frozen=True)
 class Plot:
-    """A production plot as the EUDR export needs it; geometry is GeoJSON text or a dict."""
+    """A production plot as the EUDR export needs it; geometry is GeoJSON text or a dict.
+
+    `area_ha` is the area exported as "Area" (measured, for a polygon); `declared_area_ha`
+    is what the producer stated, exported as "DeclaredArea" when it is known and differs.
+    """
 
     plot_id: str
     producer_name: str
     production_place: str
     area_ha: Decimal | int | str
     geometry: Mapping[str, Any] | str
+    declared_area_ha: Decimal | int | str | None = None
 
 
 class GeoValidationError(ValueError):
@@ -167,8 +189,23 @@ def decimals(value: Decimal) -> int:
 
 
 def in_peru(lon: Decimal, lat: Decimal) -> bool:
-    """True if the point lies in Peru's bounding box."""
-    return PERU_LON[0] <= lon <= PERU_LON[1] and PERU_LAT[0] <= lat <= PERU_LAT[1]
+    """True unless the point is clearly outside Peru's outline (see lotsheet.boundary)."""
+    return boundary.locate(lon, lat) != boundary.Place.OUTSIDE
+
+
+def is_zero_padded(positions: Iterable[Position]) -> bool:
+    """True when every coordinate has 6+ decimals and the last two are zeros, which real
+    six-decimal readings almost never all do (1 in 100 each)."""
+    values = [v for position in positions for v in position]
+    if not values:
+        return False
+    for value in values:
+        places = decimals(value)
+        if places < MIN_DECIMALS:
+            return False
+        if value.scaleb(places).to_integral_value() % 100 != 0:
+            return False
+    return True
 
 
 def _scaled(value: Decimal, places: int) -> int:
@@ -281,8 +318,9 @@ def polygon_area_ha(geometry: Mapping[str, Any] | str) -> float:
     return ring_area_ha(ring)
 
 
-def _check_positions(positions: list[Position], ref: int | str) -> list[Problem]:
-    """Precision and Peru checks shared by Points and Polygons."""
+def _check_positions(positions: list[Position], ref: int | str, *, typed: bool = False,
+                     department: str = "") -> list[Problem]:
+    """Precision, Peru and department checks shared by Points and Polygons."""
     problems = []
     for number, (lon, lat) in enumerate(positions, start=1):
         fewest = min(decimals(lon), decimals(lat))
@@ -298,10 +336,15 @@ def _check_positions(positions: list[Position], ref: int | str) -> list[Problem]
                 )
             )
             break
-    outside = [(n, p) for n, p in enumerate(positions, start=1) if not in_peru(*p)]
+    places = [boundary.locate(*p) for p in positions]
+    outside = [(n, p) for n, (p, place) in enumerate(zip(positions, places, strict=True), start=1)
+               if place == boundary.Place.OUTSIDE]
+    near = [(n, p) for n, (p, place) in enumerate(zip(positions, places, strict=True), start=1)
+            if place == boundary.Place.NEAR_BORDER]
     if outside:
         if all(in_peru(lat, lon) for lon, lat in positions):
-            problems.append(_problem("lat_lon_swapped", ref, "geometry"))
+            problems.append(_problem("lat_lon_swapped_typed" if typed else "lat_lon_swapped",
+                                     ref, "geometry"))
         else:
             number, (lon, lat) = outside[0]
             problems.append(
@@ -315,6 +358,14 @@ def _check_positions(positions: list[Position], ref: int | str) -> list[Problem]
                     count=len(outside),
                 )
             )
+        return problems
+    if near:
+        number, (lon, lat) = near[0]
+        problems.append(_problem("near_border", ref, "geometry", position=number, lon=str(lon),
+                                 lat=str(lat), band_km=f"{boundary.BORDER_BAND_KM:g}"))
+    if department and any(boundary.outside_department(lon, lat, department)
+                          for lon, lat in positions):
+        problems.append(_problem("outside_department", ref, "geometry", department=department))
     return problems
 
 
@@ -335,9 +386,14 @@ def _check_ring(raw: list[Position], ref: int | str) -> tuple[list[Problem], lis
 
 
 def validate_geometry(
-    geometry: Any, *, area_ha: Any = None, feature: int | str = 1
+    geometry: Any, *, area_ha: Any = None, feature: int | str = 1, typed: bool = False,
+    department: str = "",
 ) -> list[Problem]:
-    """Every EUDR rule for one plot's geometry (already loaded), given its declared area."""
+    """Every EUDR rule for one plot's geometry (already loaded), given its declared area.
+
+    `typed`: the positions came from "latitude, longitude" lines, so a swap is explained in
+    that order. `department`: the lot's declared region, checked roughly (a warning).
+    """
     if not isinstance(geometry, Mapping) or "type" not in geometry:
         return [_problem("missing_geometry", feature, "geometry")]
     kind = geometry["type"]
@@ -357,18 +413,20 @@ def validate_geometry(
         area_problems.append(
             _problem("polygon_required", feature, "geometry", area_ha=str(declared))
         )
-    return _check_shape(kind, geometry.get("coordinates"), declared, feature) + area_problems
+    return _check_shape(kind, geometry.get("coordinates"), declared, feature, typed=typed,
+                        department=department) + area_problems
 
 
 def _check_shape(
-    kind: str, coordinates: Any, declared: Decimal | None, feature: int | str
+    kind: str, coordinates: Any, declared: Decimal | None, feature: int | str, *,
+    typed: bool = False, department: str = "",
 ) -> list[Problem]:
     """Structure, precision, location, ring and area-agreement checks for one geometry."""
     if kind == "Point":
         position = _position(coordinates)
         if position is None:
             return [_problem("invalid_coordinates", feature, "geometry")]
-        return _check_positions([position], feature)
+        return _check_positions([position], feature, typed=typed, department=department)
 
     if not isinstance(coordinates, list) or not coordinates or not isinstance(coordinates[0], list):
         return [_problem("invalid_coordinates", feature, "geometry")]
@@ -379,7 +437,7 @@ def _check_shape(
     if not raw or any(p is None for p in raw):
         return [*problems, _problem("invalid_coordinates", feature, "geometry")]
     ring_positions: list[Position] = [p for p in raw if p is not None]
-    problems += _check_positions(ring_positions, feature)
+    problems += _check_positions(ring_positions, feature, typed=typed, department=department)
     ring_problems, ring = _check_ring(ring_positions, feature)
     problems += ring_problems
     if errors_only(problems):
@@ -461,10 +519,33 @@ def _features(doc: Any) -> tuple[list[tuple[int | str, Any, Mapping[str, Any]]],
     return result, []
 
 
+def all_positions(geometry: Any) -> list[Position]:
+    """Every (lon, lat) of a Point or Polygon; [] for anything malformed."""
+    if not isinstance(geometry, Mapping):
+        return []
+    coordinates = geometry.get("coordinates")
+    if geometry.get("type") == "Point":
+        position = _position(coordinates)
+        return [position] if position else []
+    if geometry.get("type") == "Polygon" and isinstance(coordinates, list):
+        found = [_position(p) for ring in coordinates if isinstance(ring, list) for p in ring]
+        return [p for p in found if p is not None]
+    return []
+
+
+def padding_problems(geometries: Iterable[Any]) -> list[Problem]:
+    """A warning when a whole dataset's coordinates all end in 00 (padded to 6 decimals)."""
+    positions = [p for geometry in geometries for p in all_positions(geometry)]
+    return [_problem("zero_padded", None, "geometry")] if is_zero_padded(positions) else []
+
+
 def validate_geojson(
-    source: str | bytes | Mapping[str, Any], *, area_ha: Any = None
+    source: str | bytes | Mapping[str, Any], *, area_ha: Any = None, department: str = ""
 ) -> list[Problem]:
-    """All problems in an uploaded plot file; a feature's "Area" property beats `area_ha`."""
+    """All problems in an uploaded plot file; a feature's "Area" property beats `area_ha`.
+
+    A ProducerCountry other than PE is an error: these are plots of Peruvian lots.
+    """
     try:
         doc = load_geojson(source)
     except ValueError:
@@ -472,7 +553,10 @@ def validate_geojson(
     features, problems = _features(doc)
     for ref, geometry, properties in features:
         area = properties.get("Area", area_ha)
-        problems += validate_geometry(geometry, area_ha=area, feature=ref)
+        if properties.get("ProducerCountry") not in (None, "", COUNTRY):
+            problems.append(_problem("wrong_country", ref, "ProducerCountry"))
+        problems += validate_geometry(geometry, area_ha=area, feature=ref, department=department)
+    problems += padding_problems(geometry for _ref, geometry, _properties in features)
     return problems
 
 
@@ -578,6 +662,9 @@ def eudr_feature_collection(plots: Iterable[Plot], *, check: bool = True) -> dic
                 },
             }
         )
+        declared = _declared_area(plot.declared_area_ha)
+        if declared is not None and declared != _declared_area(plot.area_ha):
+            features[-1]["properties"]["DeclaredArea"] = declared
     collection = {"type": "FeatureCollection", "features": features}
     if check:
         problems = errors_only(validate_eudr_collection(collection))

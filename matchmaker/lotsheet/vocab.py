@@ -146,6 +146,23 @@ CERT_STATUS = _vocab(
     ("suspended", N_("Suspended")),
 )
 
+# Harmonized System headings 1801–1806 (cocoa and cocoa preparations), at the six-digit
+# subheadings a cacao lot can be shipped under; the codes are the subheadings themselves.
+HS_CODE = _vocab(
+    "hs_code",
+    ("1801.00", N_("1801.00 – Cocoa beans, whole or broken, raw or roasted")),
+    ("1802.00", N_("1802.00 – Cocoa shells, husks, skins and other cocoa waste")),
+    ("1803.10", N_("1803.10 – Cocoa paste (liquor), not defatted")),
+    ("1803.20", N_("1803.20 – Cocoa paste, wholly or partly defatted")),
+    ("1804.00", N_("1804.00 – Cocoa butter, fat and oil")),
+    ("1805.00", N_("1805.00 – Cocoa powder, no added sugar")),
+    ("1806.10", N_("1806.10 – Cocoa powder with added sugar")),
+    ("1806.20", N_("1806.20 – Chocolate preparations in blocks or bulk over 2 kg")),
+    ("1806.31", N_("1806.31 – Chocolate in blocks or bars, filled")),
+    ("1806.32", N_("1806.32 – Chocolate in blocks or bars, not filled")),
+    ("1806.90", N_("1806.90 – Other chocolate and cocoa preparations")),
+)
+
 # Incoterm codes are the ICC's own, so they stay upper case.
 INCOTERM = _vocab(
     "incoterm",

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from matchmaker.extensions import csrf
 from matchmaker.forms.fields import bounded_decimal
-from matchmaker.input_guard import db_int
+from matchmaker.input_guard import DB_INT_MAX, db_int
 from matchmaker.lotsheet import units
 from matchmaker.lotsheet.pricing import (
     NO_REFERENCES,
@@ -46,6 +46,11 @@ def _dec(value: Decimal | None) -> str | None:
 
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _file_url(path: str | None, endpoint: str, **values) -> str | None:
+    """The public address of a stored evidence file, or None when nothing is stored."""
+    return external_url(endpoint, **values) if path else None
 
 
 def price_document(price: LotPrice, references: MarketReferences) -> dict:
@@ -112,8 +117,13 @@ def sheet_document(sheet: LotSheet) -> dict:
         "description_en": lot.description_en,
         "genetics": [{"genetics": g.genetics, "variety_name": g.variety_name,
                       "share_pct": _dec(g.share_pct)} for g in sheet.genetics],
+        "warehouse": lot.warehouse,
+        "fine_flavour_note_es": lot.fine_flavour_note_es,
+        "fine_flavour_note_en": lot.fine_flavour_note_en,
         "post_harvest": {"processing_site": lot.processing_site,
                          "ferment_vessel": lot.ferment_vessel, "ferment_hours": lot.ferment_hours,
+                         "turns": lot.turns, "wood_species": lot.wood_species,
+                         "pre_drying": lot.pre_drying,
                          "dry_method": lot.dry_method, "dry_days": lot.dry_days},
         "analysis": None if a is None else {
             "analysis_date": _day(a.analysis_date), "lab": a.lab,
@@ -125,6 +135,16 @@ def sheet_document(sheet: LotSheet) -> dict:
             "iso_grade": a.iso_grade, "trade_grade": a.trade_grade,
             "fermentation_index": _dec(a.fermentation_index),
             "cadmium_mg_kg": _dec(a.cadmium_mg_kg),
+            "sample_kg": _dec(a.analysis.sample_kg),
+            "cut_test_counts": {code: getattr(a.analysis, code) for code in a.percentages},
+            **{name: _dec(getattr(a.analysis, name)) for name in (
+                "ffa_pct", "fat_pct", "shell_pct", "foreign_matter_pct",
+                "cocoa_related_matter_pct", "flat_beans_pct", "sievings_pct")},
+            "report_url": _file_url(a.analysis.report_path, "lot_files.analysis_file",
+                                    analysis_id=a.analysis.id, kind="report"),
+            "cut_test_photo_url": _file_url(a.analysis.cut_test_photo_path,
+                                            "lot_files.analysis_file", analysis_id=a.analysis.id,
+                                            kind="cut_test_photo"),
         },
         "sensory": None if s is None else {
             "protocol": s.protocol, "evaluator": s.evaluator,
@@ -132,11 +152,17 @@ def sheet_document(sheet: LotSheet) -> dict:
             "flavour_notes_es": s.evaluation.flavour_notes_es,
             "flavour_notes_en": s.evaluation.flavour_notes_en,
             "scores": {code: _dec(score) for code, score in s.radar},
+            "panel_size": s.evaluation.panel_size, "roast_profile": s.evaluation.roast_profile,
+            "awards": s.evaluation.awards,
         },
         "certificates": [
             {"scheme": c.certificate.scheme, "holder": c.certificate.holder,
              "certificate_no": c.certificate.certificate_no,
              "certifier_name": c.certificate.certifier_name,
+             "certifier_code": c.certificate.certifier_code,
+             "file_url": _file_url(c.certificate.file_path, "lot_files.certificate_file",
+                                   certificate_id=c.certificate.id),
+             "verify_url": c.certificate.verify_url or None,
              "status": c.certificate.status, "state_today": c.state, "is_valid": c.is_valid,
              "valid_from": _day(c.certificate.valid_from), "valid_to": _day(c.certificate.valid_to)}
             for c in sheet.certificates
@@ -145,6 +171,11 @@ def sheet_document(sheet: LotSheet) -> dict:
             "plot_count": len(e.plots), "total_area_ha": _dec(e.total_area_ha),
             "production_start": _day(e.production_start), "production_end": _day(e.production_end),
             "missing": e.missing, "dds_reference": e.dds_reference,
+            "no_deforestation_evidence_url": _file_url(
+                lot.no_deforestation_evidence_path, "lot_files.eudr_file", lot_id=lot.id,
+                kind="no-deforestation") or lot.no_deforestation_evidence_url or None,
+            "legality_evidence_url": _file_url(lot.legality_evidence_path, "lot_files.eudr_file",
+                                               lot_id=lot.id, kind="legality"),
         },
         "terms": {
             "incoterm": t.incoterm, "incoterm_place": t.incoterm_place,
@@ -155,18 +186,48 @@ def sheet_document(sheet: LotSheet) -> dict:
             "sample_available": t.sample_available, "sample_size_g": t.sample_size_g,
             "sample_cost_usd": _dec(t.sample_cost_usd),
             "sample_lead_time_days": t.sample_lead_time_days,
+            "payment_terms_es": lot.payment_terms_es, "payment_terms_en": lot.payment_terms_en,
+            "ship_window_es": lot.ship_window_es, "ship_window_en": lot.ship_window_en,
+            "export_docs": lot.export_doc_codes,
         },
     }
+
+
+# Filters given by code: an empty value is as wrong as an unknown code.
+CODED_FILTERS = ("product_form", "genetics", "certification", "min_grade", "flavour", "sort")
+
+
+def _invalid(names: list[str]):
+    return jsonify(error={"status": 400, "title": "Invalid parameters", "parameters": names}), 400
+
+
+def _paging(invalid: list[str]) -> tuple[int, int]:
+    """page and per_page from the query, as documented (page >= 1, 1 <= per_page <= max);
+    names anything else in `invalid` rather than quietly clamping it."""
+    values = {}
+    for name, default, high in (("page", 1, DB_INT_MAX),
+                                ("per_page", catalogue.DEFAULT_PER_PAGE, catalogue.MAX_PER_PAGE)):
+        raw = request.args.get(name)
+        try:
+            values[name] = default if raw is None else db_int(raw)
+        except ValueError:
+            values[name] = default
+            invalid.append(name)
+            continue
+        if not 1 <= values[name] <= high:
+            values[name] = default
+            invalid.append(name)
+    return values["page"], values["per_page"]
 
 
 @bp.get("/lots")
 def lots():
     parsed = catalogue.parse_filters(request.args)
-    if parsed.invalid:
-        return jsonify(error={"status": 400, "title": "Invalid parameters",
-                              "parameters": parsed.invalid}), 400
-    per_page = request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=db_int)
-    page_number = request.args.get("page", 1, type=db_int)
+    invalid = parsed.invalid + [name for name in CODED_FILTERS
+                                if name in request.args and not request.args[name].strip()]
+    page_number, per_page = _paging(invalid)
+    if invalid:
+        return _invalid(invalid)
     references = market_references(today=date.today())
     page = catalogue.search_lots(parsed.filters, today=date.today(), page=page_number,
                                  per_page=per_page, with_details=False, references=references)
@@ -261,16 +322,17 @@ def offer_document(page: OfferPage) -> dict:
 @bp.get("/offers")
 def offers():
     raw = (request.args.get("min_mt") or "").strip()
+    invalid = []
     try:
         min_mt = bounded_decimal(raw, "buyer_volume_mt")
     except ValueError:
-        return jsonify(error={"status": 400, "title": "Invalid parameters",
-                                  "parameters": ["min_mt"]}), 400
-    per_page = max(1, min(request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=db_int),
-                          catalogue.MAX_PER_PAGE))
+        min_mt = None
+        invalid.append("min_mt")
+    page, per_page = _paging(invalid)
+    if invalid:
+        return _invalid(invalid)
     rows = published_offers(min_mt=min_mt)
     pages = max(1, -(-len(rows) // per_page))
-    page = max(1, request.args.get("page", 1, type=db_int))
     args = {"min_mt": raw} if raw else {}
 
     def link(number: int) -> str:

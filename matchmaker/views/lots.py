@@ -23,15 +23,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import IntegerField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from matchmaker import web
 from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
+from matchmaker.forms.fields import IntegerField
 from matchmaker.input_guard import db_int
 from matchmaker.labels import VOCABULARIES, label, number
-from matchmaker.lot_display import CERT_STATE_LABELS, localized_text, price_text
+from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
 from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
@@ -86,7 +88,7 @@ def _helpers() -> dict:
             "label_codes": lambda name: VOCABULARIES[name].codes,
             "has_endpoint": lambda name: name in current_app.view_functions,
             "price_text": price_text, "show_soles": show_soles(),
-            "localized_text": localized_text}
+            "localized_text": localized_text, "is_web_link": is_web_link}
 
 
 def _today() -> date:
@@ -300,10 +302,8 @@ def interest(lot_code: str):
     try:
         interest_service.express_interest(lot, current_user, message=form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error" if error.status != 409 else "info")
-        return _render_detail(get_visible_lot(lot_code), status=error.status, interest_form=form)
-    db.session.commit()
+        status = web.refused(error, category="error" if error.status != 409 else "info")
+        return _render_detail(get_visible_lot(lot_code), status=status, interest_form=form)
     flash(_("Thank you. %(org)s has been told you are interested.", org=lot.organisation.name),
           "success")
     return redirect(url_for("lots.detail", lot_code=lot.lot_code))
@@ -323,10 +323,8 @@ def request_sample(lot_code: str):
         interest_service.request_sample(lot, current_user, grams=form.grams.data,
                                         message=form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_detail(get_visible_lot(lot_code), status=error.status, sample_form=form)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_detail(get_visible_lot(lot_code), status=status, sample_form=form)
     flash(_("Your sample request has been sent to %(org)s.", org=lot.organisation.name),
           "success")
     return redirect(url_for("lots.detail", lot_code=lot.lot_code))
@@ -338,7 +336,6 @@ def printed_url(lot: Lot) -> str:
     if not lot.is_published:
         return public_url(lot)
     url = lot_qr_url(lot)
-    db.session.commit()  # the token is issued on first print and must outlive this request
     return url
 
 
@@ -403,7 +400,7 @@ def geojson(lot_code: str):
     plots = [
         geo.Plot(plot_id=p.plot_ref, producer_name=p.producer_name,
                  production_place=p.production_place or lot.community, area_ha=p.area_ha,
-                 geometry=p.geometry_json)
+                 geometry=p.geometry_json, declared_area_ha=p.declared_area_ha)
         for p in lot.plots
     ]
     try:

@@ -14,13 +14,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from matchmaker import web
 from matchmaker.access import get_event, organiser_required, role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.matching import DemandForm
 from matchmaker.models import Event, Lot
-from matchmaker.services.events import current_event
+from matchmaker.services import events
 from matchmaker.services.lots.sheet import load_lot
 from matchmaker.services.matching import demand as demand_service
 from matchmaker.services.matching import recommend
@@ -97,10 +97,8 @@ def demand():
         try:
             demand_service.save_demand(profile, _fields_from(form))
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return render_template("matching/demand.html", form=form, welcome=welcome), error.status
-        db.session.commit()
+            status = web.refused(error)
+            return render_template("matching/demand.html", form=form, welcome=welcome), status
         flash(_("Saved. Here is what fits what you buy."), "success")
         return redirect(safe_next("matching.home") if welcome else url_for("matching.home"))
     status = 422 if form.is_submitted() else 200
@@ -113,7 +111,7 @@ def demand():
 @role_required("buyer", "rep", "organiser")
 def home():
     """Recommendations at the current fair (or across the catalogue when none is running)."""
-    event = current_event()
+    event = events.current()
     if current_user.is_organiser:
         if event is None:
             abort(404)
@@ -153,15 +151,12 @@ def _lots_by_code(codes) -> dict[str, Lot]:
 def prefill(event_slug: str):
     """One click: the top recommendations become "would like" wishes, then the wish page."""
     event = get_event(event_slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     try:
         added = recommend.prefill_wishes(event, current_user, today=_today())
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("matching.at_event", event_slug=event.slug))
-    db.session.commit()
     if added:
         flash(_("%(n)d recommendations added to your wishes as \"would like\". Change them as you "
                 "wish, then save.", n=added), "success")
@@ -220,7 +215,7 @@ def recommend_command(email: str, event_slug: str, as_json: bool, limit: int) ->
         if event is None:
             raise click.ClickException(f"No event with the slug {event_slug}.")
     else:
-        event = current_event()
+        event = events.current()
     today = date.today()
     try:
         if user.is_buyer:

@@ -131,7 +131,6 @@ def qr_url(offer: ConsolidatedOffer) -> str:
     if not offer.is_public:
         return public_url(offer)
     url = qr_codes.offer_qr_url(offer)
-    db.session.commit()  # the token is issued on first print and must outlive this request
     return url
 
 
@@ -164,7 +163,6 @@ def scan(token: str):
     if not offer.is_public:
         return redirect(url_for("offers.detail", offer_code=offer.offer_code))
     row = qr_codes.offer_token(offer)
-    db.session.commit()
     response = redirect(url_for("qr.scan", token=row.token))
     response.headers["Cache-Control"] = "no-store"  # a re-issued code must not be cached here
     return response
@@ -204,10 +202,8 @@ def request_sample(offer_code: str):
     try:
         requests.request_sample(offer, current_user, message=form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_detail(offer, status=error.status, sample_form=form)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_detail(offer, status=status, sample_form=form)
     flash(_("Your sample request has been sent to %(org)s.", org=offer.cooperative.name), "success")
     return redirect(url_for("offers.detail", offer_code=offer.offer_code))
 
@@ -300,10 +296,8 @@ def suggest_request():
             suggestion, current_user, recipients=request_form.recipients.data,
             organisations=organisations, message=request_form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("offers.suggest_page") + "?" + query)
-    db.session.commit()
     flash(_("Your request has been sent to %(orgs)s.",
             orgs=", ".join(org.name for org in targets)), "success")
     return redirect(url_for("offers.suggest_page") + "?" + query)
@@ -354,7 +348,7 @@ def _parse_query(query: str) -> list[tuple[str, str]]:
 def _rep_required():
     if not current_user.is_authenticated:
         abort(401)
-    if not (current_user.is_organiser or (current_user.is_rep and current_user.is_approved)):
+    if not (current_user.is_organiser or current_user.is_approved_rep):
         abort(403)
 
 
@@ -392,22 +386,12 @@ def new():
             offer = composing.create_offer(organisation, offer_code=form.offer_code.data or "",
                                            **form.term_fields())
         except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return render_template("offers/form.html", form=form, offer=None), error.status
-        db.session.commit()
+            status = web.refused(error, form)
+            return render_template("offers/form.html", form=form, offer=None), status
         flash(_("The offer has been created. Now add lots."), "success")
         return redirect(url_for("offers.edit", offer_code=offer.offer_code))
     return render_template("offers/form.html", form=form, offer=None), (
         422 if form.is_submitted() else 200)
-
-
-def _field_error(form, error: DomainError) -> None:
-    field = getattr(form, error.params.get("field", ""), None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _line_choices(offer: ConsolidatedOffer) -> list[tuple[int, str]]:
@@ -457,10 +441,8 @@ def edit(offer_code: str):
         try:
             composing.update_offer(offer, **form.term_fields())
         except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return _render_edit(offer, form=form, status=error.status)
-        db.session.commit()
+            status = web.refused(error, form)
+            return _render_edit(offer, form=form, status=status)
         flash(_("The offer has been saved."), "success")
         return redirect(url_for("offers.edit", offer_code=offer.offer_code))
     return _render_edit(offer, form=form, status=422)
@@ -480,11 +462,9 @@ def add_line(offer_code: str):
     try:
         line = composing.set_line(offer, lot, line_form.kg.data, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
+        status = web.refused(error, line_form)
         offer = get_managed_offer(offer_code)
-        _field_error(line_form, error)
-        return _render_edit(offer, line_form=line_form, status=error.status)
-    db.session.commit()
+        return _render_edit(offer, line_form=line_form, status=status)
     if line.approval == "pending":
         flash(_("Lot %(lot)s added; %(org)s has been asked to approve.", lot=lot.lot_code,
                 org=lot.organisation.name), "success")
@@ -512,10 +492,8 @@ def _act(offer: ConsolidatedOffer, action, success: str):
     try:
         action()
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_edit(get_managed_offer(offer.offer_code), status=error.status)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_edit(get_managed_offer(offer.offer_code), status=status)
     flash(success, "success")
     return redirect(url_for("offers.edit", offer_code=offer.offer_code))
 
@@ -565,9 +543,7 @@ def answer(line_id: int, answer: str):
     try:
         composing.answer_line(line, current_user, approve=answer == "approve")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("offers.mine"))
-    db.session.commit()
     flash(_("Thank you: the cooperative has been told."), "success")
     return redirect(url_for("offers.mine"))

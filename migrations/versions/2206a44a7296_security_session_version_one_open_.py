@@ -52,5 +52,7 @@ def downgrade():
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.drop_index('uq_meeting_open_buyer_org', sqlite_where=sa.text(f"status IN {OPEN}"), postgresql_where=sa.text(f"status IN {OPEN}"))
 
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('session_version')
+    # Not in batch mode: on SQLite that copies and drops user_account, and with foreign
+    # keys on, dropping it cascades to every meeting, lead and check-in of its users.
+    # SQLite (3.35+) drops a plain column in place.
+    op.drop_column('user_account', 'session_version')

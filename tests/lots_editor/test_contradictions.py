@@ -73,3 +73,17 @@ def test_switching_to_a_differential_clears_the_fixed_price(lot, db):
     editing.update_lot(lot, "terms", **TERMS)
     db.session.commit()
     assert lot.price_differential_usd_mt is None and lot.price_market == ""
+
+
+@pytest.mark.parametrize(("code", "ok"), [
+    ("1801.00", True), ("1803.10", True), ("1801.00.19.00", True), ("0901.11", False),
+    ("1801", False), ("1807.00", False), ("", False),
+])
+def test_hs_code_must_be_a_cocoa_heading(lot, db, code, ok):
+    if ok:
+        editing.update_lot(lot, "identity", hs_code=code)
+        assert lot.hs_code == code
+        return
+    with pytest.raises(ValidationFailed) as caught:
+        editing.update_lot(lot, "identity", hs_code=code)
+    assert caught.value.code == "hs_code_not_cocoa"

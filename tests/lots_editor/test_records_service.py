@@ -294,8 +294,9 @@ def test_geojson_fixture_polygon_imported_with_properties(lot, db):
     text = (GEO_FIXTURES / "plot_square_1ha.geojson").read_text()
     [plot] = plots.import_geojson(lot, text)
     db.session.commit()
-    assert (plot.plot_ref, plot.producer_name, plot.area_ha) == (
-        "PE-MDD-P001", "Asociación Agroforestal CN Infierno", Decimal(1))
+    # The polygon's measured area is used; the file's declared 1 ha is kept apart.
+    assert (plot.plot_ref, plot.producer_name, plot.area_ha, plot.declared_area_ha) == (
+        "PE-MDD-P001", "Asociación Agroforestal CN Infierno", Decimal("0.9997"), Decimal(1))
     assert "-69.190000" in plot.geometry_json  # trailing zeros kept
 
 

@@ -36,7 +36,7 @@ def _form(organisation: Organisation, **changes) -> dict:
 
 def test_a_rep_cannot_make_their_association_a_cooperative(client, factories, orgs):
     coop, other_coop, association = orgs
-    rep = factories.user("rep", organisation=association)
+    rep = factories.user("rep", organisation=association, locale="en")
     login(client, rep)
     page = client.get(f"/organisations/{association.slug}/edit",
                       headers={"Accept-Language": "en"}).get_data(as_text=True)

@@ -25,6 +25,7 @@ from matchmaker.lotsheet.vocab import (
     EXPORT_DOCS,
     FERMENT_VESSEL,
     GENETICS,
+    HS_CODE,
     INCOTERM,
     PRICE_BASIS,
     PRICE_MARKET,
@@ -72,6 +73,8 @@ _VOCABULARIES = {
     "dry_method": DRY_METHOD, "incoterm": INCOTERM, "price_basis": PRICE_BASIS,
     "price_market": PRICE_MARKET, "price_premium_kind": PRICE_PREMIUM,
 }
+# Peru's ten-digit tariff lines (1801.00.19.00) extend a six-digit subheading.
+_HS_NATIONAL_RE = re.compile(r"^(\d{4}\.\d{2})(\.\d{2}){1,2}$")
 _OPTIONAL_ENUMS = {"production_system", "processing_site", "ferment_vessel", "dry_method",
                    "price_market", "price_premium_kind"}
 _NON_NEGATIVE = (
@@ -172,6 +175,13 @@ def _check_fields(lot: Lot, fields: dict) -> None:
             if not (value in vocabulary or (value == "" and name in _OPTIONAL_ENUMS)):
                 raise ValidationFailed(_("Choose a value from the list."),
                                        code="unknown_choice", field=name)
+    if "hs_code" in fields:
+        code = (fields["hs_code"] or "").strip()
+        national = _HS_NATIONAL_RE.match(code)
+        if code not in HS_CODE and not (national and national.group(1) in HS_CODE):
+            raise ValidationFailed(
+                _("Choose a cocoa heading (HS 1801–1806), e.g. 1801.00 for beans and nibs."),
+                code="hs_code_not_cocoa", field="hs_code")
     for name in _NON_NEGATIVE:
         value = fields.get(name)
         if value is not None and value < 0:

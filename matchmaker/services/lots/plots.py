@@ -28,17 +28,29 @@ def _refuse(problems: list[Problem], code: str = "invalid_geometry", field: str 
                             problems=[p.code for p in problems])
 
 
-def _area(value: Any, geometry: Mapping[str, Any]) -> Decimal | None:
-    """The declared area, or for a polygon without one its measured area."""
-    if value not in (None, ""):
-        try:
-            area = Decimal(str(value))
-        except InvalidOperation:
-            return None
-        return area if area.is_finite() else None
+def _declared(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        area = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return area if area.is_finite() else None
+
+
+def _areas(value: Any, geometry: Mapping[str, Any]) -> tuple[Decimal | None, Decimal | None]:
+    """(area used, declared area): a polygon's measured area wins over what was declared,
+    which is kept apart; a point has only its declared area."""
+    declared = _declared(value)
     if geometry.get("type") == "Polygon":
-        return Decimal(repr(geo.polygon_area_ha(geometry))).quantize(Decimal("0.0001"))
-    return None
+        measured = Decimal(repr(geo.polygon_area_ha(geometry))).quantize(Decimal("0.0001"))
+        return measured, declared
+    return declared, None
+
+
+def _warnings(problems: list[Problem]) -> list[Problem]:
+    """The non-blocking problems; callers translate them with `problem_messages`."""
+    return [p for p in problems if not p.is_error]
 
 
 def _check_refs(lot: Lot, refs: list[str]) -> None:
@@ -74,20 +86,27 @@ def add_plot_from_coordinates(
         raise ValidationFailed(_("Name the producer of this plot."), code="producer_required",
                                field="producer_name")
     _check_refs(lot, [plot_ref])
-    area = _area(area_ha, geometry)
-    problems = errors_only(geo.validate_geometry(geometry, area_ha=area, feature=plot_ref))
+    area, declared = _areas(area_ha, geometry)
+    found = geo.validate_geometry(geometry, area_ha=declared if declared is not None else area,
+                                  feature=plot_ref, typed=True, department=lot.region)
+    found += geo.padding_problems([geometry])
+    problems = errors_only(found)
     if problems:
         raise _refuse(problems, field="coordinates")
-    return _add(lot, plot_ref, producer_name, production_place.strip(), area, geometry)
+    plot = _add(lot, plot_ref, producer_name, production_place.strip(), area, geometry, declared)
+    plot.warnings = _warnings(found)
+    return plot
 
 
-def _add(lot, plot_ref, producer_name, production_place, area, geometry) -> ProductionPlot:
+def _add(lot, plot_ref, producer_name, production_place, area, geometry,
+         declared=None) -> ProductionPlot:
     plot = ProductionPlot(
         plot_ref=str(plot_ref), producer_name=producer_name, production_place=production_place,
-        area_ha=area, geometry_type=geometry["type"],
+        area_ha=area, declared_area_ha=declared, geometry_type=geometry["type"],
         # Written digit for digit from Decimals: the six-plus decimals survive storage.
         geometry_json=geo.dumps_geojson(geometry),
     )
+    plot.warnings = []  # filled by the callers; not stored
     lot.plots.append(plot)
     return plot
 
@@ -125,7 +144,8 @@ def import_geojson(
             breaks), ``producer_required``, ``plot_ref_required``.
         Conflict: ``plot_ref_taken``.
     """
-    problems = errors_only(geo.validate_geojson(source, area_ha=area_ha))
+    found = geo.validate_geojson(source, area_ha=area_ha, department=lot.region)
+    problems = errors_only(found)
     if problems:
         raise _refuse(problems, code="invalid_geojson", field="geojson")
     doc = geo.load_geojson(source)
@@ -147,10 +167,14 @@ def import_geojson(
                 _("Plot %(feature)s has no producer name; fill in the producer field.",
                   feature=ref), code="producer_required", field="producer_name")
         place = str(properties.get("ProductionPlace") or production_place).strip()
-        area = _area(properties.get("Area", area_ha), feature["geometry"])
-        rows.append((str(ref).strip(), producer, place, area, feature["geometry"]))
+        area, declared = _areas(properties.get("Area", area_ha), feature["geometry"])
+        rows.append((str(ref).strip(), producer, place, area, feature["geometry"], declared))
     _check_refs(lot, [row[0] for row in rows])
     plots = [_add(lot, *row) for row in rows]
+    if plots:
+        # Warnings (declared area far from the measured one, near the border, padded
+        # decimals…) travel with the first new plot for the page to show.
+        plots[0].warnings = _warnings(found)
     db.session.flush()
     return plots
 
@@ -165,5 +189,6 @@ def delete_plot(plot: ProductionPlot) -> None:
 
 def eudr_plots(lot: Lot) -> list[geo.Plot]:
     """The lot's plots in the shape lotsheet.geo exports."""
-    return [geo.Plot(p.plot_ref, p.producer_name, p.production_place, p.area_ha, p.geometry_json)
+    return [geo.Plot(p.plot_ref, p.producer_name, p.production_place, p.area_ha, p.geometry_json,
+                     p.declared_area_ha)
             for p in lot.plots]

@@ -53,13 +53,12 @@ def can_manage(user: User, offer_or_cooperative: ConsolidatedOffer | Organisatio
     cooperative_id = (offer_or_cooperative.cooperative_id
                       if isinstance(offer_or_cooperative, ConsolidatedOffer)
                       else offer_or_cooperative.id)
-    return user.is_rep and user.is_approved and user.organisation_id == cooperative_id
+    return user.represents(cooperative_id)
 
 
 def can_answer(user: User, line: OfferLot) -> bool:
     """Only the lot owner's reps consent; an organiser cannot consent on their behalf."""
-    return (user.is_authenticated and user.is_rep and user.is_approved
-            and user.organisation_id == line.lot.organisation_id)
+    return user.represents(line.lot.organisation_id)
 
 
 def can_preview(user: User, offer: ConsolidatedOffer) -> bool:

@@ -39,7 +39,8 @@ def lot_collection(lot: Lot) -> dict[str, Any]:
     """One lot's plots as an EU FeatureCollection (unchecked; the merge is checked once)."""
     plots = [
         geo.Plot(f"{lot.lot_code}/{p.plot_ref}", p.producer_name,
-                 p.production_place or lot.community, p.area_ha, p.geometry_json)
+                 p.production_place or lot.community, p.area_ha, p.geometry_json,
+                 p.declared_area_ha)
         for p in lot.plots
     ]
     return geo.eudr_feature_collection(plots, check=False)

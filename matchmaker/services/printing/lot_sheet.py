@@ -22,7 +22,7 @@ from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
 from matchmaker.labels import label, number
-from matchmaker.lot_display import CERT_STATE_LABELS, localized_text, price_text
+from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
 from matchmaker.lotsheet.vocab import CUT_TEST_CATEGORY
 from matchmaker.printing import pdf as printing_pdf
 from matchmaker.services.lots.sheet import LotSheet
@@ -385,7 +385,8 @@ def _certificates_section(w: _Writer, sheet: LotSheet, links: SheetLinks, state_
     for view in sheet.certificates:
         c = view.certificate
         scheme = label("cert_scheme", c.scheme) + (f" ({c.scheme_other})" if c.scheme_other else "")
-        link = links.certificate_files.get(c.id) or c.verify_url or None
+        link = links.certificate_files.get(c.id) or (c.verify_url if is_web_link(c.verify_url)
+                                                       else None)
         rows.append([scheme, str(state_labels[view.state]), _join(c.holder, c.certificate_no),
                      _join(c.certifier_name, c.certifier_code),
                      _dates(c.valid_from, c.valid_to),
@@ -412,7 +413,9 @@ def _eudr_section(w: _Writer, sheet: LotSheet, links: SheetLinks) -> None:
     w.row(_("No-deforestation evidence"),
           _("Land-use analysis against the 31 Dec 2020 cut-off") if e.has_no_deforestation_evidence
           else _("Missing"),
-          link=links.no_deforestation_file or lot.no_deforestation_evidence_url or None)
+          link=links.no_deforestation_file or (lot.no_deforestation_evidence_url
+                                               if is_web_link(lot.no_deforestation_evidence_url)
+                                               else None))
     w.row(_("Legality evidence"),
           _("Land title and permits") if e.has_legality_evidence else _("Missing"),
           link=links.legality_file)
