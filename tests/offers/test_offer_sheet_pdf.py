@@ -74,7 +74,7 @@ def test_offer_sheet_says_validity_target_plots_and_coverage(client, full_offer)
     assert "20,000 kg (85.5 % reached)" in flat  # 17,100 of 20,000 kg
     for ref in ("P-00", "P-12", "P-22", "P-32"):
         assert ref in flat
-    assert "12 plots" in flat
+    assert "12 plots, " in flat
     assert "Covers only 11,600 of 17,100 kg" in flat
     assert "only 11,600 of 17,100 kg are certified" in flat  # the name says "organic"
 

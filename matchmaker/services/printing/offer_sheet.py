@@ -167,8 +167,8 @@ def _eudr(w: _Writer, page: OfferPage) -> None:
     if eudr.production_start:
         w.row(_("Production period"), f"{format_date(eudr.production_start)} – "
                                       f"{format_date(eudr.production_end)}")
-    w.row(_("Plots"), _("%(count)s plots, %(area)s ha", count=eudr.plot_count,
-                        area=number(eudr.total_area_ha, 2)))
+    w.row(_("Plots"), ngettext("%(num)d plot, %(area)s ha", "%(num)d plots, %(area)s ha",
+                               eudr.plot_count, area=number(eudr.total_area_ha, 2)))
     rows = []
     for line in page.lines:
         for plot in line.lot.plots:
