@@ -12,6 +12,8 @@ from matchmaker.extensions import db
 from tests.conftest import BACKENDS, fresh_database_url
 from tests.foundation.test_migrations import keep_logging  # noqa: F401 (a fixture)
 
+pytestmark = pytest.mark.slow  # upgrades a fresh database through the migrations
+
 BEFORE = "84d186ff1c53"
 
 
