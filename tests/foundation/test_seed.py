@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from matchmaker.demo import people
 from matchmaker.models import Event, Exhibitor, Organisation, User
+
+pytestmark = pytest.mark.slow  # seeds the whole demo fair
 
 
 def counts(db) -> dict:
