@@ -287,6 +287,24 @@ def build_openapi(server_url: str) -> dict:
                     "404": _error("No published offer with this code"),
                 },
             }},
+            "/me/demand": {"get": {
+                "operationId": "getMyDemand",
+                "summary": "What the signed-in buyer buys (session cookie; decimals as strings)",
+                "responses": {
+                    "200": {"description": "The demand", "content": {"application/json": {
+                        "schema": {"type": "object"}}}},
+                    "401": _error("Not signed in"), "403": _error("Not a buyer"),
+                },
+            }},
+            "/me/recommendations": {"get": {
+                "operationId": "getMyRecommendations",
+                "summary": "The signed-in buyer's ranked lots and offers with reasons and misses",
+                "responses": {
+                    "200": {"description": "Recommended and ruled-out supplies",
+                            "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "401": _error("Not signed in"), "403": _error("Not a buyer"),
+                },
+            }},
         },
         "components": {"schemas": {"LotSummary": LOT_SUMMARY, "LotPrice": LOT_PRICE,
                                    "LotSheet": LOT_SHEET,

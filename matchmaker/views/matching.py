@@ -28,6 +28,8 @@ from matchmaker.services.matching.text import finding_text, finding_text_plain
 from matchmaker.templating import safe_next
 
 bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
+# Beside the read-only lots API, for the signed-in buyer (GET only: nothing for CSRF to guard).
+api_bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
 
 participant_required = role_required("buyer", "rep")
 buyer_required = role_required("buyer")
@@ -42,6 +44,30 @@ CRITERION_LABELS = {
 @bp.context_processor
 def _labels() -> dict:
     return {"criterion_label": lambda code: str(CRITERION_LABELS.get(code, code))}
+
+
+@bp.app_template_global("whatsapp_for_lead")
+def whatsapp_for_lead(lead) -> str | None:
+    """A WhatsApp link from the signed-in rep to a lead's buyer, with a message naming the lot
+    in the buyer's language; None without a valid number. Call it only where the buyer shares
+    contact details with the organisation (the rep opening the chat is the rep's agreement)."""
+    from flask_babel import force_locale
+
+    from matchmaker.phones import whatsapp_link
+
+    buyer = lead.buyer
+    lots = list(lead.lots) or [s.lot for s in reversed(lead.sources) if s.lot is not None]
+    with force_locale(buyer.locale or "es"):
+        if lots:
+            message = _("Hello %(buyer)s, this is %(rep)s of %(org)s (matchmaker). I am writing "
+                        "about our lot %(lot)s, %(name)s.", buyer=buyer.name,
+                        rep=current_user.name, org=lead.organisation.name,
+                        lot=lots[0].lot_code, name=lots[0].name(buyer.locale or "es"))
+        else:
+            message = _("Hello %(buyer)s, this is %(rep)s of %(org)s (matchmaker), following up "
+                        "on %(event)s.", buyer=buyer.name, rep=current_user.name,
+                        org=lead.organisation.name, event=lead.event.name)
+    return whatsapp_link(buyer.phone, message)
 
 
 @bp.app_template_filter("finding")
@@ -181,6 +207,43 @@ def similar(lot_code: str):
         abort(404)
     nearest = recommend.similar_lots(lot, today=_today(), n=5, locale=_locale())
     return render_template("matching/similar.html", lot=lot, nearest=nearest)
+
+
+# JSON (read-only, for the signed-in buyer; documented in matchmaker/openapi.py) -------------
+
+def _api_user():
+    if not (current_user.is_authenticated and current_user.is_buyer
+            and current_user.buyer_profile is not None):
+        abort(401 if not current_user.is_authenticated else 403)
+    return current_user
+
+
+def _json_value(value):
+    if isinstance(value, list):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | str):
+        return value
+    return format(value, "f")
+
+
+@api_bp.get("/me/demand")
+def api_demand():
+    """The signed-in buyer's demand (decimals as strings, dates ISO 8601)."""
+    fields = demand_service.fields_of(_api_user().buyer_profile)
+    return {name: _json_value(getattr(fields, name)) for name in fields.__dataclass_fields__}
+
+
+@api_bp.get("/me/recommendations")
+def api_recommendations():
+    """The signed-in buyer's ranked lots and offers at the current fair, with reasons."""
+    buyer = _api_user()
+    result = recommend.for_buyer(buyer, events.current_event(), today=_today(),
+                                 locale=_locale())
+    return {"event": result.event.slug if result.event else None,
+            "recommended": [_match_json(m) for m in result.top],
+            "excluded": [_match_json(m) for m in result.excluded]}
 
 
 # CLI -------------------------------------------------------------------------------------
