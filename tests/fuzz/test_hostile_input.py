@@ -95,7 +95,7 @@ def test_tabs_and_line_breaks_are_not_control_characters(client, db):
     assert _count(db, "user_account") == 1
 
 
-@pytest.mark.parametrize("min_mt", ["1e999999", "-1e999999", "NaN", "Infinity", "1e-400", "-1"])
+@pytest.mark.parametrize("min_mt", ["1e999999", "-1e999999", "NaN", "Infinity", "-1", "100001"])
 def test_absurd_min_mt_on_offers(client, min_mt):
     page = client.get("/offers/", query_string={"min_mt": min_mt})
     assert page.status_code == 200
@@ -148,20 +148,24 @@ def test_double_submitted_interest_is_409_not_500(demo, client, db, monkeypatch)
     assert count == 1
 
 
-def test_control_characters_in_stored_names_keep_report_and_charts_valid(demo, client, db):
+def test_control_characters_in_stored_names_keep_report_and_charts_valid(demo, app, client, db):
     # Stored before the input check existed, or through the command line.
     db.session.execute(sa.text("UPDATE organisation SET name = 'Coop\x01era' || name || '\x0b\x1f'"))
     db.session.execute(sa.text("UPDATE buyer_profile SET company = 'Kakao\x02\x08' || company"))
     db.session.commit()
     login_as_demo(client, ORGANISER)
-    with client.get("/dashboard/events/expoamazonica-2026/report.xlsx") as response:
-        assert response.status_code == 200
-        workbook = load_workbook(io.BytesIO(response.get_data()))
+    # The report is rendered by a background job now; render it the way the job does.
+    from matchmaker.models import Event
+    from matchmaker.services import report
+
+    event = db.session.scalar(sa.select(Event).where(Event.slug == "expoamazonica-2026"))
+    with app.test_request_context(headers=ES):
+        workbook = load_workbook(io.BytesIO(report.report_xlsx(report.build_report(event))))
     texts = [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True)
              for cell in row if cell is not None]
     assert any(text.startswith("Coopera") for text in texts)  # the control characters dropped
     page = client.get("/dashboard/events/expoamazonica-2026").get_data(as_text=True)
-    keys = sorted(set(re.findall(r'id="chart-([\w-]+)"', page)))
+    keys = sorted(set(re.findall(r'/charts/([\w-]+)\.csv', page)))
     assert keys
     for key in keys:
         with client.get(f"/dashboard/events/expoamazonica-2026/charts/{key}.svg") as chart:
