@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
 from urllib.parse import urlsplit
 
 import flask_babel
@@ -16,6 +15,7 @@ from flask_login import current_user
 
 from matchmaker.forms import ActionForm
 from matchmaker.labels import country_name, meeting_status_label
+from matchmaker.number_format import format_decimal, format_percent
 from matchmaker.services import notifications
 from matchmaker.services.events import booking_event
 from matchmaker.services.meetings.localtime import day_label, hhmm, slot_label
@@ -80,38 +80,6 @@ def is_safe_next(target: str | None) -> bool:
 def safe_next(default_endpoint: str = "main.home") -> str:
     target = request.args.get("next") or request.form.get("next")
     return target if is_safe_next(target) else url_for(default_endpoint)
-
-
-def format_decimal(value, *args, **kwargs) -> str:
-    """Babel's format_decimal that never raises on a stored value, however large."""
-    if value is None:
-        return ""
-    try:
-        with localcontext() as ctx:
-            ctx.prec = max(28, _digits(value) + 20)
-            return flask_babel.format_decimal(value, *args, **kwargs)
-    except (InvalidOperation, ValueError, TypeError, OverflowError):
-        return str(value)
-
-
-def format_percent(value, *args, **kwargs) -> str:
-    """Babel's format_percent that never raises on a stored value."""
-    if value is None:
-        return ""
-    try:
-        with localcontext() as ctx:
-            ctx.prec = max(28, _digits(value) + 20)
-            return flask_babel.format_percent(value, *args, **kwargs)
-    except (InvalidOperation, ValueError, TypeError, OverflowError):
-        return str(value)
-
-
-def _digits(value) -> int:
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        return number.adjusted() if number.is_finite() else 0
-    except (InvalidOperation, ValueError, TypeError):
-        return 0
 
 
 def nav_items() -> list[dict]:

@@ -237,6 +237,11 @@ def make_lot(organisation=None, *, published: bool = True, **overrides) -> Lot:
         "published_at": datetime.now(UTC) - timedelta(minutes=n) if published else None,
     }
     fields.update(overrides)
+    if "bag_count" not in overrides and fields["volume_kg"] and fields["net_kg_per_bag"]:
+        # Keep the packing consistent with a volume or bag size given (the editor refuses a
+        # sheet whose bags × kg per bag contradict its volume); no whole number, no count.
+        bags = Decimal(fields["volume_kg"]) / Decimal(fields["net_kg_per_bag"])
+        fields["bag_count"] = int(bags) if bags == bags.to_integral_value() else None
     lot = Lot(organisation=organisation, **fields)
     db.session.add(lot)
     db.session.commit()

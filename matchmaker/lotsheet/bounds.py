@@ -107,7 +107,8 @@ def parse_number(text: str) -> Decimal:
         raise ValueError("not a number") from None
     if not value.is_finite():
         raise ValueError("not a finite number")
-    if value and (abs(value) < SMALLEST or value.adjusted() >= MAX_INTEGER_DIGITS):
+    # adjusted() and copy_abs() do no arithmetic, so 1e999999999 cannot overflow here.
+    if value and (value.adjusted() >= MAX_INTEGER_DIGITS or value.copy_abs() < SMALLEST):
         raise ValueError("out of range")
     return value
 

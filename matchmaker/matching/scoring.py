@@ -8,7 +8,7 @@ quality, flavour, genetics, terms.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from matchmaker.lotsheet.quality import grade_rank
 from matchmaker.lotsheet.vocab import ISO_GRADE, N_
@@ -50,7 +50,10 @@ SIGNAL_MESSAGES = {
 
 def tonnes(kg: Decimal) -> Decimal:
     """Kilograms as metric tonnes, one decimal (2400 → 2.4)."""
-    return (Decimal(kg) / 1000).quantize(Decimal("0.1"))
+    amount = Decimal(kg)
+    with localcontext() as context:  # wide enough for any stored volume (1e30 needs 30 digits)
+        context.prec = max(28, amount.adjusted() + 4)
+        return (amount / 1000).quantize(Decimal("0.1"))
 
 
 def _miss(criterion: str, message: str, factor_key: str | None = None, **params) -> Finding:

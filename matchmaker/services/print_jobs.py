@@ -16,11 +16,10 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale
 
 from matchmaker import file_store, jobs
 from matchmaker.extensions import db
-from matchmaker.jobs.context import job_request_context
+from matchmaker.jobs.context import job_context
 from matchmaker.jobs.lease import Lease, claim
 from matchmaker.models import Event, User
 from matchmaker.models.base import utcnow
@@ -141,12 +140,13 @@ def run_job(job_id: int) -> None:
     if attempt is None:
         return
     job = db.session.get(PrintJob, job_id)
+    log.info("print job %s (%s) started, attempt %s", job_id, job.kind, attempt)
     config = current_app.config
     name = f"{job.created_at:%Y/%m}/{job.public_id}-{attempt}.{EXTENSIONS[job.kind]}"
     stored = error = None
     with Lease(PrintJob, job_id, attempt, heartbeat_s=config["JOB_HEARTBEAT_S"]) as lease:
         try:
-            with job_request_context(), force_locale(job.locale):
+            with job_context(job.locale):
                 stored = _render(job, name, lambda done: lease.report(done=min(done, job.total)))
         except Exception as exc:  # the page must show "failed" with a reason, not spin forever
             log.exception("print job %s failed", job_id)
@@ -155,6 +155,8 @@ def run_job(job_id: int) -> None:
             status="done", done=job.total, file_path=stored.path, file_sha256=stored.sha256,
             file_size=stored.size, error="", finished_at=utcnow()):
         db.session.commit()  # with the QR tokens issued while drawing
+        log.info("print job %s (%s) done on attempt %s: %s, %s bytes", job_id, job.kind,
+                 attempt, stored.path, stored.size)
         return
     db.session.rollback()
     if stored is not None:  # the hold was lost: another attempt owns the job now

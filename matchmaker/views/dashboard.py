@@ -141,12 +141,12 @@ def report_job(event_slug: str):
     event, organisation = load_scope(event_slug, request.form.get("org"))
     form = ReportForm(request.form)
     kind = {"pdf": "report_pdf", "xlsx": "report_xlsx"}.get(request.form.get("kind", ""))
-    if not ActionForm().validate_on_submit() or kind is None or not form.validate():
+    web.require_action()
+    if kind is None or not form.validate():
         abort(400)
     job = print_jobs.queue_report(event, organisation, kind, form.lang.data or "es",
                                   current_user)
-    db.session.commit()
-    print_jobs.start(job)
+    web.after_commit(lambda: print_jobs.start(job))  # the worker reads the job row
     return redirect(url_for("printables.job", public_id=job.public_id))
 
 

@@ -38,6 +38,7 @@ from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
 from matchmaker.models import Lot
+from matchmaker.number_format import format_decimal
 from matchmaker.page_cache import PageCache
 from matchmaker.printing.qr import qr_svg
 from matchmaker.services import interest as interest_service
@@ -52,7 +53,6 @@ from matchmaker.services.offers.exposure import lot_unavailability
 from matchmaker.services.offers.page import published_offers
 from matchmaker.services.printing import lot_sheet as lot_sheet_pdf
 from matchmaker.services.qr_codes import lot_qr_url
-from matchmaker.templating import format_decimal
 from matchmaker.urls import external_url
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")

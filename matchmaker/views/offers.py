@@ -15,8 +15,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -60,6 +60,7 @@ from matchmaker.services.offers.suggest import (
     candidates_from_catalogue,
     suggest,
 )
+from matchmaker.services.printing.lot_sheet import PAPER_SIZES
 from matchmaker.services.printing.offer_sheet import offer_sheet_pdf
 from matchmaker.urls import external_url
 
@@ -221,9 +222,13 @@ def sheet(offer_code: str):
 
 @bp.get("/offers/<offer_code>/sheet.pdf")
 def sheet_pdf(offer_code: str):
+    """The printed offer sheet in the visitor's language; ?paper=letter for US Letter."""
     offer = get_visible_offer(offer_code)
+    paper = request.args.get("paper", "a4")
+    if paper not in PAPER_SIZES:
+        abort(404)
     document = offer_sheet_pdf(build_offer_page(offer, today=_today()), qr_url(offer),
-                               public_url(offer))
+                               public_url(offer), locale=str(get_locale() or "es"), paper=paper)
     return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{offer.offer_code}.pdf"'})
 
@@ -366,8 +371,12 @@ def mine():
              for line in pending}
     references = market_references()
     lot_prices = {line.id: price_text(line.lot.price, references) for line in pending}
+    to_review = {offer.id: len(offer_review(offer, build_offer_page(offer, today=_today()),
+                                            today=_today()))
+                 for offer in offers if offer.status != "withdrawn"}
     return render_template("offers/mine.html", offers=offers, pending=pending, answered=answered,
-                           is_coop=is_coop, pages=pages, lot_prices=lot_prices, today=_today())
+                           is_coop=is_coop, pages=pages, lot_prices=lot_prices, today=_today(),
+                           to_review=to_review)
 
 
 @bp.route("/my/offers/new", methods=["GET", "POST"])

@@ -70,10 +70,6 @@ def fuzz_app(app):
     yield app
     app.logger.removeHandler(errors)
     app.extensions.pop("fuzz_errors", None)
-    from matchmaker.services import print_jobs
-
-    for job_id in list(print_jobs._threads):
-        print_jobs._threads[job_id].join(30)
 
 
 class Fuzzer:

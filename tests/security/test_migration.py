@@ -1,75 +1,71 @@
-"""The migration that adds the open-meeting index first cancels duplicates the old race let
-in (keeping the accepted meeting, else the oldest), on both databases."""
+"""Migration 2206a44a7296 cancels the duplicate open meetings the old race let in (keeping
+the accepted one, else the oldest) before it creates the unique index, on both databases.
+
+Its clean-up statement runs here on the test schema with the index dropped for the while:
+walking the migration chain down and up again would depend on later migrations' downgrades.
+"""
 
 from __future__ import annotations
 
-import pytest
+import importlib.util
+from pathlib import Path
+
 import sqlalchemy as sa
 
-from matchmaker import create_app
-from matchmaker.config import TestConfig
 from matchmaker.extensions import db
-from tests.conftest import BACKENDS, fresh_database_url
-from tests.foundation.test_migrations import keep_logging  # noqa: F401 (a fixture)
+from matchmaker.models import Meeting
+from matchmaker.models.meetings import OPEN_STATUSES
+from matchmaker.services.meetings import booking
+from tests.factories import make_event, make_exhibitor, make_session, make_user
+from tests.meetings.helpers import before, next_week
 
-BEFORE = "84d186ff1c53"
+MIGRATION = (Path(__file__).resolve().parents[2] / "migrations" / "versions"
+             / "2206a44a7296_security_session_version_one_open_.py")
 
 
-@pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
-@pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.usefixtures("keep_logging")
-def test_upgrade_cancels_duplicate_open_meetings(backend, tmp_path):
-    import flask_migrate
+def _migration():
+    spec = importlib.util.spec_from_file_location("migration_2206a44a7296", MIGRATION)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    from matchmaker.models.meetings import OPEN_STATUSES
-    from matchmaker.services.meetings import booking
-    from tests.factories import make_event, make_exhibitor, make_session, make_user
-    from tests.meetings.helpers import before, next_week
 
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = fresh_database_url(backend, "dedupe", tmp_path)
+def _index() -> sa.Index:
+    return next(i for i in Meeting.__table__.indexes if i.name == "uq_meeting_open_buyer_org")
 
-    app = create_app(Config)
-    with app.app_context(), app.test_request_context():
-        try:
-            flask_migrate.upgrade()
-            event = make_event(starts_on=next_week())
-            session = make_session(event)
-            organisation = make_exhibitor(event).organisation
-            buyer, other_buyer = make_user("buyer"), make_user("buyer")
-            slots = session.slots
-            first = booking.request_meeting(buyer, organisation, slots[0], now=before(slots[0]))
-            alone = booking.request_meeting(other_buyer, organisation, slots[1],
-                                            now=before(slots[1]))
-            db.session.commit()
-            first_id, alone_id = first.id, alone.id
-            slot_ids = [slot.id for slot in session.slots]
-            db.session.remove()
-            flask_migrate.downgrade(revision=BEFORE)
-            # Two more open meetings of the same pair, as the race let in; one accepted.
-            columns = ("event_id, table_id, buyer_id, organisation_id, org_seat, source, "
-                       "is_pinned, message, decline_reason, ics_sequence, created_at, "
-                       "updated_at")
-            for n, status in ((1, "requested"), (2, "accepted")):
-                db.session.execute(sa.text(
-                    f"INSERT INTO meeting (slot_id, status, ics_uid, {columns}) "
-                    f"SELECT :slot, :status, :uid, {columns} FROM meeting WHERE id = :id"),
-                    {"slot": slot_ids[1 + n], "status": status, "uid": f"dup-{n}",
-                     "id": first_id})
-            db.session.commit()
-            flask_migrate.upgrade()
-            rows = dict(db.session.execute(sa.text(
-                "SELECT ics_uid, status FROM meeting")).all())
-            first_uid = db.session.execute(sa.text(
-                "SELECT ics_uid FROM meeting WHERE id = :id"), {"id": first_id}).scalar_one()
-            alone_uid = db.session.execute(sa.text(
-                "SELECT ics_uid FROM meeting WHERE id = :id"), {"id": alone_id}).scalar_one()
-            assert rows["dup-2"] == "accepted"  # the accepted one is kept
-            assert rows[first_uid] == "cancelled" and rows["dup-1"] == "cancelled"
-            assert rows[alone_uid] == "requested"  # other pairs untouched
-            assert sum(status in OPEN_STATUSES for status in rows.values()) == 2
-        finally:
-            db.session.remove()
-            flask_migrate.downgrade(revision="base")
-            db.engine.dispose()
 
+def test_upgrade_cancels_duplicate_open_meetings(app):
+    event = make_event(starts_on=next_week())
+    session = make_session(event)
+    organisation = make_exhibitor(event).organisation
+    buyer, other_buyer = make_user("buyer"), make_user("buyer")
+    slots = session.slots
+    with app.test_request_context():
+        first = booking.request_meeting(buyer, organisation, slots[0], now=before(slots[0]))
+        alone = booking.request_meeting(other_buyer, organisation, slots[1],
+                                        now=before(slots[1]))
+    db.session.commit()
+    first_uid, alone_uid, slot_ids = first.ics_uid, alone.ics_uid, [s.id for s in slots]
+    db.session.commit()  # the reads above opened a transaction that DROP INDEX would wait for
+    index = _index()
+    index.drop(db.session.connection())
+    try:
+        columns = ("event_id, table_id, buyer_id, organisation_id, org_seat, source, is_pinned, "
+                   "message, decline_reason, ics_sequence, created_at, updated_at")
+        for n, status in ((1, "requested"), (2, "accepted")):
+            db.session.execute(sa.text(
+                f"INSERT INTO meeting (slot_id, status, ics_uid, {columns}) "
+                f"SELECT :slot, :status, :uid, {columns} FROM meeting WHERE ics_uid = :first"),
+                {"slot": slot_ids[1 + n], "status": status, "uid": f"dup-{n}",
+                 "first": first_uid})
+        db.session.commit()
+        db.session.execute(sa.text(_migration().CANCEL_DUPLICATE_OPEN_MEETINGS))
+        db.session.commit()
+    finally:
+        db.session.rollback()  # after a failure above; a no-op otherwise
+        index.create(db.session.connection(), checkfirst=True)  # fails on a duplicate left
+        db.session.commit()
+    rows = dict(db.session.execute(sa.text("SELECT ics_uid, status FROM meeting")).all())
+    assert rows == {first_uid: "cancelled", "dup-1": "cancelled", "dup-2": "accepted",
+                    alone_uid: "requested"}
+    assert sum(status in OPEN_STATUSES for status in rows.values()) == 2

@@ -33,7 +33,7 @@ def invitation_token(user: User) -> str:
 
 
 def invitation_link(token: str) -> str:
-    """The absolute link, from BASE_URL."""
+    """The absolute link from BASE_URL."""
     return external_url("imports.welcome", token=token)
 
 
