@@ -258,3 +258,7 @@ def init_app(app: Flask) -> None:
                     create_organiser_command, backup_command, restore_command,
                     send_reminders_command, meetings_expire_command, roundtable_run_command):
         app.cli.add_command(command)
+    from matchmaker.cli_matching import import_command, recommend_command
+
+    app.cli.add_command(recommend_command)
+    app.cli.add_command(import_command)

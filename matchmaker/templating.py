@@ -123,6 +123,29 @@ def init_app(app: Flask) -> None:
                 "meeting_status_label": meeting_status_label,
                 "meeting_booking_event": booking_event}
 
+    @app.template_filter("finding")
+    def _finding(finding) -> str:
+        """A matching finding as a sentence in the reader's language."""
+        from matchmaker.services.matching.text import finding_text
+
+        return finding_text(finding)
+
+    @app.template_filter("problem")
+    def _problem(problem) -> str:
+        """Why an import row is refused, in the reader's language."""
+        from matchmaker.services.imports.participants import problem_text
+
+        return problem_text(problem)
+
+    @app.template_global("whatsapp_for_lead")
+    def _whatsapp_for_lead(lead):
+        """The signed-in rep's WhatsApp link to a lead's buyer (where the buyer shares)."""
+        from flask_login import current_user
+
+        from matchmaker.services.matching.contact import whatsapp_for_lead
+
+        return whatsapp_for_lead(lead, current_user)
+
     @app.template_filter("localized")
     def _localized(obj, field: str) -> str:
         """`obj|localized('description')` picks field_es/field_en by the visitor's language."""

@@ -8,7 +8,6 @@ import json
 import secrets
 from pathlib import Path
 
-import click
 from flask import (
     Blueprint,
     abort,
@@ -19,7 +18,6 @@ from flask import (
     request,
     url_for,
 )
-from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user
@@ -27,7 +25,6 @@ from flask_login import current_user, login_user
 from matchmaker import web
 from matchmaker.access import get_event, organiser_required
 from matchmaker.errors import DomainError
-from matchmaker.extensions import db
 from matchmaker.forms.accounts import ResetPasswordForm
 from matchmaker.forms.imports import UploadForm
 from matchmaker.importing.fields import FIELDS, guess_mapping, missing_required
@@ -150,12 +147,6 @@ def review(slug: str, token: str):
                            plan=import_plan)
 
 
-@bp.app_template_filter("problem")
-def _problem_filter(problem: participants.Problem) -> str:
-    params = {k: _(v) if k == "field" else v for k, v in problem.params.items()}
-    return _(problem.message) % params
-
-
 # Invited people choose their password -----------------------------------------------------
 
 @bp.route("/welcome/<token>", methods=["GET", "POST"])
@@ -175,52 +166,3 @@ def welcome(token: str):
     if current_user.is_authenticated and request.method == "GET":
         return redirect(url_for("main.home"))
     return render_template("imports/welcome.html", form=form)
-
-
-# CLI -------------------------------------------------------------------------------------
-
-@bp.cli.command("import-participants")
-@click.argument("event_slug")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--kind", type=click.Choice(KINDS), default="buyers", show_default=True)
-@click.option("--dry-run", is_flag=True, help="Show what would happen; write and send nothing.")
-@with_appcontext
-def import_command(event_slug: str, path: str, kind: str, dry_run: bool) -> None:
-    """Import an event's exhibitors or buyers from a CSV or XLSX registration sheet."""
-    event = db.session.scalar(db.select(Event).where(Event.slug == event_slug))
-    if event is None:
-        raise click.ClickException(f"No event with the slug {event_slug}.")
-    file = Path(path)
-    # Translated messages and e-mails need a request's locale machinery.
-    with current_app.test_request_context(headers={"Accept-Language": "en"}):
-        try:
-            table = read_table(file.name, file.read_bytes())
-        except TableProblem as problem:
-            raise click.ClickException(str(problem)) from problem
-        mapping_now = guess_mapping(kind, table.headers,
-                                    participants.remembered_mapping(event, kind))
-        missing = missing_required(kind, mapping_now)
-        if missing:
-            raise click.ClickException(
-                "No column found for: " + ", ".join(f.label for f in missing)
-                + ". Map the columns once in the import page; the mapping is remembered.")
-        import_plan = participants.plan(event, kind, table, mapping_now)
-        for row in import_plan.rows:
-            detail = "; ".join(p.message % p.params for p in row.problems) or \
-                ", ".join(row.changes)
-            click.echo(f"row {row.number:>4}  {row.action:<9}  {row.label}"
-                       + (f"  ({detail})" if detail else ""))
-        counts = import_plan.counts
-        summary = (f"{counts['create']} to create, {counts['update']} to update, "
-                   f"{counts['unchanged']} unchanged, {counts['refuse']} refused")
-        if dry_run:
-            db.session.rollback()
-            click.echo(f"Dry run: {summary}. Nothing written, nothing sent.")
-            return
-        try:
-            participants.apply(event, import_plan)
-        except DomainError as error:
-            db.session.rollback()
-            raise click.ClickException(f"Nothing was imported: {error.message}") from error
-        db.session.commit()  # a command, not a request: the kernel does not commit it
-        click.echo(f"Imported: {summary}.")

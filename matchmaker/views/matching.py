@@ -3,12 +3,9 @@ demand/supply overview, similar lots, and `flask recommend`."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
-import click
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask.cli import with_appcontext
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,7 +21,7 @@ from matchmaker.services import events
 from matchmaker.services.lots.sheet import load_lot
 from matchmaker.services.matching import demand as demand_service
 from matchmaker.services.matching import recommend
-from matchmaker.services.matching.text import finding_text, finding_text_plain
+from matchmaker.services.matching.text import match_json
 from matchmaker.templating import safe_next
 
 bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
@@ -44,35 +41,6 @@ CRITERION_LABELS = {
 @bp.context_processor
 def _labels() -> dict:
     return {"criterion_label": lambda code: str(CRITERION_LABELS.get(code, code))}
-
-
-@bp.app_template_global("whatsapp_for_lead")
-def whatsapp_for_lead(lead) -> str | None:
-    """A WhatsApp link from the signed-in rep to a lead's buyer, with a message naming the lot
-    in the buyer's language; None without a valid number. Call it only where the buyer shares
-    contact details with the organisation (the rep opening the chat is the rep's agreement)."""
-    from flask_babel import force_locale
-
-    from matchmaker.phones import whatsapp_link
-
-    buyer = lead.buyer
-    lots = list(lead.lots) or [s.lot for s in reversed(lead.sources) if s.lot is not None]
-    with force_locale(buyer.locale or "es"):
-        if lots:
-            message = _("Hello %(buyer)s, this is %(rep)s of %(org)s (matchmaker). I am writing "
-                        "about our lot %(lot)s, %(name)s.", buyer=buyer.name,
-                        rep=current_user.name, org=lead.organisation.name,
-                        lot=lots[0].lot_code, name=lots[0].name(buyer.locale or "es"))
-        else:
-            message = _("Hello %(buyer)s, this is %(rep)s of %(org)s (matchmaker), following up "
-                        "on %(event)s.", buyer=buyer.name, rep=current_user.name,
-                        org=lead.organisation.name, event=lead.event.name)
-    return whatsapp_link(buyer.phone, message)
-
-
-@bp.app_template_filter("finding")
-def _finding_filter(finding) -> str:
-    return finding_text(finding)
 
 
 def _today() -> date:
@@ -242,99 +210,5 @@ def api_recommendations():
     result = recommend.for_buyer(buyer, events.current(), today=_today(),
                                  locale=_locale())
     return {"event": result.event.slug if result.event else None,
-            "recommended": [_match_json(m) for m in result.top],
-            "excluded": [_match_json(m) for m in result.excluded]}
-
-
-# CLI -------------------------------------------------------------------------------------
-
-def _match_json(item) -> dict:
-    return {
-        "kind": item.supply.kind, "code": item.supply.code, "name": item.supply.name,
-        "organisation": item.supply.organisation_name, "score": item.score,
-        "reasons": [finding_text_plain(f) for f in item.reasons],
-        "misses": [finding_text_plain(f) for f in item.misses],
-        "notes": [finding_text_plain(f) for f in item.notes],
-        "signals": [finding_text_plain(f) for f in item.signals],
-        "excluded_by": [finding_text_plain(f) for f in item.exclusions],
-    }
-
-
-@bp.cli.command("recommend")
-@click.argument("email")
-@click.option("--event", "event_slug", default="", help="Event slug (default: the current fair).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.option("--limit", default=10, show_default=True, help="How many to list.")
-@with_appcontext
-def recommend_command(email: str, event_slug: str, as_json: bool, limit: int) -> None:
-    """Ranked lots and offers with reasons for a buyer, or the buyers to meet for a rep."""
-    from matchmaker.services.accounts import find_user_by_email
-
-    user = find_user_by_email(email)
-    if user is None:
-        raise click.ClickException(f"No account with the e-mail {email}.")
-    if event_slug:
-        event = db.session.scalar(db.select(Event).where(Event.slug == event_slug))
-        if event is None:
-            raise click.ClickException(f"No event with the slug {event_slug}.")
-    else:
-        event = events.current()
-    today = date.today()
-    try:
-        if user.is_buyer:
-            result = recommend.for_buyer(user, event, today=today)
-            payload = {"buyer": user.email, "event": event.slug if event else None,
-                       "recommended": [_match_json(m) for m in result.fitting[:limit]],
-                       "excluded": [_match_json(m) for m in result.excluded],
-                       "to_meet": [o.name for o in result.to_meet]}
-        else:
-            rows = recommend.for_rep(user, event, today=today)
-            payload = {"rep": user.email, "event": event.slug if event else None,
-                       "buyers": [{"email": r.buyer.email, "name": r.buyer.name,
-                                   "company": r.buyer.buyer_profile.company
-                                   if r.buyer.buyer_profile else "",
-                                   "score": r.fit.score, "best": r.fit.best.supply.code,
-                                   "fitting": r.fit.fitting_count,
-                                   "reasons": [finding_text_plain(f) for f in r.fit.reasons],
-                                   "misses": [finding_text_plain(f) for f in r.fit.best.misses]}
-                                  for r in rows[:limit]]}
-    except DomainError as error:
-        raise click.ClickException(error.message) from error
-    if as_json:
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
-        return
-    _echo_text(payload)
-
-
-def _echo_text(payload: dict) -> None:
-    if "recommended" in payload:
-        click.echo(f"Recommendations for {payload['buyer']} at {payload['event'] or 'all events'}:")
-        for n, item in enumerate(payload["recommended"], 1):
-            click.echo(f"{n:>2}. [{item['score']:.1f}] {item['kind']} {item['code']} – "
-                       f"{item['name']} ({item['organisation']})")
-            for line in item["reasons"]:
-                click.echo(f"      + {line}")
-            for line in item["misses"]:
-                click.echo(f"      - {line}")
-            for line in item["notes"]:
-                click.echo(f"      ~ {line}")
-            for line in item["signals"]:
-                click.echo(f"      * {line} (behaviour)")
-        if not payload["recommended"]:
-            click.echo("    Nothing fits yet.")
-        click.echo(f"Ruled out: {len(payload['excluded'])}")
-        for item in payload["excluded"]:
-            click.echo(f"    {item['code']}: {'; '.join(item['excluded_by'])}")
-        if payload["to_meet"]:
-            click.echo("Who to meet: " + ", ".join(payload["to_meet"]))
-        return
-    click.echo(f"Buyers to meet for {payload['rep']} at {payload['event'] or 'all events'}:")
-    for n, row in enumerate(payload["buyers"], 1):
-        click.echo(f"{n:>2}. [{row['score']:.1f}] {row['company']} ({row['name']}, "
-                   f"{row['email']}) – best fit {row['best']}, {row['fitting']} fitting")
-        for line in row["reasons"]:
-            click.echo(f"      + {line}")
-        for line in row["misses"]:
-            click.echo(f"      - {line}")
-    if not payload["buyers"]:
-        click.echo("    No buyer's demand fits yet.")
+            "recommended": [match_json(m) for m in result.top],
+            "excluded": [match_json(m) for m in result.excluded]}

@@ -69,6 +69,6 @@ def test_organiser_imports_buyers_with_the_wizard(demo, page):
     db.session.expire_all()
     inigo = db.session.scalar(db.select(User).where(
         User.email == "inigo.pena@chocolates.example"))
-    assert inigo is not None and inigo.phone == "+34 600 123 456"
+    assert inigo is not None and inigo.phone == "+34600123456"  # E.164
     assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage).where(
         OutboxMessage.kind == "invitation")) == 2

@@ -65,6 +65,14 @@ class Problem:
     params: dict = field(default_factory=dict)
 
 
+def problem_text(problem: Problem) -> str:
+    """The refusal in the reader's language."""
+    from flask_babel import gettext as _
+
+    params = {k: _(v) if k == "field" else v for k, v in problem.params.items()}
+    return _(problem.message) % params
+
+
 @dataclass
 class RowPlan:
     """What one row of the sheet will do."""

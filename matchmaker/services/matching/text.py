@@ -36,3 +36,16 @@ def finding_text_plain(finding: Finding) -> str:
     """The finding in English with plain figures (the CLI's and scripts' `--json`)."""
     params = {k: _param(v, lambda s: s) for k, v in finding.params.items()}
     return finding.message % params
+
+
+def match_json(item) -> dict:
+    """A match as plain JSON (English sentences): the CLI's --json and the buyer's API."""
+    return {
+        "kind": item.supply.kind, "code": item.supply.code, "name": item.supply.name,
+        "organisation": item.supply.organisation_name, "score": item.score,
+        "reasons": [finding_text_plain(f) for f in item.reasons],
+        "misses": [finding_text_plain(f) for f in item.misses],
+        "notes": [finding_text_plain(f) for f in item.notes],
+        "signals": [finding_text_plain(f) for f in item.signals],
+        "excluded_by": [finding_text_plain(f) for f in item.exclusions],
+    }
