@@ -174,3 +174,16 @@ def test_organiser_saves_references(client, login_as, fair):
     db.session.refresh(fair)
     assert fair.ice_ny_usd_mt == D("8512.5") and fair.pen_per_usd == D("3.76")
     assert fair.market_references.quote("ice_ny").quoted_on == date(2026, 12, 1)
+
+
+def test_matcher_compares_ceilings_with_the_indicative_price(lots, fair):
+    from matchmaker.services.matching.supply import lot_price_for_ceiling
+
+    references = market_references(today=date.today())
+    differential = _differential(lots, price_premium_kind="organic",
+                                 price_premium_usd_mt=D("300"))
+    assert lot_price_for_ceiling(differential, references) == ("fixed", D("9400"))
+    # Without a reference the differential is only noted, never compared with a ceiling.
+    assert lot_price_for_ceiling(differential) == ("differential", D("650"))
+    fixed = lots.make(price_usd_per_mt=D("8200"))
+    assert lot_price_for_ceiling(fixed) == ("fixed", D("8200"))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from sqlalchemy.orm import joinedload, selectinload
 
 from matchmaker.extensions import db
+from matchmaker.lotsheet.pricing import NO_REFERENCES, MarketReferences
 from matchmaker.matching import CertificateInfo, OfferRef, Supply
 from matchmaker.models import (
     ConsolidatedOffer,
@@ -20,18 +21,28 @@ from matchmaker.models import (
     SensoryEvaluation,
 )
 from matchmaker.models.offers import OfferStatus
+from matchmaker.services.lots.pricing import market_references
 from matchmaker.services.lots.sheet import CERT_VALID, certificate_state
 from matchmaker.services.offers.blending import blend_lines, latest_analysis
 from matchmaker.services.offers.coverage import coverage
 
 
-def lot_price_for_ceiling(lot: Lot) -> tuple[str, Decimal | None]:
+def lot_price_for_ceiling(lot: Lot, references: MarketReferences = NO_REFERENCES
+                          ) -> tuple[str, Decimal | None]:
     """(price basis, USD/MT) that the price ceiling is compared with.
 
-    The one place the matcher reads a lot's price: when lots get an "indicative price" for
-    differential contracts, return it here with basis "fixed" and ceilings apply to them too.
+    The one place the matcher reads a lot's price: its indicative price
+    (`Lot.indicative_price_usd_mt`: fixed + premium, or differential + premium + the fair's
+    dated reference price), with basis "fixed" so ceilings apply. A differential without a
+    reference price keeps basis "differential" and its differential, which is noted, never
+    compared with a ceiling.
     """
-    return lot.price_basis, lot.price_usd_per_mt
+    indicative = lot.indicative_price_usd_mt(references)
+    if indicative is not None:
+        return "fixed", indicative
+    if lot.price.is_differential:
+        return lot.price_basis, lot.price_differential_usd_mt
+    return lot.price_basis, None
 
 
 def _latest_evaluation(lot: Lot) -> SensoryEvaluation | None:
@@ -55,14 +66,14 @@ def _valid_certificates(lot: Lot, today: date) -> tuple[CertificateInfo, ...]:
 
 
 def lot_supply(lot: Lot, *, today: date, offers: Iterable[OfferRef] = (),
-               locale: str = "en") -> Supply:
+               locale: str = "en", references: MarketReferences = NO_REFERENCES) -> Supply:
     """One lot as the matcher sees it, with the published offers that contain it.
 
     The volume is the lot's own, as its sheet shows it: kilograms promised to an offer are
     still that lot's cacao, and the offer is named beside it.
     """
     analysis = latest_analysis(lot)
-    basis, price = lot_price_for_ceiling(lot)
+    basis, price = lot_price_for_ceiling(lot, references)
     expired = lot.price_valid_until is not None and lot.price_valid_until < today
     return Supply(
         kind="lot", code=lot.lot_code, name=lot.name(locale),
@@ -178,6 +189,8 @@ def supplies(event: Event | None, *, today: date, organisation_id: int | None = 
             refs[line.lot_id].append(ref)
         if organisation_id is None or offer.cooperative_id == organisation_id:
             result.append(offer_supply(offer, today=today, locale=locale))
-    lot_supplies = [lot_supply(lot, today=today, offers=refs.get(lot.id, ()), locale=locale)
+    references = market_references(event, today=today)
+    lot_supplies = [lot_supply(lot, today=today, offers=refs.get(lot.id, ()), locale=locale,
+                               references=references)
                     for lot in lots]
     return lot_supplies + result
