@@ -31,11 +31,12 @@ organiser_required = role_required("organiser")
 
 
 def can_edit_organisation(user: User, organisation: Organisation) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_organiser:
-        return True
-    return user.is_rep and user.is_approved and user.organisation_id == organisation.id
+    return user.is_organiser or user.represents(organisation)
+
+
+def can_edit_lots_of(user: User, organisation_id: int) -> bool:
+    """Organisers edit every lot; approved reps only their own organisation's."""
+    return user.is_organiser or user.represents(organisation_id)
 
 
 def get_organisation(slug: str, *, edit: bool = False) -> Organisation:

@@ -86,6 +86,34 @@ def worker_command(workers: int, periodic: bool) -> None:
     consumer.run()
 
 
+@click.command("jobs-status")
+@with_appcontext
+def jobs_status_command() -> None:
+    """List queued, running and recently failed jobs, and what the queue holds."""
+    from datetime import timedelta
+
+    from matchmaker import jobs
+    from matchmaker.extensions import db
+    from matchmaker.jobs.kinds import KINDS
+    from matchmaker.models.base import utcnow
+
+    now = utcnow()
+    for kind in KINDS.values():
+        model = kind.model
+        rows = db.session.scalars(db.select(model).where(
+            (model.status.in_(("queued", "running")))
+            | ((model.status == "failed") & (model.finished_at > now - timedelta(days=1))))
+            .order_by(model.id)).all()
+        for row in rows:
+            beat = f"{(now - row.heartbeat_at).total_seconds():.0f} s ago" \
+                if row.heartbeat_at else "never"
+            reason = getattr(row, kind.reason_column) if row.status == "failed" else ""
+            click.echo(f"{kind.name:<10} {row.id:>6} {row.status:<8} attempt {row.attempts} "
+                       f"heartbeat {beat:<12} {row.worker} {reason}".rstrip())
+    click.echo(f"queue: {jobs.huey.pending_count()} waiting, "
+               f"{jobs.huey.scheduled_count()} scheduled")
+
+
 @click.command("create-organiser")
 @click.argument("email")
 @click.argument("name")
@@ -222,7 +250,7 @@ def roundtable_run_command(event_slug: str, time_limit: int, keep_pinned: bool) 
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (seed_demo_command, i18n_build_command, i18n_missing_command,
-                    send_mail_command, worker_command, create_organiser_command, backup_command,
-                    restore_command, send_reminders_command, meetings_expire_command,
-                    roundtable_run_command):
+                    send_mail_command, worker_command, jobs_status_command,
+                    create_organiser_command, backup_command, restore_command,
+                    send_reminders_command, meetings_expire_command, roundtable_run_command):
         app.cli.add_command(command)

@@ -90,6 +90,9 @@ class Config:
     # A queued job no worker took for this long is handed to the queue again.
     JOB_REQUEUE_AFTER_S = int(os.environ.get("JOB_REQUEUE_AFTER_S", "600"))
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (an algorithm name, not a password)
+    # A phone that queued badge scans offline (lead scanner, entrance desk) keeps their own
+    # time when they arrive this many days later: the fair, plus the trip back to a connection.
+    OFFLINE_SCAN_MAX_AGE_DAYS = int(os.environ.get("OFFLINE_SCAN_MAX_AGE_DAYS", "14"))
     # A write during a GET request: "raise" (tests, debug) or "log" and leave it uncommitted.
     GET_WRITES = os.environ.get("GET_WRITES", "log")
 

@@ -71,7 +71,9 @@ def init_app(app: Flask, root: Path) -> None:
     login_manager.login_message = lazy_gettext("Please log in to continue.")
     login_manager.login_message_category = "info"
 
-    from matchmaker.models.accounts import User
+    from matchmaker.models.accounts import Anonymous, User
+
+    login_manager.anonymous_user = Anonymous  # has the role checks, all False
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -6,11 +6,12 @@ has to import a form module. Labels are lazy and translated at render time.
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from matchmaker.lotsheet import vocab
+from matchmaker.number_format import format_decimal
 
 BUYER_TYPES = [
     ("importer", _l("Importer")),

@@ -6,6 +6,7 @@ documented top-level properties, so this stays honest as the API changes.
 
 from __future__ import annotations
 
+from matchmaker.lotsheet.bounds import bound
 from matchmaker.lotsheet.vocab import (
     CERT_SCHEME,
     GENETICS,
@@ -21,14 +22,27 @@ DECIMAL = {"type": ["string", "null"], "pattern": r"^-?\d+(\.\d+)?$",
            "description": "A decimal number written as a string, so no precision is lost."}
 
 
+# Control characters (NUL, escape…) are refused with a 400 everywhere on the site.
+NO_CONTROL_CHARACTERS = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def _bounds(name: str) -> dict:
+    """minimum and maximum of a number from the domain bounds the site enforces."""
+    found = bound(name)
+    return {"minimum": int(found.low), "maximum": int(found.high)}
+
+
 def _query(name: str, schema: dict, description: str) -> dict:
+    if schema.get("type") == "string" and "enum" not in schema:
+        schema = {**schema, "pattern": NO_CONTROL_CHARACTERS}
     return {"name": name, "in": "query", "required": False, "schema": schema,
             "description": description}
 
 
 LOT_FILTER_PARAMETERS = [
-    _query("q", {"type": "string", "maxLength": 100},
-           "Free text over names, lot code, organisation, community and notes."),
+    _query("q", {"type": "string"},
+           "Free text over names, lot code, organisation, community and notes "
+           "(the first 100 characters)."),
     _query("event", {"type": "string"}, "Event slug: lots of organisations exhibiting there."),
     _query("organisation", {"type": "string"}, "Organisation slug."),
     _query("region", {"type": "string"}, "Region, e.g. Madre de Dios."),
@@ -38,8 +52,9 @@ LOT_FILTER_PARAMETERS = [
            "A certificate of this scheme that is certified and valid today."),
     _query("min_grade", {"type": "string", "enum": list(GRADES)},
            "Minimum ISO 2451 grade of the latest analysis (I best)."),
-    _query("min_volume_kg", {"type": "number", "minimum": 0}, "Minimum available volume in kg."),
-    _query("max_price_usd_mt", {"type": "number", "minimum": 0},
+    _query("min_volume_kg", {"type": "number", **_bounds("volume_kg")},
+           "Minimum available volume in kg."),
+    _query("max_price_usd_mt", {"type": "number", **_bounds("price_usd_per_mt")},
            "Maximum indicative price in USD/MT (fixed price plus premium, or differential "
            "plus premium plus the fair's reference price). Lots without one are left out."),
     _query("flavour", {"type": "string", "enum": list(RADAR_AXES)},
@@ -47,7 +62,8 @@ LOT_FILTER_PARAMETERS = [
     _query("flavour_min", {"type": "number", "minimum": 0, "maximum": 10},
            "Minimum intensity of `flavour` (default 1)."),
     _query("sort", {"type": "string", "enum": list(SORTS), "default": "newest"}, "Sort order."),
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "default": 1},
+           "Page number."),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
            "Lots per page."),
 ]
@@ -125,9 +141,10 @@ LOT_SHEET = {
 }
 
 OFFER_PARAMETERS = [
-    _query("min_mt", {"type": "number", "minimum": 0},
+    _query("min_mt", {"type": "number", **_bounds("buyer_volume_mt")},
            "Minimum approved volume in metric tonnes."),
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number."),
+    _query("page", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1, "default": 1},
+           "Page number."),
     _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 20},
            "Offers per page."),
 ]
@@ -240,10 +257,11 @@ def build_openapi(server_url: str) -> dict:
                 "operationId": "getLot",
                 "summary": "The full product sheet of one published lot, with derived values",
                 "parameters": [{"name": "lot_code", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
+                                "schema": {"type": "string", "pattern": NO_CONTROL_CHARACTERS}}],
                 "responses": {
                     "200": {"description": "The sheet", "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/LotSheet"}}}},
+                    "400": _error("The code holds control characters"),
                     "404": _error("No published lot with this code"),
                 },
             }},
@@ -261,11 +279,30 @@ def build_openapi(server_url: str) -> dict:
                 "operationId": "getOffer",
                 "summary": "One published offer: volume, blend, certification coverage, lots",
                 "parameters": [{"name": "offer_code", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
+                                "schema": {"type": "string", "pattern": NO_CONTROL_CHARACTERS}}],
                 "responses": {
                     "200": {"description": "The offer", "content": {"application/json": {
                         "schema": {"$ref": "#/components/schemas/OfferSheet"}}}},
+                    "400": _error("The code holds control characters"),
                     "404": _error("No published offer with this code"),
+                },
+            }},
+            "/me/demand": {"get": {
+                "operationId": "getMyDemand",
+                "summary": "What the signed-in buyer buys (session cookie; decimals as strings)",
+                "responses": {
+                    "200": {"description": "The demand", "content": {"application/json": {
+                        "schema": {"type": "object"}}}},
+                    "401": _error("Not signed in"), "403": _error("Not a buyer"),
+                },
+            }},
+            "/me/recommendations": {"get": {
+                "operationId": "getMyRecommendations",
+                "summary": "The signed-in buyer's ranked lots and offers with reasons and misses",
+                "responses": {
+                    "200": {"description": "Recommended and ruled-out supplies",
+                            "content": {"application/json": {"schema": {"type": "object"}}}},
+                    "401": _error("Not signed in"), "403": _error("Not a buyer"),
                 },
             }},
         },

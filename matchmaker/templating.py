@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation, localcontext
 from urllib.parse import urlsplit
 
 import flask_babel
@@ -16,6 +15,7 @@ from flask_login import current_user
 
 from matchmaker.forms import ActionForm
 from matchmaker.labels import country_name, meeting_status_label
+from matchmaker.number_format import format_decimal, format_percent
 from matchmaker.services import notifications
 from matchmaker.services.events import booking_event
 from matchmaker.services.meetings.localtime import day_label, hhmm, slot_label
@@ -39,7 +39,7 @@ def _organiser(user) -> bool:
 
 
 def _rep(user) -> bool:
-    return user.is_authenticated and user.is_rep and user.is_approved
+    return user.is_approved_rep
 
 
 # Features add their entries here, in menu order.
@@ -82,38 +82,6 @@ def safe_next(default_endpoint: str = "main.home") -> str:
     return target if is_safe_next(target) else url_for(default_endpoint)
 
 
-def format_decimal(value, *args, **kwargs) -> str:
-    """Babel's format_decimal that never raises on a stored value, however large."""
-    if value is None:
-        return ""
-    try:
-        with localcontext() as ctx:
-            ctx.prec = max(28, _digits(value) + 20)
-            return flask_babel.format_decimal(value, *args, **kwargs)
-    except (InvalidOperation, ValueError, TypeError, OverflowError):
-        return str(value)
-
-
-def format_percent(value, *args, **kwargs) -> str:
-    """Babel's format_percent that never raises on a stored value."""
-    if value is None:
-        return ""
-    try:
-        with localcontext() as ctx:
-            ctx.prec = max(28, _digits(value) + 20)
-            return flask_babel.format_percent(value, *args, **kwargs)
-    except (InvalidOperation, ValueError, TypeError, OverflowError):
-        return str(value)
-
-
-def _digits(value) -> int:
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        return number.adjusted() if number.is_finite() else 0
-    except (InvalidOperation, ValueError, TypeError):
-        return 0
-
-
 def nav_items() -> list[dict]:
     return [
         {"url": url_for(item.endpoint), "label": item.label}
@@ -147,7 +115,8 @@ def init_app(app: Flask) -> None:
     def _globals():
         locale = get_locale()
         # formdata=None: this form only carries the CSRF token, and reading the request body
-        # here would break every page on a JSON body that is not an object.
+        # here would break every page on a JSON body that is not an object (and the 413 page
+        # of an oversized upload).
         return {"current_locale": str(locale) if locale else "es",
                 "action_form": ActionForm(formdata=None),
                 "unread_notices": unread_notices,

@@ -9,6 +9,7 @@ Views call the helpers below instead of writing the plumbing out by hand:
   the form field the error names (`DomainError(field=...)`) or as a flash, and return the HTTP
   status to re-render with; the form still holds what the user typed.
 - `done(message, endpoint, **values)`: flash the success and redirect (POST/redirect/GET).
+- `after_commit(callback)`: work that must wait for the commit (unlink a file, start a job).
 
 `init_app` installs the policy the views rely on:
 
@@ -37,6 +38,7 @@ from flask import (
     current_app,
     flash,
     has_request_context,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -59,6 +61,7 @@ _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|CREATE|DROP|ALTER|
 # as in tests): the request is being dispatched, and a permitted write happened during it.
 _SERVING = "matchmaker.serving"
 _PERMITTED_WRITE = "matchmaker.permitted_get_write"
+_AFTER_COMMIT = "matchmaker.after_commit"
 
 
 class WriteDuringGet(RuntimeError):
@@ -99,19 +102,37 @@ def status_of(error: DomainError) -> int:
     return 422 if error.status in (404, 410) else error.status
 
 
-def refused(error: DomainError, form=None, *, category: str = "error") -> int:
+def undo(error: DomainError) -> int:
+    """Roll the request back for `error` and return its status; the caller shows the message
+    itself (next to one row of a list, say)."""
+    db.session.rollback()
+    return status_of(error)
+
+
+def refused(error: DomainError, form=None, *, fallback: str | None = None,
+            category: str = "error", message: str | None = None) -> int:
     """Undo the request's writes and show `error`; returns the status to re-render with.
 
     The message goes on `form[error.field]` when the form has that field (with every message
-    in `error.params["messages"]` when the service gave several), else into a flash.
+    in `error.params["messages"]` when the service gave several), else on the `fallback`
+    field (a one-field form: the badge code), else into a flash (`message` words it).
     """
-    db.session.rollback()
-    field = form[error.field] if form is not None and error.field and error.field in form else None
+    status = undo(error)
+    name = error.field
+    if form is not None and not (name and name in form) and fallback in form:
+        name = fallback
+    field = form[name] if form is not None and name and name in form else None
     if field is not None:
         field.errors = [*field.errors, *(error.params.get("messages") or [error.message])]
     else:
-        flash(error.message, category)
-    return status_of(error)
+        flash(message or error.message, category)
+    return status
+
+
+def refused_json(error: DomainError):
+    """`refused` for a JSON endpoint: roll back and answer {"error": {code, message}}."""
+    db.session.rollback()
+    return jsonify(error={"code": error.code, "message": error.message}), status_of(error)
 
 
 def invalid_status(form) -> int:
@@ -124,6 +145,12 @@ def done(message: str | None, endpoint: str, category: str = "success", **values
     if message:
         flash(message, category)
     return redirect(url_for(endpoint, **values))
+
+
+def after_commit(callback: Callable[[], Any]) -> None:
+    """Run `callback` once the kernel has committed this request (delete a stored file, start
+    a job thread that reads the new row); it never runs if the request rolls back."""
+    request.environ.setdefault(_AFTER_COMMIT, []).append(callback)
 
 
 def writes_on_get(reason: str):
@@ -169,6 +196,8 @@ def _commit_or_rollback(response: Response) -> None:
     except Exception:
         db.session.rollback()
         raise
+    for callback in request.environ.pop(_AFTER_COMMIT, []):
+        callback()
 
 
 def _rollback_on_error(error: BaseException | None) -> None:

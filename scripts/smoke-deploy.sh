@@ -53,7 +53,7 @@ export TRUSTED_PROXIES=1
 export RATELIMIT_STORAGE_URI="redis://127.0.0.1:$REDIS_PORT/0"
 export JOBS_QUEUE_URL="redis://127.0.0.1:$REDIS_PORT/1"
 export UPLOAD_FOLDER="$WORK/files/uploads" JOB_FILES_FOLDER="$WORK/files/job-files"
-export LOGIN_RATE_LIMIT="4 per 5 minutes"
+export LOGIN_ACCOUNT_LIMIT="4 per 5 minutes"
 # Notice a killed worker quickly (the defaults are 5, 30 and 15 s).
 export JOB_HEARTBEAT_S=2 JOB_STALE_AFTER_S=10 JOB_REAP_INTERVAL_S=5
 
@@ -65,8 +65,6 @@ psql "$PGURL/postgres" -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $DBNAME
 "$REDIS_SERVER" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
   >"$WORK/redis.log" 2>&1 &
 pids+=($!)
-.venv/bin/flask db upgrade >"$WORK/setup.log" 2>&1
-
 step "two app servers on $APP1 and $APP2, two workers"
 for port in "$APP1" "$APP2"; do
   .venv/bin/gunicorn --workers 2 --bind "127.0.0.1:$port" --timeout 60 app:app \
@@ -79,10 +77,9 @@ for n in 1 2; do
   pids+=($!) worker_pids+=($!)
 done
 
-step "demo data while they start"
-.venv/bin/flask seed-demo >>"$WORK/setup.log" 2>&1
+step "migrations and demo data while they start"
 # Enough buyers that the badge job runs long enough to be killed half-way.
-.venv/bin/python scripts/smoke_deploy.py seed --buyers 400 >>"$WORK/setup.log" 2>&1
+.venv/bin/python scripts/smoke_deploy.py setup --buyers 300 >"$WORK/setup.log" 2>&1
 
 step "nginx on $PORT (deploy/nginx/matchmaker.conf)"
 mkdir -p "$WORK/nginx"

@@ -1,7 +1,7 @@
-"""The user side of scripts/smoke-deploy.sh: seed a big event, then act as people do through
-nginx and each app server, kill a worker mid-job, and check that nothing is lost or stuck.
+"""The user side of scripts/smoke-deploy.sh: migrate and seed a big event, then act as people
+do through nginx and each app server, kill a worker mid-job, and check that nothing is lost or stuck.
 
-    python scripts/smoke_deploy.py seed --buyers 400
+    python scripts/smoke_deploy.py setup --buyers 300
     python scripts/smoke_deploy.py check --base URL --app URL --app URL --workers PID,PID
 
 Standard library HTTP (cookie jar, no redirects followed); the database is read only to find
@@ -115,14 +115,15 @@ def sessions_hold(base: str, apps: list[str]) -> Browser:
 
 
 def rate_limit_shared(apps: list[str]) -> None:
-    limit = int(os.environ.get("LOGIN_RATE_LIMIT", "4 per").split()[0])
+    limit = int(os.environ.get("LOGIN_ACCOUNT_LIMIT", "4 per").split()[0])
     email = f"nobody-{os.getpid()}@smoke.test"
     statuses = []
     for attempt in range(limit + 1):
         statuses.append(Browser().log_in(apps[attempt % len(apps)], email, "wrong-password"))
     check(all(s != 429 for s in statuses[:limit]) and statuses[limit] == 429,
           f"failed log-ins alternating over the servers: {statuses}; the limit is not shared")
-    summary.append(f"rate limit: {limit} failed log-ins spread over both servers, then 429")
+    summary.append(f"log-in throttle: {limit} failed log-ins for one account spread over both "
+                   f"servers ({statuses[:limit]}), then 429 from either")
 
 
 def roundtable_run(organiser: Browser, apps: list[str]) -> None:
@@ -237,15 +238,21 @@ def run_checks(args) -> None:
         Path(args.passed_file).write_text(str(len(summary)))
 
 
-def seed(args) -> None:
+def setup(args) -> None:
+    """Migrate, load the demo and add buyers in one process (each `flask` command would import
+    the whole app again, which costs tens of seconds on a busy machine)."""
     import sqlalchemy as sa
+    from flask_migrate import upgrade
 
     from matchmaker import create_app
+    from matchmaker.demo import seed_demo
     from matchmaker.extensions import db
     from matchmaker.models import BuyerProfile, User
     from matchmaker.models.base import utcnow
 
     with create_app().app_context():
+        upgrade()
+        seed_demo()
         now = utcnow()
         db.session.execute(sa.insert(User), [
             {"email": f"buyer{i}@smoke.test", "password_hash": "x", "role": "buyer",
@@ -255,21 +262,21 @@ def seed(args) -> None:
             {"user_id": user_id, "company": f"Chocolaterie {user_id}", "country": "FR",
              "buyer_type": "chocolate_maker"} for user_id in ids])
         db.session.commit()
-    print(f"{args.buyers} extra buyers")
+    print(f"migrated, demo loaded, {args.buyers} extra buyers")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    seeding = commands.add_parser("seed")
-    seeding.add_argument("--buyers", type=int, default=400)
+    seeding = commands.add_parser("setup")
+    seeding.add_argument("--buyers", type=int, default=300)
     checking = commands.add_parser("check")
     checking.add_argument("--base", required=True, help="nginx's address (BASE_URL)")
     checking.add_argument("--app", action="append", required=True, help="an app server")
     checking.add_argument("--workers", required=True, help="pids of the workers started")
     checking.add_argument("--passed-file", help="write the number of checks passed here")
     args = parser.parse_args()
-    (seed if args.command == "seed" else run_checks)(args)
+    (setup if args.command == "setup" else run_checks)(args)
 
 
 if __name__ == "__main__":

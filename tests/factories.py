@@ -28,6 +28,17 @@ PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
 
 
+def real_pdf_bytes(text: str = "Informe") -> bytes:
+    """A small but complete PDF (one page), as uploads are parsed, not just sniffed."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text=text)
+    return bytes(pdf.output())
+
+
 def make_organisation(**overrides):
     n = next(_counter)
     fields = {
@@ -226,6 +237,11 @@ def make_lot(organisation=None, *, published: bool = True, **overrides) -> Lot:
         "published_at": datetime.now(UTC) - timedelta(minutes=n) if published else None,
     }
     fields.update(overrides)
+    if "bag_count" not in overrides and fields["volume_kg"] and fields["net_kg_per_bag"]:
+        # Keep the packing consistent with a volume or bag size given (the editor refuses a
+        # sheet whose bags × kg per bag contradict its volume); no whole number, no count.
+        bags = Decimal(fields["volume_kg"]) / Decimal(fields["net_kg_per_bag"])
+        fields["bag_count"] = int(bags) if bags == bags.to_integral_value() else None
     lot = Lot(organisation=organisation, **fields)
     db.session.add(lot)
     db.session.commit()

@@ -42,6 +42,25 @@ def strip_spaces(value):
     return value.strip() if isinstance(value, str) else value
 
 
+class PhoneNumber:
+    """A phone number any country writes it; stored as E.164 (national numbers read as the
+    form's country, else Peru's)."""
+
+    def __call__(self, form, field) -> None:
+        from matchmaker.phones import to_e164
+
+        if not (field.data or "").strip():
+            field.data = ""
+            return
+        country = getattr(form, "country", None)
+        region = (country.data if country is not None and country.data else "PE")
+        e164 = to_e164(field.data, region)
+        if e164 is None:
+            raise ValidationError(_l("This is not a valid phone number. Include the country code, "
+                                     "e.g. +51 982 000 111."))
+        field.data = e164
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A multiple choice shown as checkboxes (usable on phones, unlike <select multiple>)."""
 
@@ -85,7 +104,8 @@ class BuyerProfileFields(FlaskForm):
     """The buyer's company fields, shared by sign-up and profile editing."""
 
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    phone = StringField(_l("Phone (with country code)"), validators=[Optional(), Length(max=40)])
+    phone = StringField(_l("Phone (with country code)"),
+                        validators=[Length(max=40), PhoneNumber()])
     company = StringField(_l("Company"), validators=[DataRequired(), Length(max=160)])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     buyer_type = SelectField(_l("Type of buyer"), choices=select_choices(BUYER_TYPES), validators=[DataRequired()])
@@ -127,7 +147,8 @@ class StaffProfileForm(FlaskForm):
     """Profile of an organiser or rep."""
 
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    phone = StringField(_l("Phone (with country code)"), validators=[Optional(), Length(max=40)])
+    phone = StringField(_l("Phone (with country code)"),
+                        validators=[Length(max=40), PhoneNumber()])
     locale = SelectField(_l("Language of this site and our e-mails"), choices=select_choices(SITE_LANGUAGES))
     submit = SubmitField(_l("Save profile"))
 

@@ -11,7 +11,7 @@ Every numeric form field of the site is one of these, bounded by a name from
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
@@ -20,7 +20,7 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from matchmaker.input_guard import DB_INT_MAX, DB_INT_MIN
-from matchmaker.lotsheet.bounds import MAX_INTEGER_DIGITS, SMALLEST, Bound, bound
+from matchmaker.lotsheet.bounds import Bound, bound, parse_filter_number, parse_number
 
 NOT_A_NUMBER = _l("Enter a number, e.g. 7.5.")
 
@@ -31,30 +31,23 @@ def parse_decimal(text: str) -> Decimal:
     Raises:
         ValueError: with a translated message, for text that is not such a number.
     """
-    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
     try:
-        value = Decimal(cleaned)
-    except (InvalidOperation, ValueError):
+        return parse_number(text)
+    except ValueError as error:
+        if str(error) == "out of range":
+            raise ValueError(_l("This number is far too large or too small.")) from None
         raise ValueError(NOT_A_NUMBER) from None
-    if not value.is_finite():  # NaN, sNaN, Infinity
-        raise ValueError(NOT_A_NUMBER)
-    if value and (abs(value) < SMALLEST or value.adjusted() >= MAX_INTEGER_DIGITS):
-        raise ValueError(_l("This number is far too large or too small."))
-    return value
 
 
 def bounded_decimal(text: str | None, bound_name: str) -> Decimal | None:
-    """A query-string number: None when empty, else parsed and inside the named bound.
+    """A query-string filter number: None when empty, else inside the named bound.
 
     Raises:
         ValueError: for text that is not a number inside the bound.
     """
     if not (text or "").strip():
         return None
-    value = parse_decimal(text)
-    if value not in bound(bound_name):
-        raise ValueError(_l("This number is far too large or too small."))
-    return value
+    return parse_filter_number(text, bound_name)
 
 
 class InBounds:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, SelectField, SubmitField
+from wtforms import BooleanField, DateField, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from matchmaker.forms.accounts import MultiCheckboxField
 from matchmaker.forms.choices import select_choices
+from matchmaker.forms.fields import DecimalInput
 from matchmaker.labels import CERTIFICATIONS
 from matchmaker.lotsheet.vocab import GENETICS, INCOTERM
 from matchmaker.matching.vocab import BUYER_PRODUCT_FORM, FLAVOUR_INTEREST, ISO_GRADE_MINIMUM
@@ -25,19 +26,19 @@ _TOP_FLAVOURS = [c for c in FLAVOUR_INTEREST if "_" not in c.code or c.code == "
 
 class DemandForm(FlaskForm):
     product_forms = MultiCheckboxField(_l("Product forms you buy"), choices=_lazy(BUYER_PRODUCT_FORM))
-    volume_min_mt = DecimalField(_l("Volume per year, from (MT)"), places=2,
+    volume_min_mt = DecimalInput(_l("Volume per year, from (MT)"),
                                  validators=[Optional(), NumberRange(min=0, max=1000000)])
-    volume_max_mt = DecimalField(_l("up to (MT)"), places=2,
+    volume_max_mt = DecimalInput(_l("up to (MT)"),
                                  validators=[Optional(), NumberRange(min=0, max=1000000)])
-    shipment_min_mt = DecimalField(_l("Volume per shipment, at least (MT)"), places=2,
+    shipment_min_mt = DecimalInput(_l("Volume per shipment, at least (MT)"),
                                    validators=[Optional(), NumberRange(min=0.01, max=100000)],
                                    description=_l("A full container is about 12.5 MT."))
     min_iso_grade = SelectField(_l("Minimum ISO 2451 grade"),
                                 choices=select_choices([("", _l("Any grade"))])
                                 + _lazy(ISO_GRADE_MINIMUM))
-    min_fermented_pct = DecimalField(_l("Well and partly fermented beans, at least (%)"), places=1,
+    min_fermented_pct = DecimalInput(_l("Well and partly fermented beans, at least (%)"),
                                      validators=[Optional(), NumberRange(min=0, max=100)])
-    max_moisture_pct = DecimalField(_l("Moisture, at most (%)"), places=1,
+    max_moisture_pct = DecimalInput(_l("Moisture, at most (%)"),
                                     validators=[Optional(), NumberRange(min=0.1, max=100)])
     certifications = MultiCheckboxField(_l("Certifications you require"),
                                         choices=select_choices(CERTIFICATIONS))
@@ -45,7 +46,7 @@ class DemandForm(FlaskForm):
                                   choices=select_choices((c.code, _l(c.label)) for c in _TOP_FLAVOURS))
     genetics = MultiCheckboxField(_l("Genetics of interest"), choices=_lazy(GENETICS))
     incoterms = MultiCheckboxField(_l("Incoterms you buy on"), choices=_lazy(INCOTERM))
-    price_ceiling_usd_per_mt = DecimalField(_l("Price ceiling (USD/MT)"), places=2,
+    price_ceiling_usd_per_mt = DecimalInput(_l("Price ceiling (USD/MT)"),
                                             validators=[Optional(), NumberRange(min=1, max=1000000)])
     delivery_from = DateField(_l("Delivery window, from"), validators=[Optional()])
     delivery_to = DateField(_l("to"), validators=[Optional()])

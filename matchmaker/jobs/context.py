@@ -1,20 +1,29 @@
-"""A request context for job code that renders templates or translations outside a request,
-bound to BASE_URL (matchmaker.urls) so that nothing can print a fake host into a file."""
+"""What job code needs to render outside a request: the locale the file was asked in, and
+absolute links from BASE_URL (matchmaker.urls), never from a made-up request's host."""
 
 from __future__ import annotations
 
-from flask import current_app
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import g
+from flask_babel import force_locale
 
 from matchmaker.urls import base_url
 
 
-def job_request_context():
-    """A request context on BASE_URL.
+@contextmanager
+def job_context(locale: str) -> Iterator[None]:
+    """Translations in `locale` for the job's strings, with no request context (a GET one would
+    make the request kernel refuse the job's writes).
 
     Raises:
         RuntimeError: when BASE_URL is empty (create_app requires it outside debug/testing).
     """
-    base = base_url()
-    if not base:
+    if not base_url():
         raise RuntimeError("BASE_URL is not set: jobs cannot print absolute links")
-    return current_app.test_request_context("/", base_url=base)
+    # Flask-Babel's force_locale does nothing while `g` is empty, as it is in a fresh app
+    # context; give it something so that the forced locale holds.
+    g.job_locale = locale
+    with force_locale(locale):
+        yield

@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 
 from huey import crontab
+from huey.signals import SIGNAL_INTERRUPTED
 
-from matchmaker.jobs import enqueue, huey, in_app_context
+from matchmaker.jobs import enqueue, huey, in_app_context, worker_name
 from matchmaker.jobs.kinds import KINDS
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,37 @@ log = logging.getLogger(__name__)
 def run_job(kind: str, row_id: int) -> None:
     """Run one job row; a row already taken, finished or deleted is skipped by its runner."""
     in_app_context(KINDS[kind].run)(row_id)
+
+
+@huey.signal(SIGNAL_INTERRUPTED)
+def hand_back_interrupted(_signal, task, *args, **kwargs) -> None:
+    """A worker stopped on purpose (a deploy, `systemctl stop`, Ctrl+C) hands the jobs it was
+    running back to the queue at once, rather than leaving them to the reaper."""
+    if isinstance(task, run_job.task_class):
+        _hand_back(*task.args)
+
+
+@in_app_context
+def _hand_back(kind: str, row_id: int) -> None:
+    from sqlalchemy import update
+
+    from matchmaker.extensions import db
+    from matchmaker.models.base import utcnow
+
+    job_kind = KINDS[kind]
+    model = job_kind.model
+    this_process = worker_name().rsplit(":", 1)[0] + ":"
+    handed = db.session.execute(
+        update(model).where(model.id == row_id, model.status == "running",
+                            model.worker.startswith(this_process))
+        .values(status="queued", worker="", heartbeat_at=utcnow(),
+                **{job_kind.reason_column: "retrying: its worker was stopped"},
+                **job_kind.requeue_values)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if handed:
+        log.warning("job %s %s handed back to the queue: this worker is stopping", kind, row_id)
+        enqueue(kind, row_id)
 
 
 @in_app_context

@@ -9,7 +9,7 @@ what its database column can hold (Numeric(p, s) and PostgreSQL `integer`): a ty
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from matchmaker.lotsheet import pricing
 
@@ -91,3 +91,39 @@ BOUNDS: dict[str, Bound] = {
 def bound(name: str) -> Bound:
     """The bound called `name`; a KeyError names a field that forgot to declare one."""
     return BOUNDS[name]
+
+
+def parse_number(text: str) -> Decimal:
+    """A finite decimal of sane size from typed text (a decimal comma and spaces allowed).
+
+    Raises:
+        ValueError: for text that is not a number, NaN, an infinity, or a number too large or
+        too close to zero for any field (1e30, 1e-400).
+    """
+    cleaned = str(text).strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except (InvalidOperation, ValueError):
+        raise ValueError("not a number") from None
+    if not value.is_finite():
+        raise ValueError("not a finite number")
+    # adjusted() and copy_abs() do no arithmetic, so 1e999999999 cannot overflow here.
+    if value and (value.adjusted() >= MAX_INTEGER_DIGITS or value.copy_abs() < SMALLEST):
+        raise ValueError("out of range")
+    return value
+
+
+def parse_filter_number(text: str, bound_name: str) -> Decimal:
+    """A number typed into a search filter: finite and inside the named bound. Unlike
+    `parse_number`, a tiny value is fine here: it only narrows a search.
+
+    Raises:
+        ValueError: for text that is not such a number.
+    """
+    try:
+        value = Decimal(str(text).strip().replace(" ", "").replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise ValueError("not a number") from None
+    if not value.is_finite() or value not in bound(bound_name):
+        raise ValueError("out of range")
+    return value

@@ -102,8 +102,10 @@ class Supply:
     eudr_ready: bool = False
     incoterm: str = ""
     incoterm_place: str = ""
+    # "fixed" (firm), "indicative" (differential + market reference) or "differential" (no
+    # reference: no figure to compare); the caller's one price function decides.
     price_basis: str = "fixed"
-    price_usd_per_mt: Decimal | None = None  # as read by the caller's one price function
+    price_usd_per_mt: Decimal | None = None
     harvest_end: date | None = None
     offers: tuple[OfferRef, ...] = ()
     region: str = ""

@@ -8,7 +8,7 @@ quality, flavour, genetics, terms.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from matchmaker.lotsheet.quality import grade_rank
 from matchmaker.lotsheet.vocab import ISO_GRADE, N_
@@ -50,7 +50,10 @@ SIGNAL_MESSAGES = {
 
 def tonnes(kg: Decimal) -> Decimal:
     """Kilograms as metric tonnes, one decimal (2400 → 2.4)."""
-    return (Decimal(kg) / 1000).quantize(Decimal("0.1"))
+    amount = Decimal(kg)
+    with localcontext() as context:  # wide enough for any stored volume (1e30 needs 30 digits)
+        context.prec = max(28, amount.adjusted() + 4)
+        return (amount / 1000).quantize(Decimal("0.1"))
 
 
 def _miss(criterion: str, message: str, factor_key: str | None = None, **params) -> Finding:
@@ -248,22 +251,7 @@ def terms(demand: Demand, supply: Supply) -> list[Finding]:
                                   incoterm=where, wanted=", ".join(sorted(demand.incoterms))))
     ceiling = demand.price_ceiling_usd_per_mt
     if ceiling is not None:
-        ceiling = Decimal(ceiling)
-        if supply.price_basis != "fixed" and supply.price_usd_per_mt is not None:
-            findings.append(Finding("price", NOTE,
-                                    N_("Priced as a differential (%(price)s USD/MT to ICE New "
-                                       "York): compare with your ceiling of %(ceiling)s USD/MT"),
-                                    {"price": supply.price_usd_per_mt, "ceiling": ceiling}, 0.0))
-        elif supply.price_usd_per_mt is None:
-            findings.append(_miss("price", N_("No price given"), "no_price"))
-        elif supply.price_usd_per_mt <= ceiling:
-            findings.append(_reason("price", N_("%(price)s USD/MT, within your ceiling of "
-                                                "%(ceiling)s"),
-                                    price=supply.price_usd_per_mt, ceiling=ceiling))
-        else:
-            findings.append(_miss("price", N_("%(price)s USD/MT, above your ceiling of "
-                                              "%(ceiling)s"),
-                                  price=supply.price_usd_per_mt, ceiling=ceiling))
+        findings.extend(_price(supply, Decimal(ceiling)))
     if demand.delivery_to and supply.harvest_end:
         if supply.harvest_end > demand.delivery_to:
             findings.append(_miss("delivery", N_("Harvest ends on %(day)s, after your delivery "
@@ -272,6 +260,31 @@ def terms(demand: Demand, supply: Supply) -> list[Finding]:
             findings.append(_reason("delivery", N_("Harvested by %(day)s, in time for your "
                                                    "delivery window"), day=supply.harvest_end))
     return findings
+
+
+def _price(supply: Supply, ceiling: Decimal) -> list[Finding]:
+    # `price_basis` as the caller resolved it: "fixed" (a firm price), "indicative" (a
+    # differential plus the fair's market reference), "differential" (no reference to add).
+    price = supply.price_usd_per_mt
+    if supply.price_basis == "differential":
+        return [Finding("price", NOTE, N_("Priced as a differential to the market: ask for a "
+                                          "firm price to compare with your ceiling of "
+                                          "%(ceiling)s USD/MT"), {"ceiling": ceiling}, 0.0)]
+    if price is None:
+        return [_miss("price", N_("No price given"), "no_price")]
+    if supply.price_basis == "indicative":
+        if price <= ceiling:
+            return [_reason("price", N_("About %(price)s USD/MT (differential plus today's "
+                                        "market), within your ceiling of %(ceiling)s"),
+                            price=price, ceiling=ceiling)]
+        return [_miss("price", N_("About %(price)s USD/MT (differential plus today's market), "
+                                  "above your ceiling of %(ceiling)s"),
+                      price=price, ceiling=ceiling)]
+    if price <= ceiling:
+        return [_reason("price", N_("%(price)s USD/MT, within your ceiling of %(ceiling)s"),
+                        price=price, ceiling=ceiling)]
+    return [_miss("price", N_("%(price)s USD/MT, above your ceiling of %(ceiling)s"),
+                  price=price, ceiling=ceiling)]
 
 
 CRITERIA = (product_form, certification, eudr, volume, quality, flavour, global_quality,

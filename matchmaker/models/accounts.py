@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_login import UserMixin
+from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -132,12 +132,37 @@ class User(UserMixin, Base):
     def is_buyer(self) -> bool:
         return self.role == Role.BUYER
 
+    @property
+    def is_approved_rep(self) -> bool:
+        """A rep an organiser has approved, with an organisation to act for."""
+        return self.is_rep and self.is_approved and self.organisation_id is not None
+
+    def represents(self, organisation: Organisation | int | None) -> bool:
+        """Whether this user is an approved rep of `organisation` (the object or its id).
+
+        The one rule for "acts for this organisation"; organisers act for every organisation,
+        and callers that allow that say so (`user.is_organiser or user.represents(org)`).
+        """
+        org_id = organisation.id if isinstance(organisation, Organisation) else organisation
+        return self.is_approved_rep and org_id is not None and self.organisation_id == org_id
+
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
 
 
 def _codes(text: str) -> list[str]:
     return [c for c in text.split(",") if c]
+
+
+class Anonymous(AnonymousUserMixin):
+    """A visitor who has not logged in: no role, acts for no organisation."""
+
+    role = None
+    organisation_id = None
+    is_organiser = is_rep = is_buyer = is_approved_rep = False
+
+    def represents(self, organisation) -> bool:
+        return False
 
 
 class BuyerProfile(Base):

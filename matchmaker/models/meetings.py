@@ -26,8 +26,13 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    and_,
+    bindparam,
+    case,
+    literal_column,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchmaker.models.accounts import Organisation, User
@@ -271,7 +276,11 @@ class Meeting(Base):
     )
     # Which of the organisation's attending reps (1..k) this meeting occupies.
     org_seat: Mapped[int] = mapped_column(Integer, default=1)
-    status: Mapped[str] = mapped_column(String(12), default=MeetingStatus.REQUESTED)
+    # The status as last written. Read `status`: a request or proposal whose answer time has
+    # passed reads as "expired" from that moment (in Python and in SQL), whether or not the
+    # scheduled job (`flask meetings-expire`) has stored it yet. Pages never write it.
+    stored_status: Mapped[str] = mapped_column("status", String(12),
+                                               default=MeetingStatus.REQUESTED)
     source: Mapped[str] = mapped_column(String(12), default=MeetingSource.BOOKING)
     # A pinned meeting is fixed for the roundtable scheduler: it keeps its slot and table.
     is_pinned: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -309,6 +318,32 @@ class Meeting(Base):
     )
     # Lots the buyer wants to discuss.
     lots: Mapped[list[Lot]] = relationship(secondary=lambda: meeting_lot, order_by="Lot.lot_code")
+
+    def status_at(self, now: datetime) -> str:
+        """The status as of `now`: a pending meeting past its `expires_at` is expired."""
+        if (self.stored_status in PENDING_STATUSES and self.expires_at is not None
+                and self.expires_at <= now):
+            return MeetingStatus.EXPIRED
+        return self.stored_status
+
+    @hybrid_property
+    def status(self) -> str:
+        return self.status_at(utcnow())
+
+    @status.inplace.setter
+    def _status_setter(self, value: str) -> None:
+        self.stored_status = value
+
+    @status.inplace.expression
+    @classmethod
+    def _status_expression(cls):
+        # The clock is read when the statement runs, not when it is built; one name, so a
+        # statement that uses the expression twice (select and group by) compares one moment.
+        now = bindparam("meeting_now", callable_=utcnow, type_=UTCDateTime)
+        # Constants, not parameters, for the same reason (PostgreSQL compares GROUP BY text).
+        pending = cls.stored_status.in_([literal_column(f"'{s.value}'") for s in PENDING_STATUSES])
+        overdue = and_(pending, cls.expires_at.is_not(None), cls.expires_at <= now)
+        return case((overdue, literal_column("'expired'", String)), else_=cls.stored_status)
 
     @property
     def is_active(self) -> bool:

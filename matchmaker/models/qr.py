@@ -122,7 +122,8 @@ class Scan(Base):
 
 class PrintJob(LeasedJob, Base):
     """A file too slow to build inside a request: all booth posters or all badges of an event
-    (PDF), or a large lead export (XLSX), rendered in the background.
+    (PDF), a large lead export (XLSX) or the post-fair report (PDF or XLSX), rendered by a
+    worker.
 
     A worker renders it (matchmaker/jobs/); the page polls done/total for a progress bar. The
     finished file lives in the job file store (JOB_FILES_FOLDER), named by file_path relative
@@ -133,7 +134,9 @@ class PrintJob(LeasedJob, Base):
 
     __tablename__ = "print_job"
     __table_args__ = (
-        CheckConstraint("kind IN ('posters', 'badges', 'leads_xlsx')", name="kind"),
+        CheckConstraint(
+            "kind IN ('posters', 'badges', 'leads_xlsx', 'report_pdf', 'report_xlsx')",
+            name="kind"),
         CheckConstraint("kind = 'leads_xlsx' OR event_id IS NOT NULL", name="event_for_printables"),
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
         CheckConstraint("done >= 0 AND done <= total", name="progress_in_range"),
@@ -142,7 +145,7 @@ class PrintJob(LeasedJob, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(20))
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("event.id", ondelete="CASCADE"), index=True
     )

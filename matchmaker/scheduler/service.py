@@ -65,7 +65,7 @@ class _Run:
         self.breaks_optimal = False
         self.breaks_lb = 0
         # must_place_all: every meeting placed, but no schedule meets the fairness bound.
-        self.unfair = False
+        self.proven_unfair = False  # no complete schedule meets the fairness bound
 
     def progress(self, frac: float, phase: str, msg: str) -> None:
         """Forward progress to the caller, never letting the fraction go backwards."""
@@ -185,15 +185,17 @@ def _sat_place_all(run: _Run) -> str:
         # Every meeting may still fit, only not within the fairness bound (fixed meetings
         # can force breaks on some): then the fairest complete schedule, with fewest breaks.
         t0 = time.perf_counter()
+        # Proven: no complete schedule meets the bound. What follows only looks for the
+        # fairest one; running out of time there proves nothing more.
+        run.proven_unfair = True
         spread = fairest_spread(run.idx, fairness, run.left(), run.cancel)
         run.phases.append(("fairness", f"smallest spread {spread}", time.perf_counter() - t0))
         if spread is None:
-            return "infeasible"
+            return "unknown"
         out = sat_breaks(run.idx, spread, run.left(), run.cancel, on_step, run.workers)
         run.phases.append((f"sat breaks (spread <= {spread})", out.status, time.perf_counter() - t0))
         if out.assign is None:
-            return "infeasible"
-        run.unfair = True
+            return "unknown"
     if out.assign is not None:
         run.adopt_complete(out.assign, out.lower_bound, out.status == "optimal")
     return out.status
@@ -363,12 +365,15 @@ def solve(
         status = STATUS_FEASIBLE if run.used_sat else STATUS_GREEDY
     if problem.must_place_all and any(s is None for s in run.best) and run.weight_optimal:
         status = STATUS_INFEASIBLE
-    if run.unfair or not _fair(run):
-        # A schedule outside the fairness bound never counts as optimal.
-        if problem.must_place_all:
+    if status != STATUS_INFEASIBLE and not _fair(run):
+        # A schedule outside the fairness bound never counts as optimal, and "infeasible"
+        # only ever means proven: a time-out with an unfair schedule is merely feasible.
+        if problem.must_place_all and run.proven_unfair:
             status = STATUS_INFEASIBLE
         elif status == STATUS_OPTIMAL:
             status = STATUS_FEASIBLE
+        if status != STATUS_INFEASIBLE:
+            run.phases.append(("fairness", "bound not met, not proven impossible", 0.0))
     run.progress(1.0, "done", status)
     elapsed = time.perf_counter() - run.t0
     report = build_report(idx, run.best, status, ub_w, ub_c, elapsed, run.phases, run.breaks_lb)

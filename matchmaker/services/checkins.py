@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
 
 from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.models import CheckIn, Event, User
-from matchmaker.models.base import utcnow
 from matchmaker.models.qr import QrKind
 from matchmaker.services import qr_codes
 from matchmaker.services.dashboard import check_in
-
-# A door phone may queue scans while the Wi-Fi is down; their own time is kept within these.
-OFFLINE_SCAN_MAX_AGE = timedelta(days=7)
-CLOCK_SKEW = timedelta(minutes=10)
 
 
 @dataclass
@@ -53,16 +48,3 @@ def check_in_badge(event: Event, scanned_text: str, by_user: User | None, *,
     return BadgeCheckIn(row, buyer, already=False)
 
 
-def scanned_at(raw) -> datetime | None:
-    """The time a queued scan was made, from its ISO text, if plausible; else None (now)."""
-    if not isinstance(raw, str):
-        return None
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        return None
-    now = utcnow()
-    value = value.astimezone(UTC)
-    return value if now - OFFLINE_SCAN_MAX_AGE <= value <= now + CLOCK_SKEW else None

@@ -14,48 +14,42 @@ from matchmaker.models import Event, Exhibitor, Organisation
 from matchmaker.slugs import unique_slug
 
 
-def current_event(today: date | None = None) -> Event | None:
-    """The fair to show on the home page: running or next upcoming, else the latest past."""
+def current(*, organisation_id: int | None = None, today: date | None = None,
+            include_past: bool = True) -> Event | None:
+    """The one rule for "which fair is it": the running, else the next upcoming, else (with
+    `include_past`) the latest past event that is published and not archived; with
+    `organisation_id`, only events where that organisation exhibits.
+
+    A draft (unpublished) or archived event is nobody's current event: the home page, badges,
+    scans, leads and bookings all agree on that.
+    """
     today = today or date.today()
     visible = db.select(Event).where(Event.is_published.is_(True), Event.is_archived.is_(False))
+    if organisation_id is not None:
+        visible = visible.join(Exhibitor, Exhibitor.event_id == Event.id).where(
+            Exhibitor.organisation_id == organisation_id)
     upcoming = db.session.scalar(
         visible.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
     )
-    if upcoming is not None:
+    if upcoming is not None or not include_past:
         return upcoming
     return db.session.scalar(visible.order_by(Event.ends_on.desc()).limit(1))
 
 
-def exhibiting_event(organisation_id: int, today=None) -> Event | None:
-    """The running, else next upcoming, else latest past event the organisation exhibits at."""
-    today = today or date.today()
-    base = (
-        db.select(Event)
-        .join(Exhibitor, Exhibitor.event_id == Event.id)
-        .where(Exhibitor.organisation_id == organisation_id, Event.is_archived.is_(False))
-    )
-    upcoming = db.session.scalar(
-        base.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
-    )
-    if upcoming is not None:
-        return upcoming
-    return db.session.scalar(base.order_by(Event.ends_on.desc()).limit(1))
-
-
-def booking_event(organisation: Organisation, slug: str | None = None,
-                  today: date | None = None) -> Event | None:
-    """The published event in which buyers book the organisation: the one named by slug,
-    else the running or next upcoming one it exhibits at."""
-    today = today or date.today()
-    query = (
-        db.select(Event).join(Exhibitor, Exhibitor.event_id == Event.id)
-        .where(Exhibitor.organisation_id == organisation.id, Event.is_published.is_(True),
-               Event.is_archived.is_(False))
-    )
+def booking_event(organisation: Organisation, slug: str | None = None) -> Event | None:
+    """The event in which buyers book `organisation`: the one named by `slug`, else its
+    running or next one (never a past one)."""
     if slug:
-        return db.session.scalar(query.where(Event.slug == slug))
+        return exhibited_by(organisation.id, slug)
+    return current(organisation_id=organisation.id, include_past=False)
+
+
+def exhibited_by(organisation_id: int, slug: str) -> Event | None:
+    """The published, unarchived event `slug` if the organisation exhibits at it."""
     return db.session.scalar(
-        query.where(Event.ends_on >= today).order_by(Event.starts_on).limit(1)
+        db.select(Event).join(Exhibitor, Exhibitor.event_id == Event.id)
+        .where(Event.slug == slug, Exhibitor.organisation_id == organisation_id,
+               Event.is_published.is_(True), Event.is_archived.is_(False))
     )
 
 

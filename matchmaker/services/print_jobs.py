@@ -16,11 +16,10 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale
 
 from matchmaker import file_store, jobs
 from matchmaker.extensions import db
-from matchmaker.jobs.context import job_request_context
+from matchmaker.jobs.context import job_context
 from matchmaker.jobs.lease import Lease, claim
 from matchmaker.models import Event, User
 from matchmaker.models.base import utcnow
@@ -30,9 +29,13 @@ from matchmaker.services import printables
 log = logging.getLogger(__name__)
 
 KINDS = ("posters", "badges")  # what organisers start from the printables page
-MIMETYPES = {"posters": "application/pdf", "badges": "application/pdf",
-             "leads_xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-EXTENSIONS = {"posters": "pdf", "badges": "pdf", "leads_xlsx": "xlsx"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIMETYPES = {"posters": "application/pdf", "badges": "application/pdf", "leads_xlsx": XLSX,
+             "report_pdf": "application/pdf", "report_xlsx": XLSX}
+EXTENSIONS = {"posters": "pdf", "badges": "pdf", "leads_xlsx": "xlsx", "report_pdf": "pdf",
+              "report_xlsx": "xlsx"}
+# Files only the person who asked may fetch: what they hold depends on who they are.
+PERSONAL_KINDS = ("leads_xlsx", "report_pdf", "report_xlsx")
 
 
 def queue_job(event: Event, kind: str, user: User, locale: str) -> PrintJob:
@@ -56,6 +59,20 @@ def queue_lead_export(user: User, lead_filter, total: int, locale: str) -> Print
     job = PrintJob(public_id=secrets.token_urlsafe(12), kind="leads_xlsx", event_id=None,
                    requested_by_id=user.id, locale=locale, status="queued", done=0,
                    total=total, params=json.dumps(params), heartbeat_at=utcnow())
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def queue_report(event: Event, organisation, kind: str, locale: str, user: User) -> PrintJob:
+    """Insert a queued post-fair report (report_pdf or report_xlsx) for the event, or for one
+    organisation's part of it, in `locale`."""
+    if kind not in ("report_pdf", "report_xlsx"):
+        raise ValueError(f"unknown report kind {kind!r}")
+    params = {"org": organisation.slug if organisation is not None else None}
+    job = PrintJob(public_id=secrets.token_urlsafe(12), kind=kind, event_id=event.id,
+                   requested_by_id=user.id, locale=locale, status="queued", done=0, total=1,
+                   params=json.dumps(params), heartbeat_at=utcnow())
     db.session.add(job)
     db.session.flush()
     return job
@@ -96,6 +113,17 @@ def _render(job: PrintJob, name: str, progress) -> file_store.StoredFile:
         return file_store.save(name, content)
     if job.kind == "badges":
         return file_store.save(name, printables.badges(job.event, progress=progress))
+    if job.kind in ("report_pdf", "report_xlsx"):
+        from matchmaker.models import Organisation
+        from matchmaker.services import report
+
+        org_slug = json.loads(job.params or "{}").get("org")
+        organisation = (db.session.scalar(db.select(Organisation).where(
+            Organisation.slug == org_slug)) if org_slug else None)
+        built = report.build_report(job.event, organisation)
+        content = report.report_pdf(built) if job.kind == "report_pdf" else report.report_xlsx(built)
+        progress(1)
+        return file_store.save(name, content)
     from matchmaker.services.leads import exports
 
     # No progress during the export: the batched cursor (server-side on PostgreSQL) reads
@@ -117,7 +145,7 @@ def run_job(job_id: int) -> None:
     stored = error = None
     with Lease(PrintJob, job_id, attempt, heartbeat_s=config["JOB_HEARTBEAT_S"]) as lease:
         try:
-            with job_request_context(), force_locale(job.locale):
+            with job_context(job.locale):
                 stored = _render(job, name, lambda done: lease.report(done=min(done, job.total)))
         except Exception as exc:  # the page must show "failed" with a reason, not spin forever
             log.exception("print job %s failed", job_id)

@@ -21,7 +21,7 @@ from matchmaker.models.leads import LeadSourceKind
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
 from matchmaker.printing.qr import new_token
-from matchmaker.services.events import exhibiting_event
+from matchmaker.services import events
 from matchmaker.services.leads.consent import shares_contact
 from matchmaker.services.leads.recording import find_lead, record_lead
 from matchmaker.urls import external_url
@@ -147,14 +147,12 @@ def can_manage(user: User, token: QrToken) -> bool:
         return False
     if user.is_organiser:
         return True
-    if not (user.is_rep and user.is_approved):
-        return False
     if token.kind == QrKind.LOT:
-        return token.lot.organisation_id == user.organisation_id
+        return user.represents(token.lot.organisation_id)
     if token.kind == QrKind.OFFER:
-        return token.offer.cooperative_id == user.organisation_id
+        return user.represents(token.offer.cooperative_id)
     if token.kind == QrKind.BOOTH:
-        return token.exhibitor.organisation_id == user.organisation_id
+        return user.represents(token.exhibitor.organisation_id)
     return False
 
 
@@ -228,8 +226,8 @@ def scan_event(token: QrToken) -> Event | None:
     if token.kind == QrKind.BADGE:
         return token.event
     if token.kind == QrKind.OFFER:
-        return exhibiting_event(token.offer.cooperative_id)
-    return exhibiting_event(token.lot.organisation_id)
+        return events.current(organisation_id=token.offer.cooperative_id)
+    return events.current(organisation_id=token.lot.organisation_id)
 
 
 def record_scan(token: QrToken, visitor_id: str, user: User | None, *,

@@ -12,6 +12,7 @@ from matchmaker.views.lot_editor import bp as lot_editor_bp
 from matchmaker.views.lot_files import bp as lot_files_bp
 from matchmaker.views.lots import bp as lots_bp
 from matchmaker.views.main import bp as main_bp
+from matchmaker.views.matching import api_bp as matching_api_bp
 from matchmaker.views.matching import bp as matching_bp
 from matchmaker.views.meetings import bp as meetings_bp
 from matchmaker.views.meetings_admin import bp as meetings_admin_bp
@@ -25,4 +26,4 @@ from matchmaker.views.roundtable import bp as roundtable_bp
 BLUEPRINTS = [main_bp, auth_bp, account_bp, organisations_bp, admin_bp, meetings_bp, agenda_bp,
               meetings_admin_bp, lots_bp, lot_editor_bp, lot_files_bp, api_bp, roundtable_bp,
               qr_bp, leads_bp, printables_bp, offers_bp,
-              dashboard_bp, notifications_bp, matching_bp, imports_bp]
+              dashboard_bp, notifications_bp, matching_bp, matching_api_bp, imports_bp]

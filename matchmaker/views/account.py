@@ -18,9 +18,9 @@ from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 
+from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.accounts import (
     BuyerProfileForm,
     ChangePasswordForm,
@@ -70,7 +70,6 @@ def profile():
             profile.languages = ",".join(form.languages.data)
             profile.website = form.website.data or ""
             profile.share_contact_default = form.share_contact_default.data
-        db.session.commit()
         session["lang"] = user.locale
         refresh()  # the confirmation below is already in the newly chosen language
         flash(_("Your profile has been saved."), "success")
@@ -88,10 +87,8 @@ def change_password():
         try:
             accounts.change_password(user, form.current_password.data, form.password.data)
         except DomainError as error:
-            db.session.rollback()
-            form.current_password.errors.append(error.message)
-            return render_template("account/password.html", form=form), error.status
-        db.session.commit()
+            status = web.refused(error, form, fallback="current_password")
+            return render_template("account/password.html", form=form), status
         # Every other device is logged out; this one continues with the new session version.
         remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
         login_user(user, remember=remembered)
@@ -106,10 +103,8 @@ def change_password():
 @login_required
 def end_sessions():
     """Log out everywhere: every device, every remember cookie, this browser included."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     accounts.end_all_sessions(current_user)
-    db.session.commit()
     logout_user()
     flash(_("You have been logged out on every device."), "info")
     return redirect(url_for("auth.login"))
@@ -119,7 +114,7 @@ def end_sessions():
 @login_required
 def members():
     """A rep sees their colleagues and invites new ones."""
-    if not (current_user.is_rep and current_user.is_approved):
+    if not current_user.is_approved_rep:
         abort(403)
     organisation = current_user.organisation
     form = InviteForm()
@@ -131,11 +126,8 @@ def members():
                 lambda token: external_url("auth.accept_invitation", token=token),
             )
         except DomainError as error:
-            db.session.rollback()
-            form.email.errors.append(error.message)
-            status = error.status
+            status = web.refused(error, form, fallback="email")
         else:
-            db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("account.members"))
     pending = db.session.scalars(

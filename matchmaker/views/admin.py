@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from matchmaker import web
 from matchmaker.access import get_event, organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -40,11 +41,8 @@ def _save_event(event: Event | None):
         try:
             event = event_service.save_event(event, **fields)
         except DomainError as error:
-            db.session.rollback()
-            target = form._fields.get(error.params.get("field") or "", form.ends_on)
-            target.errors.append(error.message)
-            return render_template("admin/event_form.html", form=form, event=event), error.status
-        db.session.commit()
+            status = web.refused(error, form, fallback="ends_on")
+            return render_template("admin/event_form.html", form=form, event=event), status
         flash(_("The event has been saved."), "success")
         return redirect(url_for("admin.event", slug=event.slug))
     status = 422 if form.is_submitted() else 200
@@ -84,11 +82,8 @@ def event(slug: str):
             try:
                 event_service.register_exhibitor(event, organisation, form.booth.data)
             except DomainError as error:
-                db.session.rollback()
-                form.booth.errors.append(error.message)
-                status = error.status
+                status = web.refused(error, form, fallback="booth")
             else:
-                db.session.commit()
                 flash(_("%(org)s exhibits at booth %(booth)s.", org=organisation.name,
                         booth=form.booth.data.strip().upper()), "success")
                 return redirect(url_for("admin.event", slug=event.slug))
@@ -109,7 +104,6 @@ def remove_exhibitor(slug: str, exhibitor_id: int):
         abort(404)
     if ActionForm().validate_on_submit():
         event_service.remove_exhibitor(exhibitor)
-        db.session.commit()
         flash(_("The exhibitor has been removed."), "info")
     return redirect(url_for("admin.event", slug=event.slug))
 
@@ -131,8 +125,7 @@ def users():
 @organiser_required
 def user_action(user_id: int, action: str):
     user = db.get_or_404(User, user_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     if user.id == current_user.id and action == "deactivate":
         flash(_("You cannot deactivate your own account."), "error")
         return redirect(url_for("admin.users"))
@@ -142,9 +135,8 @@ def user_action(user_id: int, action: str):
         else:
             accounts.set_active(user, action == "activate")
     except DomainError as error:
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("admin.users"))
-    db.session.commit()
     flash(_("%(name)s has been updated.", name=user.name), "success")
     back = request.form.get("back")
     return redirect(back if is_safe_next(back) else url_for("admin.users"))

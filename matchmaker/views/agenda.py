@@ -12,11 +12,9 @@ from matchmaker import web
 from matchmaker.access import role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.meetings import UnavailabilityForm
 from matchmaker.models import Event, Unavailability
-from matchmaker.models.base import utcnow
-from matchmaker.services.meetings import agenda, booking, calendar, printouts, sessions
+from matchmaker.services.meetings import agenda, calendar, printouts, sessions
 from matchmaker.urls import external_url
 
 bp = Blueprint("agenda", __name__)
@@ -48,8 +46,6 @@ def mine():
     event = _event_for(current_user, request.args.get("event"))
     meetings = []
     if event is not None:
-        if booking.expire_overdue(utcnow(), event_id=event.id):
-            db.session.commit()
         meetings = agenda.meetings_of(current_user, event)
     feed = calendar.feed_of(current_user)
     feed_url = external_url("agenda.feed", token=feed.token) if feed else None
@@ -92,11 +88,8 @@ def unavailability(event_slug: str):
         try:
             sessions.add_unavailability(event, **form.period(event), **_owner_kwargs())
         except DomainError as error:
-            db.session.rollback()
-            form.ends_local.errors = [error.message]
-            status = error.status
+            status = web.refused(error, form, fallback="ends_local")
         else:
-            db.session.commit()
             flash(_("Saved: nobody can book you in that period."), "success")
             return redirect(url_for("agenda.unavailability", event_slug=event.slug))
     elif form.is_submitted():
@@ -112,14 +105,12 @@ def remove_unavailability(period_id: int):
     _check_rep_approved()
     period = db.get_or_404(Unavailability, period_id)
     mine = (period.user_id == current_user.id) if current_user.is_buyer else (
-        period.organisation_id == current_user.organisation_id)
+        current_user.represents(period.organisation_id))
     if not mine:
         abort(403)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     event = db.session.get(Event, period.event_id)
     sessions.remove_unavailability(period)
-    db.session.commit()
     flash(_("The period has been removed."), "info")
     return redirect(url_for("agenda.unavailability", event_slug=event.slug))
 
@@ -130,10 +121,8 @@ def remove_unavailability(period_id: int):
 @login_required
 def regenerate_feed():
     """Create the secret feed URL, or replace it (the old one stops working)."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     calendar.regenerate_feed(current_user)
-    db.session.commit()
     flash(_("Your calendar link is ready. Add it to your calendar app as a subscription."),
           "success")
     return redirect(url_for("agenda.mine", event=request.form.get("event") or None))
@@ -142,10 +131,8 @@ def regenerate_feed():
 @bp.post("/agenda/calendar/revoke")
 @login_required
 def revoke_feed():
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     calendar.revoke_feed(current_user)
-    db.session.commit()
     flash(_("Your calendar link has been switched off."), "info")
     return redirect(url_for("agenda.mine", event=request.form.get("event") or None))
 
@@ -158,7 +145,6 @@ def feed(token: str):
     if user is None:
         abort(404)
     body = calendar.feed_bytes(user)
-    db.session.commit()  # last_used_at
     return body, 200, {
         "Content-Type": "text/calendar; charset=utf-8",
         "Content-Disposition": 'inline; filename="matchmaker.ics"',

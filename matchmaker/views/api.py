@@ -14,7 +14,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from matchmaker.extensions import csrf
 from matchmaker.forms.fields import bounded_decimal
-from matchmaker.input_guard import db_int
+from matchmaker.input_guard import DB_INT_MAX, db_int
 from matchmaker.lotsheet import units
 from matchmaker.lotsheet.pricing import (
     NO_REFERENCES,
@@ -193,14 +193,41 @@ def sheet_document(sheet: LotSheet) -> dict:
     }
 
 
+# Filters given by code: an empty value is as wrong as an unknown code.
+CODED_FILTERS = ("product_form", "genetics", "certification", "min_grade", "flavour", "sort")
+
+
+def _invalid(names: list[str]):
+    return jsonify(error={"status": 400, "title": "Invalid parameters", "parameters": names}), 400
+
+
+def _paging(invalid: list[str]) -> tuple[int, int]:
+    """page and per_page from the query, as documented (page >= 1, 1 <= per_page <= max);
+    names anything else in `invalid` rather than quietly clamping it."""
+    values = {}
+    for name, default, high in (("page", 1, DB_INT_MAX),
+                                ("per_page", catalogue.DEFAULT_PER_PAGE, catalogue.MAX_PER_PAGE)):
+        raw = request.args.get(name)
+        try:
+            values[name] = default if raw is None else db_int(raw)
+        except ValueError:
+            values[name] = default
+            invalid.append(name)
+            continue
+        if not 1 <= values[name] <= high:
+            values[name] = default
+            invalid.append(name)
+    return values["page"], values["per_page"]
+
+
 @bp.get("/lots")
 def lots():
     parsed = catalogue.parse_filters(request.args)
-    if parsed.invalid:
-        return jsonify(error={"status": 400, "title": "Invalid parameters",
-                              "parameters": parsed.invalid}), 400
-    per_page = request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=db_int)
-    page_number = request.args.get("page", 1, type=db_int)
+    invalid = parsed.invalid + [name for name in CODED_FILTERS
+                                if name in request.args and not request.args[name].strip()]
+    page_number, per_page = _paging(invalid)
+    if invalid:
+        return _invalid(invalid)
     references = market_references(today=date.today())
     page = catalogue.search_lots(parsed.filters, today=date.today(), page=page_number,
                                  per_page=per_page, with_details=False, references=references)
@@ -295,16 +322,17 @@ def offer_document(page: OfferPage) -> dict:
 @bp.get("/offers")
 def offers():
     raw = (request.args.get("min_mt") or "").strip()
+    invalid = []
     try:
         min_mt = bounded_decimal(raw, "buyer_volume_mt")
     except ValueError:
-        return jsonify(error={"status": 400, "title": "Invalid parameters",
-                                  "parameters": ["min_mt"]}), 400
-    per_page = max(1, min(request.args.get("per_page", catalogue.DEFAULT_PER_PAGE, type=db_int),
-                          catalogue.MAX_PER_PAGE))
+        min_mt = None
+        invalid.append("min_mt")
+    page, per_page = _paging(invalid)
+    if invalid:
+        return _invalid(invalid)
     rows = published_offers(min_mt=min_mt)
     pages = max(1, -(-len(rows) // per_page))
-    page = max(1, request.args.get("page", 1, type=db_int))
     args = {"min_mt": raw} if raw else {}
 
     def link(number: int) -> str:

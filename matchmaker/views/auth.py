@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from matchmaker import login_throttle
+from matchmaker import login_throttle, web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db, limiter
 from matchmaker.forms import ActionForm
@@ -39,11 +39,10 @@ def login():
         try:
             user = accounts.authenticate(form.email.data, form.password.data)
         except DomainError as error:
+            status = web.refused(error)
             login_throttle.count_failure(form.email.data)
-            flash(error.message, "error")
-            return render_template("auth/login.html", form=form), error.status
+            return render_template("auth/login.html", form=form), status
         login_user(user, remember=form.remember.data)
-        db.session.commit()
         flash(_("Welcome, %(name)s.", name=user.name), "success")
         return redirect(safe_next())
     return render_template("auth/login.html", form=form)
@@ -56,7 +55,6 @@ def logout():
         # Ends the account's sessions server-side: a copied session or remember cookie
         # replayed later no longer logs anyone in.
         accounts.end_all_sessions(current_user)
-        db.session.commit()
         logout_user()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))
@@ -83,10 +81,8 @@ def signup():
         try:
             user = accounts.register_buyer(signup_data)
         except DomainError as error:
-            db.session.rollback()
-            form.email.errors.append(error.message)
-            return render_template("auth/signup.html", form=form), error.status
-        db.session.commit()
+            status = web.refused(error, form, fallback="email")
+            return render_template("auth/signup.html", form=form), status
         login_user(user)
         flash(_("Your buyer account is ready."), "success")
         # Step two: what the buyer buys (skippable), then where they were going.
@@ -111,10 +107,8 @@ def signup_rep():
                 organisation=organisation, locale=str(get_locale()),
             )
         except DomainError as error:
-            db.session.rollback()
-            form.email.errors.append(error.message)
-            return render_template("auth/signup_rep.html", form=form), error.status
-        db.session.commit()
+            status = web.refused(error, form, fallback="email")
+            return render_template("auth/signup_rep.html", form=form), status
         flash(_("Thank you. An organiser will approve your account soon."), "success")
         return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
@@ -130,7 +124,6 @@ def forgot_password():
             form.email.data,
             lambda token: external_url("auth.reset_password", token=token),
         )
-        db.session.commit()
         # The same answer whether or not the address exists, so nobody can probe accounts.
         flash(_("If this address has an account, we have sent it a reset link."), "info")
         return redirect(url_for("auth.login"))
@@ -144,9 +137,8 @@ def reset_password(token: str):
         try:
             accounts.reset_password(token, form.password.data)
         except DomainError as error:
-            flash(error.message, "error")
-            return render_template("auth/reset.html", form=form), error.status
-        db.session.commit()
+            status = web.refused(error)
+            return render_template("auth/reset.html", form=form), status
         flash(_("Your password has been changed. You can log in now."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form)
@@ -166,10 +158,8 @@ def accept_invitation(token: str):
                 locale=str(get_locale()),
             )
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return render_template("auth/invitation.html", form=form, invitation=invitation), error.status
-        db.session.commit()
+            status = web.refused(error)
+            return render_template("auth/invitation.html", form=form, invitation=invitation), status
         login_user(user)
         flash(_("Welcome to %(org)s.", org=invitation.organisation.name), "success")
         return redirect(url_for("main.home"))

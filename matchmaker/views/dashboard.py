@@ -16,10 +16,10 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.access import organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -28,17 +28,15 @@ from matchmaker.forms.dashboard import CheckInForm, OutcomeForm, ReportForm
 from matchmaker.input_guard import db_int
 from matchmaker.models import CheckIn, Event, Exhibitor, Lot, Meeting, Organisation, User
 from matchmaker.printing.tabular import csv_stream
-from matchmaker.services import checkins, privacy
+from matchmaker.services import checkins, offline_scans, print_jobs, privacy
 from matchmaker.services import dashboard as figures_service
 from matchmaker.services import outcomes as outcome_service
-from matchmaker.services import report as report_service
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
 def _is_rep_of(user, organisation_id: int) -> bool:
-    return bool(user.is_authenticated and user.is_rep and user.is_approved
-                and user.organisation_id == organisation_id)
+    return user.represents(organisation_id)
 
 
 def load_scope(event_slug: str, org_slug: str | None) -> tuple[Event, Organisation | None]:
@@ -67,7 +65,7 @@ def index():
     """Events with a dashboard the user may open."""
     if current_user.is_organiser:
         events = db.session.scalars(db.select(Event).order_by(Event.starts_on.desc())).all()
-    elif current_user.is_rep and current_user.is_approved:
+    elif current_user.is_approved_rep:
         events = db.session.scalars(
             db.select(Event).join(Exhibitor, Exhibitor.event_id == Event.id)
             .where(Exhibitor.organisation_id == current_user.organisation_id)
@@ -135,34 +133,21 @@ def chart_table(event_slug: str, key: str):
                            table=table, scope=_scope_args(organisation))
 
 
-def _report(event_slug: str) -> tuple[Event, Organisation | None, str]:
-    event, organisation = load_scope(event_slug, request.args.get("org"))
-    form = ReportForm(request.args)
-    lang = form.lang.data if form.validate() and form.lang.data else "es"
-    return event, organisation, lang
-
-
-@bp.route("/events/<event_slug>/report.pdf")
+@bp.post("/events/<event_slug>/report")
 @login_required
-def report_pdf(event_slug: str):
-    event, organisation, lang = _report(event_slug)
-    with force_locale(lang):
-        report = report_service.build_report(event, organisation)
-        pdf = report_service.report_pdf(report)
-    name = f"report-{event.slug}{'-' + organisation.slug if organisation else ''}-{lang}.pdf"
-    return Response(pdf, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@bp.route("/events/<event_slug>/report.xlsx")
-@login_required
-def report_xlsx(event_slug: str):
-    event, organisation, lang = _report(event_slug)
-    with force_locale(lang):
-        workbook = report_service.report_xlsx(report_service.build_report(event, organisation))
-    name = f"report-{event.slug}{'-' + organisation.slug if organisation else ''}-{lang}.xlsx"
-    return Response(workbook, headers={"Content-Disposition": f'attachment; filename="{name}"'},
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+def report_job(event_slug: str):
+    """Queue the post-fair report (PDF or XLSX) in the chosen language; a worker renders it
+    and the job page offers the file to the person who asked for it."""
+    event, organisation = load_scope(event_slug, request.form.get("org"))
+    form = ReportForm(request.form)
+    kind = {"pdf": "report_pdf", "xlsx": "report_xlsx"}.get(request.form.get("kind", ""))
+    web.require_action()
+    if kind is None or not form.validate():
+        abort(400)
+    job = print_jobs.queue_report(event, organisation, kind, form.lang.data or "es",
+                                  current_user)
+    web.after_commit(lambda: print_jobs.start(job))  # the worker reads the job row
+    return redirect(url_for("printables.job", public_id=job.public_id))
 
 
 # Organiser tools ---------------------------------------------------------------------------
@@ -180,14 +165,12 @@ def buyers(event_slug: str):
 def check_in(event_slug: str, buyer_id: int):
     event = db.first_or_404(db.select(Event).where(Event.slug == event_slug))
     buyer = db.get_or_404(User, buyer_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     try:
         figures_service.check_in(event, buyer, current_user)
     except DomainError as error:
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("dashboard.buyers", event_slug=event.slug))
-    db.session.commit()
     flash(_("%(name)s is checked in.", name=buyer.name), "success")
     return redirect(url_for("dashboard.buyers", event_slug=event.slug))
 
@@ -214,11 +197,8 @@ def check_in_desk(event_slug: str):
         try:
             result = checkins.check_in_badge(event, form.code.data, current_user)
         except DomainError as error:
-            db.session.rollback()
-            form.code.errors = [*form.code.errors, error.message]
-            status = 422 if error.status in (404, 410) else error.status
+            status = web.refused(error, form, fallback="code")
         else:
-            db.session.commit()
             flash(_check_in_message(result), "warning" if result.already else "success")
             return redirect(url_for("dashboard.check_in_desk", event_slug=event.slug))
     elif request.method == "POST":
@@ -241,12 +221,9 @@ def check_in_json(event_slug: str):
         return jsonify(error={"code": "invalid", "message": _("Send a badge code.")}), 400
     try:
         result = checkins.check_in_badge(event, code, current_user,
-                                         at=checkins.scanned_at(payload.get("scanned_at")))
+                                         at=offline_scans.scanned_at(payload.get("scanned_at")))
     except DomainError as error:
-        db.session.rollback()
-        return jsonify(error={"code": error.code, "message": error.message}), (
-            422 if error.status in (404, 410) else error.status)
-    db.session.commit()
+        return web.refused_json(error)
     profile = result.buyer.buyer_profile
     return jsonify(buyer=result.buyer.name, company=profile.company if profile else "",
                    already=result.already,
@@ -258,11 +235,9 @@ def check_in_json(event_slug: str):
 @organiser_required
 def archive(event_slug: str):
     event = db.first_or_404(db.select(Event).where(Event.slug == event_slug))
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     archived = request.form.get("archived", "1") == "1"
     privacy.archive_event(event, archived=archived)
-    db.session.commit()
     flash(_("The event is archived.") if archived else _("The event is visible again."), "success")
     return redirect(url_for("dashboard.event", event_slug=event.slug))
 
@@ -279,7 +254,6 @@ def delete_buyer(buyer_id: int):
             flash(_("Type the buyer's e-mail address to confirm."), "error")
             return render_template("dashboard/delete_buyer.html", buyer=buyer), 422
         privacy.delete_buyer_personal_data(buyer)
-        db.session.commit()
         flash(_("The buyer's personal data is deleted; anonymous counts are kept."), "success")
         return redirect(url_for("dashboard.index"))
     return render_template("dashboard/delete_buyer.html", buyer=buyer)
@@ -318,11 +292,8 @@ def outcome(meeting_id: int):
         try:
             outcome_service.record_outcome(meeting, current_user, data)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            status = error.status if error.status in (403, 409, 422) else 422
+            status = web.refused(error)
         else:
-            db.session.commit()
             flash(_("Outcome saved."), "success")
             return redirect(url_for("meetings.detail", meeting_id=meeting.id))
     elif request.method == "POST":

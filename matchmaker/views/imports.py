@@ -24,10 +24,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user
 
+from matchmaker import web
 from matchmaker.access import get_event, organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.accounts import ResetPasswordForm
 from matchmaker.forms.imports import UploadForm
 from matchmaker.importing.fields import FIELDS, guess_mapping, missing_required
@@ -98,14 +98,12 @@ def mapping(slug: str, token: str):
     chosen = guess_mapping(kind, table.headers, participants.remembered_mapping(event, kind))
     status = 200
     if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
+        web.require_action()
         chosen = {f.code: request.form.get(f"field-{f.code}", "") for f in FIELDS[kind]}
         chosen = {code: header for code, header in chosen.items() if header in table.headers}
         missing = missing_required(kind, chosen)
         if not missing:
             participants.remember_mapping(event, kind, chosen)
-            db.session.commit()
             return redirect(url_for("imports.review", slug=event.slug, token=token))
         flash(_("Choose a column for every required field: %(fields)s.",
                 fields=", ".join(_(f.label) for f in missing)), "error")
@@ -134,16 +132,14 @@ def review(slug: str, token: str):
     if import_plan is None:
         return redirect(url_for("imports.mapping", slug=event.slug, token=token))
     if request.method == "POST":
-        if not ActionForm().validate_on_submit():
-            abort(400)
+        web.require_action()
         try:
             counts = participants.apply(event, import_plan)
         except DomainError as error:
-            db.session.rollback()
-            flash(_("Nothing was imported: %(reason)s", reason=error.message), "error")
+            web.refused(error, message=_("Nothing was imported: %(reason)s",
+                                         reason=error.message))
             return redirect(url_for("imports.review", slug=event.slug, token=token))
-        db.session.commit()
-        _stored(token).unlink(missing_ok=True)
+        web.after_commit(lambda: _stored(token).unlink(missing_ok=True))
         flash(ngettext("Imported: %(num)d created", "Imported: %(num)d created",
                        counts["create"]) + " · " +
               _("%(updated)d updated, %(unchanged)d unchanged, %(refused)d refused.",
@@ -169,9 +165,8 @@ def welcome(token: str):
         try:
             user = invitations.accept(token, form.password.data)
         except DomainError as error:
-            flash(error.message, "error")
-            return render_template("imports/welcome.html", form=form), error.status
-        db.session.commit()
+            status = web.refused(error)
+            return render_template("imports/welcome.html", form=form), status
         login_user(user)
         flash(_("Your password is set. Welcome to matchmaker."), "success")
         if user.is_buyer:
@@ -227,5 +222,5 @@ def import_command(event_slug: str, path: str, kind: str, dry_run: bool) -> None
         except DomainError as error:
             db.session.rollback()
             raise click.ClickException(f"Nothing was imported: {error.message}") from error
-        db.session.commit()
+        db.session.commit()  # a command, not a request: the kernel does not commit it
         click.echo(f"Imported: {summary}.")

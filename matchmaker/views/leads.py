@@ -3,8 +3,6 @@ buyer's page of who holds their contact details."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from flask import (
     Blueprint,
     Response,
@@ -25,14 +23,13 @@ from flask_login import current_user, login_required
 from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.choices import select_choices
 from matchmaker.forms.leads import BadgeCodeForm, LeadFilterForm, LeadForm
 from matchmaker.labels import country_choices
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.base import utcnow
 from matchmaker.models.leads import Lead
-from matchmaker.services import print_jobs
+from matchmaker.services import offline_scans, print_jobs
 from matchmaker.services.leads import annotate, consent, exports
 from matchmaker.services.leads.badges import scan_badge
 from matchmaker.services.leads.labels import RATING_LABELS, SOURCE_LABELS
@@ -49,8 +46,6 @@ PER_PAGE = 50
 # Above this many leads the XLSX is built in the background (CSV always streams).
 XLSX_DIRECT_LIMIT = 5000
 # Offline scans may be sent days later; their own time is kept within these bounds.
-OFFLINE_SCAN_MAX_AGE = timedelta(days=14)
-CLOCK_SKEW = timedelta(minutes=10)
 
 
 def _require_lead_viewer() -> None:
@@ -134,16 +129,10 @@ def detail(lead_id: int):
                 follow_up_due=form.follow_up_due.data, lot_ids=form.lots.data or [],
             )
         except DomainError as error:
-            db.session.rollback()
-            field = {"too_many_tags": form.tags, "foreign_lot": form.lots,
-                     "bad_rating": form.rating}.get(error.code)
-            if field is not None:
-                field.errors = [*field.errors, error.message]
-            else:
-                flash(error.message, "error")
-            status = error.status
+            error.params.setdefault("field", {"too_many_tags": "tags", "foreign_lot": "lots",
+                                              "bad_rating": "rating"}.get(error.code))
+            status = web.refused(error, form)
         else:
-            db.session.commit()
             flash(_("Lead saved."), "success")
             return redirect(url_for("leads.detail", lead_id=lead.id))
     elif request.method == "POST":
@@ -191,8 +180,7 @@ def export_xlsx():
         web.require_action()
         job = print_jobs.queue_lead_export(current_user, lead_filter, total,
                                            str(get_locale() or "es"))
-        db.session.commit()  # the worker thread started below reads the job row
-        print_jobs.start(job)
+        web.after_commit(lambda: print_jobs.start(job))  # the worker reads the job row
         return redirect(url_for("printables.job", public_id=job.public_id))
     output = exports.xlsx_to_tempfile(current_user, lead_filter)
     size = output.seek(0, 2)
@@ -216,7 +204,7 @@ def _file_chunks(output, chunk_size: int = 64 * 1024):
 
 
 def _require_scanner() -> None:
-    if not (current_user.is_rep and current_user.is_approved):
+    if not current_user.is_approved_rep:
         abort(403)
 
 
@@ -231,30 +219,13 @@ def scan():
         try:
             lead = scan_badge(current_user, form.code.data)
         except DomainError as error:
-            db.session.rollback()
-            form.code.errors = [*form.code.errors, error.message]
-            status = 422 if error.status in (404, 410) else error.status
+            status = web.refused(error, form, fallback="code")
         else:
-            db.session.commit()
             flash(_("Lead saved: %(name)s.", name=lead.buyer.name), "success")
             return redirect(url_for("leads.detail", lead_id=lead.id))
     elif request.method == "POST":
         status = 422
     return render_template("leads/scan.html", form=form), status
-
-
-def _scanned_at(raw) -> datetime | None:
-    if not isinstance(raw, str):
-        return None
-    try:
-        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if value.tzinfo is None:
-        return None
-    now = utcnow()
-    value = value.astimezone(UTC)
-    return value if now - OFFLINE_SCAN_MAX_AGE <= value <= now + CLOCK_SKEW else None
 
 
 @bp.post("/leads/scan.json")
@@ -273,12 +244,9 @@ def scan_json():
         return jsonify(error={"code": "invalid", "message": _("Send a badge code.")}), 400
     try:
         lead = scan_badge(current_user, code, client_key=client_key,
-                          at=_scanned_at(payload.get("scanned_at")))
+                          at=offline_scans.scanned_at(payload.get("scanned_at")))
     except DomainError as error:
-        db.session.rollback()
-        return jsonify(error={"code": error.code, "message": error.message}), (
-            422 if error.status in (404, 410) else error.status)
-    db.session.commit()
+        return web.refused_json(error)
     profile = lead.buyer.buyer_profile
     return jsonify(
         lead_id=lead.id, url=url_for("leads.detail", lead_id=lead.id), buyer=lead.buyer.name,
@@ -307,11 +275,9 @@ def contacts():
 def set_consent(organisation_id: int):
     _require_buyer()
     organisation = db.get_or_404(Organisation, organisation_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     shares = request.form.get("shares") == "1"
     consent.set_consent(current_user, organisation, shares)
-    db.session.commit()
     flash(_("%(name)s now sees your e-mail and phone.", name=organisation.name) if shares else
           _("%(name)s no longer sees your e-mail and phone.", name=organisation.name), "success")
     return redirect(url_for("leads.contacts"))
@@ -321,9 +287,7 @@ def set_consent(organisation_id: int):
 @login_required
 def set_default():
     _require_buyer()
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     consent.set_default(current_user, request.form.get("shares") == "1")
-    db.session.commit()
     flash(_("Your default was saved."), "success")
     return redirect(url_for("leads.contacts"))

@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
+from matchmaker import web
+from matchmaker.access import can_edit_lots_of
 from matchmaker.errors import DomainError, ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
@@ -34,7 +36,6 @@ from matchmaker.models import (
     ProductionPlot,
     QualityAnalysis,
     SensoryEvaluation,
-    User,
 )
 from matchmaker.services.lots import (
     analyses,
@@ -46,6 +47,7 @@ from matchmaker.services.lots import (
 )
 from matchmaker.services.lots import plots as plot_service
 from matchmaker.services.lots.pricing import market_references
+from matchmaker.services.offers.exposure import offers_holding
 from matchmaker.uploads import resolve
 
 bp = Blueprint("lot_editor", __name__, url_prefix="/my/lots")
@@ -84,15 +86,6 @@ def _vocabulary_labels():
 
 # Access ------------------------------------------------------------------------------------
 
-def can_edit_lots_of(user: User, organisation_id: int) -> bool:
-    """Organisers edit every lot; approved reps only their own organisation's."""
-    if not user.is_authenticated:
-        return False
-    if user.is_organiser:
-        return True
-    return user.is_rep and user.is_approved and user.organisation_id == organisation_id
-
-
 def get_lot_for_edit(lot_code: str) -> Lot:
     """The lot with this code (404), if the current user may edit it (403)."""
     lot = db.first_or_404(db.select(Lot).where(Lot.lot_code == lot_code))
@@ -110,27 +103,11 @@ def _child(model, child_id: int, lot: Lot):
 
 
 def _editor_required() -> None:
-    if not (current_user.is_organiser or (current_user.is_rep and current_user.is_approved)):
+    if not (current_user.is_organiser or current_user.is_approved_rep):
         abort(403)
 
 
 # Helpers -----------------------------------------------------------------------------------
-
-def _refused(error: DomainError, form, template: str, status: int | None = None, **context):
-    """Undo the request's writes and show the error by its field, keeping what was typed."""
-    db.session.rollback()
-    field_name = error.params.get("field")
-    target = form[field_name] if form is not None and field_name in form else None
-    if target is not None:
-        target.errors = [*target.errors, *(error.params.get("messages") or [error.message])]
-    else:
-        flash(error.message, "error")
-    return render_template(template, form=form, **context), status or error.status
-
-
-def _invalid_status(form) -> int:
-    return 422 if form.is_submitted() else 200
-
 
 def _public_url(lot: Lot) -> str | None:
     if lot.is_published and "lots.detail" in current_app.view_functions:
@@ -161,6 +138,13 @@ def index():
                            organisation_id=organisation_id)
 
 
+def _own_code_hint(form, organisation: Organisation) -> None:
+    """The code hint in the organisation's own pattern, not another association's."""
+    form.lot_code.description = _(
+        "Suggested form: %(code)s (region, organisation, year, number).",
+        code=editing.suggest_lot_code(organisation))
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
@@ -178,6 +162,8 @@ def create():
             form.organisation_id.data = chosen
         if organisation is not None:
             form.lot_code.data = editing.suggest_lot_code(organisation)
+    if organisation is not None:
+        _own_code_hint(form, organisation)
     template = "lot_editor/new.html"
     if form.validate_on_submit():
         if current_user.is_organiser:
@@ -186,12 +172,12 @@ def create():
         try:
             lot = editing.create_lot(organisation, **fields)
         except DomainError as error:
-            return _refused(error, form, template)
-        db.session.commit()
+            status = web.refused(error, form)
+            return render_template(template, form=form), status
         flash(_("The lot %(code)s has been created. Fill in the other pages, then publish it.",
                 code=lot.lot_code), "success")
         return _overview(lot)
-    return render_template(template, form=form), _invalid_status(form)
+    return render_template(template, form=form), web.invalid_status(form)
 
 
 @bp.get("/<lot_code>")
@@ -206,7 +192,7 @@ def overview(lot_code: str):
         usd_per_kg=editing.usd_per_kg(lot), latest=latest,
         price=price_text(lot.price, market_references(), show_soles=True),
         latest_derived=analyses.derived(latest) if latest else None,
-        today=date.today(), public_url=_public_url(lot),
+        today=date.today(), public_url=_public_url(lot), in_offers=offers_holding(lot),
     )
 
 
@@ -217,25 +203,37 @@ def publish(lot_code: str):
     try:
         editing.publish_lot(lot)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return _overview(lot)
-    db.session.commit()
     flash(_("The lot is published: buyers can see it in the catalogue."), "success")
     return _overview(lot)
+
+
+def _withdraw_warning(lot: Lot, *, status: int = 200):
+    """Before a lot leaves the catalogue: the offers that count on it, and what happens."""
+    return render_template("lot_editor/withdraw.html", lot=lot, active="overview",
+                           offers=offers_holding(lot)), status
+
+
+@bp.get("/<lot_code>/withdraw")
+@login_required
+def withdraw_confirm(lot_code: str):
+    lot = get_lot_for_edit(lot_code)
+    return _withdraw_warning(lot)
 
 
 @bp.post("/<lot_code>/withdraw")
 @login_required
 def withdraw(lot_code: str):
     lot = get_lot_for_edit(lot_code)
+    if lot.is_published and offers_holding(lot) and request.form.get("confirmed") != "1":
+        # Never suspend other organisations' offers without the owner having seen the list.
+        return _withdraw_warning(lot, status=409)
     try:
         editing.withdraw_lot(lot)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return _overview(lot)
-    db.session.commit()
     flash(_("The lot has been withdrawn from the catalogue."), "success")
     return _overview(lot)
 
@@ -252,13 +250,13 @@ def duplicate(lot_code: str):
         try:
             copy = editing.duplicate_lot(lot, lot_code=form.lot_code.data)
         except DomainError as error:
-            return _refused(error, form, "lot_editor/duplicate.html", lot=lot)
-        db.session.commit()
+            status = web.refused(error, form)
+            return render_template("lot_editor/duplicate.html", form=form, lot=lot), status
         flash(_("The new lot %(code)s has been created from %(old)s. Check the harvest dates "
                 "and volume, and add this harvest's analysis.", code=copy.lot_code,
                 old=lot.lot_code), "success")
         return _overview(copy)
-    return render_template("lot_editor/duplicate.html", form=form, lot=lot), _invalid_status(form)
+    return render_template("lot_editor/duplicate.html", form=form, lot=lot), web.invalid_status(form)
 
 
 # Section pages -----------------------------------------------------------------------------
@@ -270,6 +268,8 @@ def section(lot_code: str, section: str):
     lot = get_lot_for_edit(lot_code)
     service_section, form_class = SECTIONS[section]
     form = form_class(obj=lot)
+    if section == "identity":
+        _own_code_hint(form, lot.organisation)
     if request.method == "GET":
         if section == "post-harvest":
             form.pre_drying.data = {True: "yes", False: "no"}.get(lot.pre_drying, "")
@@ -285,11 +285,11 @@ def section(lot_code: str, section: str):
         except DomainError as error:
             if section == "origin" and "field" not in error.params:
                 error.params["field"] = "genetics"
-            return _refused(error, form, template, **context)
-        db.session.commit()
+            status = web.refused(error, form)
+            return render_template(template, form=form, **context), status
         flash(_("Saved."), "success")
         return redirect(url_for("lot_editor.section", lot_code=lot.lot_code, section=section))
-    return render_template(template, form=form, **context), _invalid_status(form)
+    return render_template(template, form=form, **context), web.invalid_status(form)
 
 
 def _save_section(lot: Lot, section: str, form) -> None:
@@ -331,13 +331,13 @@ def photos_page(lot_code: str):
             photos.add_photo(lot, form.photo.data, caption_es=form.caption_es.data or "",
                              caption_en=form.caption_en.data or "")
         except DomainError as error:
-            return _refused(error, form, "lot_editor/photos.html", lot=lot, caption_forms={})
-        db.session.commit()
+            status = web.refused(error, form)
+            return render_template("lot_editor/photos.html", form=form, lot=lot, caption_forms={}), status
         flash(_("The photo has been added."), "success")
         return redirect(url_for("lot_editor.photos_page", lot_code=lot.lot_code))
     caption_forms = {p.id: forms.CaptionForm(obj=p, prefix=f"p{p.id}") for p in lot.photos}
     return render_template("lot_editor/photos.html", lot=lot, form=form,
-                           caption_forms=caption_forms), _invalid_status(form)
+                           caption_forms=caption_forms), web.invalid_status(form)
 
 
 @bp.post("/<lot_code>/photos/<int:photo_id>/captions")
@@ -349,7 +349,6 @@ def photo_captions(lot_code: str, photo_id: int):
     if form.validate_on_submit():
         photos.update_captions(photo, caption_es=form.caption_es.data or "",
                                caption_en=form.caption_en.data or "")
-        db.session.commit()
         flash(_("Captions saved."), "success")
     else:
         flash(_("Captions are at most 255 characters."), "error")
@@ -363,7 +362,6 @@ def photo_move(lot_code: str, photo_id: int):
     photo = _child(LotPhoto, photo_id, lot)
     if ActionForm().validate_on_submit():
         photos.move_photo(photo, -1 if request.form.get("direction") == "up" else 1)
-        db.session.commit()
     return redirect(url_for("lot_editor.photos_page", lot_code=lot.lot_code))
 
 
@@ -374,13 +372,16 @@ def photo_delete(lot_code: str, photo_id: int):
     photo = _child(LotPhoto, photo_id, lot)
     if ActionForm().validate_on_submit():
         paths = photos.delete_photo(photo)
-        db.session.commit()
-        for path in paths:  # only once the row is gone for good
-            stored = resolve(path)
-            if stored is not None:
-                stored.unlink(missing_ok=True)
+        web.after_commit(lambda: _unlink(paths))  # only once the row is gone for good
         flash(_("The photo has been deleted."), "success")
     return redirect(url_for("lot_editor.photos_page", lot_code=lot.lot_code))
+
+
+def _unlink(paths) -> None:
+    for path in paths:
+        stored = resolve(path)
+        if stored is not None:
+            stored.unlink(missing_ok=True)
 
 
 # Quality analyses --------------------------------------------------------------------------
@@ -414,12 +415,12 @@ def analysis_form(lot_code: str, analysis_id: int | None = None):
             for field_name, message in error.params.get("problems", [])[1:]:
                 if field_name in form:
                     form[field_name].errors = [*form[field_name].errors, message]
-            return _refused(error, form, template, **context)
-        db.session.commit()
+            status = web.refused(error, form)
+            return render_template(template, form=form, **context), status
         flash(_("The analysis has been saved. Grade: %(grade)s.",
                 grade=_(ISO_GRADE.label(saved.iso_grade))), "success")
         return redirect(url_for("lot_editor.analyses_page", lot_code=lot.lot_code))
-    return render_template(template, form=form, **context), _invalid_status(form)
+    return render_template(template, form=form, **context), web.invalid_status(form)
 
 
 def _delete_record(lot_code: str, model, record_id: int, delete, done_message: str,
@@ -429,7 +430,6 @@ def _delete_record(lot_code: str, model, record_id: int, delete, done_message: s
     record = _child(model, record_id, lot)
     if ActionForm().validate_on_submit():
         delete(record)
-        db.session.commit()
         flash(done_message, "success")
     return redirect(url_for(back_endpoint, lot_code=lot.lot_code))
 
@@ -484,11 +484,11 @@ def sensory_form(lot_code: str, evaluation_id: int | None = None):
         try:
             sensory.save_evaluation(lot, evaluation, scores=scores, **fields)
         except DomainError as error:
-            return _refused(error, form, template, **context)
-        db.session.commit()
+            status = web.refused(error, form)
+            return render_template(template, form=form, **context), status
         flash(_("The sensory evaluation has been saved."), "success")
         return redirect(url_for("lot_editor.sensory_page", lot_code=lot.lot_code))
-    return render_template(template, form=form, **context), _invalid_status(form)
+    return render_template(template, form=form, **context), web.invalid_status(form)
 
 
 @bp.post("/<lot_code>/sensory/<int:evaluation_id>/delete")
@@ -524,11 +524,11 @@ def certificate_form(lot_code: str, certificate_id: int | None = None):
         try:
             certificates.save_certificate(lot, certificate, file=form.file.data, **fields)
         except DomainError as error:
-            return _refused(error, form, template, **context)
-        db.session.commit()
+            status = web.refused(error, form)
+            return render_template(template, form=form, **context), status
         flash(_("The certificate has been saved."), "success")
         return redirect(url_for("lot_editor.certificates_page", lot_code=lot.lot_code))
-    return render_template(template, form=form, **context), _invalid_status(form)
+    return render_template(template, form=form, **context), web.invalid_status(form)
 
 
 @bp.post("/<lot_code>/certificates/<int:certificate_id>/delete")
@@ -566,10 +566,8 @@ def plot_coordinates(lot_code: str):
                 production_place=form.production_place.data or "", area_ha=form.area_ha.data,
                 coordinates=form.coordinates.data)
         except DomainError as error:
-            db.session.rollback()
-            _attach(form, error)
-            return _plots_page(lot, coordinates_form=form), error.status
-        db.session.commit()
+            status = web.refused(error, form)
+            return _plots_page(lot, coordinates_form=form), status
         flash(_("The plot has been added."), "success")
         for warning in plot_service.problem_messages(plot.warnings):
             flash(warning, "warning")
@@ -595,28 +593,13 @@ def plot_geojson(lot_code: str):
                 lot, source, producer_name=form.producer_name.data or "",
                 production_place=form.production_place.data or "")
         except DomainError as error:
-            db.session.rollback()
-            _attach(form, error)
-            return _plots_page(lot, geojson_form=form), error.status
-        db.session.commit()
+            status = web.refused(error, form, fallback="geojson")
+            return _plots_page(lot, geojson_form=form), status
         flash(_("%(n)d plots have been added.", n=len(created)), "success")
         for warning in plot_service.problem_messages(created[0].warnings if created else []):
             flash(warning, "warning")
         return redirect(url_for("lot_editor.plots", lot_code=lot.lot_code))
     return _plots_page(lot, geojson_form=form), 422
-
-
-def _attach(form, error: DomainError) -> None:
-    field_name = error.params.get("field")
-    if field_name == "geometry":
-        field_name = "coordinates"
-    messages = error.params.get("messages") or [error.message]
-    if field_name in form:
-        form[field_name].errors = [*form[field_name].errors, *messages]
-    elif "geojson" in form:
-        form["geojson"].errors = [*form["geojson"].errors, *messages]
-    else:
-        flash(error.message, "error")
 
 
 @bp.post("/<lot_code>/plots/<int:plot_id>/delete")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, send_file
 from flask_login import current_user
 
+from matchmaker.access import can_edit_lots_of
 from matchmaker.extensions import db
 from matchmaker.models import Certificate, Lot, LotPhoto, QualityAnalysis
 from matchmaker.services.lots.analyses import REPORT_FILES
 from matchmaker.uploads import resolve
-from matchmaker.views.lot_editor import can_edit_lots_of
 
 bp = Blueprint("lot_files", __name__, url_prefix="/files/lots")
 

@@ -23,12 +23,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import IntegerField, TextAreaField
+from wtforms import TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
+from matchmaker import web
 from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
+from matchmaker.forms.fields import IntegerField
 from matchmaker.input_guard import db_int
 from matchmaker.labels import VOCABULARIES, label, number
 from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
@@ -36,6 +38,7 @@ from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
 from matchmaker.models import Lot
+from matchmaker.number_format import format_decimal
 from matchmaker.page_cache import PageCache
 from matchmaker.printing.qr import qr_svg
 from matchmaker.services import interest as interest_service
@@ -46,10 +49,10 @@ from matchmaker.services.lots.pricing import (
     references_from_row,
 )
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot, load_lots
+from matchmaker.services.offers.exposure import lot_unavailability
 from matchmaker.services.offers.page import published_offers
 from matchmaker.services.printing import lot_sheet as lot_sheet_pdf
 from matchmaker.services.qr_codes import lot_qr_url
-from matchmaker.templating import format_decimal
 from matchmaker.urls import external_url
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
@@ -228,16 +231,31 @@ def _cacheable_request() -> bool:
             and "_flashes" not in session and not current_app.config.get("PAGE_CACHE_DISABLED"))
 
 
+def _render_visible(lot_code: str):
+    """The lot's page; a lot withdrawn after publication (an old link or printed QR code)
+    answers with a "temporarily unavailable" page and alternatives instead of 404."""
+    lot = load_lot(lot_code)
+    if lot is not None and not lot.is_published and not can_edit_organisation(
+            current_user, lot.organisation):
+        why = lot_unavailability(lot)
+        if why is not None:
+            return render_template("offers/unavailable.html", offer=None, lot=lot, why=why,
+                                   number=number), why.status
+    return _render_detail(get_visible_lot(lot_code))
+
+
 @bp.get("/<lot_code>")
 def detail(lot_code: str):
     if not _cacheable_request():
-        return _render_detail(get_visible_lot(lot_code))
+        return _render_visible(lot_code)
     # One indexed lookup decides whether the stored page is still this lot's page.
     # (Core on a pooled connection: the ORM session adds more work than the query itself.)
     with db.engine.connect() as connection:
         stamp = connection.execute(_lot_stamp(_today()), {"code": lot_code}).first()
-    if stamp is None or not stamp.is_published:
+    if stamp is None:
         abort(404)
+    if not stamp.is_published:
+        return _render_visible(lot_code)
     # The page shows indicative prices from the fair's reference prices: a new reference
     # (or exchange rate) is a new page.
     references = references_from_row(stamp)
@@ -284,10 +302,8 @@ def interest(lot_code: str):
     try:
         interest_service.express_interest(lot, current_user, message=form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error" if error.status != 409 else "info")
-        return _render_detail(get_visible_lot(lot_code), status=error.status, interest_form=form)
-    db.session.commit()
+        status = web.refused(error, category="error" if error.status != 409 else "info")
+        return _render_detail(get_visible_lot(lot_code), status=status, interest_form=form)
     flash(_("Thank you. %(org)s has been told you are interested.", org=lot.organisation.name),
           "success")
     return redirect(url_for("lots.detail", lot_code=lot.lot_code))
@@ -307,10 +323,8 @@ def request_sample(lot_code: str):
         interest_service.request_sample(lot, current_user, grams=form.grams.data,
                                         message=form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_detail(get_visible_lot(lot_code), status=error.status, sample_form=form)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_detail(get_visible_lot(lot_code), status=status, sample_form=form)
     flash(_("Your sample request has been sent to %(org)s.", org=lot.organisation.name),
           "success")
     return redirect(url_for("lots.detail", lot_code=lot.lot_code))
@@ -322,7 +336,6 @@ def printed_url(lot: Lot) -> str:
     if not lot.is_published:
         return public_url(lot)
     url = lot_qr_url(lot)
-    db.session.commit()  # the token is issued on first print and must outlive this request
     return url
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from matchmaker.access import get_event
-from matchmaker.services.events import current_event, exhibitors_of
+from matchmaker.services import events
 from matchmaker.templating import is_safe_next
 
 bp = Blueprint("main", __name__)
@@ -13,8 +13,8 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    event = current_event()
-    exhibitors = exhibitors_of(event) if event else []
+    event = events.current()
+    exhibitors = events.exhibitors_of(event) if event else []
     return render_template("main/home.html", event=event, exhibitors=exhibitors,
                            recommendations=_buyer_recommendations(event))
 
@@ -36,7 +36,7 @@ def _buyer_recommendations(event):
 @bp.get("/events/<slug>")
 def event(slug: str):
     event = get_event(slug)
-    return render_template("main/event.html", event=event, exhibitors=exhibitors_of(event))
+    return render_template("main/event.html", event=event, exhibitors=events.exhibitors_of(event))
 
 
 @bp.get("/language/<lang>")
@@ -53,13 +53,11 @@ def set_language():
     """Remember the chosen language in the session (and the profile, for e-mails)."""
     from flask_login import current_user
 
-    from matchmaker.extensions import db
 
     lang = request.form.get("lang", "")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if current_user.is_authenticated:
             current_user.locale = lang
-            db.session.commit()
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("main.home"))

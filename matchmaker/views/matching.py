@@ -14,20 +14,23 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from matchmaker import web
 from matchmaker.access import get_event, organiser_required, role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.matching import DemandForm
 from matchmaker.models import Event, Lot
-from matchmaker.services.events import current_event
+from matchmaker.services import events
 from matchmaker.services.lots.sheet import load_lot
 from matchmaker.services.matching import demand as demand_service
 from matchmaker.services.matching import recommend
 from matchmaker.services.matching.text import finding_text, finding_text_plain
 from matchmaker.templating import safe_next
+from matchmaker.web import invalid_status
 
 bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
+# Beside the read-only lots API, for the signed-in buyer (GET only: nothing for CSRF to guard).
+api_bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
 
 participant_required = role_required("buyer", "rep")
 buyer_required = role_required("buyer")
@@ -42,6 +45,30 @@ CRITERION_LABELS = {
 @bp.context_processor
 def _labels() -> dict:
     return {"criterion_label": lambda code: str(CRITERION_LABELS.get(code, code))}
+
+
+@bp.app_template_global("whatsapp_for_lead")
+def whatsapp_for_lead(lead) -> str | None:
+    """A WhatsApp link from the signed-in rep to a lead's buyer, with a message naming the lot
+    in the buyer's language; None without a valid number. Call it only where the buyer shares
+    contact details with the organisation (the rep opening the chat is the rep's agreement)."""
+    from flask_babel import force_locale
+
+    from matchmaker.phones import whatsapp_link
+
+    buyer = lead.buyer
+    lots = list(lead.lots) or [s.lot for s in reversed(lead.sources) if s.lot is not None]
+    with force_locale(buyer.locale or "es"):
+        if lots:
+            message = _("Hello %(buyer)s, this is %(rep)s of %(org)s (matchmaker). I am writing "
+                        "about our lot %(lot)s, %(name)s.", buyer=buyer.name,
+                        rep=current_user.name, org=lead.organisation.name,
+                        lot=lots[0].lot_code, name=lots[0].name(buyer.locale or "es"))
+        else:
+            message = _("Hello %(buyer)s, this is %(rep)s of %(org)s (matchmaker), following up "
+                        "on %(event)s.", buyer=buyer.name, rep=current_user.name,
+                        org=lead.organisation.name, event=lead.event.name)
+    return whatsapp_link(buyer.phone, message)
 
 
 @bp.app_template_filter("finding")
@@ -93,14 +120,13 @@ def demand():
     welcome = bool(request.args.get("welcome"))
     if request.method == "GET":
         _fill(form, demand_service.fields_of(profile))
+    status = invalid_status(form)
     if form.validate_on_submit():
         try:
             demand_service.save_demand(profile, _fields_from(form))
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return render_template("matching/demand.html", form=form, welcome=welcome), error.status
-        db.session.commit()
+            status = web.refused(error)
+            return render_template("matching/demand.html", form=form, welcome=welcome), status
         flash(_("Saved. Here is what fits what you buy."), "success")
         return redirect(safe_next("matching.home") if welcome else url_for("matching.home"))
     status = 422 if form.is_submitted() else 200
@@ -113,7 +139,7 @@ def demand():
 @role_required("buyer", "rep", "organiser")
 def home():
     """Recommendations at the current fair (or across the catalogue when none is running)."""
-    event = current_event()
+    event = events.current()
     if current_user.is_organiser:
         if event is None:
             abort(404)
@@ -153,15 +179,12 @@ def _lots_by_code(codes) -> dict[str, Lot]:
 def prefill(event_slug: str):
     """One click: the top recommendations become "would like" wishes, then the wish page."""
     event = get_event(event_slug)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     try:
         added = recommend.prefill_wishes(event, current_user, today=_today())
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("matching.at_event", event_slug=event.slug))
-    db.session.commit()
     if added:
         flash(_("%(n)d recommendations added to your wishes as \"would like\". Change them as you "
                 "wish, then save.", n=added), "success")
@@ -186,6 +209,43 @@ def similar(lot_code: str):
         abort(404)
     nearest = recommend.similar_lots(lot, today=_today(), n=5, locale=_locale())
     return render_template("matching/similar.html", lot=lot, nearest=nearest)
+
+
+# JSON (read-only, for the signed-in buyer; documented in matchmaker/openapi.py) -------------
+
+def _api_user():
+    if not (current_user.is_authenticated and current_user.is_buyer
+            and current_user.buyer_profile is not None):
+        abort(401 if not current_user.is_authenticated else 403)
+    return current_user
+
+
+def _json_value(value):
+    if isinstance(value, list):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | str):
+        return value
+    return format(value, "f")
+
+
+@api_bp.get("/me/demand")
+def api_demand():
+    """The signed-in buyer's demand (decimals as strings, dates ISO 8601)."""
+    fields = demand_service.fields_of(_api_user().buyer_profile)
+    return {name: _json_value(getattr(fields, name)) for name in fields.__dataclass_fields__}
+
+
+@api_bp.get("/me/recommendations")
+def api_recommendations():
+    """The signed-in buyer's ranked lots and offers at the current fair, with reasons."""
+    buyer = _api_user()
+    result = recommend.for_buyer(buyer, events.current_event(), today=_today(),
+                                 locale=_locale())
+    return {"event": result.event.slug if result.event else None,
+            "recommended": [_match_json(m) for m in result.top],
+            "excluded": [_match_json(m) for m in result.excluded]}
 
 
 # CLI -------------------------------------------------------------------------------------
@@ -220,7 +280,7 @@ def recommend_command(email: str, event_slug: str, as_json: bool, limit: int) ->
         if event is None:
             raise click.ClickException(f"No event with the slug {event_slug}.")
     else:
-        event = current_event()
+        event = events.current()
     today = date.today()
     try:
         if user.is_buyer:

@@ -9,10 +9,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.access import get_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.meetings import BookingForm, CancelForm, DeclineForm, ProposeForm
 from matchmaker.input_guard import db_int
 from matchmaker.models import Event, Lot, Meeting, Slot
@@ -22,6 +22,7 @@ from matchmaker.services.meetings import agenda, booking, dayof, rules
 from matchmaker.services.meetings.availability import free_slots
 from matchmaker.services.meetings.calendar import meeting_ics
 from matchmaker.services.meetings.localtime import day_label, slot_label
+from matchmaker.templating import is_safe_next
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -71,8 +72,6 @@ def book(org_slug: str):
     now = utcnow()
     slots: list[Slot] = []
     if event is not None:
-        if booking.expire_overdue(now, event_id=event.id):
-            db.session.commit()
         slots = free_slots(event, organisation, current_user, now=now)
     form.slot_id.choices = [(s.id, "") for s in slots]
     status = 200
@@ -86,15 +85,12 @@ def book(org_slug: str):
                                               message=form.message.data or "", now=now,
                                               offer=offer)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            status = error.status
+            status = web.refused(error, form)
             slots = free_slots(event, organisation, current_user, now=now)
         else:
-            db.session.commit()
-            flash(_("Your request has been sent to %(org)s. We will e-mail you their answer.",
-                    org=organisation.name), "success")
-            return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+            return web.done(_("Your request has been sent to %(org)s. We will e-mail you their "
+                              "answer.", org=organisation.name),
+                            "meetings.detail", meeting_id=meeting.id)
     elif form.is_submitted():
         status = 422
     existing = None
@@ -131,9 +127,6 @@ def index():
     """My meetings: what waits for my answer, what waits for the other side, what is confirmed."""
     if current_user.is_organiser:
         return redirect(url_for("admin.index"))
-    now = utcnow()
-    if booking.expire_overdue(now):
-        db.session.commit()
     meetings = agenda.meetings_of(current_user, statuses=(
         "requested", "proposed", "accepted", "held", "no_show", "declined", "cancelled",
         "expired"))
@@ -151,11 +144,7 @@ def index():
 @bp.get("/<int:meeting_id>")
 @login_required
 def detail(meeting_id: int):
-    meeting = load_meeting(meeting_id)
-    now = utcnow()
-    if meeting.is_pending and booking.expire_overdue(now, event_id=meeting.event_id):
-        db.session.commit()
-    return _render_detail(meeting, now)
+    return _render_detail(load_meeting(meeting_id), utcnow())
 
 
 def _render_detail(meeting: Meeting, now, status: int = 200, *, decline_form=None,
@@ -178,25 +167,21 @@ def _render_detail(meeting: Meeting, now, status: int = 200, *, decline_form=Non
 
 
 def _finish(meeting: Meeting, call, success: str, *, forms: dict | None = None):
-    """Run a service call for a POST: commit and redirect, or roll back and re-render."""
+    """Run a service call for a POST: redirect to the meeting, or re-render it refused."""
     try:
         call()
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        meeting = db.session.get(Meeting, meeting.id)
-        return _render_detail(meeting, utcnow(), error.status, **(forms or {}))
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("meetings.detail", meeting_id=meeting.id))
+        status = web.refused(error, next(iter((forms or {}).values()), None))
+        return _render_detail(db.session.get(Meeting, meeting.id), utcnow(), status,
+                              **(forms or {}))
+    return web.done(success, "meetings.detail", meeting_id=meeting.id)
 
 
 @bp.post("/<int:meeting_id>/accept")
 @login_required
 def accept(meeting_id: int):
     meeting = load_meeting(meeting_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     return _finish(meeting, lambda: booking.accept(meeting, current_user),
                    _("The meeting is confirmed."))
 
@@ -246,21 +231,17 @@ def cancel(meeting_id: int):
 @login_required
 def mark(meeting_id: int, outcome: str):
     meeting = load_meeting(meeting_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     back = request.form.get("back", "")
     try:
         dayof.mark_outcome(meeting, current_user, outcome)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        if back.startswith("/") and not back.startswith("//"):
+        status = web.refused(error)
+        if is_safe_next(back):
             return redirect(back)
-        meeting = db.session.get(Meeting, meeting.id)
-        return _render_detail(meeting, utcnow(), error.status)
-    db.session.commit()
+        return _render_detail(db.session.get(Meeting, meeting.id), utcnow(), status)
     flash(_("Marked as held.") if outcome == "held" else _("Marked as no-show."), "success")
-    if back.startswith("/") and not back.startswith("//"):
+    if is_safe_next(back):
         return redirect(back)
     return redirect(url_for("meetings.detail", meeting_id=meeting.id))
 

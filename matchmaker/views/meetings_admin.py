@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from matchmaker import web
 from matchmaker.access import get_event, organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.forms.meetings import (
     AttendanceForm,
     OrganiserUnavailabilityForm,
@@ -35,7 +35,7 @@ from matchmaker.models import (
 from matchmaker.models.base import utcnow
 from matchmaker.models.meetings import ACTIVE_STATUSES
 from matchmaker.services import events as event_service
-from matchmaker.services.meetings import agenda, booking, dayof, printouts, sessions
+from matchmaker.services.meetings import agenda, dayof, printouts, sessions
 from matchmaker.services.meetings.availability import free_slots, free_tables
 from matchmaker.services.meetings.localtime import slot_label
 
@@ -61,8 +61,6 @@ def _session(event: Event, session_id: int) -> RoundtableSession:
 def overview(event_slug: str):
     """Sessions, counts and every meeting of the event (filterable by status)."""
     event = _event(event_slug)
-    if booking.expire_overdue(utcnow(), event_id=event.id):
-        db.session.commit()
     status = request.args.get("status", "")
     statuses = (status,) if status in STATUS_FILTERS else ACTIVE_STATUSES
     meetings = agenda.event_meetings(event, statuses=statuses)
@@ -99,12 +97,8 @@ def _save_session(event: Event, session: RoundtableSession | None):
         try:
             session = sessions.save_session(event, session, _setup_from(form))
         except DomainError as error:
-            db.session.rollback()
-            form.day.errors = [*form.day.errors, error.message]
-            flash(error.message, "error")
-            status = error.status
+            status = web.refused(error, form, fallback="day")
         else:
-            db.session.commit()
             flash(_("The session has been saved with %(n)d meeting times.", n=len(session.slots)),
                   "success")
             return redirect(url_for("meetings_admin.overview", event_slug=event.slug))
@@ -132,15 +126,12 @@ def edit_session(event_slug: str, session_id: int):
 def delete_session(event_slug: str, session_id: int):
     event = _event(event_slug)
     session = _session(event, session_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     try:
         sessions.delete_session(session)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
     else:
-        db.session.commit()
         flash(_("The session has been deleted."), "info")
     return redirect(url_for("meetings_admin.overview", event_slug=event.slug))
 
@@ -163,11 +154,9 @@ def tables(event_slug: str, session_id: int):
                 sessions.update_table(table, label=form.label.data or "",
                                       video_url=form.video_url.data or "")
             except DomainError as error:
-                db.session.rollback()
+                status = web.undo(error)
                 errors[table.id] = error.message
-                status = error.status
             else:
-                db.session.commit()
                 flash(_("Table %(n)d has been saved.", n=table.number), "success")
                 return redirect(url_for("meetings_admin.tables", event_slug=event.slug,
                                         session_id=session.id))
@@ -195,11 +184,8 @@ def attendance(event_slug: str):
             try:
                 sessions.set_attendance(event, organisation, chosen)
             except DomainError as error:
-                db.session.rollback()
-                flash(error.message, "error")
-                status = error.status
+                status = web.refused(error)
             else:
-                db.session.commit()
                 flash(_("%(org)s: %(n)d reps attending.", org=organisation.name, n=len(chosen)),
                       "success")
                 return redirect(url_for("meetings_admin.attendance", event_slug=event.slug))
@@ -233,11 +219,8 @@ def unavailability(event_slug: str):
         try:
             sessions.add_unavailability(event, **form.period(event), **owner)
         except DomainError as error:
-            db.session.rollback()
-            form.ends_local.errors = [error.message]
-            status = error.status
+            status = web.refused(error, form, fallback="ends_local")
         else:
-            db.session.commit()
             flash(_("Saved: nobody can book %(who)s in that period.", who=label), "success")
             return redirect(url_for("meetings_admin.unavailability", event_slug=event.slug))
     elif form.is_submitted():
@@ -274,10 +257,8 @@ def remove_unavailability(event_slug: str, period_id: int):
     period = db.get_or_404(Unavailability, period_id)
     if period.event_id != event.id:
         abort(404)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     sessions.remove_unavailability(period)
-    db.session.commit()
     flash(_("The period has been removed."), "info")
     return redirect(url_for("meetings_admin.unavailability", event_slug=event.slug))
 
@@ -323,11 +304,8 @@ def walkin(event_slug: str):
                 meeting = dayof.book_walkin(current_user, buyer, organisation, slot, table=table,
                                             now=now)
             except DomainError as error:
-                db.session.rollback()
-                flash(error.message, "error")
-                status = error.status
+                status = web.refused(error)
             else:
-                db.session.commit()
                 flash(_("Walk-in booked: %(org)s meets %(buyer)s at table %(table)s.",
                         org=organisation.name, buyer=buyer.name,
                         table=meeting.table.display_name), "success")

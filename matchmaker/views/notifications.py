@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.extensions import db
 from matchmaker.forms import ActionForm
 from matchmaker.services import notifications as service
@@ -24,22 +25,18 @@ def index():
 @bp.route("/<int:notice_id>/read", methods=["POST"])
 @login_required
 def read(notice_id: int):
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     if not service.mark_read(current_user, notice_id):
         # Someone else's notice, or already read: say nothing about which.
         return redirect(url_for("notifications.index"))
-    db.session.commit()
     return redirect(url_for("notifications.index"))
 
 
 @bp.route("/read-all", methods=["POST"])
 @login_required
 def read_all():
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     service.mark_read(current_user)
-    db.session.commit()
     flash(_("All notices are marked as read."), "success")
     return redirect(url_for("notifications.index"))
 
@@ -52,7 +49,6 @@ def preferences():
         choices = {kind: (request.form.get(f"email-{kind}") == "1",
                           request.form.get(f"app-{kind}") == "1") for kind in service.KINDS}
         service.save_preferences(current_user, choices)
-        db.session.commit()
         flash(_("Your notification preferences are saved."), "success")
         return redirect(url_for("notifications.preferences"))
     current = service.preferences(current_user)

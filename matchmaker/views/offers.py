@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -16,10 +15,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
+from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.choices import select_choices
@@ -32,6 +34,7 @@ from matchmaker.forms.offers import (
     SuggestForm,
 )
 from matchmaker.labels import label, number
+from matchmaker.lot_display import price_text
 from matchmaker.lotsheet import units
 from matchmaker.lotsheet.vocab import GENETICS
 from matchmaker.models import Lot
@@ -39,21 +42,25 @@ from matchmaker.models.accounts import OrganisationKind
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot
 from matchmaker.printing.qr import qr_svg
 from matchmaker.services import qr_codes
-from matchmaker.services.offers import composing, requests
-from matchmaker.services.offers.availability import available_by_lot
+from matchmaker.services.lots.pricing import market_references
+from matchmaker.services.offers import composing, exposure, requests, review
+from matchmaker.services.offers.availability import free_for_offer
 from matchmaker.services.offers.eudr import geojson_text
+from matchmaker.services.offers.from_suggestion import offer_from_suggestion
 from matchmaker.services.offers.page import (
     build_offer_page,
     load_offer,
     offers_of,
     published_offers,
 )
+from matchmaker.services.offers.review import offer_review
 from matchmaker.services.offers.suggest import (
     REASONS,
     Constraints,
     candidates_from_catalogue,
     suggest,
 )
+from matchmaker.services.printing.lot_sheet import PAPER_SIZES
 from matchmaker.services.printing.offer_sheet import offer_sheet_pdf
 from matchmaker.urls import external_url
 
@@ -69,14 +76,40 @@ def _today() -> date:
     return date.today()
 
 
-def get_visible_offer(offer_code: str) -> ConsolidatedOffer:
-    """The offer or 404; unpublished offers only for those who manage them."""
+class OfferUnavailable(Exception):
+    """A once-public offer a buyer may not see now: answered with the 'unavailable' page."""
+
+    def __init__(self, offer: ConsolidatedOffer, unavailability: exposure.Unavailability):
+        super().__init__(offer.offer_code)
+        self.offer, self.unavailability = offer, unavailability
+
+
+def get_visible_offer(offer_code: str, *, preview: bool = False) -> ConsolidatedOffer:
+    """The offer or 404; unpublished offers only for those who manage them (and, with
+    `preview`, for the reps of the organisations whose lots it asks for).
+
+    Raises:
+        OfferUnavailable: a suspended, withdrawn or re-drafted offer that buyers saw before.
+    """
     offer = load_offer(offer_code)
     if offer is None:
         abort(404)
-    if not offer.is_public and not composing.can_manage(current_user, offer):
-        abort(404)
-    return offer
+    if offer.is_public or composing.can_manage(current_user, offer):
+        return offer
+    if preview and composing.can_preview(current_user, offer):
+        return offer
+    unavailability = exposure.offer_unavailability(offer)
+    if unavailability is not None:
+        raise OfferUnavailable(offer, unavailability)
+    abort(404)
+
+
+@bp.errorhandler(OfferUnavailable)
+def _unavailable(error: OfferUnavailable):
+    """Printed sheets and QR codes keep their address: say why, and where to go instead."""
+    response = render_template("offers/unavailable.html", offer=error.offer,
+                               why=error.unavailability)
+    return response, error.unavailability.status
 
 
 def get_managed_offer(offer_code: str) -> ConsolidatedOffer:
@@ -99,7 +132,6 @@ def qr_url(offer: ConsolidatedOffer) -> str:
     if not offer.is_public:
         return public_url(offer)
     url = qr_codes.offer_qr_url(offer)
-    db.session.commit()  # the token is issued on first print and must outlive this request
     return url
 
 
@@ -132,7 +164,6 @@ def scan(token: str):
     if not offer.is_public:
         return redirect(url_for("offers.detail", offer_code=offer.offer_code))
     row = qr_codes.offer_token(offer)
-    db.session.commit()
     response = redirect(url_for("qr.scan", token=row.token))
     response.headers["Cache-Control"] = "no-store"  # a re-issued code must not be cached here
     return response
@@ -140,18 +171,24 @@ def scan(token: str):
 
 def _render_detail(offer: ConsolidatedOffer, *, status: int = 200, sample_form=None):
     manages = composing.can_manage(current_user, offer)
-    page = build_offer_page(offer, today=_today())
+    preview = not offer.is_public and not manages
+        # A partner's preview of a draft: the offer as buyers would see it once published.
+    # A partner's preview of a draft shows the lines still awaiting approval too.
+    page = build_offer_page(offer, today=_today(), include_pending=preview)
     is_buyer = current_user.is_authenticated and current_user.is_buyer
     return render_template(
         "offers/detail.html", offer=offer, page=page, manages=manages, is_buyer=is_buyer,
-        meeting_url=meeting_url(offer) if offer.is_public else None,
+        meeting_url=meeting_url(offer) if offer.is_public else None, preview=preview,
         sample_form=sample_form or SampleForm(formdata=None),
+        claims=[c for c in review.claims(offer, page) if not c.is_honest],
+        claim_label=review.claim_label, below_target=review.below_target(offer, page),
+        quality_updated=review.quality_updated_on(offer, page),
     ), status
 
 
 @bp.get("/offers/<offer_code>")
 def detail(offer_code: str):
-    return _render_detail(get_visible_offer(offer_code))
+    return _render_detail(get_visible_offer(offer_code, preview=True))
 
 
 @bp.post("/offers/<offer_code>/sample")
@@ -166,10 +203,8 @@ def request_sample(offer_code: str):
     try:
         requests.request_sample(offer, current_user, message=form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_detail(offer, status=error.status, sample_form=form)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_detail(offer, status=status, sample_form=form)
     flash(_("Your sample request has been sent to %(org)s.", org=offer.cooperative.name), "success")
     return redirect(url_for("offers.detail", offer_code=offer.offer_code))
 
@@ -187,9 +222,13 @@ def sheet(offer_code: str):
 
 @bp.get("/offers/<offer_code>/sheet.pdf")
 def sheet_pdf(offer_code: str):
+    """The printed offer sheet in the visitor's language; ?paper=letter for US Letter."""
     offer = get_visible_offer(offer_code)
+    paper = request.args.get("paper", "a4")
+    if paper not in PAPER_SIZES:
+        abort(404)
     document = offer_sheet_pdf(build_offer_page(offer, today=_today()), qr_url(offer),
-                               public_url(offer))
+                               public_url(offer), locale=str(get_locale() or "es"), paper=paper)
     return Response(document, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{offer.offer_code}.pdf"'})
 
@@ -242,7 +281,8 @@ def suggest_page():
     if result and result["cooperative"] is None:
         request_form.recipients.data = "associations"
     return render_template("offers/suggest.html", form=form, result=result,
-                           request_form=request_form, genetics=GENETICS), status
+                           request_form=request_form, genetics=GENETICS,
+                           is_cooperative_rep=_is_cooperative_rep()), status
 
 
 @bp.post("/offers/suggest/request")
@@ -251,8 +291,6 @@ def suggest_request():
         return redirect(url_for("auth.login", next=url_for("offers.suggest_page")))
     request_form = ConsolidationRequestForm()
     query = request_form.query.data or ""
-    from werkzeug.datastructures import MultiDict
-
     form = SuggestForm(MultiDict(_parse_query(query)))
     if not (request_form.validate_on_submit() and form.validate()):
         flash(_("The request could not be sent; please search again."), "error")
@@ -263,13 +301,45 @@ def suggest_request():
             suggestion, current_user, recipients=request_form.recipients.data,
             organisations=organisations, message=request_form.message.data or "")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("offers.suggest_page") + "?" + query)
-    db.session.commit()
     flash(_("Your request has been sent to %(orgs)s.",
             orgs=", ".join(org.name for org in targets)), "success")
     return redirect(url_for("offers.suggest_page") + "?" + query)
+
+
+def _is_cooperative_rep() -> bool:
+    organisation = current_user.organisation if current_user.is_authenticated else None
+    return (current_user.is_authenticated and current_user.is_rep and current_user.is_approved
+            and organisation is not None and organisation.kind == OrganisationKind.COOPERATIVE)
+
+
+@bp.post("/my/offers/from-suggestion")
+@login_required
+def from_suggestion():
+    """A cooperative rep turns the suggested lots into a draft offer (lines and target)."""
+    if not _is_cooperative_rep():
+        abort(403)
+    request_form = ConsolidationRequestForm()
+    query = request_form.query.data or ""
+    form = SuggestForm(MultiDict(_parse_query(query)))
+    if not (request_form.validate_on_submit() and form.validate()):
+        flash(_("The offer could not be created; please search again."), "error")
+        return redirect(url_for("offers.suggest_page"))
+    suggestion, lots, _organisations, _coop = _run_suggestion(form)
+    try:
+        offer = offer_from_suggestion(current_user.organisation, suggestion, lots,
+                                      actor=current_user)
+    except DomainError as error:
+        web.refused(error)
+        return redirect(url_for("offers.suggest_page") + "?" + query)
+    asked = {line.lot.organisation.name for line in offer.lines if line.approval == "pending"}
+    message = ngettext("Draft offer created with %(num)d lot.",
+                       "Draft offer created with %(num)d lots.", len(offer.lines))
+    if asked:
+        message += " " + _("Asked for approval: %(orgs)s.", orgs=", ".join(sorted(asked)))
+    return web.done(message + " " + _("Check the terms and the price before publishing."),
+                    "offers.edit", offer_code=offer.offer_code)
 
 
 def _parse_query(query: str) -> list[tuple[str, str]]:
@@ -283,7 +353,7 @@ def _parse_query(query: str) -> list[tuple[str, str]]:
 def _rep_required():
     if not current_user.is_authenticated:
         abort(401)
-    if not (current_user.is_organiser or (current_user.is_rep and current_user.is_approved)):
+    if not (current_user.is_organiser or current_user.is_approved_rep):
         abort(403)
 
 
@@ -296,8 +366,13 @@ def mine():
     offers = offers_of(None if current_user.is_organiser else (organisation.id if is_coop else -1))
     pending = composing.pending_requests(organisation.id) if organisation else []
     answered = composing.answered_requests(organisation.id) if organisation else []
+    # Each request's offer as the association must judge it: terms, partners and shares.
+    pages = {line.offer_id: build_offer_page(line.offer, today=_today(), include_pending=True)
+             for line in pending}
+    references = market_references()
+    lot_prices = {line.id: price_text(line.lot.price, references) for line in pending}
     return render_template("offers/mine.html", offers=offers, pending=pending, answered=answered,
-                           is_coop=is_coop)
+                           is_coop=is_coop, pages=pages, lot_prices=lot_prices, today=_today())
 
 
 @bp.route("/my/offers/new", methods=["GET", "POST"])
@@ -316,46 +391,48 @@ def new():
             offer = composing.create_offer(organisation, offer_code=form.offer_code.data or "",
                                            **form.term_fields())
         except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return render_template("offers/form.html", form=form, offer=None), error.status
-        db.session.commit()
+            status = web.refused(error, form)
+            return render_template("offers/form.html", form=form, offer=None), status
         flash(_("The offer has been created. Now add lots."), "success")
         return redirect(url_for("offers.edit", offer_code=offer.offer_code))
     return render_template("offers/form.html", form=form, offer=None), (
         422 if form.is_submitted() else 200)
 
 
-def _field_error(form, error: DomainError) -> None:
-    field = getattr(form, error.params.get("field", ""), None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
-
-
 def _line_choices(offer: ConsolidatedOffer) -> list[tuple[int, str]]:
     lots = list(db.session.scalars(
         db.select(Lot).where(Lot.is_published.is_(True)).order_by(Lot.lot_code)))
-    left = available_by_lot(lots)
-    in_offer = {line.lot_id: line.kg for line in offer.lines}
+    free = free_for_offer(offer, lots)
+    lines = {line.lot_id: line for line in offer.lines}
     choices = []
     for lot in lots:  # (id, label) pairs become SelectChoice below
-        free = left[lot.id] + in_offer.get(lot.id, Decimal(0))
-        if free > 0:
-            choices.append((lot.id, _("%(code)s · %(org)s · %(kg)s kg left", code=lot.lot_code,
-                                      org=lot.organisation.name, kg=number(free, 0))))
+        if free[lot.id] <= 0:
+            continue
+        text = _("%(code)s · %(org)s · %(kg)s kg free", code=lot.lot_code,
+                 org=lot.organisation.name, kg=number(free[lot.id], 0))
+        line = lines.get(lot.id)
+        if line is not None:
+            text += " · " + {
+                "approved": _("%(kg)s kg in this offer", kg=number(line.kg, 0)),
+                "pending": _("%(kg)s kg asked for, awaiting approval", kg=number(line.kg, 0)),
+                "declined": _("declined for this offer"),
+            }[line.approval]
+        choices.append((lot.id, text))
     return select_choices(choices)
 
 
-def _render_edit(offer: ConsolidatedOffer, *, form=None, line_form=None, status: int = 200):
+def _render_edit(offer: ConsolidatedOffer, *, form=None, line_form=None, status: int = 200,
+                 confirm_publish: bool = False):
     form = form or OfferForm(obj=offer)
     line_form = line_form or LineForm(formdata=None)
     line_form.lot_id.choices = _line_choices(offer)
     page = build_offer_page(offer, today=_today(), include_pending=True)
+    public_page = build_offer_page(offer, today=_today())  # what buyers see: approved lines
     return render_template("offers/edit.html", offer=offer, form=form, line_form=line_form,
-                           page=page, left=available_by_lot([line.lot for line in offer.lines])
-                           ), status
+                           page=page, left=free_for_offer(offer, [line.lot for line in offer.lines]),
+                           review=offer_review(offer, public_page, today=_today()),
+                           public_page=public_page,
+                           confirm_publish=confirm_publish), status
 
 
 @bp.route("/my/offers/<offer_code>", methods=["GET", "POST"])
@@ -369,10 +446,8 @@ def edit(offer_code: str):
         try:
             composing.update_offer(offer, **form.term_fields())
         except DomainError as error:
-            db.session.rollback()
-            _field_error(form, error)
-            return _render_edit(offer, form=form, status=error.status)
-        db.session.commit()
+            status = web.refused(error, form)
+            return _render_edit(offer, form=form, status=status)
         flash(_("The offer has been saved."), "success")
         return redirect(url_for("offers.edit", offer_code=offer.offer_code))
     return _render_edit(offer, form=form, status=422)
@@ -392,11 +467,9 @@ def add_line(offer_code: str):
     try:
         line = composing.set_line(offer, lot, line_form.kg.data, actor=current_user)
     except DomainError as error:
-        db.session.rollback()
+        status = web.refused(error, line_form)
         offer = get_managed_offer(offer_code)
-        _field_error(line_form, error)
-        return _render_edit(offer, line_form=line_form, status=error.status)
-    db.session.commit()
+        return _render_edit(offer, line_form=line_form, status=status)
     if line.approval == "pending":
         flash(_("Lot %(lot)s added; %(org)s has been asked to approve.", lot=lot.lot_code,
                 org=lot.organisation.name), "success")
@@ -424,10 +497,8 @@ def _act(offer: ConsolidatedOffer, action, success: str):
     try:
         action()
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_edit(get_managed_offer(offer.offer_code), status=error.status)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_edit(get_managed_offer(offer.offer_code), status=status)
     flash(success, "success")
     return redirect(url_for("offers.edit", offer_code=offer.offer_code))
 
@@ -436,6 +507,11 @@ def _act(offer: ConsolidatedOffer, action, success: str):
 @login_required
 def publish(offer_code: str):
     offer = get_managed_offer(offer_code)
+    page = build_offer_page(offer, today=_today())
+    if (offer.approved_lines and review.below_target(offer, page)
+            and request.form.get("confirmed") != "1"):
+        # Far below the target: the cooperative confirms, knowing buyers see the figure.
+        return _render_edit(offer, status=409, confirm_publish=True)
     return _act(offer, lambda: composing.publish_offer(offer), _("The offer is published."))
 
 
@@ -472,9 +548,7 @@ def answer(line_id: int, answer: str):
     try:
         composing.answer_line(line, current_user, approve=answer == "approve")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("offers.mine"))
-    db.session.commit()
     flash(_("Thank you: the cooperative has been told."), "success")
     return redirect(url_for("offers.mine"))

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from matchmaker import web
 from matchmaker.access import can_edit_organisation, get_organisation, organiser_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -77,10 +78,8 @@ def _save(form: OrganisationForm, organisation: Organisation | None, template: s
         try:
             organisation = service.save_organisation(organisation, logo=form.logo.data, **fields)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return _render(template, form, organisation), error.status
-        db.session.commit()
+            status = web.refused(error)
+            return _render(template, form, organisation), status
         flash(_("The organisation has been saved."), "success")
         return redirect(url_for("organisations.detail", slug=organisation.slug))
     status = 422 if form.is_submitted() else 200

@@ -18,7 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from matchmaker import file_store
+from matchmaker import file_store, web
 from matchmaker.access import get_event
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -40,8 +40,7 @@ def _pdf(data: bytes, filename: str):
 
 
 def _is_rep_of(organisation_id: int) -> bool:
-    return (current_user.is_rep and current_user.is_approved
-            and current_user.organisation_id == organisation_id)
+    return current_user.represents(organisation_id)
 
 
 @bp.get("/events/<event_slug>")
@@ -51,9 +50,9 @@ def index(event_slug: str):
     event = get_event(event_slug)
     if current_user.is_organiser:
         exhibitors = printables.event_exhibitors(event)
-    elif current_user.is_rep and current_user.is_approved:
+    elif current_user.is_approved_rep:
         exhibitors = [e for e in printables.event_exhibitors(event)
-                      if e.organisation_id == current_user.organisation_id]
+                      if current_user.represents(e.organisation_id)]
     else:
         abort(403)
     jobs = []
@@ -75,7 +74,6 @@ def poster(event_slug: str, exhibitor_id: int):
     if not (current_user.is_organiser or _is_rep_of(exhibitor.organisation_id)):
         abort(403)
     data = printables.booth_posters([exhibitor])
-    db.session.commit()  # tokens issued while drawing
     return _pdf(data, f"poster-{exhibitor.booth}.pdf")
 
 
@@ -89,10 +87,8 @@ def labels(lot_code: str):
     try:
         data = printables.label_sheet(lot, count)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("qr.codes"))
-    db.session.commit()
     return _pdf(data, f"labels-{lot.lot_code}.pdf")
 
 
@@ -107,15 +103,14 @@ def start_job(event_slug: str):
     if not ActionForm().validate_on_submit() or kind not in print_jobs.KINDS:
         abort(400)
     job = print_jobs.queue_job(event, kind, current_user, str(get_locale() or "es"))
-    db.session.commit()
-    print_jobs.start(job)
+    web.after_commit(lambda: print_jobs.start(job))  # the worker reads the job row
     return redirect(url_for("printables.job", public_id=job.public_id))
 
 
 def _job_or_404(public_id: str) -> PrintJob:
     job = db.first_or_404(db.select(PrintJob).where(PrintJob.public_id == public_id))
-    # A lead export holds what its requester may see, so only they fetch it.
-    allowed = (current_user.id == job.requested_by_id if job.kind == "leads_xlsx"
+    # A lead export or a report holds what its requester may see, so only they fetch it.
+    allowed = (current_user.id == job.requested_by_id if job.kind in print_jobs.PERSONAL_KINDS
                else current_user.is_organiser)
     if not allowed:
         abort(403)
@@ -145,14 +140,12 @@ def job_status(public_id: str):
 def retry(public_id: str):
     """Queue a failed job again (a worker died too often, or BASE_URL was missing)."""
     job = _job_or_404(public_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     if job.status != "failed":
         flash(_("Only a failed job can be tried again."), "error")
         return redirect(url_for("printables.job", public_id=job.public_id))
     print_jobs.requeue(job)
-    db.session.commit()
-    print_jobs.start(job)
+    web.after_commit(lambda: print_jobs.start(job))
     return redirect(url_for("printables.job", public_id=job.public_id))
 
 

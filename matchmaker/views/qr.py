@@ -20,14 +20,12 @@ from flask_login import current_user, login_required
 from matchmaker import web
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms import ActionForm
 from matchmaker.input_guard import db_int
 from matchmaker.models import Event, Exhibitor, Lot, Organisation
 from matchmaker.models.offers import ConsolidatedOffer, OfferStatus
 from matchmaker.models.qr import QrKind, QrToken
 from matchmaker.printing.qr import qr_png, qr_svg
-from matchmaker.services import qr_codes
-from matchmaker.services.events import current_event
+from matchmaker.services import events, qr_codes
 from matchmaker.templating import safe_next
 
 bp = Blueprint("qr", __name__)
@@ -66,13 +64,12 @@ def scan(token: str):
     if row.kind == QrKind.BADGE:
         # Opening a badge with a phone camera app: reps get a button to add the lead (a POST,
         # so that a link preview or prefetch never creates leads); others learn nothing.
-        is_rep = current_user.is_authenticated and current_user.is_rep and current_user.is_approved
+        is_rep = current_user.is_approved_rep
         return render_template("qr/badge.html", token=row, is_rep=is_rep)
     visitor_id, is_new = _visitor_id()
     user = current_user if current_user.is_authenticated else None
     qr_codes.record_scan(row, visitor_id, user)
     organisation = qr_codes.lead_offer(row, user)
-    db.session.commit()
     if organisation is not None:
         # A buyer becomes a lead only by asking (a POST): a link to this URL on any other
         # site would otherwise hand their contact to the organisation.
@@ -93,18 +90,15 @@ def scan(token: str):
 @login_required
 def leave_contact(token: str):
     """The scanning buyer asks to leave their contact with the code's organisation."""
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     try:
         row = qr_codes.resolve(token)
         qr_codes.lead_from_scan(row, current_user)
     except DomainError as error:
-        db.session.rollback()
         if error.code in ("token_unknown", "token_revoked"):
             abort(404)
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(qr_codes.url_for_target(row))
-    db.session.commit()
     flash(_("%(org)s now has your contact details.", org=qr_codes.target_organisation(row).name),
           "success")
     return redirect(qr_codes.url_for_target(row))
@@ -158,21 +152,18 @@ def reissue(token: str):
     row = db.first_or_404(db.select(QrToken).where(QrToken.token == token))
     if not qr_codes.can_manage(current_user, row):
         abort(403)
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    web.require_action()
     try:
         qr_codes.reissue(row)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(safe_next("qr.codes"))
-    db.session.commit()
     flash(_("A new code was issued. Print it again: the old one no longer works."), "success")
     return redirect(safe_next("qr.codes"))
 
 
 def _codes_organisation() -> Organisation | None:
-    if current_user.is_rep and current_user.is_approved:
+    if current_user.is_approved_rep:
         return current_user.organisation
     if current_user.is_organiser:
         slug = request.args.get("org")
@@ -207,7 +198,6 @@ def codes():
     lot_tokens = [(lot, qr_codes.lot_token(lot)) for lot in lots]
     offer_tokens = [(offer, qr_codes.offer_token(offer)) for offer in offers]
     booth_tokens = [(exhibitor, qr_codes.booth_token(exhibitor)) for exhibitor in exhibits]
-    db.session.commit()  # tokens issued on first view
     counts = qr_codes.scan_counts([t.id for _x, t in lot_tokens + offer_tokens + booth_tokens])
     return render_template("qr/codes.html", organisation=organisation, lot_tokens=lot_tokens,
                            offer_tokens=offer_tokens, booth_tokens=booth_tokens, counts=counts,
@@ -220,9 +210,8 @@ def my_badge():
     """A buyer's badge for the current event, to show on the phone when no printed badge."""
     if not current_user.is_buyer:
         abort(403)
-    event = current_event()
+    event = events.current()
     if event is None:
         abort(404)
     token = qr_codes.badge_token(event, current_user)
-    db.session.commit()
     return render_template("qr/my_badge.html", event=event, token=token)

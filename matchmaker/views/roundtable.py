@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from matchmaker import web
 from matchmaker.access import get_event, organiser_required, role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
@@ -104,11 +105,9 @@ def wishes_edit(event_slug: str):
         try:
             changed = wishes.save_wishes(event, current_user, typed)
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            current, status = typed, error.status
+            status = web.refused(error)
+            current = typed
         else:
-            db.session.commit()
             flash(_("Your wishes have been saved (%(n)d changed).", n=changed), "success")
             return redirect(url_for("roundtable.wishes_edit", event_slug=event.slug))
     return render_template("roundtable/wishes.html", event=event, others=others,
@@ -150,11 +149,9 @@ def start(event_slug: str):
     try:
         run = runs.start_run(event, current_user, time_limit_s=form.time_limit_s.data)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_overview(event, form, error.status)
-    db.session.commit()
-    runs.launch(run.id)
+        status = web.refused(error)
+        return _render_overview(event, form, status)
+    web.after_commit(lambda: runs.launch(run.id))  # the solver thread reads the run row
     return redirect(url_for("roundtable.run", run_id=run.id))
 
 
@@ -167,11 +164,9 @@ def rerun(run_id: int):
         run = runs.start_run(parent.event, current_user, time_limit_s=parent.time_limit_s,
                              parent=parent)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return redirect(url_for("roundtable.run", run_id=parent.id))
-    db.session.commit()
-    runs.launch(run.id)
+    web.after_commit(lambda: runs.launch(run.id))
     return redirect(url_for("roundtable.run", run_id=run.id))
 
 
@@ -188,10 +183,8 @@ def cancel(run_id: int):
     try:
         runs.cancel_run(run)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
     else:
-        db.session.commit()
         flash(_("Stopping the scheduler; the best timetable found so far is kept."), "info")
     return redirect(url_for("roundtable.run", run_id=run.id))
 
@@ -291,10 +284,8 @@ def _adjust(run_id: int, name: str, action):
     try:
         message = action(run, form)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_review(run, posted=name, status=error.status)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_review(run, posted=name, status=status)
     flash(message, "success")
     return redirect(url_for("roundtable.run", run_id=run.id) + "#timetable")
 
@@ -373,14 +364,11 @@ def publish_run(run_id: int):
     try:
         result = publish.publish(run, current_user)
     except publish.PublishConflict as error:
-        db.session.rollback()
-        flash(error.message, "error")
+        web.refused(error)
         return _render_review(_get_run(run_id), status=409, clashes=error.clashes)
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _render_review(_get_run(run_id), status=error.status)
-    db.session.commit()
+        status = web.refused(error)
+        return _render_review(_get_run(run_id), status=status)
     flash(_("The timetable has been published: %(created)d new meetings, %(kept)d unchanged, "
             "%(cancelled)d cancelled. Participants have been e-mailed.",
             created=len(result.created), kept=len(result.kept),

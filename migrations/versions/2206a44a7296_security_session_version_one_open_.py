@@ -25,25 +25,29 @@ depends_on = None
 
 OPEN = "('requested', 'proposed', 'accepted')"
 
+# Per (event, buyer, organisation), every open meeting but the keeper (the accepted one, else
+# the oldest) is cancelled. Only the keeper decides, so row order does not matter.
+CANCEL_DUPLICATE_OPEN_MEETINGS = f"""
+    UPDATE meeting SET status = 'cancelled'
+    WHERE status IN {OPEN} AND EXISTS (
+        SELECT 1 FROM meeting AS keeper
+        WHERE keeper.event_id = meeting.event_id
+          AND keeper.buyer_id = meeting.buyer_id
+          AND keeper.organisation_id = meeting.organisation_id
+          AND keeper.status IN {OPEN}
+          AND keeper.id <> meeting.id
+          AND ((keeper.status = 'accepted' AND meeting.status <> 'accepted')
+               OR ((keeper.status = 'accepted') = (meeting.status = 'accepted')
+                   AND keeper.id < meeting.id))
+    )
+"""
+
 
 def upgrade():
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='0', nullable=False))
 
-    op.execute(sa.text(f"""
-        UPDATE meeting SET status = 'cancelled'
-        WHERE status IN {OPEN} AND EXISTS (
-            SELECT 1 FROM meeting AS keeper
-            WHERE keeper.event_id = meeting.event_id
-              AND keeper.buyer_id = meeting.buyer_id
-              AND keeper.organisation_id = meeting.organisation_id
-              AND keeper.status IN {OPEN}
-              AND keeper.id <> meeting.id
-              AND ((keeper.status = 'accepted' AND meeting.status <> 'accepted')
-                   OR ((keeper.status = 'accepted') = (meeting.status = 'accepted')
-                       AND keeper.id < meeting.id))
-        )
-    """))
+    op.execute(sa.text(CANCEL_DUPLICATE_OPEN_MEETINGS))
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.create_index('uq_meeting_open_buyer_org', ['event_id', 'buyer_id', 'organisation_id'], unique=True, sqlite_where=sa.text(f"status IN {OPEN}"), postgresql_where=sa.text(f"status IN {OPEN}"))
 
@@ -52,5 +56,7 @@ def downgrade():
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.drop_index('uq_meeting_open_buyer_org', sqlite_where=sa.text(f"status IN {OPEN}"), postgresql_where=sa.text(f"status IN {OPEN}"))
 
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('session_version')
+    # Not in batch mode: on SQLite that copies and drops user_account, and with foreign
+    # keys on, dropping it cascades to every meeting, lead and check-in of its users.
+    # SQLite (3.35+) drops a plain column in place.
+    op.drop_column('user_account', 'session_version')

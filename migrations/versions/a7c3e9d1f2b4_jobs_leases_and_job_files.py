@@ -1,4 +1,5 @@
-"""jobs: worker leases on print jobs and roundtable runs; print job files leave the database
+"""jobs: worker leases on print jobs and roundtable runs; print job files leave the database;
+the post-fair report is a print job too
 
 Revision ID: a7c3e9d1f2b4
 Revises: 2206a44a7296
@@ -20,6 +21,8 @@ branch_labels = None
 depends_on = None
 
 DONE_HAS_FILE = "status <> 'done' OR file_path <> ''"
+KIND_OLD = "kind IN ('posters', 'badges', 'leads_xlsx')"
+KIND_NEW = "kind IN ('posters', 'badges', 'leads_xlsx', 'report_pdf', 'report_xlsx')"
 
 
 def _lease_columns(batch_op):
@@ -42,6 +45,10 @@ def upgrade():
                                       nullable=False))
         batch_op.drop_column('content')
         batch_op.create_check_constraint(op.f('ck_print_job_done_has_file'), DONE_HAS_FILE)
+        batch_op.drop_constraint(op.f('ck_print_job_kind'), type_='check')
+        batch_op.alter_column('kind', existing_type=sa.String(length=10),
+                              type_=sa.String(length=20), existing_nullable=False)
+        batch_op.create_check_constraint(op.f('ck_print_job_kind'), KIND_NEW)
     with op.batch_alter_table('roundtable_run', schema=None) as batch_op:
         _lease_columns(batch_op)
 
@@ -54,6 +61,10 @@ def downgrade():
     op.execute("DELETE FROM print_job")
     with op.batch_alter_table('print_job', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_print_job_done_has_file'), type_='check')
+        batch_op.drop_constraint(op.f('ck_print_job_kind'), type_='check')
+        batch_op.alter_column('kind', existing_type=sa.String(length=20),
+                              type_=sa.String(length=10), existing_nullable=False)
+        batch_op.create_check_constraint(op.f('ck_print_job_kind'), KIND_OLD)
         batch_op.add_column(sa.Column('content', sa.LargeBinary(), nullable=True))
         batch_op.drop_column('file_size')
         batch_op.drop_column('file_sha256')

@@ -118,3 +118,15 @@ def fair(app) -> Fair:
                                   deal_value_range="lt_5k"))
     db.session.commit()
     return Fair(event, infierno, other, lot_a, lot_b, rep, other_rep, organiser, buyers, meetings)
+
+
+def report_file(client, event_slug: str, kind: str, lang: str, org: str | None = None):
+    """Ask for the post-fair report as a user does (a job, run at once in tests) and download
+    it; returns the download response, or the refusal when the job was not accepted."""
+    data = {"kind": kind, "lang": lang, **({"org": org} if org else {})}
+    queued = client.post(f"/dashboard/events/{event_slug}/report", data=data)
+    if queued.status_code != 302:
+        return queued
+    status = client.get(queued.headers["Location"] + ".json").get_json()
+    assert status["status"] == "done", status
+    return client.get(status["download_url"], buffered=True)

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tests.dashboard.conftest import report_file
 from tests.factories import make_user
 
 
@@ -31,7 +32,7 @@ def test_rep_lands_on_their_organisation_and_cannot_see_others(fair, login_as):
     slug = fair.event.slug
     assert client.get(f"/dashboard/events/{slug}?org={fair.infierno.slug}").status_code == 403
     assert client.get(f"/dashboard/events/{slug}/charts/meetings.csv?org={fair.infierno.slug}").status_code == 403
-    assert client.get(f"/dashboard/events/{slug}/report.pdf?org={fair.infierno.slug}").status_code == 403
+    assert report_file(client, slug, "pdf", "es", org=fair.infierno.slug).status_code == 403
     # Their own CSV holds their numbers only: one held meeting.
     text = client.get(f"/dashboard/events/{slug}/charts/meetings.csv?org={fair.other.slug}").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -41,12 +42,16 @@ def test_rep_lands_on_their_organisation_and_cannot_see_others(fair, login_as):
 
 @pytest.mark.parametrize("path", [
     "/dashboard/events/{slug}", "/dashboard/events/{slug}/charts/meetings.svg",
-    "/dashboard/events/{slug}/charts/meetings.csv", "/dashboard/events/{slug}/report.pdf",
-    "/dashboard/events/{slug}/report.xlsx", "/dashboard/events/{slug}/buyers",
+    "/dashboard/events/{slug}/charts/meetings.csv", "/dashboard/events/{slug}/buyers",
 ])
 def test_buyers_are_refused(fair, login_as, path):
     client = login_as(fair.buyers[0])
     assert client.get(path.format(slug=fair.event.slug)).status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["pdf", "xlsx"])
+def test_buyers_cannot_ask_for_the_report(fair, login_as, kind):
+    assert report_file(login_as(fair.buyers[0]), fair.event.slug, kind, "en").status_code == 403
 
 
 def test_anonymous_visitors_are_sent_to_log_in(fair, client):
@@ -73,7 +78,7 @@ def test_chart_endpoint_serves_valid_svg_and_csv_matches(fair, login_as):
 @pytest.mark.parametrize("lang, words", [("es", "Informe posferia"), ("en", "Post-fair report")])
 def test_report_pdf_opens_with_event_name_and_figures(fair, login_as, lang, words):
     client = login_as(fair.organiser)
-    response = client.get(f"/dashboard/events/{fair.event.slug}/report.pdf?lang={lang}")
+    response = report_file(client, fair.event.slug, "pdf", lang)
     assert response.mimetype == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.get_data())).pages)
     assert fair.event.name in text
@@ -86,7 +91,7 @@ def test_report_pdf_opens_with_event_name_and_figures(fair, login_as, lang, word
 
 def test_report_xlsx_holds_the_underlying_tables(fair, login_as):
     client = login_as(fair.rep)
-    response = client.get(f"/dashboard/events/{fair.event.slug}/report.xlsx?lang=en&org={fair.infierno.slug}")
+    response = report_file(client, fair.event.slug, "xlsx", "en", org=fair.infierno.slug)
     workbook = load_workbook(io.BytesIO(response.get_data()), read_only=True)
     assert workbook.sheetnames[0] == "Headline figures"
     headline = {row[0]: row[1] for row in workbook["Headline figures"].iter_rows(min_row=2, values_only=True)}
@@ -112,7 +117,7 @@ def test_organiser_checks_a_buyer_in_once(fair, login_as, db):
 
 
 def test_archived_event_leaves_the_home_page_but_organisers_still_read_it(fair, login_as, db, client):
-    from matchmaker.services.events import current_event
+    from matchmaker.services.events import current as current_event
 
     organiser = login_as(fair.organiser)
     assert organiser.post(f"/dashboard/events/{fair.event.slug}/archive", data={"archived": "1"}).status_code == 302

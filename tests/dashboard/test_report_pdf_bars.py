@@ -10,6 +10,7 @@ from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 
 from matchmaker.charts import PALETTE
+from tests.dashboard.conftest import report_file
 
 # A fill colour (`r g b rg`) stays in force until the next one; a filled rectangle is
 # `x y w h re f`.
@@ -40,7 +41,7 @@ def test_report_bars_are_rectangles_sized_by_the_figures(app, fair, login_as, la
     with app.test_request_context(), force_locale(lang):
         stages = [gettext(s) for s in ("Requested", "Accepted", "Held", "No-show")]
     client = login_as(fair.organiser)
-    response = client.get(f"/dashboard/events/{fair.event.slug}/report.pdf?lang={lang}")
+    response = report_file(client, fair.event.slug, "pdf", lang)
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     reader = PdfReader(io.BytesIO(response.get_data()))
     text = "\n".join(page.extract_text() for page in reader.pages)

@@ -43,7 +43,7 @@ def test_buyer_signs_up_with_full_profile_and_is_logged_in(client, db):
     response = client.post("/signup", data=signup_form())
     assert response.status_code == 302
     user = db.session.scalar(db.select(User).where(User.email == "anna@edelkakao.example"))
-    assert user.role == "buyer" and user.locale == "en" and user.phone == "+49 30 1234567"
+    assert user.role == "buyer" and user.locale == "en" and user.phone == "+49301234567"  # E.164
     profile = user.buyer_profile
     assert profile.company == "Edelkakao Manufaktur" and profile.country == "DE"
     assert profile.buyer_type == "chocolate_maker"

@@ -9,6 +9,7 @@ taken from the seeded demo data, as each role would see them.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event as sa_event
@@ -33,6 +34,7 @@ from matchmaker.models import (
     SensoryEvaluation,
     User,
 )
+from matchmaker.models.base import utcnow
 from matchmaker.write_guard import permitted_reason
 
 # GETs whose purpose is a write, each with its reason in the view (`@web.writes_on_get`).
@@ -148,6 +150,15 @@ def test_no_get_request_writes(app, client, runner, db, flushes_in_get):
         .where(User.role == "rep", User.is_approved.is_(True),
                Organisation.kind == "cooperative").order_by(User.id).limit(1))
     roles = dict(ROLES, **{"cooperative rep": cooperative_rep})
+    # Requests whose answer time has passed, one per side of the walk, so the meeting pages
+    # meet an overdue meeting (they used to store its expiry and send mails on a page view).
+    overdue = db.session.scalars(
+        db.select(Meeting).where(Meeting.stored_status == "requested").order_by(Meeting.id)).all()
+    assert overdue
+    for meeting in overdue:
+        meeting.expires_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    mails_before = db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage))
     rules = [rule for rule in app.url_map.iter_rules()
              if "GET" in rule.methods and rule.endpoint != "static"]
     assert len(rules) > 100  # the whole site, not a stub
@@ -176,6 +187,11 @@ def test_no_get_request_writes(app, client, runner, db, flushes_in_get):
                            if not re.search(r"^GET /(q|calendar)/", f)]
     assert not problems, "\n".join(problems)
     assert answered >= 5 * len(rules) - len(failures)
+    # The pages showed the overdue requests as expired without storing it or mailing anyone.
+    db.session.expire_all()
+    assert {m.stored_status for m in overdue} == {"requested"}
+    assert {m.status for m in overdue} == {"expired"}
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)) == mails_before
 
 
 def test_exempt_endpoints_are_few_and_named(app):

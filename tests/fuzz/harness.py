@@ -132,13 +132,15 @@ def crawl(app, client, *, max_pages: int = 400) -> Site:
         if endpoint in site.urls and urlsplit(site.urls[endpoint]).path != path:
             continue
         seen.add(path)
-        response = client.get(url)
-        assert response.status_code != 500, f"GET {url} answered 500 while crawling"
+        with client.get(url) as response:  # closed: file downloads hold their file open
+            assert response.status_code != 500, f"GET {url} answered 500 while crawling"
+            is_html = "html" in (response.content_type or "")
+            body = response.get_data(as_text=True) if is_html else ""
         site.urls.setdefault(endpoint, url)
-        if "html" not in (response.content_type or ""):
+        if not is_html:
             continue
         parser = _PageParser()
-        parser.feed(response.get_data(as_text=True))
+        parser.feed(body)
         for link in parser.links:
             parts = urlsplit(link)
             if parts.netloc and parts.netloc != "fair.test" or not parts.path.startswith("/"):

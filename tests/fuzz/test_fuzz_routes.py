@@ -44,7 +44,7 @@ JSON_BODIES = [[], ["x"], "x", 1e308, None, {"token": ["x"]}, {"token": "\x00"},
 # Values tried per query parameter and per form field, and fields tried per form: a fixed-seed
 # sample keeps a run under a minute. FUZZ_EXHAUSTIVE=1 tries every value on every field.
 EXHAUSTIVE = os.environ.get("FUZZ_EXHAUSTIVE") == "1"
-PER_QUERY, PER_FIELD, FIELDS_PER_FORM = 2, 2, 8
+PER_QUERY, PER_FIELD, FIELDS_PER_FORM = 2, 1, 6
 
 
 class _Errors(logging.Handler):
@@ -70,10 +70,6 @@ def fuzz_app(app):
     yield app
     app.logger.removeHandler(errors)
     app.extensions.pop("fuzz_errors", None)
-    from matchmaker.services import print_jobs
-
-    for job_id in list(print_jobs._threads):
-        print_jobs._threads[job_id].join(30)
 
 
 class Fuzzer:
@@ -159,10 +155,16 @@ def run_fuzz(app, db, role: str, *, exhaustive: bool = EXHAUSTIVE) -> Fuzzer:
     return fuzzer
 
 
+def site_endpoints(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if rule.endpoint not in NEVER}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_no_route_answers_500_or_writes_on_refusal(fuzz_app, db, role):
     started = time.monotonic()
     fuzzer = run_fuzz(fuzz_app, db, role)
-    assert fuzzer.requests > 500
+    print(f"fuzz {role}: {len(site_endpoints(fuzz_app))} routes, {fuzzer.requests} requests, "
+          f"{time.monotonic() - started:.1f} s")
+    assert fuzzer.requests > 300
     assert not fuzzer.failures, (f"{len(fuzzer.failures)} of {fuzzer.requests} requests as {role} "
                                  f"({time.monotonic() - started:.0f} s):\n" + "\n".join(fuzzer.failures))

@@ -15,6 +15,7 @@ from matchmaker.errors import ValidationFailed
 from matchmaker.models import LotInterest, User
 from matchmaker.services import accounts, interest
 from matchmaker.uploads import check_pdf
+from tests.factories import real_pdf_bytes
 from tests.foundation.test_accounts import signup_form
 from tests.fuzz.test_numbers import login_as_demo
 
@@ -189,16 +190,6 @@ def test_lead_csv_names_its_charset_once(demo, client):
 
 # PDFs are parsed, not sniffed -------------------------------------------------------------
 
-def _real_pdf() -> bytes:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text="Informe de laboratorio")
-    return bytes(pdf.output())
-
-
 @pytest.mark.parametrize("content", [
     b"%PDF-1.4\nthis is not a pdf at all",
     b"%PDF-" + b"\x00" * 500,
@@ -212,7 +203,7 @@ def test_file_that_only_starts_like_a_pdf_is_refused(app, content):
 
 def test_real_pdf_is_accepted(app):
     with app.test_request_context():
-        check_pdf(_real_pdf())
+        check_pdf(real_pdf_bytes())
 
 
 def test_fake_pdf_upload_refused_in_the_editor(demo, client, db):

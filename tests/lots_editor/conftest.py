@@ -14,7 +14,13 @@ from werkzeug.datastructures import FileStorage
 
 from matchmaker.extensions import db
 from matchmaker.services.lots import analyses, editing, editing_eudr, plots
-from tests.factories import DRAFT_LOT_IDENTITY, make_draft_lot, make_organisation, make_user
+from tests.factories import (
+    DRAFT_LOT_IDENTITY,
+    make_draft_lot,
+    make_organisation,
+    make_user,
+    real_pdf_bytes,
+)
 
 GEO_FIXTURES = Path(__file__).resolve().parent.parent / "lotsheet" / "fixtures"
 _ruc = itertools.count(1)
@@ -28,9 +34,7 @@ def unique_ruc() -> str:
 
 def pdf_file(name: str = "report.pdf") -> FileStorage:
     """A tiny but real PDF document."""
-    content = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-               b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-    return FileStorage(BytesIO(content), filename=name, content_type="application/pdf")
+    return FileStorage(BytesIO(real_pdf_bytes()), filename=name, content_type="application/pdf")
 
 
 def text_file(name: str) -> FileStorage:

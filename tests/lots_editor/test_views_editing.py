@@ -10,7 +10,7 @@ from PIL import Image
 
 from matchmaker.models import Lot, LotPhoto, ProductionPlot
 from matchmaker.services.lots import editing
-from tests.factories import make_draft_lot, make_organisation, make_user
+from tests.factories import make_draft_lot, make_organisation, make_user, real_pdf_bytes
 from tests.lots_editor.conftest import (
     GEO_FIXTURES,
     GRADE_I_COUNTS,
@@ -228,7 +228,7 @@ def test_non_pdf_report_refused_keeps_rest_of_form(client, login_as, rep, lot, d
 def test_pdf_report_stored_and_served_only_to_editors_until_published(
         client, login_as, rep, lot, db):
     login_as(rep)
-    pdf = b"%PDF-1.4\n%%EOF\n"
+    pdf = real_pdf_bytes()
     client.post(f"/my/lots/{lot.lot_code}/analyses/new",
                 data=_analysis_form(report=(BytesIO(pdf), "informe.pdf")),
                 content_type="multipart/form-data")
@@ -341,7 +341,7 @@ def test_pasted_geojson_in_spanish_names_the_rule(client, login_as, org, lot):
 def test_eudr_evidence_upload(client, login_as, rep, lot, db):
     login_as(rep)
     response = client.post(f"/my/lots/{lot.lot_code}/eudr", data={
-        "legality_file": (BytesIO(b"%PDF-1.4 title"), "titulo.pdf"),
+        "legality_file": (BytesIO(real_pdf_bytes("Título")), "titulo.pdf"),
         "no_deforestation_evidence_url": "https://maps.example.test/a",
         "dds_reference": "24FRXVV3VOS991"}, content_type="multipart/form-data")
     assert response.status_code == 302

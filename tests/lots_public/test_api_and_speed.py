@@ -27,7 +27,8 @@ def _spec(client):
 def test_openapi_document_is_3_1_and_lists_every_path(client):
     spec = _spec(client)
     assert spec["openapi"].startswith("3.1")
-    assert set(spec["paths"]) == {"/lots", "/lots/{lot_code}", "/offers", "/offers/{offer_code}"}
+    assert set(spec["paths"]) == {"/lots", "/lots/{lot_code}", "/offers", "/offers/{offer_code}",
+                                  "/me/demand", "/me/recommendations"}
 
 
 def test_every_documented_parameter_is_accepted(client, lots):

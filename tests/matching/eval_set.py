@@ -46,7 +46,7 @@ SUPPLIES = [
         price=7600, offers=(OFFER_REF,), moq=650),
     lot("HUA", 3, kg=12000, grade="I", fermented=92, moisture=6.9,
         genetics={"trinitario": 60, "forastero_amazon": 25, "ccn51": 15}, eudr=True,
-        price=650, basis="differential_ice_ny", moq=3000),
+        basis="differential", moq=3000),
     lot("CCN", 4, kg=25000, grade="II", fermented=78, moisture=7.8, gq=5.0,
         flavour={"cacao": 6, "bitterness": 6, "astringency": 5, "fresh_fruit": 1, "floral": 0,
                  "nutty": 2, "off_flavours": 1},

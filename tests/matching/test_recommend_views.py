@@ -164,3 +164,19 @@ def test_home_page_shows_a_buyers_top_recommendations(demo, demo_login):
     client = demo_login(ANNA)
     html = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Recommended for you" in html and "Native agroforestry cacao" in html
+
+
+def test_api_gives_the_buyers_demand_and_recommendations(demo, demo_login, client):
+    assert client.get("/api/v1/me/demand").status_code == 401
+    demo_login(ANNA)
+    demand = client.get("/api/v1/me/demand").get_json()
+    assert demand["product_forms"] == ["dry_fermented"] and demand["eudr_required"] is True
+    assert demand["min_fermented_pct"] == "80.00" and demand["min_iso_grade"] == "I"
+    recs = client.get("/api/v1/me/recommendations").get_json()
+    assert recs["recommended"][0]["code"] == INF
+    assert recs["excluded"][0]["code"] == "PE-SAM-BEL-26-001"
+
+
+def test_api_demand_is_for_buyers(demo, demo_login, client):
+    demo_login(ROSA)
+    assert client.get("/api/v1/me/demand").status_code == 403

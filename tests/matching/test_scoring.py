@@ -122,6 +122,14 @@ def test_a_differential_price_is_a_note_not_a_miss():
     assert "price" not in criteria(result, MISS)
 
 
+def test_an_indicative_price_is_compared_and_says_so():
+    supply = lot("IND", 1, basis="indicative", price=7400)
+    within = match(Demand(price_ceiling_usd_per_mt=D(8000)), supply)
+    above = match(Demand(price_ceiling_usd_per_mt=D(7000)), supply)
+    assert [f.message for f in within.reasons if f.criterion == "price"][0].startswith("About")
+    assert "price" in criteria(above, MISS)
+
+
 def test_a_fixed_price_above_the_ceiling_is_a_miss():
     result = match(Demand(price_ceiling_usd_per_mt=D(8000)), BY_CODE["INF"])
     assert "price" in criteria(result, MISS)

@@ -61,7 +61,7 @@ def test_rep_builds_offer_and_buyer_requests_a_meeting(app, page, phone_page, co
     page.get_by_label("Name (Spanish)").fill("Contenedor Madre de Dios 2026")
     page.get_by_label("Name (English)").fill("Madre de Dios container 2026")
     page.get_by_label("Named place").fill("Callao")
-    page.get_by_label("Price (USD per MT)").fill("3900")
+    page.get_by_label("Price (USD per MT)").fill("9900")  # above the lots' USD 9,500 FCA
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/my/offers/OF-*")
     for lot, kg in ((a, "6000"), (b, "5000")):

@@ -44,7 +44,7 @@ def published(app, coop, infierno, tahuamanu, coop_rep, infierno_rep, tahuamanu_
     add_certificate(a, "fairtrade")
     with app.test_request_context(headers=EN):
         offer = composing.create_offer(coop, offer_code="AGB-TEST-1", name_en="MDD container",
-                                       target_volume_kg=Decimal("12000"), incoterm="FOB",
+                                       target_volume_kg="12000", incoterm="FOB",
                                        incoterm_place="Callao")
         for lot, kg, rep in ((a, "6000", infierno_rep), (b, "4000", tahuamanu_rep)):
             line = composing.set_line(offer, lot, kg, actor=coop_rep)
@@ -90,8 +90,10 @@ def test_offer_pdf_qr_is_a_counted_scan_url_and_a_buyer_scan_becomes_a_lead(
 
     buyer = factories.user("buyer")
     login(client, buyer)
-    assert client.get(path).status_code == 302
+    assert client.get(path).status_code == 200  # asked, never made a lead by a GET
     assert db.session.scalar(db.select(db.func.count()).select_from(Scan)) == 2
+    assert _leads(coop) == []
+    assert client.post(f"{path}/lead").headers["Location"].endswith(f"/offers/{code}")
     [lead] = _leads(coop)
     assert lead.buyer_id == buyer.id and lead.event_id == fair.id
     assert [s.kind for s in lead.sources] == ["offer_scan"]
@@ -133,7 +135,7 @@ def test_reissued_offer_code_answers_410_and_only_the_cooperative_may_reissue(
 def test_draft_offer_sheet_prints_the_page_address(client, coop_rep, coop, app):
     with app.test_request_context(headers=EN):
         offer = composing.create_offer(coop, offer_code="AGB-DRAFT", name_es="Borrador",
-                                       target_volume_kg=Decimal("1000"))
+                                       target_volume_kg="1000")
         db.session.commit()
     login(client, coop_rep)
     assert client.get(f"/offers/{offer.offer_code}/sheet", headers=EN).status_code == 200
@@ -310,7 +312,7 @@ def test_api_offer_detail_values(client, published, infierno, tahuamanu):
 def test_api_offers_filter_pagination_and_404(client, published, coop, app):
     with app.test_request_context(headers=EN):
         draft = composing.create_offer(coop, offer_code="AGB-DRAFT", name_es="Borrador",
-                                       target_volume_kg=Decimal("1000"))
+                                       target_volume_kg="1000")
         db.session.commit()
     body = client.get("/api/v1/offers?min_mt=10").get_json()
     assert [o["offer_code"] for o in body["data"]] == [published.offer_code]

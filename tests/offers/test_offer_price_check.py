@@ -15,8 +15,7 @@ def _offer_with_lots(coop, coop_rep, prices_and_kg, **terms):
     offer = composing.create_offer(coop, name_es="Contenedor", name_en="Container",
                                    target_volume_kg="12500", **terms)
     for price, kg, incoterm in prices_and_kg:
-        lot = make_lot(coop, price_usd_per_mt=Decimal(price), volume_kg=Decimal("9000"),
-                       bag_count=150, incoterm=incoterm)
+        lot = make_lot(coop, price_usd_per_mt=price, volume_kg="9000", incoterm=incoterm)
         composing.set_line(offer, lot, kg, actor=coop_rep)
     return offer
 
@@ -49,8 +48,7 @@ def test_publishing_rechecks_the_price(app, db, ctx, coop, coop_rep):
     offer = composing.create_offer(coop, name_es="Contenedor", name_en="Container",
                                    target_volume_kg="12500", incoterm="FOB",
                                    incoterm_place="Callao", price_usd_per_mt="4100")
-    lot = make_lot(coop, price_usd_per_mt=Decimal("8200"), volume_kg=Decimal("9000"),
-                   bag_count=150, incoterm="FCA")
+    lot = make_lot(coop, price_usd_per_mt="8200", volume_kg="9000", incoterm="FCA")
     composing.set_line(offer, lot, "6000", actor=coop_rep)
     with pytest.raises(ValidationFailed) as caught:
         composing.publish_offer(offer)

@@ -24,7 +24,7 @@ def test_concurrent_commitments_cannot_oversell(app, backend, ctx, coop, infiern
     # The cooperative's own lot: its lines are approved at once, so they commit kilograms
     # (another organisation's lot is only committed by its owner's approval).
     lot = make_lot(coop, volume_kg=Decimal("5000"))
-    offers = [composing.create_offer(coop, name_es=f"Oferta {i}", target_volume_kg=Decimal("12500"))
+    offers = [composing.create_offer(coop, name_es=f"Oferta {i}", target_volume_kg="12500")
               for i in range(2)]
     composing.set_line(offers[0], lot, "1000")  # 4,000 kg left
     db.session.commit()

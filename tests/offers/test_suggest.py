@@ -152,7 +152,8 @@ def test_screen_without_price_or_expired():
     assert grade_rank("I") < grade_rank("SS")
 
 
-def test_candidates_from_catalogue_use_what_is_left(app, db, ctx, coop, infierno, tahuamanu):
+def test_candidates_from_catalogue_use_what_is_left(app, db, ctx, coop, infierno, tahuamanu,
+                                                    infierno_rep):
     from matchmaker.services.offers import composing
 
     a = make_lot(infierno, volume_kg=Decimal("5000"), net_kg_per_bag=Decimal("62.5"))
@@ -164,7 +165,11 @@ def test_candidates_from_catalogue_use_what_is_left(app, db, ctx, coop, infierno
                     valid_to=TODAY - timedelta(days=1))
     add_genetics(a, "native")
     offer = composing.create_offer(coop, name_es="X", target_volume_kg=Decimal("12500"))
-    composing.set_line(offer, a, "1250")
+    line = composing.set_line(offer, a, "1250")
+    # A pending request holds nothing; the owner's approval commits the kg.
+    before = {c.lot_code: c for c in candidates_from_catalogue(today=TODAY)[0]}
+    assert before[a.lot_code].available_kg == Decimal(5000)
+    composing.answer_line(line, infierno_rep, approve=True)
     candidates, lots = candidates_from_catalogue(today=TODAY)
     by_code = {c.lot_code: c for c in candidates}
     assert set(by_code) == {a.lot_code, b.lot_code}

@@ -122,3 +122,21 @@ def test_old_job_files_and_rows_are_removed_after_the_retention(app, organiser):
 def test_a_stored_name_cannot_leave_the_store(app):
     with pytest.raises(ValueError):
         file_store.resolve("../secret_key")
+
+
+def test_jobs_status_lists_what_is_running_and_why_a_job_failed(app, runner, organiser):
+    event = make_event()
+    now = utcnow()
+    _job(event, organiser, status="running", attempts=2, heartbeat_at=now, worker="box:42:Worker-1")
+    _job(event, organiser, status="failed", error="failed: the worker stopped during each of 3",
+         finished_at=now, attempts=3)
+    _job(event, organiser, status="done", file_path="x.pdf", finished_at=now, done=3)
+
+    result = runner.invoke(args=["jobs-status"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert any("running" in line and "attempt 2" in line and "box:42:Worker-1" in line
+               for line in lines)
+    assert any("failed" in line and "worker stopped during each of 3" in line for line in lines)
+    assert not any(" done " in line for line in lines)
+    assert lines[-1].startswith("queue: 0 waiting")

@@ -130,3 +130,29 @@ def test_a_job_survives_its_worker_being_killed(app, real_queue):
     assert all(f"Compradora {i}" in names for i in (0, BUYERS // 2, BUYERS - 1))
     urls = [code.text for code in zxingcpp.read_barcodes(rasterise_filled_rectangles(reader, 0))]
     assert urls and all(url.startswith("http://fair.test/q/") for url in urls)
+
+
+def test_a_worker_stopped_on_purpose_hands_its_job_back_at_once(app, real_queue):
+    event = make_event()
+    organiser = make_user("organiser")
+    _seed_buyers(BUYERS)
+    job = print_jobs.queue_job(event, "badges", organiser, "en")
+    db.session.commit()
+    job_id = job.id
+    row = None
+    for _try in range(3):
+        print_jobs.start(job)
+        worker = real_queue()
+        _wait_for("the worker to take the job", lambda: _row(job_id).status == "running")
+        worker.send_signal(signal.SIGTERM)  # what systemctl stop sends
+        worker.wait(60)
+        row = _row(job_id)
+        if row.status != "done":
+            break
+        # It finished just before the signal: nothing to hand back; try again.
+        db.session.execute(sa.update(PrintJob).where(PrintJob.id == job_id).values(
+            status="queued", attempts=0, file_path="", heartbeat_at=utcnow()))
+        db.session.commit()
+    # Handed back before the process ended: queued again, not left to the reaper.
+    assert (row.status, row.worker, row.attempts) == ("queued", "", 1)
+    assert "stopped" in row.error

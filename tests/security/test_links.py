@@ -88,10 +88,9 @@ def test_external_url_works_outside_requests_with_a_path_prefix(app):
 
 
 def test_qr_codes_ignore_a_forged_host(client, app):
-    from tests.factories import make_organisation
-    from tests.qr_leads.conftest import make_published_lot
+    from tests.factories import make_lot, make_organisation
 
-    lot = make_published_lot(make_organisation())
+    lot = make_lot(make_organisation())
     token = qr_codes.lot_token(lot)
     db.session.commit()
     # Outside any request (a background print job): still BASE_URL.
@@ -110,10 +109,9 @@ def test_calendar_feed_url_ignores_a_forged_host(client):
 
 
 def test_api_links_ignore_a_forged_host(client):
-    from tests.factories import make_organisation
-    from tests.qr_leads.conftest import make_published_lot
+    from tests.factories import make_lot, make_organisation
 
-    lot = make_published_lot(make_organisation())
+    lot = make_lot(make_organisation())
     listing = client.get("/api/v1/lots", headers=EVIL)
     assert listing.status_code == 200
     assert "evil.example" not in listing.get_data(as_text=True)

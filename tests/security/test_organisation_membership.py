@@ -13,8 +13,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Organisation
 from matchmaker.services.offers import composing
 from matchmaker.services.offers.availability import available_kg
-from tests.factories import login
-from tests.offers.conftest import make_lot
+from tests.factories import login, make_lot
 
 
 @pytest.fixture
@@ -36,7 +35,7 @@ def _form(organisation: Organisation, **changes) -> dict:
 
 def test_a_rep_cannot_make_their_association_a_cooperative(client, factories, orgs):
     coop, other_coop, association = orgs
-    rep = factories.user("rep", organisation=association)
+    rep = factories.user("rep", organisation=association, locale="en")
     login(client, rep)
     page = client.get(f"/organisations/{association.slug}/edit",
                       headers={"Accept-Language": "en"}).get_data(as_text=True)
@@ -91,7 +90,7 @@ def test_pending_lines_hold_no_volume(factories, orgs):
     coop, other_coop, association = orgs
     coop_rep = factories.user("rep", organisation=coop)
     owner = factories.user("rep", organisation=association)
-    lot = make_lot(association, volume_kg="1000")
+    lot = make_lot(association, volume_kg=Decimal("1000"))
     # Two cooperatives ask for all of it; neither request blocks the other, nor the owner.
     first = composing.set_line(_offer(coop, "OF-A-001"), lot, "1000", actor=coop_rep)
     second = composing.set_line(_offer(other_coop, "OF-B-001"), lot, "1000")
@@ -118,7 +117,7 @@ def test_the_owner_may_lower_a_lot_below_pending_requests(factories, orgs):
     from matchmaker.services.offers.availability import committed_kg
 
     coop, _other, association = orgs
-    lot = make_lot(association, volume_kg="1000")
+    lot = make_lot(association, volume_kg=Decimal("1000"))
     composing.set_line(_offer(coop, "OF-A-002"), lot, "900")
     db.session.commit()
     assert committed_kg([lot.id]) == {lot.id: Decimal("0")}
@@ -136,7 +135,7 @@ def test_concurrent_approvals_cannot_oversell(app, backend, factories, orgs):
         pytest.skip("row locks are a PostgreSQL matter; SQLite serialises writers itself")
     coop, other_coop, association = orgs
     reps = [factories.user("rep", organisation=association) for _ in range(2)]
-    lot = make_lot(association, volume_kg="5000")
+    lot = make_lot(association, volume_kg=Decimal("5000"))
     with app.test_request_context():
         lines = [composing.set_line(_offer(c, f"OF-R-00{i}"), lot, "3000")
                  for i, c in enumerate((coop, other_coop))]

@@ -13,6 +13,7 @@ from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.models import User
 from matchmaker.services.mail import queue_mail
+from matchmaker.urls import external_url
 
 INVITATION_MAX_AGE = 30 * 24 * 3600  # registration sheets arrive weeks before the fair
 
@@ -32,14 +33,7 @@ def invitation_token(user: User) -> str:
 
 
 def invitation_link(token: str) -> str:
-    """The absolute link from BASE_URL (through `matchmaker.urls` when it exists)."""
-    try:
-        from matchmaker.urls import external_url
-    except ImportError:  # pragma: no cover - before the security helper's module landed
-        from flask import url_for
-
-        base = current_app.config["BASE_URL"].rstrip("/")
-        return base + url_for("imports.welcome", token=token)
+    """The absolute link from BASE_URL."""
     return external_url("imports.welcome", token=token)
 
 

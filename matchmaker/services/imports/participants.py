@@ -29,6 +29,7 @@ from matchmaker.models import (
     Role,
     User,
 )
+from matchmaker.phones import to_e164
 from matchmaker.services import accounts
 from matchmaker.services.events import register_exhibitor
 from matchmaker.services.imports.invitations import send_invitation, unusable_password
@@ -149,6 +150,18 @@ def _email(value: str) -> str | None:
         return None
 
 
+def _phone(value: str, country: str | None, row: RowPlan) -> str:
+    """The number in E.164 ("" when the cell is empty); a problem on the row when invalid."""
+    if not value.strip():
+        return ""
+    e164 = to_e164(value, country or "PE")
+    if e164 is None:
+        row.problems.append(Problem("bad_phone", N_("The phone number \"%(value)s\" is not "
+                                                    "valid."), {"value": value}))
+        return ""
+    return e164
+
+
 def _locale(value: str, country: str | None) -> str:
     text = normalise_header(value)
     if text in ("es", "espanol", "spanish", "castellano"):
@@ -185,6 +198,7 @@ def _buyer_row(number: int, record: dict, mapping: dict, seen: set[str]) -> RowP
         if not get(code):
             row.problems.append(Problem("missing", N_("The %(field)s is missing."),
                                         {"field": label}))
+    phone = _phone(get("phone"), country, row)
     forms, _ = _codes(get("product_forms"), FORM_WORDS)
     certifications, _ = _codes(get("certifications"), CERTIFICATION_WORDS)
     kind = normalise_header(get("buyer_type"))
@@ -192,7 +206,7 @@ def _buyer_row(number: int, record: dict, mapping: dict, seen: set[str]) -> RowP
                       "other")
     row.values = {
         "email": email, "name": get("name"), "company": get("company"), "country": country,
-        "buyer_type": buyer_type, "phone": get("phone"),
+        "buyer_type": buyer_type, "phone": phone,
         "locale": _locale(get("locale"), country), "product_forms": ",".join(forms),
         "certifications_needed": ",".join(certifications),
         "volume_max_mt": _decimal(get("volume_year_mt")),
@@ -271,6 +285,7 @@ def _exhibitor_row(event: Event, number: int, record: dict, mapping: dict,
     if ruc and len(ruc) != 11:
         row.problems.append(Problem("bad_ruc", N_("A RUC has 11 digits: \"%(value)s\"."),
                                     {"value": get("ruc")}))
+    rep_phone = _phone(get("rep_phone"), "PE", row)
     kind_text = normalise_header(get("organisation_kind"))
     booth = get("booth").upper()[:20]
     row.values = {
@@ -278,7 +293,7 @@ def _exhibitor_row(event: Event, number: int, record: dict, mapping: dict,
         "kind": "cooperative" if kind_text.startswith("coop") else "association",
         "region": get("region"), "province": get("province"), "community": get("community"),
         "booth": booth, "rep_name": get("rep_name"), "rep_email": email,
-        "rep_phone": get("rep_phone"), "locale": _locale(get("locale"), "PE"),
+        "rep_phone": rep_phone, "locale": _locale(get("locale"), "PE"),
     }
     if email:
         seen.add(email)

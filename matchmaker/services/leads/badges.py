@@ -28,7 +28,7 @@ def scan_badge(rep: User, scanned_text: str, *, client_key: str | None = None,
         ValidationFailed: ``token_unknown``, ``not_a_badge``, ``bad_client_key``.
         Conflict: ``token_revoked``.
     """
-    if not (rep.is_authenticated and rep.is_rep and rep.is_approved and rep.organisation_id):
+    if not rep.is_approved_rep:
         raise NotAllowed(_("Only approved association reps scan badges."), code="not_a_rep")
     if client_key is not None and not (0 < len(client_key) <= MAX_CLIENT_KEY):
         raise ValidationFailed(_("Invalid scan identifier."), code="bad_client_key")

@@ -17,13 +17,13 @@ def can_see_leads(user: User) -> bool:
     """Approved reps (their organisation's leads) and organisers (every event's leads)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_organiser or (user.is_rep and user.is_approved and user.organisation_id is not None)
+    return user.is_organiser or user.is_approved_rep
 
 
 def can_see_lead(user: User, lead: Lead) -> bool:
     if not can_see_leads(user):
         return False
-    return user.is_organiser or lead.organisation_id == user.organisation_id
+    return user.is_organiser or user.represents(lead.organisation_id)
 
 
 @dataclass(frozen=True)

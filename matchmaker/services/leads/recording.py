@@ -17,7 +17,7 @@ from matchmaker.extensions import db
 from matchmaker.models import Event, Lot, Organisation, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.leads import Lead, LeadLot, LeadSource, LeadSourceKind
-from matchmaker.services.events import exhibiting_event
+from matchmaker.services import events
 
 _SOURCE_KINDS = frozenset(kind.value for kind in LeadSourceKind)
 
@@ -100,7 +100,7 @@ def record_lead(buyer: User, organisation: Organisation, kind: str, *,
         already = _source_by_key(client_key)
         if already is not None:
             return already.lead
-    event = event or exhibiting_event(organisation.id)
+    event = event or events.current(organisation_id=organisation.id)
     if event is None:
         return None
     at = at or utcnow()

@@ -12,12 +12,13 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from matchmaker.extensions import db
+from matchmaker.lotsheet.bounds import parse_filter_number
 from matchmaker.lotsheet.pricing import NO_REFERENCES, MarketReferences
 from matchmaker.lotsheet.vocab import CERT_SCHEME, GENETICS, PRODUCT_FORM, RADAR_AXES
 from matchmaker.models import (
@@ -79,12 +80,16 @@ class ParsedFilters:
     invalid: list[str] = field(default_factory=list)
 
 
-def _decimal(raw: str) -> Decimal | None:
+# The domain bound of each number filter (1e999999 would overflow PostgreSQL's numeric).
+FILTER_BOUNDS = {"min_volume_kg": "volume_kg", "max_price_usd_mt": "price_usd_per_mt",
+                 "flavour_min": "intensity"}
+
+
+def _decimal(raw: str, name: str) -> Decimal | None:
     try:
-        value = Decimal(raw.strip().replace(",", "."))
-    except (InvalidOperation, AttributeError):
+        return parse_filter_number(raw, FILTER_BOUNDS[name])
+    except ValueError:
         return None
-    return value if value.is_finite() and value >= 0 else None
 
 
 def parse_filters(args: Mapping[str, str]) -> ParsedFilters:
@@ -111,8 +116,8 @@ def parse_filters(args: Mapping[str, str]) -> ParsedFilters:
     for name in ("min_volume_kg", "max_price_usd_mt", "flavour_min"):
         raw = (args.get(name) or "").strip()
         if raw:
-            value = _decimal(raw)
-            if value is None or (name == "flavour_min" and value > 10):
+            value = _decimal(raw, name)
+            if value is None:
                 invalid.append(name)
             else:
                 setattr(filters, name, value)

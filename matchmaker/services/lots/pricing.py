@@ -21,13 +21,13 @@ from matchmaker.lotsheet.pricing import (
     MarketReferences,
 )
 from matchmaker.models import Event, Lot
-from matchmaker.services.events import current_event
+from matchmaker.services import events
 
 
 def market_references(event: Event | None = None, *, today: date | None = None
                       ) -> MarketReferences:
     """The references of `event`, else of the current fair; empty when there is none."""
-    event = event if event is not None else current_event(today)
+    event = event if event is not None else events.current(today=today)
     return event.market_references if event is not None else NO_REFERENCES
 
 
@@ -50,7 +50,7 @@ _REFERENCE_COLUMNS = ("ice_ny_usd_mt", "ice_ny_on", "ice_london_usd_mt", "ice_lo
 
 def current_references_subquery(today: date):
     """The current fair's reference columns as a one-row subquery (same choice as
-    `services.events.current_event`), for pages that fetch them with another row."""
+    `services.events.current`), for pages that fetch them with another row."""
     table = Event.__table__
     upcoming = table.c.ends_on >= today
     return (

@@ -10,7 +10,12 @@ from decimal import Decimal
 from sqlalchemy.orm import joinedload, selectinload
 
 from matchmaker.extensions import db
-from matchmaker.lotsheet.pricing import NO_REFERENCES, MarketReferences
+from matchmaker.lotsheet.pricing import (
+    DIFFERENTIAL,
+    NO_REFERENCES,
+    MarketReferences,
+    indicative_price,
+)
 from matchmaker.matching import CertificateInfo, OfferRef, Supply
 from matchmaker.models import (
     ConsolidatedOffer,
@@ -29,20 +34,16 @@ from matchmaker.services.offers.coverage import coverage
 
 def lot_price_for_ceiling(lot: Lot, references: MarketReferences = NO_REFERENCES
                           ) -> tuple[str, Decimal | None]:
-    """(price basis, USD/MT) that the price ceiling is compared with.
+    """(basis, USD/MT) that a buyer's price ceiling is compared with: the one place the
+    matcher reads a lot's price.
 
-    The one place the matcher reads a lot's price: its indicative price
-    (`Lot.indicative_price_usd_mt`: fixed + premium, or differential + premium + the fair's
-    dated reference price), with basis "fixed" so ceilings apply. A differential without a
-    reference price keeps basis "differential" and its differential, which is noted, never
-    compared with a ceiling.
+    A fixed price (plus any premium) as it is; a differential plus the fair's market
+    reference as an indicative price; a differential with no reference has no figure.
     """
-    indicative = lot.indicative_price_usd_mt(references)
-    if indicative is not None:
-        return "fixed", indicative
-    if lot.price.is_differential:
-        return lot.price_basis, lot.price_differential_usd_mt
-    return lot.price_basis, None
+    indicative = indicative_price(lot.price, references)
+    if indicative is None:
+        return ("differential" if lot.price_basis == DIFFERENTIAL else "fixed"), None
+    return ("indicative" if indicative.is_indicative else "fixed"), indicative.usd_mt
 
 
 def _latest_evaluation(lot: Lot) -> SensoryEvaluation | None:
@@ -191,6 +192,5 @@ def supplies(event: Event | None, *, today: date, organisation_id: int | None = 
             result.append(offer_supply(offer, today=today, locale=locale))
     references = market_references(event, today=today)
     lot_supplies = [lot_supply(lot, today=today, offers=refs.get(lot.id, ()), locale=locale,
-                               references=references)
-                    for lot in lots]
+                               references=references) for lot in lots]
     return lot_supplies + result

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from matchmaker.matching import Finding, Label, Month
+from matchmaker.number_format import format_decimal
 
 
 def _param(value: object, translate) -> str:

@@ -11,6 +11,11 @@ Life cycle (who acts in brackets):
 
 A pending meeting (requested/proposed) already holds its slot, seat and table, so two
 buyers can never be promised the same time; expiry frees them.
+
+Expiry is derived on read: `Meeting.status` says "expired" from `expires_at` on. The
+transitions here work on `stored_status` with the caller's `now`; `expire_overdue` stores the
+expiry and sends its mails (the scheduled `flask meetings-expire`), and `release_overdue`
+stores it for the meetings still holding a slot that someone is about to take.
 """
 
 from __future__ import annotations
@@ -45,7 +50,8 @@ def record(meeting: Meeting, actor: User | None, action: str, from_status: str |
     """Append to the meeting's history and make calendars pick up the change."""
     meeting.history.append(MeetingEvent(
         actor_id=actor.id if actor is not None else None, action=action,
-        from_status=from_status, to_status=meeting.status, slot_id=meeting.slot_id, note=note,
+        from_status=from_status, to_status=meeting.stored_status, slot_id=meeting.slot_id,
+        note=note,
     ))
     if from_status is not None:
         meeting.ics_sequence += 1
@@ -120,6 +126,7 @@ def new_meeting(slot: Slot, buyer: User, organisation: Organisation, *, status: 
             index.
     """
     lock_slot(slot)
+    release_overdue(slot)
     placement = place(slot, buyer_id=buyer.id, organisation_id=organisation.id, table=table,
                       check_unavailability=check_unavailability)
     meeting = Meeting(
@@ -185,7 +192,8 @@ def request_meeting(buyer: User, organisation: Organisation, slot: Slot, *,
 
 
 def _expire_if_due(meeting: Meeting, now: datetime) -> None:
-    if meeting.is_pending and meeting.expires_at is not None and meeting.expires_at <= now:
+    if (meeting.stored_status in PENDING_STATUSES and meeting.expires_at is not None
+            and meeting.expires_at <= now):
         raise Conflict(_("This request has expired."), code="expired")
 
 
@@ -197,17 +205,17 @@ def accept(meeting: Meeting, actor: User, *, now: datetime | None = None) -> Mee
         Conflict: ``not_pending``, ``expired``.
     """
     now = now or utcnow()
-    if meeting.status == MeetingStatus.REQUESTED:
+    if meeting.stored_status == MeetingStatus.REQUESTED:
         allowed = rules.is_org_side(actor, meeting)
-    elif meeting.status == MeetingStatus.PROPOSED:
+    elif meeting.stored_status == MeetingStatus.PROPOSED:
         allowed = rules.is_buyer_side(actor, meeting)
     else:
         raise Conflict(_("This meeting is not waiting for an answer."), code="not_pending")
     if not allowed:
         raise NotAllowed(_("It is the other side's turn to answer."), code="not_your_turn")
     _expire_if_due(meeting, now)
-    before = meeting.status
-    meeting.status = MeetingStatus.ACCEPTED
+    before = meeting.stored_status
+    meeting.stored_status = MeetingStatus.ACCEPTED
     meeting.expires_at = None
     record(meeting, actor, "accepted", before)
     db.session.flush()
@@ -226,19 +234,19 @@ def decline(meeting: Meeting, actor: User, reason: str = "", *,
     """
     now = now or utcnow()
     reason = reason.strip()[:MAX_MESSAGE]
-    if meeting.status == MeetingStatus.REQUESTED:
+    if meeting.stored_status == MeetingStatus.REQUESTED:
         allowed = rules.is_org_side(actor, meeting)
         if allowed and not reason:
             raise ValidationFailed(_("Tell the buyer why you decline."), code="reason_required")
-    elif meeting.status == MeetingStatus.PROPOSED:
+    elif meeting.stored_status == MeetingStatus.PROPOSED:
         allowed = rules.is_buyer_side(actor, meeting)
     else:
         raise Conflict(_("This meeting is not waiting for an answer."), code="not_pending")
     if not allowed:
         raise NotAllowed(_("It is the other side's turn to answer."), code="not_your_turn")
     _expire_if_due(meeting, now)
-    before = meeting.status
-    meeting.status = MeetingStatus.DECLINED
+    before = meeting.stored_status
+    meeting.stored_status = MeetingStatus.DECLINED
     meeting.decline_reason = reason
     meeting.expires_at = None
     record(meeting, actor, "declined", before, reason)
@@ -260,7 +268,7 @@ def propose(meeting: Meeting, actor: User, slot: Slot, note: str = "", *,
         Conflict: ``not_pending``, ``expired`` and the placement conflicts.
     """
     now = now or utcnow()
-    if meeting.status != MeetingStatus.REQUESTED:
+    if meeting.stored_status != MeetingStatus.REQUESTED:
         raise Conflict(_("Only a new request can be answered with another time."),
                        code="not_pending")
     if not rules.is_org_side(actor, meeting):
@@ -273,13 +281,14 @@ def propose(meeting: Meeting, actor: User, slot: Slot, note: str = "", *,
     if slot.starts_at <= now:
         raise ValidationFailed(_("This time has already passed."), code="slot_past")
     lock_slot(slot)
+    release_overdue(slot)
     placement = place(slot, buyer_id=meeting.buyer_id, organisation_id=meeting.organisation_id,
                       exclude_meeting_id=meeting.id)
     meeting.requested_slot_id = meeting.slot_id
     meeting.slot = slot
     meeting.table_id = placement.table_id
     meeting.org_seat = placement.org_seat
-    meeting.status = MeetingStatus.PROPOSED
+    meeting.stored_status = MeetingStatus.PROPOSED
     meeting.expires_at = _expiry(slot, slot.session.expiry_hours, now)
     note = note.strip()[:MAX_MESSAGE]
     record(meeting, actor, "proposed", MeetingStatus.REQUESTED, note)
@@ -298,11 +307,11 @@ def cancel(meeting: Meeting, actor: User, reason: str = "", *,
     """
     if not rules.can_view(actor, meeting):
         raise NotAllowed(_("You are not part of this meeting."), code="not_a_participant")
-    if meeting.status not in (MeetingStatus.REQUESTED, MeetingStatus.PROPOSED,
+    if meeting.stored_status not in (MeetingStatus.REQUESTED, MeetingStatus.PROPOSED,
                               MeetingStatus.ACCEPTED):
         raise Conflict(_("This meeting can no longer be cancelled."), code="not_cancellable")
-    before = meeting.status
-    meeting.status = MeetingStatus.CANCELLED
+    before = meeting.stored_status
+    meeting.stored_status = MeetingStatus.CANCELLED
     meeting.expires_at = None
     reason = reason.strip()[:MAX_MESSAGE]
     record(meeting, actor, "cancelled", before, reason)
@@ -311,22 +320,32 @@ def cancel(meeting: Meeting, actor: User, reason: str = "", *,
     return meeting
 
 
-def expire_overdue(now: datetime | None = None, *, event_id: int | None = None) -> int:
-    """Expire unanswered requests and proposals whose time ran out; both sides are told.
+def expire_overdue(now: datetime | None = None, *, event_id: int | None = None,
+                   slot_id: int | None = None) -> int:
+    """Store the expiry of unanswered requests and proposals whose time ran out, and tell both
+    sides. Run by the scheduled `flask meetings-expire`; pages only derive it (`status`).
 
-    Called lazily by the meeting pages and by `flask meetings-expire`. Returns how many expired.
+    Returns how many expired.
     """
     now = now or utcnow()
     query = db.select(Meeting).where(
-        Meeting.status.in_(PENDING_STATUSES), Meeting.expires_at <= now
+        Meeting.stored_status.in_(PENDING_STATUSES), Meeting.expires_at <= now
     )
     if event_id is not None:
         query = query.where(Meeting.event_id == event_id)
+    if slot_id is not None:
+        query = query.where(Meeting.slot_id == slot_id)
     overdue = db.session.scalars(query.with_for_update(skip_locked=True)).all()
     for meeting in overdue:
-        before = meeting.status
-        meeting.status = MeetingStatus.EXPIRED
+        before = meeting.stored_status
+        meeting.stored_status = MeetingStatus.EXPIRED
         record(meeting, None, "expired", before)
         db.session.flush()
         notify_other_side(meeting, "expired", None)
     return len(overdue)
+
+
+def release_overdue(slot: Slot) -> None:
+    """Before a meeting is placed in `slot`: store the expiry of the overdue ones still holding
+    it, which the database's unique indexes count as long as their stored status is pending."""
+    expire_overdue(utcnow(), slot_id=slot.id)

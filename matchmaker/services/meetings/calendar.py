@@ -91,7 +91,7 @@ def feed_meetings(user: User) -> list[Meeting]:
     )
     if user.is_buyer:
         query = query.where(Meeting.buyer_id == user.id)
-    elif user.is_rep and user.is_approved:
+    elif user.is_approved_rep:
         query = query.where(Meeting.organisation_id == user.organisation_id)
     else:
         return []

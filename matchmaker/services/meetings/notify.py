@@ -97,7 +97,7 @@ def notify(meeting: Meeting, kind: str, recipients: list[User], note: str = "") 
 def notify_other_side(meeting: Meeting, kind: str, actor: User | None, note: str = "") -> None:
     """Tell the side that did not act; an organiser's or the system's change goes to both."""
     buyer_acted = actor is not None and actor.id == meeting.buyer_id
-    rep_acted = actor is not None and actor.is_rep and actor.organisation_id == meeting.organisation_id
+    rep_acted = actor is not None and actor.represents(meeting.organisation_id)
     recipients: list[User] = []
     if not buyer_acted:
         recipients.append(meeting.buyer)

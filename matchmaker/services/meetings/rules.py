@@ -10,8 +10,7 @@ def is_buyer_side(user: User, meeting: Meeting) -> bool:
 
 
 def is_rep_of(user: User, organisation_id: int) -> bool:
-    return bool(user.is_authenticated and user.is_rep and user.is_approved
-                and user.organisation_id == organisation_id)
+    return user.represents(organisation_id)
 
 
 def is_org_side(user: User, meeting: Meeting) -> bool:
@@ -35,13 +34,14 @@ def allowed_actions(user: User, meeting: Meeting, now) -> set[str]:
         return actions
     actions.add("view")
     buyer, org = is_buyer_side(user, meeting), is_org_side(user, meeting)
-    if meeting.status == "requested" and org:
+    status = meeting.status_at(now)
+    if status == "requested" and org:
         actions |= {"accept", "decline", "propose"}
-    if meeting.status == "proposed" and buyer:
+    if status == "proposed" and buyer:
         actions |= {"accept", "decline"}
-    if meeting.status in ("requested", "proposed", "accepted"):
+    if status in ("requested", "proposed", "accepted"):
         actions.add("cancel")
-    if (org and meeting.status in ("accepted", "held", "no_show")
+    if (org and status in ("accepted", "held", "no_show")
             and meeting.slot.starts_at <= now):
         actions.add("mark")
     return actions

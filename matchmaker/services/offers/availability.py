@@ -62,6 +62,32 @@ def available_by_lot(lots: Iterable[Lot]) -> dict[int, Decimal]:
     return {lot.id: max(Decimal(0), Decimal(lot.volume_kg) - held[lot.id]) for lot in lots}
 
 
+def free_for_offer(offer: ConsolidatedOffer, lots: Iterable[Lot]) -> dict[int, Decimal]:
+    """The most kg of each lot that `offer` may hold: what no other offer holds.
+
+    The one figure behind the composer's lot list, its table of lines and the check on
+    saving a line (`composing.set_line`): the lot's volume minus every approved line of
+    every other open offer. This offer's own approved line counts as free for itself; its
+    pending or declined line holds nothing, so it adds nothing back.
+    """
+    lots = list(lots)
+    if not lots:
+        return {}
+    ids = [lot.id for lot in lots]
+    query = (
+        db.select(OfferLot.lot_id, func.coalesce(func.sum(OfferLot.kg), 0))
+        .join(ConsolidatedOffer, ConsolidatedOffer.id == OfferLot.offer_id)
+        .where(OfferLot.lot_id.in_(ids), OfferLot.approval == LineApproval.APPROVED,
+               ConsolidatedOffer.status != OfferStatus.WITHDRAWN)
+        .group_by(OfferLot.lot_id)
+    )
+    if offer.id is not None:
+        query = query.where(OfferLot.offer_id != offer.id)
+    held = {lot_id: Decimal(0) for lot_id in ids}
+    held.update({lot_id: Decimal(total) for lot_id, total in db.session.execute(query).all()})
+    return {lot.id: max(Decimal(0), Decimal(lot.volume_kg) - held[lot.id]) for lot in lots}
+
+
 def lock_lot(lot: Lot) -> Lot:
     """Lock the lot's row until the transaction ends and reload its volume.
 

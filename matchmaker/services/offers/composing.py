@@ -26,7 +26,7 @@ from matchmaker.models.base import utcnow
 from matchmaker.models.offers import ConsolidatedOffer, LineApproval, OfferLot, OfferStatus
 from matchmaker.printing.qr import new_token
 from matchmaker.services.offers import notify
-from matchmaker.services.offers.availability import available_kg, lock_lot
+from matchmaker.services.offers.availability import free_for_offer, lock_lot
 
 OFFER_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
 TERM_FIELDS = (
@@ -35,6 +35,11 @@ TERM_FIELDS = (
     "certificate_holder",
 )
 EDITABLE = (OfferStatus.DRAFT, OfferStatus.PUBLISHED, OfferStatus.SUSPENDED)
+
+
+def kg_text(kg: Decimal) -> str:
+    """Kilograms for a message, as people write them: "6,600", "62.5" (never "6600.00")."""
+    return number(kg, 0 if kg == kg.to_integral_value() else 2)
 
 
 # Permissions ---------------------------------------------------------------------------
@@ -48,13 +53,20 @@ def can_manage(user: User, offer_or_cooperative: ConsolidatedOffer | Organisatio
     cooperative_id = (offer_or_cooperative.cooperative_id
                       if isinstance(offer_or_cooperative, ConsolidatedOffer)
                       else offer_or_cooperative.id)
-    return user.is_rep and user.is_approved and user.organisation_id == cooperative_id
+    return user.represents(cooperative_id)
 
 
 def can_answer(user: User, line: OfferLot) -> bool:
     """Only the lot owner's reps consent; an organiser cannot consent on their behalf."""
-    return (user.is_authenticated and user.is_rep and user.is_approved
-            and user.organisation_id == line.lot.organisation_id)
+    return user.represents(line.lot.organisation_id)
+
+
+def can_preview(user: User, offer: ConsolidatedOffer) -> bool:
+    """The reps of an organisation whose lot the offer holds or asks for may read it as a
+    draft, to decide on the request with the whole offer in front of them."""
+    if not (user.is_authenticated and user.is_rep and user.is_approved):
+        return False
+    return any(line.lot.organisation_id == user.organisation_id for line in offer.lines)
 
 
 # Terms ---------------------------------------------------------------------------------
@@ -63,10 +75,26 @@ def normalise_code(code: str) -> str:
     return (code or "").strip().upper()
 
 
+_GENERIC_WORDS = {"COOPERATIVA", "COOPERATIVE", "COOP", "AGRARIA", "AGRICOLA", "ASOCIACION",
+                  "ASSOCIATION", "DE", "DEL", "LA", "LOS", "LAS", "Y", "PRODUCTORES", "CACAO",
+                  "CACAOTERA", "LTDA", "SAC", "SA"}
+
+
+def offer_code_stem(cooperative: Organisation) -> str:
+    """The cooperative's distinctive word for offer codes: "AGROBOSQUE" from "Cooperativa
+    Agrobosque" (never "COOPERAT", the first letters of every cooperative's name)."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", cooperative.name or cooperative.slug or "")
+    words = re.findall(r"[A-Z0-9]+", plain.encode("ascii", "ignore").decode().upper())
+    meaningful = [w for w in words if w not in _GENERIC_WORDS] or words
+    return (meaningful[0] if meaningful else "COOP")[:24]
+
+
 def suggest_offer_code(cooperative: Organisation, *, year: int | None = None) -> str:
     """`OF-<SLUG>-<YY>-<NNN>`, the next free number for this cooperative and year."""
     yy = f"{(year or date.today().year) % 100:02d}"
-    stem = re.sub(r"[^A-Z0-9]", "", cooperative.slug.upper())[:8] or "COOP"
+    stem = offer_code_stem(cooperative)
     prefix = f"OF-{stem}-{yy}-"
     taken = set(db.session.scalars(
         db.select(ConsolidatedOffer.offer_code).where(ConsolidatedOffer.offer_code.like(f"{prefix}%"))
@@ -233,11 +261,11 @@ def set_line(offer: ConsolidatedOffer, lot: Lot, kg, *, actor: User | None = Non
     line = db.session.scalar(
         db.select(OfferLot).where(OfferLot.offer_id == offer.id, OfferLot.lot_id == lot.id)
     )
-    left = available_kg(lot, exclude_line_id=line.id if line else None)
+    left = free_for_offer(offer, [lot])[lot.id]
     if quantity > left:
         raise Conflict(
             _("Lot %(lot)s has only %(left)s kg left; %(kg)s kg cannot be committed.",
-              lot=lot.lot_code, left=left, kg=quantity),
+              lot=lot.lot_code, left=kg_text(left), kg=kg_text(quantity)),
             code="oversold", field="kg", available_kg=left)
     own_lot = lot.organisation_id == offer.cooperative_id
     needs_consent = False
@@ -297,11 +325,11 @@ def answer_line(line: OfferLot, actor: User, *, approve: bool,
         if not lot.is_published:
             raise NotAllowed(_("Lot %(lot)s is not published, so it cannot go into an offer.",
                                lot=lot.lot_code), code="lot_not_published")
-        left = available_kg(lot, exclude_line_id=line.id)
+        left = free_for_offer(line.offer, [lot])[lot.id]
         if line.kg > left:
             raise Conflict(
                 _("Lot %(lot)s has only %(left)s kg left; %(kg)s kg cannot be committed.",
-                  lot=lot.lot_code, left=left, kg=line.kg),
+                  lot=lot.lot_code, left=kg_text(left), kg=kg_text(line.kg)),
                 code="oversold", available_kg=left)
     line.approval = LineApproval.APPROVED if approve else LineApproval.DECLINED
     line.approved_by_id = actor.id

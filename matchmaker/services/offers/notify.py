@@ -6,9 +6,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from matchmaker.extensions import db
+from matchmaker.labels import number
 from matchmaker.models import Role, User
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot
 from matchmaker.services.mail import queue_mail
+from matchmaker.services.notifications import notify as send_notice
+from matchmaker.services.offers.exposure import buyers_who_asked
 from matchmaker.urls import external_url
 
 
@@ -32,7 +35,7 @@ def approval_requested(line: OfferLot) -> None:
             body = "\n".join([
                 _("%(coop)s would like to include %(kg)s kg of your lot %(lot)s in the "
                   "consolidated offer %(offer)s.", coop=offer.cooperative.name,
-                  kg=line.kg, lot=lot.lot_code, offer=offer.offer_code),
+                  kg=number(line.kg), lot=lot.lot_code, offer=offer.offer_code),
                 _("Nothing is committed until you approve."),
                 "",
                 _("Approve or decline: %(url)s", url=external_url("offers.mine", _anchor="requests")),
@@ -61,7 +64,9 @@ def line_answered(line: OfferLot) -> None:
 
 
 def offer_suspended(offer: ConsolidatedOffer, lot_code: str) -> None:
-    """Tell the cooperative's reps that a withdrawn lot suspended their offer."""
+    """Tell the cooperative's reps (in the app and by e-mail) that a withdrawn lot suspended
+    their offer, and the buyers who asked about the offer that it is paused."""
+    link = external_url("offers.edit", offer_code=offer.offer_code)
     for rep in reps_of(offer.cooperative_id):
         with force_locale(rep.locale or "es"):
             subject = _("Offer %(offer)s suspended", offer=offer.offer_code)
@@ -69,7 +74,17 @@ def offer_suspended(offer: ConsolidatedOffer, lot_code: str) -> None:
                 _("Lot %(lot)s was withdrawn by its owner, so the offer %(offer)s is no "
                   "longer shown to buyers.", lot=lot_code, offer=offer.offer_code),
                 _("Remove or replace the lot, then publish the offer again."),
-                "",
-                external_url("offers.edit", offer_code=offer.offer_code),
             ])
-            queue_mail(rep, subject, body, kind="offer_suspended")
+            send_notice(rep, "offer_suspended", subject, body, link=link)
+    public = external_url("offers.detail", offer_code=offer.offer_code)
+    for buyer in buyers_who_asked(offer):
+        with force_locale(buyer.locale or "es"):
+            subject = _("Offer %(offer)s is temporarily unavailable", offer=offer.offer_code)
+            body = "\n".join([
+                _("You asked %(coop)s about offer %(offer)s. One of its lots was withdrawn, "
+                  "so the offer is paused while the cooperative replaces it.",
+                  coop=offer.cooperative.name, offer=offer.offer_code),
+                _("Your request stays with the cooperative; the offer page tells you when "
+                  "it is back, and shows other offers meanwhile."),
+            ])
+            send_notice(buyer, "offer_suspended", subject, body, link=public)

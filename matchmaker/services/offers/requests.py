@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from matchmaker.errors import NotAllowed, ValidationFailed
 from matchmaker.extensions import db
+from matchmaker.labels import number
 from matchmaker.models import Lot, Organisation, User
 from matchmaker.models.accounts import OrganisationKind
 from matchmaker.models.leads import LeadSourceKind
@@ -125,10 +126,10 @@ def request_consolidation(suggestion: Suggestion, buyer: User, *, recipients: st
         for rep in reps_of(org.id):
             with force_locale(rep.locale or "es"):
                 subject = _("A buyer asks about %(kg)s kg from several lots",
-                            kg=suggestion.constraints.wanted_kg)
+                            kg=number(suggestion.constraints.wanted_kg))
                 lines = [_("%(who)s would like to buy %(kg)s kg made up of these lots:",
-                           who=_who(buyer), kg=suggestion.constraints.wanted_kg)]
-                lines += [f"- {p.candidate.lot_code}: {p.kg} kg" for p in suggestion.picks]
+                           who=_who(buyer), kg=number(suggestion.constraints.wanted_kg))]
+                lines += [f"- {p.candidate.lot_code}: {number(p.kg)} kg" for p in suggestion.picks]
                 if request.message:
                     lines += ["", _("Message:"), request.message]
                 lines += ["", _("Buyer's e-mail: %(email)s", email=buyer.email),

@@ -1,81 +1,206 @@
-"""The offer sheet as a PDF: the same view-model as the web page, laid out for A4."""
+"""The printed consolidated-offer sheet: the lot sheet's layout for an offer of several lots.
+
+Same building blocks as `lot_sheet` (header with the QR code and its short address, flowing
+key/value rows and small tables, each measured and moved whole to the next page), so no
+text runs into the QR code, another block or off the page (the layout test of the lot sheet
+runs on this file too: tests/offers/test_offer_sheet_pdf.py). Sections: terms with validity
+and target, volume and each community's share, blended quality and each lot's own, honest
+certificate coverage, EUDR with every lot's plots.
+"""
 
 from __future__ import annotations
 
-from flask_babel import get_locale
+from decimal import Decimal
+
+from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
 
 from matchmaker.labels import label, number
 from matchmaker.printing import pdf as printing_pdf
 from matchmaker.services.offers.page import OfferPage
+from matchmaker.services.offers.review import claim_label, claims
+from matchmaker.services.printing.lot_sheet import (  # the lot sheet's own layout blocks
+    ACCENT,
+    FONT,
+    MARGIN,
+    MUTED,
+    PAPER_SIZES,
+    QR_SIZE,
+    _Writer,
+    short_url,
+)
 
 
-def offer_pairs(page: OfferPage) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The sheet's sections as (heading, [(label, value)]) for the PDF."""
+def _header(pdf: printing_pdf.PrintDocument, page: OfferPage, qr_target: str, url: str,
+            locale: str) -> None:
     offer = page.offer
-    terms = [
-        (_("Offer code"), offer.offer_code),
-        (_("Cooperative"), offer.cooperative.name),
-        (_("Exporter of record"), offer.exporter_of_record or "—"),
-        (_("Certificate holder"), offer.certificate_holder or "—"),
-        (_("Incoterm"), f"{offer.incoterm} {offer.incoterm_place}".strip()),
-        (_("Price"), _("%(price)s USD/MT", price=number(offer.price_usd_per_mt, 2))
-         if offer.price_usd_per_mt is not None else "—"),
-    ]
-    volume = [
-        (_("Total volume"), _("%(kg)s kg (%(mt)s MT)", kg=number(page.total_kg, 0),
-                              mt=number(page.total_mt, 3))),
-        (_("Bags"), str(page.bags) if page.bags is not None else "—"),
-        (_("Share of a 20-ft container"), f"{number(page.container_pct, 1)} %"),
-    ] + [(c.organisation.name, _("%(kg)s kg (%(pct)s %%)", kg=number(c.kg, 0),
-                                 pct=number(c.percent, 1))) for c in page.contributions]
+    qr_x = pdf.w - pdf.r_margin - QR_SIZE
+    printing_pdf.add_qr(pdf, qr_target, qr_x, pdf.t_margin, QR_SIZE)
+    width = qr_x - pdf.l_margin - 5  # the caption stays left of the QR code's square
+    pdf.set_xy(pdf.l_margin, pdf.t_margin)
+    pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(width, 4, _("Consolidated offer"), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*ACCENT)
+    pdf.set_font(FONT, "B", 15)
+    pdf.multi_cell(width, 6.5, offer.name(locale), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_font(FONT, "B", 10)
+    pdf.multi_cell(width, 5, offer.offer_code, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(width, 4.5, offer.cooperative.name, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(FONT, "", 8.5)
+    pdf.set_text_color(20, 60, 140)
+    pdf.multi_cell(width, 4.5, short_url(url), align="L", link=url, new_x="LMARGIN",
+                   new_y="NEXT")
+    pdf.set_text_color(*MUTED)
+    pdf.set_font(FONT, "", 7.5)
+    pdf.multi_cell(width, 4, _("Scan the code or open the address for the current offer, "
+                               "its lots and contact. Printed %(date)s.",
+                               date=format_date(page.today)),
+                   align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_y(max(pdf.get_y(), pdf.t_margin + QR_SIZE) + 1)
+
+
+def _price(page: OfferPage) -> str:
+    offer = page.offer
+    if offer.price_usd_per_mt is None:
+        return _("On request")
+    text = _("USD %(amount)s / MT", amount=number(offer.price_usd_per_mt, 2))
+    return f"{text} · {offer.incoterm} {offer.incoterm_place}".strip()
+
+
+def _valid_until(page: OfferPage) -> str:
+    until = page.offer.price_valid_until
+    if until is None:
+        return _("Not set")
+    text = format_date(until)
+    return _("%(day)s (expired)", day=text) if page.price_expired else text
+
+
+DESCRIPTION_CHARS = 700  # a sheet is not the page: longer descriptions are cut with "…"
+
+
+def _description(page: OfferPage, locale: str) -> str:
+    offer = page.offer
+    text = ((offer.description_en if locale == "en" else offer.description_es)
+            or offer.description_es or offer.description_en or "").strip()
+    return text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS].rstrip() + "…"
+
+
+def _terms(w: _Writer, page: OfferPage, locale: str) -> None:
+    offer = page.offer
+    w.heading(_("Terms"))
+    w.row(_("Incoterm"), f"{label('incoterm', offer.incoterm)} {offer.incoterm_place}".strip())
+    w.row(_("Price"), _price(page))
+    w.row(_("Valid until"), _valid_until(page))
+    w.row(_("Target"), _("%(kg)s kg (%(pct)s %% reached)", kg=number(offer.target_volume_kg, 0),
+                         pct=number(page.target_pct, 1)))
+    w.row(_("Exporter of record"), offer.exporter_of_record or "—")
+    w.row(_("Certificate holder"), offer.certificate_holder or "—")
+    w.row(_("Description"), _description(page, locale))
+
+
+def _volume(w: _Writer, page: OfferPage) -> None:
+    w.heading(_("Volume and communities"))
+    w.row(_("Total volume"), _("%(kg)s kg (%(mt)s MT)", kg=number(page.total_kg, 0),
+                               mt=number(page.total_mt, 3)))
+    w.row(_("Bags"), str(page.bags) if page.bags is not None else _("Not known for every lot"))
+    w.row(_("Share of a 20-ft container"), f"{number(page.container_pct, 1)} %")
+    rows = []
+    for c in page.contributions:
+        for line in c.lines:
+            share = line.kg * 100 / page.total_kg if page.total_kg else Decimal(0)
+            rows.append([c.organisation.name, line.lot.lot_code, number(line.kg, 0),
+                         f"{number(share, 1)} %"])
+    if rows:
+        w.grid([_("Organisation"), _("Lot"), _("kg"), _("Share")], rows, [70, 55, 30, 25])
+
+
+def _quality(w: _Writer, page: OfferPage) -> None:
     blend = page.blend
-    quality = [
-        (_("Moisture"), f"{number(blend.moisture_pct, 1)} %" if blend.moisture_pct else "—"),
-        (_("Bean count"), _("%(count)s beans / 100 g", count=number(blend.bean_count, 0))
-         if blend.bean_count else "—"),
-        (_("Fermented"), f"{number(blend.fermented_pct, 1)} %" if blend.fermented_pct else "—"),
-        (_("Worst ISO grade"), label("iso_grade", blend.worst_grade) or "—"),
-    ]
+    w.heading(_("Blended quality"))
+    if blend.worst_grade:
+        w.row(_("Moisture (volume-weighted)"), f"{number(blend.moisture_pct, 1)} %")
+        w.row(_("Bean count (volume-weighted)"), _("%(count)s beans / 100 g",
+                                                   count=number(blend.bean_count, 0)))
+        w.row(_("Fermented (volume-weighted)"), f"{number(blend.fermented_pct, 1)} %")
+        w.row(_("Worst ISO grade among the lots"), label("iso_grade", blend.worst_grade))
     if blend.partial:
-        quality.append((_("Not analysed"), ", ".join(lot.lot_code for lot in blend.unanalysed)))
-    certs = [
-        (label("cert_scheme", c.scheme) + (f" ({c.scheme_other})" if c.scheme_other else ""),
-         _("Covers all %(total)s kg", total=number(c.total_kg, 0)) if c.is_full else
-         _("Covers %(kg)s kg of %(total)s kg (%(pct)s %%)", kg=number(c.covered_kg, 0),
-           total=number(c.total_kg, 0), pct=number(c.percent, 1)))
-        for c in page.certifications
-    ] or [(_("Certifications"), _("None valid today"))]
+        w.note(ngettext(
+            "Partial blend: %(lots)s has no analysis and is left out of these figures.",
+            "Partial blend: %(lots)s have no analysis and are left out of these figures.",
+            len(blend.unanalysed), lots=", ".join(lot.lot_code for lot in blend.unanalysed)))
+    rows = [[row.lot.lot_code, label("iso_grade", row.grade) if row.grade else "—",
+             f"{number(row.moisture_pct, 1)} %" if row.moisture_pct is not None else "—",
+             f"{number(row.fermented_pct, 1)} %" if row.fermented_pct is not None else "—",
+             format_date(row.analysis_date) if row.analysis_date else _("No analysis")]
+            for row in blend.lots]
+    if rows:
+        w.grid([_("Lot"), _("ISO grade"), _("Moisture"), _("Fermented"), _("Latest analysis")],
+               rows, [50, 30, 25, 25, 40])
+
+
+def _certificates(w: _Writer, page: OfferPage) -> None:
+    w.heading(_("Certifications"))
+    for c in page.certifications:
+        name = label("cert_scheme", c.scheme) + (f" ({c.scheme_other})" if c.scheme_other else "")
+        if c.is_full:
+            value = _("Covers all %(total)s kg", total=number(c.total_kg, 0))
+        else:
+            value = _("Covers only %(kg)s of %(total)s kg (%(pct)s %%)", kg=number(c.covered_kg, 0),
+                      total=number(c.total_kg, 0), pct=number(c.percent, 1))
+        w.row(name, f"{value} · {', '.join(c.lot_codes)}")
+    if not page.certifications:
+        w.row(_("Certifications"), _("None valid today"))
+    for claim in claims(page.offer, page):
+        if not claim.is_honest:
+            w.note(_("The offer's name speaks of %(claim)s: only %(covered)s of %(total)s kg "
+                     "are certified.", claim=claim_label(claim.claim),
+                     covered=number(claim.covered_kg, 0), total=number(claim.total_kg, 0)))
+
+
+def _eudr(w: _Writer, page: OfferPage) -> None:
     eudr = page.eudr
-    eudr_pairs = [
-        (_("Production period"), f"{eudr.production_start} – {eudr.production_end}"
-         if eudr.production_start else "—"),
-        (_("Plots"), str(eudr.plot_count)),
-    ]
-    return [(_("Terms"), terms), (_("Volume"), volume), (_("Blended quality"), quality),
-            (_("Certifications"), certs), (_("EUDR"), eudr_pairs)]
+    w.heading(_("EUDR"))
+    if eudr.production_start:
+        w.row(_("Production period"), f"{format_date(eudr.production_start)} – "
+                                      f"{format_date(eudr.production_end)}")
+    w.row(_("Plots"), ngettext("%(num)d plot, %(area)s ha", "%(num)d plots, %(area)s ha",
+                               eudr.plot_count, area=number(eudr.total_area_ha, 2)))
+    rows = []
+    for line in page.lines:
+        for plot in line.lot.plots:
+            rows.append([line.lot.lot_code, plot.plot_ref, plot.producer_name,
+                         plot.production_place or "—", number(plot.area_ha, 2)])
+    if rows:
+        w.grid([_("Lot"), _("Plot"), _("Producer"), _("Place"), _("ha")], rows,
+               [40, 22, 55, 50, 18])
+    if eudr.lots_without_plots:
+        w.note(_("No plots yet for: %(lots)s.",
+                 lots=", ".join(lot.lot_code for lot in eudr.lots_without_plots)))
 
 
-def offer_sheet_pdf(page: OfferPage, qr_target: str, url: str) -> bytes:
-    """An A4 PDF of the offer with a QR code; built from the same view-model as the page."""
-    offer = page.offer
-    locale = str(get_locale() or "es")
-    document = printing_pdf.new_document(_("Offer %(code)s", code=offer.offer_code), locale)
-    document.add_page()
-    qr_size = 32
-    printing_pdf.add_qr(document, qr_target, document.w - printing_pdf.MARGIN_MM - qr_size,
-                        printing_pdf.MARGIN_MM, qr_size)
-    width = document.epw - qr_size - 4
-    document.set_font(printing_pdf.FONT_FAMILY, "B", 16)
-    document.multi_cell(width, 8, offer.name(locale))
-    document.set_font(printing_pdf.FONT_FAMILY, "", 10)
-    document.multi_cell(width, 6, f"{offer.offer_code} · {offer.cooperative.name}")
-    document.multi_cell(width, 5, url)
-    document.set_y(max(document.get_y(), printing_pdf.MARGIN_MM + qr_size) + 2)
-    for heading, pairs in offer_pairs(page):
-        document.set_font(printing_pdf.FONT_FAMILY, "B", 11)
-        document.cell(0, 7, heading, new_x="LMARGIN", new_y="NEXT")
-        document.set_font(printing_pdf.FONT_FAMILY, "", 9)
-        printing_pdf.key_value_table(document, pairs)
-        document.ln(1)
-    return bytes(document.output())
+def offer_sheet_pdf(page: OfferPage, qr_target: str, url: str, *, locale: str = "es",
+                    paper: str = "a4") -> bytes:
+    """The offer sheet as PDF bytes in `locale` on `paper` ("a4" or "letter").
+
+    Raises:
+        KeyError: for an unknown paper size.
+    """
+    with force_locale(locale):
+        offer = page.offer
+        pdf = printing_pdf.new_document(_("Offer %(code)s", code=offer.offer_code), locale,
+                                        page_format=PAPER_SIZES[paper])
+        pdf.set_margins(MARGIN, MARGIN, MARGIN)
+        pdf.set_auto_page_break(auto=False, margin=MARGIN + printing_pdf.FOOTER_HEIGHT_MM)
+        pdf.add_page()
+        _header(pdf, page, qr_target, url, locale)
+        writer = _Writer(pdf)
+        _terms(writer, page, locale)
+        _volume(writer, page)
+        _quality(writer, page)
+        _certificates(writer, page)
+        _eudr(writer, page)
+        return bytes(pdf.output())

@@ -126,7 +126,7 @@ def save_wishes(event: Event, user: User, levels: Mapping[int, str | None]) -> i
     if user.is_buyer:
         direction = WishDirection.BUYER
         allowed = {o.id for o in exhibiting_organisations(event)}
-    elif user.is_rep and user.is_approved and user.organisation_id is not None:
+    elif user.is_approved_rep:
         direction = WishDirection.ORGANISATION
         if not db.session.scalar(db.select(Exhibitor.id).where(
                 Exhibitor.event_id == event.id,

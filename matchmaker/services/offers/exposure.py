@@ -1,0 +1,132 @@
+"""What a lot's withdrawal does to the offers holding it, and what buyers then see.
+
+A lot withdrawn from the catalogue suspends every published offer holding it. Before that,
+its owner is warned (`offers_holding`); after, the cooperative and the buyers who asked
+about those offers are told, and the offer's public address keeps answering with a
+"temporarily unavailable" page naming the reason and a few alternatives (`unavailability`),
+never with "page not found": the address is printed on sheets and in QR codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from matchmaker.extensions import db
+from matchmaker.models import Lot
+from matchmaker.models.offers import (
+    ConsolidatedOffer,
+    LineApproval,
+    OfferLot,
+    OfferRequest,
+    OfferStatus,
+)
+
+OPEN = (OfferStatus.DRAFT, OfferStatus.PUBLISHED, OfferStatus.SUSPENDED)
+ALTERNATIVES = 3
+
+
+def offers_holding(lot: Lot) -> list[ConsolidatedOffer]:
+    """Offers still open that count on `lot` (approved or asked-for lines), published first."""
+    rank = {OfferStatus.PUBLISHED: 0, OfferStatus.SUSPENDED: 1, OfferStatus.DRAFT: 2}
+    offers = db.session.scalars(
+        db.select(ConsolidatedOffer).join(OfferLot, OfferLot.offer_id == ConsolidatedOffer.id)
+        .where(OfferLot.lot_id == lot.id, OfferLot.approval != LineApproval.DECLINED,
+               ConsolidatedOffer.status.in_(OPEN))
+        .options(joinedload(ConsolidatedOffer.cooperative))
+    ).unique().all()
+    return sorted(offers, key=lambda o: (rank[o.status], o.offer_code))
+
+
+def buyers_who_asked(offer: ConsolidatedOffer) -> list:
+    """Buyers who requested a sample of the offer, once each, oldest request first."""
+    seen, buyers = set(), []
+    for request in db.session.scalars(
+            db.select(OfferRequest).where(OfferRequest.offer_id == offer.id)
+            .order_by(OfferRequest.created_at, OfferRequest.id)):
+        if request.buyer_id not in seen:
+            seen.add(request.buyer_id)
+            buyers.append(request.buyer)
+    return buyers
+
+
+def withdrawn_lot_code(offer: ConsolidatedOffer) -> str | None:
+    """The lot whose withdrawal suspended the offer, if that is why it is suspended."""
+    reason = offer.suspended_reason or ""
+    return reason.split(":", 1)[1] if reason.startswith("lot_withdrawn:") else None
+
+
+@dataclass(frozen=True)
+class Unavailability:
+    """Why a once-public page is not shown now, and where a buyer can go instead."""
+
+    title: str
+    reason: str
+    is_temporary: bool
+    alternatives: list[ConsolidatedOffer] = field(default_factory=list)
+    lot_alternatives: list[Lot] = field(default_factory=list)
+
+    @property
+    def status(self) -> int:
+        # 200 for a pause (the address will work again), 410 for an offer ended for good.
+        return 200 if self.is_temporary else 410
+
+
+_TEMPORARY = _l("This offer is temporarily unavailable")
+
+
+def _other_offers(offer_id: int | None) -> list[ConsolidatedOffer]:
+    query = (db.select(ConsolidatedOffer)
+             .where(ConsolidatedOffer.status == OfferStatus.PUBLISHED)
+             .order_by(ConsolidatedOffer.published_at.desc(), ConsolidatedOffer.id.desc())
+             .limit(ALTERNATIVES))
+    if offer_id is not None:
+        query = query.where(ConsolidatedOffer.id != offer_id)
+    return list(db.session.scalars(query))
+
+
+def offer_unavailability(offer: ConsolidatedOffer) -> Unavailability | None:
+    """The page to show a buyer instead of the offer; None when the offer never was public
+    (a draft: nobody outside the cooperative has its address) or is public now."""
+    if offer.is_public:
+        return None
+    lot_code = withdrawn_lot_code(offer)
+    if offer.status == OfferStatus.WITHDRAWN:
+        if offer.published_at is None:
+            return None
+        return Unavailability(
+            _("This offer is no longer available"),
+            _("%(coop)s has withdrawn offer %(offer)s.", coop=offer.cooperative.name,
+              offer=offer.offer_code),
+            is_temporary=False, alternatives=_other_offers(offer.id))
+    if offer.status == OfferStatus.SUSPENDED:
+        reason = (_("Lot %(lot)s in this offer was withdrawn by its owner; %(coop)s is "
+                    "replacing it.", lot=lot_code, coop=offer.cooperative.name)
+                  if lot_code else
+                  _("%(coop)s is revising this offer.", coop=offer.cooperative.name))
+        return Unavailability(str(_TEMPORARY), reason, is_temporary=True,
+                              alternatives=_other_offers(offer.id))
+    if offer.published_at is not None:  # published once, back to draft for changes
+        return Unavailability(str(_TEMPORARY),
+                              _("%(coop)s is revising this offer.", coop=offer.cooperative.name),
+                              is_temporary=True, alternatives=_other_offers(offer.id))
+    return None
+
+
+def lot_unavailability(lot: Lot) -> Unavailability | None:
+    """The page for a lot that was published and is withdrawn now (an old QR code, a link)."""
+    if lot.is_published or lot.withdrawn_at is None:
+        return None
+    others = list(db.session.scalars(
+        db.select(Lot).where(Lot.is_published.is_(True), Lot.id != lot.id)
+        .order_by((Lot.organisation_id == lot.organisation_id).desc(),
+                  Lot.published_at.desc(), Lot.id.desc())
+        .limit(ALTERNATIVES)))
+    return Unavailability(
+        _("This lot is temporarily unavailable"),
+        _("%(org)s has taken lot %(lot)s out of the catalogue for now.",
+          org=lot.organisation.name, lot=lot.lot_code),
+        is_temporary=True, lot_alternatives=others)

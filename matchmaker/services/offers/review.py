@@ -1,0 +1,122 @@
+"""What the cooperative should look at before (and while) buyers read its offer.
+
+Each finding is a plain message with a stable code, computed on read from the offer and its
+page (nothing is stored by looking): a name or description that claims a certification the
+lots do not fully hold, a volume far below the target, lots changed since publication, and
+a blend outside the export moisture limit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from matchmaker.labels import label, number
+from matchmaker.lotsheet.quality import MOISTURE_MAX_AT_ORIGIN
+from matchmaker.models.offers import ConsolidatedOffer
+from matchmaker.services.offers.blending import latest_analysis
+from matchmaker.services.offers.page import OfferPage
+
+# Words in a name or description that promise a certification, and the schemes keeping it.
+CLAIMS: dict[str, tuple[re.Pattern, tuple[str, ...]]] = {
+    "organic": (re.compile(r"\b(organic|org[aá]nic[oa]s?|bio)\b", re.IGNORECASE),
+                ("eu_organic", "usda_nop", "jas")),
+    "fairtrade": (re.compile(r"\b(fair\s*trade|comercio\s+justo)\b", re.IGNORECASE),
+                  ("fairtrade",)),
+    "rainforest_alliance": (re.compile(r"\brainforest\b", re.IGNORECASE),
+                            ("rainforest_alliance",)),
+}
+# Publishing with less than this share of the target asks the cooperative to confirm.
+LOW_TARGET_SHARE = Decimal("0.5")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A certification the offer's words promise, and how much of it the lots hold."""
+
+    claim: str
+    covered_kg: Decimal
+    total_kg: Decimal
+
+    @property
+    def is_honest(self) -> bool:
+        return self.total_kg > 0 and self.covered_kg >= self.total_kg
+
+
+def claims(offer: ConsolidatedOffer, page: OfferPage) -> list[Claim]:
+    """The certifications the offer's name or description claims, with their coverage."""
+    text = " ".join([offer.name_es, offer.name_en, offer.description_es, offer.description_en])
+    found = []
+    for claim, (pattern, schemes) in CLAIMS.items():
+        if not pattern.search(text):
+            continue
+        covered = max((c.covered_kg for c in page.certifications if c.scheme in schemes),
+                      default=Decimal(0))
+        found.append(Claim(claim, covered, page.total_kg))
+    return found
+
+
+def claim_label(claim: str) -> str:
+    return {"organic": _("organic"), "fairtrade": _("Fairtrade"),
+            "rainforest_alliance": label("cert_scheme", "rainforest_alliance")}[claim]
+
+
+def below_target(offer: ConsolidatedOffer, page: OfferPage) -> bool:
+    """Whether the approved volume is under half the target (publishing asks to confirm)."""
+    return page.total_kg < offer.target_volume_kg * LOW_TARGET_SHARE
+
+
+def quality_updated_on(offer: ConsolidatedOffer, page: OfferPage) -> date | None:
+    """The latest day a lot's analysis in the offer was recorded after publication."""
+    if offer.published_at is None:
+        return None
+    days = [a.created_at for line in page.lines if (a := latest_analysis(line.lot)) is not None
+            and a.created_at and _aware(a.created_at) > _aware(offer.published_at)]
+    return max(days).date() if days else None
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def offer_review(offer: ConsolidatedOffer, page: OfferPage, *, today: date) -> list[Finding]:
+    """Everything the cooperative should check on this offer, most serious first."""
+    findings: list[Finding] = []
+    for claim in claims(offer, page):
+        if not claim.is_honest:
+            findings.append(Finding("claim_not_covered", _(
+                "The offer's name or description says \"%(claim)s\", but certificates cover "
+                "only %(covered)s of %(total)s kg. Buyers see the real coverage next to it; "
+                "change the words or the lots.", claim=claim_label(claim.claim),
+                covered=number(claim.covered_kg, 0), total=number(claim.total_kg, 0))))
+    if page.blend.moisture_pct is not None and page.blend.moisture_pct > MOISTURE_MAX_AT_ORIGIN:
+        findings.append(Finding("blend_moisture", _(
+            "The blend's moisture is %(pct)s %%, above the %(limit)s %% export limit "
+            "(ISO 2451).", pct=number(page.blend.moisture_pct, 1),
+            limit=number(MOISTURE_MAX_AT_ORIGIN, 1))))
+    if offer.published_at is not None:
+        for line in page.lines:
+            lot = line.lot
+            if lot.updated_at and _aware(lot.updated_at) > _aware(offer.published_at):
+                findings.append(Finding("lot_changed", _(
+                    "Lot %(lot)s changed on %(day)s, after the offer was published: check its "
+                    "figures in the blend below.", lot=lot.lot_code,
+                    day=format_date(lot.updated_at.date()))))
+    if below_target(offer, page):
+        findings.append(Finding("below_target", _(
+            "Only %(kg)s of the %(target)s kg target (%(pct)s %%) is approved.",
+            kg=number(page.total_kg, 0), target=number(offer.target_volume_kg, 0),
+            pct=number(page.target_pct, 1))))
+    return findings
