@@ -146,7 +146,7 @@ def test_a_new_reference_price_refreshes_the_cached_page(client, lots, fair):
     ({"ice_ny_usd_mt": "", "ice_ny_on": "2026-11-30"}, "ice_ny_usd_mt",
      "Enter the figure for this date, or clear the date."),
     ({"pen_per_usd": "0.27", "pen_per_usd_on": "2026-11-30"}, "pen_per_usd",
-     "Enter a figure between 1 and 10."),
+     "Enter a number from 1 to 10."),
 ])
 def test_organiser_enters_dated_references_with_clear_errors(client, login_as, fair, fields,
                                                              field, message):
