@@ -64,8 +64,9 @@ def send_mail_command() -> None:
               help="Jobs this process runs at once (threads).")
 @click.option("--periodic/--no-periodic", default=True, show_default=True,
               help="Also schedule mail, reminders, expiry, the job reaper and file clean-up.")
+@click.option("--verbose", is_flag=True, help="Log every task Huey runs (the reaper's too).")
 @with_appcontext
-def worker_command(workers: int, periodic: bool) -> None:
+def worker_command(workers: int, periodic: bool, verbose: bool) -> None:
     """Run background jobs: roundtable runs, badges and posters, exports, mail, reminders.
 
     Start one or more anywhere that shares the database, JOBS_QUEUE_URL and JOB_FILES_FOLDER
@@ -80,6 +81,9 @@ def worker_command(workers: int, periodic: bool) -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(process)d %(threadName)s %(levelname)s "
                                "%(name)s: %(message)s")
+    # Huey logs each task at INFO, the reaper's every JOB_REAP_INTERVAL_S included; the jobs
+    # log their own start, end and failures.
+    logging.getLogger("huey").setLevel(logging.INFO if verbose else logging.WARNING)
     consumer = create_consumer(jobs.huey, workers=workers, periodic=periodic,
                                worker_type="thread", max_delay=1.0,
                                reap_every_s=current_app.config["JOB_REAP_INTERVAL_S"])

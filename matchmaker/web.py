@@ -62,6 +62,7 @@ _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|CREATE|DROP|ALTER|
 _SERVING = "matchmaker.serving"
 _PERMITTED_WRITE = "matchmaker.permitted_get_write"
 _AFTER_COMMIT = "matchmaker.after_commit"
+_REFUSED_WRITE = "matchmaker.refused_get_write"
 
 
 class WriteDuringGet(RuntimeError):
@@ -180,7 +181,9 @@ def _commit_once(response: Response) -> Response:
     if request.method in SAFE_METHODS:
         # Nothing to commit unless a permitted write happened; a refused one ("log" mode) is
         # dropped when the session is removed at the end of the request.
-        if _endpoint_writes_on_get() or request.environ.get(_PERMITTED_WRITE):
+        if request.environ.get(_REFUSED_WRITE):
+            db.session.rollback()  # never commit a refused write along with a permitted one
+        elif _endpoint_writes_on_get() or request.environ.get(_PERMITTED_WRITE):
             _commit_or_rollback(response)
         return response
     _commit_or_rollback(response)
@@ -229,6 +232,7 @@ def _refuse_writes_during_get(conn, cursor, statement, parameters, context, exec
     message = f"{request.method} {request.path} ({request.endpoint}) wrote: {statement[:200]}"
     if mode == "raise":
         raise WriteDuringGet(message)
+    request.environ[_REFUSED_WRITE] = True
     current_app.logger.error("Write during a GET request refused: %s", message)
 
 

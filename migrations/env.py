@@ -93,8 +93,16 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table (copy, DROP, rename). With foreign keys on, that DROP
+            # is refused, or cascades deletes into every table referencing it, on any install
+            # that has data. SQLite ignores this pragma inside a transaction, so it is set and
+            # committed first; the references are checked once all migrations have run.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         # Batch mode lets SQLite alter tables (it copies them); compare_type catches type drift.
-        conf_args.setdefault("render_as_batch", connection.dialect.name == "sqlite")
+        conf_args.setdefault("render_as_batch", sqlite)
         conf_args.setdefault("compare_type", True)
         context.configure(
             connection=connection,
@@ -102,8 +110,17 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migrations left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -44,6 +44,36 @@ ORGANISATIONS = [
         "description_en": "Brazil-nut families diversifying with native shade-grown cacao.",
         "contact_email": "info@tahuamanu.demo", "cooperative": "agrobosque",
     },
+    # Three more Agrobosque associations with organic lots, so that a 20 t organic container
+    # can be pooled in the demo (see demo/offers.py).
+    {
+        "key": "las_piedras", "name": "Asociación de Productores Agroforestales Las Piedras",
+        "kind": "association", "ruc": "20490000066", "region": "Madre de Dios",
+        "province": "Tambopata", "community": "Planchón",
+        "description_es": "Productores de cacao orgánico en chacras agroforestales a orillas "
+        "del río Las Piedras.",
+        "description_en": "Organic cacao growers with agroforestry plots along the Las Piedras "
+        "river.",
+        "contact_email": "info@laspiedras.demo", "cooperative": "agrobosque",
+    },
+    {
+        "key": "valencia", "name": "Asociación Cacaotera Lago Valencia", "kind": "association",
+        "ruc": "20490000077", "region": "Madre de Dios", "province": "Tambopata",
+        "community": "Lago Valencia",
+        "description_es": "Familias ribereñas que fermentan en cajones comunales.",
+        "description_en": "Riverside families fermenting in shared boxes.",
+        "contact_email": "info@lagovalencia.demo", "cooperative": "agrobosque",
+    },
+    {
+        "key": "inambari", "name": "Asociación de Productores de Cacao Nativo Inambari",
+        "kind": "association", "ruc": "20490000088", "region": "Madre de Dios",
+        "province": "Tambopata", "community": "Mazuko",
+        "description_es": "Cacao nativo chuncho de la cuenca del Inambari, vendido con "
+        "diferencial sobre la bolsa de Nueva York.",
+        "description_en": "Native chuncho cacao from the Inambari basin, sold at a differential "
+        "to New York.",
+        "contact_email": "info@inambari.demo", "cooperative": "agrobosque",
+    },
     {
         "key": "huallaga", "name": "Asociación Agroecológica Bajo Huallaga", "kind": "association",
         "ruc": "20490000044", "region": "San Martín", "province": "Picota",
@@ -67,6 +97,9 @@ REPS = [
     ("infierno", "julio.huajohuajo@infierno.demo", "Julio Huajohuajo"),
     ("agrobosque", "carmen.quispe@agrobosque.demo", "Carmen Quispe"),
     ("tahuamanu", "luis.vargas@tahuamanu.demo", "Luis Vargas"),
+    ("las_piedras", "marco.huaman@laspiedras.demo", "Marco Huamán"),
+    ("valencia", "teresa.yine@lagovalencia.demo", "Teresa Yine"),
+    ("inambari", "hugo.condori@inambari.demo", "Hugo Condori"),
     ("huallaga", "ana.tuanama@bajohuallaga.demo", "Ana Tuanama"),
     ("amazonas", "elias.shimpukat@cacaoamazonas.demo", "Elías Shimpukat"),
 ]

@@ -140,6 +140,7 @@ def run_job(job_id: int) -> None:
     if attempt is None:
         return
     job = db.session.get(PrintJob, job_id)
+    log.info("print job %s (%s) started, attempt %s", job_id, job.kind, attempt)
     config = current_app.config
     name = f"{job.created_at:%Y/%m}/{job.public_id}-{attempt}.{EXTENSIONS[job.kind]}"
     stored = error = None
@@ -154,6 +155,8 @@ def run_job(job_id: int) -> None:
             status="done", done=job.total, file_path=stored.path, file_sha256=stored.sha256,
             file_size=stored.size, error="", finished_at=utcnow()):
         db.session.commit()  # with the QR tokens issued while drawing
+        log.info("print job %s (%s) done on attempt %s: %s, %s bytes", job_id, job.kind,
+                 attempt, stored.path, stored.size)
         return
     db.session.rollback()
     if stored is not None:  # the hold was lost: another attempt owns the job now

@@ -26,7 +26,6 @@ from matchmaker.services.matching import demand as demand_service
 from matchmaker.services.matching import recommend
 from matchmaker.services.matching.text import finding_text, finding_text_plain
 from matchmaker.templating import safe_next
-from matchmaker.web import invalid_status
 
 bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
 # Beside the read-only lots API, for the signed-in buyer (GET only: nothing for CSRF to guard).
@@ -120,7 +119,6 @@ def demand():
     welcome = bool(request.args.get("welcome"))
     if request.method == "GET":
         _fill(form, demand_service.fields_of(profile))
-    status = invalid_status(form)
     if form.validate_on_submit():
         try:
             demand_service.save_demand(profile, _fields_from(form))

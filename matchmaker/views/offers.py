@@ -371,8 +371,12 @@ def mine():
              for line in pending}
     references = market_references()
     lot_prices = {line.id: price_text(line.lot.price, references) for line in pending}
+    to_review = {offer.id: len(offer_review(offer, build_offer_page(offer, today=_today()),
+                                            today=_today()))
+                 for offer in offers if offer.status != "withdrawn"}
     return render_template("offers/mine.html", offers=offers, pending=pending, answered=answered,
-                           is_coop=is_coop, pages=pages, lot_prices=lot_prices, today=_today())
+                           is_coop=is_coop, pages=pages, lot_prices=lot_prices, today=_today(),
+                           to_review=to_review)
 
 
 @bp.route("/my/offers/new", methods=["GET", "POST"])

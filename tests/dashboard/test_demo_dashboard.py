@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from matchmaker.demo import DEMO_PASSWORD, seed_demo
 from matchmaker.extensions import db
 from matchmaker.models import CheckIn, Event, Meeting, MeetingOutcome, User
 from matchmaker.services.dashboard import event_figures
 from tests.factories import login
+
+pytestmark = pytest.mark.slow  # seeds the whole demo fair
 
 
 def test_seeded_figures_show_a_fair_in_progress(app):

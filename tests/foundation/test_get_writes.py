@@ -35,7 +35,7 @@ from matchmaker.models import (
     User,
 )
 from matchmaker.models.base import utcnow
-from matchmaker.write_guard import permitted_reason
+from matchmaker.write_guard import permitted, permitted_reason
 
 # GETs whose purpose is a write, each with its reason in the view (`@web.writes_on_get`).
 # Adding one here should be a deliberate, reviewed decision.
@@ -219,10 +219,16 @@ def test_in_production_a_write_in_a_get_is_logged_and_not_kept(app, db, factorie
         app.preprocess_request()
         organisation.name = "Renamed on GET"
         db.session.flush()  # no exception: the page still renders
-        app.process_response(app.response_class("page"))  # and the kernel commits nothing
+        with permitted("a token issued on first view"):
+            organisation.website = "https://permitted.example"
+            db.session.flush()
+        # The kernel commits nothing, not even the permitted write, which would carry the
+        # refused one with it.
+        app.process_response(app.response_class("page"))
     assert "Write during a GET request refused" in caplog.text
     db.session.rollback()  # what removing the session at the end of the request does
     assert db.session.get(Organisation, organisation.id).name != "Renamed on GET"
+    assert db.session.get(Organisation, organisation.id).website != "https://permitted.example"
 
 
 def test_a_post_commits_once_and_a_refused_post_rolls_back(app, db, factories):

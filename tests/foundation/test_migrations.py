@@ -12,6 +12,8 @@ from matchmaker.extensions import db
 from matchmaker.models import Base
 from tests.conftest import BACKENDS, fresh_database_url
 
+pytestmark = pytest.mark.slow  # upgrades a fresh database through every migration
+
 
 def schema_differences(engine) -> list:
     with engine.connect() as connection:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from matchmaker.demo import people
 from matchmaker.models import Event, Exhibitor, Organisation, User
+
+pytestmark = pytest.mark.slow  # seeds the whole demo fair
 
 
 def counts(db) -> dict:
@@ -23,7 +27,7 @@ def test_seed_demo_once(runner, db):
     assert result.exit_code == 0, result.output
     assert "Demo data loaded." in result.output
     first = counts(db)
-    assert first["organisations"] == len(people.ORGANISATIONS) == 5
+    assert first["organisations"] == len(people.ORGANISATIONS) == 8
     assert first["events"] == 1
     assert first["exhibitors"] == len(people.BOOTHS)
     assert first["organisers"] == 1

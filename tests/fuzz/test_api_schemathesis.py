@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 
 from matchmaker.demo import seed_demo
 
+pytestmark = pytest.mark.slow  # seeds the demo and fuzzes every API operation
+
 EXAMPLES = 40
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from matchmaker.demo import seed_demo
 from matchmaker.extensions import db
 from matchmaker.models import Meeting, RoundtableSession
+
+pytestmark = pytest.mark.slow  # seeds the demo and solves its roundtable (~10 s)
 
 
 def test_demo_roundtable(app):

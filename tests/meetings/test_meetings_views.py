@@ -88,6 +88,7 @@ def routes(w):
 ROLES = ["buyer", "rep", "other_buyer", "other_rep", "organiser"]
 
 
+@pytest.mark.slow  # every role against every meeting URL (~10 s)
 def test_permission_matrix(app, world):
     """Anonymous → log-in; a role outside the route's audience → 403 (or the organiser's
     redirect to the back office); the audience gets through (a 4xx business refusal is fine)."""
@@ -229,6 +230,7 @@ def test_calendar_feed_secret_url_regenerate_and_revoke(app, world):
     assert anonymous.get("/calendar/guess.ics").status_code == 404
 
 
+@pytest.mark.slow  # a full day's agenda rendered and rasterised (12-18 s)
 def test_agenda_pdf_is_one_a4_page_even_when_full(app, world):
     from io import BytesIO
 

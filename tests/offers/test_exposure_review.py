@@ -220,3 +220,24 @@ def test_empty_suggestion_makes_no_offer(app, db, ctx, coop, coop_rep):
     with pytest.raises(Conflict) as error:
         offer_from_suggestion(coop, suggestion, lots, actor=coop_rep)
     assert error.value.code == "nothing_suggested"
+
+
+def test_blend_leaving_its_published_grade_is_flagged(app, db, ctx, coop):
+    from datetime import UTC, datetime, timedelta
+
+    lot = make_lot(coop, volume_kg=Decimal("6000"), moq_kg=None)
+    first = add_analysis(lot)  # Grade I
+    first.created_at = datetime.now(UTC) - timedelta(days=3)
+    db.session.commit()
+    offer = _offer(coop, target_volume_kg="6000")
+    composing.set_line(offer, lot, "6000")
+    composing.publish_offer(offer, now=datetime.now(UTC) - timedelta(days=2))
+    page = build_offer_page(offer, today=TODAY)
+    assert review.published_grade(offer, page) == "I"
+    assert "grade_left" not in {f.code for f in review.offer_review(offer, page, today=TODAY)}
+    add_analysis(lot, analysis_date=TODAY, mouldy=11)  # 3.7 % mouldy: Grade II
+    page = build_offer_page(offer, today=TODAY)
+    assert page.blend.worst_grade == "II"
+    [finding] = [f for f in review.offer_review(offer, page, today=TODAY)
+                 if f.code == "grade_left"]
+    assert "published as" in finding.message

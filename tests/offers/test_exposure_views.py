@@ -103,6 +103,8 @@ def test_publishing_far_below_target_asks_for_confirmation(app, client, ctx, coo
     composing.set_line(offer, lot, "6600")
     db.session.commit()
     _login_en(client, coop_rep)
+    mine = client.get("/my/offers/", headers=EN).get_data(as_text=True)
+    assert "1 point to review" in mine  # 33 % of the target
     asked = client.post(f"/my/offers/{offer.offer_code}/publish", headers=EN)
     assert asked.status_code == 409 and "Publish with 33.0 % of the target?" in asked.get_data(
         as_text=True)

@@ -17,7 +17,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from matchmaker.labels import label, number
-from matchmaker.lotsheet.quality import MOISTURE_MAX_AT_ORIGIN
+from matchmaker.lotsheet.quality import MOISTURE_MAX_AT_ORIGIN, grade_rank, worst_grade
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.services.offers.blending import latest_analysis
 from matchmaker.services.offers.page import OfferPage
@@ -86,6 +86,21 @@ def quality_updated_on(offer: ConsolidatedOffer, page: OfferPage) -> date | None
     return max(days).date() if days else None
 
 
+def published_grade(offer: ConsolidatedOffer, page: OfferPage) -> str | None:
+    """The worst ISO grade the offer declared when it was published: its lots' latest
+    analyses recorded by then (derived, so nothing is stored by reading)."""
+    if offer.published_at is None:
+        return None
+    published = _aware(offer.published_at)
+    grades = []
+    for line in page.lines:
+        earlier = [a for a in line.lot.analyses
+                   if a.created_at is not None and _aware(a.created_at) <= published]
+        if earlier:
+            grades.append(max(earlier, key=lambda a: (a.analysis_date, a.id)).iso_grade)
+    return worst_grade(grades).value if grades else None
+
+
 def _aware(moment: datetime) -> datetime:
     from datetime import UTC
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
@@ -106,6 +121,13 @@ def offer_review(offer: ConsolidatedOffer, page: OfferPage, *, today: date) -> l
             "The blend's moisture is %(pct)s %%, above the %(limit)s %% export limit "
             "(ISO 2451).", pct=number(page.blend.moisture_pct, 1),
             limit=number(MOISTURE_MAX_AT_ORIGIN, 1))))
+    declared = published_grade(offer, page)
+    current = page.blend.worst_grade
+    if declared and current and grade_rank(current) > grade_rank(declared):
+        findings.append(Finding("grade_left", _(
+            "The blend is now %(current)s; the offer was published as %(declared)s. Buyers "
+            "see the current figures: replace the lot or publish again knowingly.",
+            current=label("iso_grade", current), declared=label("iso_grade", declared))))
     if offer.published_at is not None:
         for line in page.lines:
             lot = line.lot

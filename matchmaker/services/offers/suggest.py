@@ -36,6 +36,8 @@ REASONS: dict[str, str] = {
     "certification": N_("No valid certificate of the required scheme."),
     "grade": N_("Grade below the minimum asked for, or no analysis."),
     "no_price": N_("No price given."),
+    "differential_no_reference": N_("Priced as a differential to a futures market, and the "
+                                    "fair has no reference price to turn it into USD/MT."),
     "price_expired": N_("Its price is no longer valid."),
     "price_too_high": N_("Price above your maximum."),
     "region": N_("From another region."),
@@ -62,6 +64,7 @@ class Candidate:
     genetics: frozenset[str] = frozenset()
     region: str = ""
     price_expired: bool = False
+    is_differential: bool = False  # the price is indicative: differential + the reference
 
     @property
     def unit_kg(self) -> Decimal:
@@ -154,7 +157,7 @@ def screen(candidates: Iterable[Candidate], constraints: Constraints
                 c.grade is None or grade_rank(c.grade) > grade_rank(constraints.min_grade)):
             reason = "grade"
         elif c.price_usd_per_mt is None:
-            reason = "no_price"
+            reason = "differential_no_reference" if c.is_differential else "no_price"
         elif c.price_expired:
             reason = "price_expired"
         elif (constraints.max_price_usd_mt is not None
@@ -259,6 +262,7 @@ def suggest(candidates: Iterable[Candidate], constraints: Constraints) -> Sugges
 
 def candidates_from_catalogue(*, today: date) -> tuple[list[Candidate], dict[int, Lot]]:
     """Every published lot with what is left of it, as candidates (and the lots by id)."""
+    from matchmaker.services.lots.pricing import market_references
     from matchmaker.services.lots.sheet import CERT_VALID, certificate_state
     from matchmaker.services.offers.availability import available_by_lot
     from matchmaker.services.offers.blending import latest_analysis
@@ -270,12 +274,16 @@ def candidates_from_catalogue(*, today: date) -> tuple[list[Candidate], dict[int
         .order_by(Lot.lot_code)
     ).unique())
     left = available_by_lot(lots)
+    # The price a buyer pays: fixed + premium, or a differential's indicative price from the
+    # fair's reference prices (shown as such).
+    references = market_references(today=today)
     result = []
     for lot in lots:
         analysis = latest_analysis(lot)
         result.append(Candidate(
             lot_id=lot.id, lot_code=lot.lot_code, organisation_id=lot.organisation_id,
-            available_kg=left[lot.id], price_usd_per_mt=lot.price_usd_per_mt,
+            available_kg=left[lot.id], price_usd_per_mt=lot.indicative_price_usd_mt(references),
+            is_differential=lot.price.is_differential,
             grade=lot.latest_iso_grade or (analysis.iso_grade if analysis else None),
             net_kg_per_bag=lot.net_kg_per_bag, moq_kg=lot.moq_kg,
             schemes=frozenset(c.scheme for c in lot.certificates

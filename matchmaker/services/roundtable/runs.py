@@ -150,6 +150,7 @@ def execute(run_id: int) -> ScheduleRun | None:
                 slot_id=slot_id, table_id=table_id, weight=meta.weight,
                 is_pinned=meta.pinned, source=meta.source, meeting_id=meta.meeting_id))
         db.session.commit()
+        log.info("roundtable run %s %s on attempt %s: %s", run_id, status, attempt, message)
     except Exception as error:
         log.exception("roundtable run %s failed", run_id)
         db.session.rollback()
