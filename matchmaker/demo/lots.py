@@ -237,9 +237,20 @@ def seed_lots(made: dict) -> None:
         tahuamanu, legality_file=_pdf("Contrato de concesión y certificado de posesión",
                                       ["Documento de demostración."], "posesion.pdf"),
         no_deforestation_evidence_url="https://www.globalforestwatch.org/map/")
-    analyses.save_analysis(tahuamanu, analysis_date=date(2026, 7, 2),
-                           lab="Laboratorio de Calidad Agrobosque", moisture_pct=D("7.6"),
-                           bean_count_per_100g=104, **CUT_GRADE_II)
+    analyses.save_analysis(
+        tahuamanu, analysis_date=date(2026, 7, 2), lab="Laboratorio de Calidad Agrobosque",
+        sample_kg=D("1.2"), moisture_pct=D("7.6"), bean_count_per_100g=104, ffa_pct=D("1.1"),
+        files={"report": _pdf("Informe de análisis físico – PE-MDD-TAH-26-001",
+                              ["Prueba de corte ISO 1114, 300 granos.", "Humedad 7.6 %."],
+                              "informe.pdf")},
+        cut_test_photo=_cut_test_photo(), **CUT_GRADE_II)
+    sensory.save_evaluation(
+        tahuamanu, scores=_liquor_scores(cacao=4, acidity=4, fresh_fruit=3, browned_fruit=3,
+                                         vegetal=2, floral=1, nutty=4, off_flavours=1),
+        protocol="coex_liquor", evaluator="Laboratorio de Calidad Agrobosque", panel_size=3,
+        evaluated_on=date(2026, 7, 8), roast_profile="120 °C, 25 min", global_quality=D("6.4"),
+        flavour_notes_es="Cacao y nuez, acidez frutal media; un ligero sabor terroso.",
+        flavour_notes_en="Cocoa and nut, medium fruity acidity; a slight earthy note.")
     certificates.save_certificate(tahuamanu, **group_organic)
     certificates.save_certificate(  # lapsed: shown as expired, never as valid
         tahuamanu, scheme="usda_nop", holder="Cooperativa Agrobosque",
@@ -287,9 +298,30 @@ def seed_lots(made: dict) -> None:
         huallaga, legality_file=_pdf("Constancias de posesión de los socios",
                                      ["Documento de demostración."], "posesion.pdf"),
         no_deforestation_evidence_url="https://www.globalforestwatch.org/map/")
-    analyses.save_analysis(huallaga, analysis_date=date(2026, 9, 10),
-                           lab="Laboratorio de Calidad ICT Tarapoto", moisture_pct=D("6.9"),
-                           bean_count_per_100g=112, **CUT_GRADE_I)
+    analyses.save_analysis(
+        huallaga, analysis_date=date(2026, 9, 10), lab="Laboratorio de Calidad ICT Tarapoto",
+        sample_kg=D("2"), moisture_pct=D("6.9"), bean_count_per_100g=112, ffa_pct=D("0.8"),
+        fat_pct=D("53.5"), shell_pct=D("11.8"),
+        files={"report": _pdf("Informe de análisis – Instituto de Cultivos Tropicales",
+                              ["Prueba de corte ISO 1114, 300 granos.", "Humedad 6.9 %."],
+                              "informe-ict.pdf")},
+        cut_test_photo=_cut_test_photo(), **CUT_GRADE_I)
+    sensory.save_evaluation(
+        huallaga, scores=_liquor_scores(fresh_fruit=3, browned_fruit=3, nutty=4,
+                                        caramel_panela=3),
+        protocol="coex_liquor", evaluator="Panel sensorial ICT Tarapoto", panel_size=5,
+        evaluated_on=date(2026, 9, 18), roast_profile="125 °C, 22 min", global_quality=D("6.9"),
+        flavour_notes_es="Cacao marcado, nuez y panela; acidez baja y final limpio.",
+        flavour_notes_en="Marked cocoa, nut and panela; low acidity and a clean finish.")
+    certificates.save_certificate(
+        huallaga, scheme="rainforest_alliance", holder="Asociación Agroecológica Bajo Huallaga",
+        certificate_no="RA-CERT-PE-0311", certifier_name="Control Union Peru",
+        certifier_code="PE-BIO-149", status="certified", valid_from=today - timedelta(days=120),
+        valid_to=today + timedelta(days=610),
+        verify_url="https://www.rainforest-alliance.org/business/certification/",
+        file=_pdf("Certificado Rainforest Alliance – Bajo Huallaga",
+                  ["Documento de demostración.", "Certificado RA-CERT-PE-0311."],
+                  "certificado-ra.pdf"))
     editing.publish_lot(huallaga)
 
     # Amazonas: a draft still being filled in ------------------------------------------------

@@ -39,3 +39,27 @@ def test_demo_lots(db):
     for lot in lots.values():
         if lot.is_published:
             assert editing.missing_for_publish(lot) == []
+
+
+def test_demo_lot_pages_show_every_section_filled_and_linked(db, client):
+    made: dict = {}
+    seed_people(made)
+    seed_lots(made)
+    db.session.commit()
+    published = db.session.scalars(db.select(Lot).where(Lot.is_published.is_(True))).all()
+    assert len(published) >= 3
+    for lot in published:
+        html = client.get(f"/lots/{lot.lot_code}", headers={"Accept-Language": "en"}).get_data(
+            as_text=True)
+        for section in ("s-lot", "s-post-harvest", "s-quality", "s-sensory", "s-certs", "s-eudr",
+                        "s-terms"):
+            assert f'id="{section}"' in html, (lot.lot_code, section)
+        assert "No laboratory analysis yet." not in html, lot.lot_code
+        assert "No sensory evaluation yet." not in html, lot.lot_code
+        assert "No certificates." not in html, lot.lot_code
+        assert "/report\">Lab report (PDF)" in html, lot.lot_code
+        assert "/cut_test_photo" in html, lot.lot_code
+        assert "/files/lots/certificates/" in html or "Verify with the certifier" in html
+        assert f"/files/lots/{lot.id}/eudr/legality" in html, lot.lot_code
+        assert "Land-use analysis" in html, lot.lot_code
+        assert 'class="price"' in html and "On request" not in html, lot.lot_code
