@@ -239,7 +239,7 @@ def api_demand():
 def api_recommendations():
     """The signed-in buyer's ranked lots and offers at the current fair, with reasons."""
     buyer = _api_user()
-    result = recommend.for_buyer(buyer, events.current_event(), today=_today(),
+    result = recommend.for_buyer(buyer, events.current(), today=_today(),
                                  locale=_locale())
     return {"event": result.event.slug if result.event else None,
             "recommended": [_match_json(m) for m in result.top],
