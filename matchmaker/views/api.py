@@ -195,6 +195,9 @@ def sheet_document(sheet: LotSheet) -> dict:
 
 # Filters given by code: an empty value is as wrong as an unknown code.
 CODED_FILTERS = ("product_form", "genetics", "certification", "min_grade", "flavour", "sort")
+# Documented as numbers: an empty value is not a number (the HTML catalogue's form may send
+# empty fields, the API's callers may not).
+NUMBER_FILTERS = ("min_volume_kg", "max_price_usd_mt", "flavour_min")
 
 
 def _invalid(names: list[str]):
@@ -223,7 +226,7 @@ def _paging(invalid: list[str]) -> tuple[int, int]:
 @bp.get("/lots")
 def lots():
     parsed = catalogue.parse_filters(request.args)
-    invalid = parsed.invalid + [name for name in CODED_FILTERS
+    invalid = parsed.invalid + [name for name in CODED_FILTERS + NUMBER_FILTERS
                                 if name in request.args and not request.args[name].strip()]
     page_number, per_page = _paging(invalid)
     if invalid:

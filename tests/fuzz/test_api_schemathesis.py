@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 
 from matchmaker.demo import seed_demo
 
@@ -33,6 +34,7 @@ def test_api_conforms_to_its_openapi_document(api_schema, mode):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert {op.label for op in operations} >= {"GET /lots", "GET /offers"}  # under servers: /api/v1
     calls = 0
+    unnegatable: list[str] = []
     for operation in operations:
         @given(case=operation.as_strategy(generation_mode=schemathesis.GenerationMode(mode)))
         @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
@@ -42,5 +44,13 @@ def test_api_conforms_to_its_openapi_document(api_schema, mode):
             calls += 1
             case.call_and_validate()
 
-        check()
-    assert calls >= len(operations)
+        try:
+            check()
+        except Unsatisfiable:
+            # Negative mode on an operation with no parameter and no body (GET /me/demand):
+            # there is nothing to make invalid. Positive mode still calls it.
+            if mode != "negative":
+                raise
+            unnegatable.append(operation.label)
+    assert calls >= len(operations) - len(unnegatable)
+    assert len(unnegatable) < len(operations)

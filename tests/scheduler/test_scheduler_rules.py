@@ -142,6 +142,8 @@ def test_a_time_out_is_never_reported_as_infeasible() -> None:
     from matchmaker.scheduler.dzn import read_dzn
 
     instance = Path(__file__).resolve().parents[2] / "../shared/b2b-instances/ticf-14crafa.original.dzn"
+    if not instance.exists():
+        pytest.skip(f"benchmark instances not found at {instance.parent}")
     prob = read_dzn(instance)
     sched = solve(prob, time_limit_s=0.01, workers=1)
     assert sched.report is not None

@@ -33,6 +33,8 @@ KEY_WIDTH = 44.0
 FONT = printing_pdf.FONT_FAMILY
 BODY_SIZE = 8.5
 LINE = 4.2  # mm per body line
+GRID_SIZE = 7.5  # tables
+GRID_LINE = 3.6
 ACCENT = (94, 52, 30)  # cacao brown
 MUTED = (90, 90, 90)
 RULE = (200, 190, 180)
@@ -125,21 +127,27 @@ class _Writer:
 
     def grid(self, header: list[str], rows: list[list[str]], widths: list[float],
              links: list[str | None] | None = None) -> None:
-        """A small table of single-line cells; long text is wrapped inside its cell."""
+        """A small table of single-line cells; long text is wrapped inside its cell.
+
+        Set a point smaller than the body: certificate tables of real numbers and dates
+        otherwise wrap each row to four or five lines and push a full sheet onto a third
+        US Letter page."""
         pdf = self.pdf
         scale = pdf.epw / sum(widths)
         widths = [w * scale for w in widths]
         links = links or [None] * len(rows)
         for index, cells in enumerate([header, *rows]):
             style = "B" if index == 0 else ""
-            height = max(self._height(w - 1.5, text, style) for w, text in zip(widths, cells, strict=True))
+            pdf.set_font(FONT, style, GRID_SIZE)
+            height = max(pdf.multi_cell(w - 1.5, GRID_LINE, text, dry_run=True, output="HEIGHT")
+                         for w, text in zip(widths, cells, strict=True))
             self.ensure(height + 1)
             top, x = pdf.get_y(), pdf.l_margin
             link = links[index - 1] if index else None
             for w, text in zip(widths, cells, strict=True):
-                pdf.set_font(FONT, style, BODY_SIZE)
+                pdf.set_font(FONT, style, GRID_SIZE)
                 pdf.set_xy(x, top)
-                pdf.multi_cell(w - 1.5, LINE, text, align="L", link=link)
+                pdf.multi_cell(w - 1.5, GRID_LINE, text, align="L", link=link)
                 x += w
             pdf.set_xy(pdf.l_margin, top + height + 0.5)
             with pdf.local_context(draw_color=RULE, line_width=0.15):
