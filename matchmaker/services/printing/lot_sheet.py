@@ -61,7 +61,7 @@ def short_url(url: str) -> str:
     return (parts.netloc + parts.path).rstrip("/") or url
 
 
-class _Writer:
+class SheetWriter:
     """Flowing key/value rows and headings with whole-row page breaks."""
 
     def __init__(self, pdf: printing_pdf.PrintDocument):
@@ -165,39 +165,47 @@ def _join(*parts) -> str:
     return " · ".join(str(p) for p in parts if p not in (None, ""))
 
 
-def _header(pdf: printing_pdf.PrintDocument, sheet: LotSheet, links: SheetLinks, locale: str,
-            today: date) -> None:
-    lot = sheet.lot
+def sheet_header(pdf: printing_pdf.PrintDocument, *, kind: str, title: str, code: str,
+                 owner: str, qr_target: str, url: str, caption: str) -> None:
+    """The printed sheet's head, shared by lot and offer sheets: title, code, owner and the
+    short address on the left, the QR code (to `qr_target`) in its own square on the right."""
     qr_x = pdf.w - pdf.r_margin - QR_SIZE
-    printing_pdf.add_qr(pdf, links.page_url, qr_x, pdf.t_margin, QR_SIZE)
+    printing_pdf.add_qr(pdf, qr_target, qr_x, pdf.t_margin, QR_SIZE)
     width = qr_x - pdf.l_margin - 5  # the QR's quiet zone is inside its square
     pdf.set_xy(pdf.l_margin, pdf.t_margin)
     pdf.set_font(FONT, "", 8)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(width, 4, _("Product sheet"), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 4, kind, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*ACCENT)
     pdf.set_font(FONT, "B", 15)
-    pdf.multi_cell(width, 6.5, lot.name(locale), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 6.5, title, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.set_font(FONT, "B", 10)
-    pdf.multi_cell(width, 5, lot.lot_code, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 5, code, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(width, 4.5, lot.organisation.name, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 4.5, owner, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 8.5)
     pdf.set_text_color(20, 60, 140)
-    pdf.multi_cell(width, 4.5, short_url(links.page_url), align="L", link=links.page_url,
-                   new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 4.5, short_url(url), align="L", link=url, new_x="LMARGIN",
+                   new_y="NEXT")
     pdf.set_text_color(*MUTED)
     pdf.set_font(FONT, "", 7.5)
-    pdf.multi_cell(width, 4, _("Scan the code or open the address for the current sheet, "
-                               "evidence files and contact. Printed %(date)s.",
-                               date=format_date(today)),
-                   align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(width, 4, caption, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.set_y(max(pdf.get_y(), pdf.t_margin + QR_SIZE) + 1)
 
 
-def _lot_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
+def _header(pdf: printing_pdf.PrintDocument, sheet: LotSheet, links: SheetLinks, locale: str,
+            today: date) -> None:
+    lot = sheet.lot
+    sheet_header(pdf, kind=_("Product sheet"), title=lot.name(locale), code=lot.lot_code,
+                 owner=lot.organisation.name, qr_target=links.page_url, url=links.page_url,
+                 caption=_("Scan the code or open the address for the current sheet, "
+                           "evidence files and contact. Printed %(date)s.",
+                           date=format_date(today)))
+
+
+def _lot_section(w: SheetWriter, sheet: LotSheet, locale: str) -> None:
     lot, volume = sheet.lot, sheet.volume
     w.heading(_("Lot and packing"))
     w.row(_("Product"), label("product_form", lot.product_form))
@@ -214,7 +222,7 @@ def _lot_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
     w.row(_("Warehouse"), lot.warehouse)
 
 
-def _origin_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
+def _origin_section(w: SheetWriter, sheet: LotSheet, locale: str) -> None:
     lot, org = sheet.lot, sheet.lot.organisation
     w.heading(_("Origin and traceability"))
     kind = _("Cooperative") if org.kind == "cooperative" else _("Association")
@@ -238,7 +246,7 @@ def _origin_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
     w.row(_("Fine flavour"), note or lot.fine_flavour_note_es or lot.fine_flavour_note_en)
 
 
-def _post_harvest_section(w: _Writer, sheet: LotSheet) -> None:
+def _post_harvest_section(w: SheetWriter, sheet: LotSheet) -> None:
     lot = sheet.lot
     w.heading(_("Post-harvest"))
     w.row(_("Processing site"), label("processing_site", lot.processing_site))
@@ -258,7 +266,7 @@ def _post_harvest_section(w: _Writer, sheet: LotSheet) -> None:
     w.row(_("Drying"), _join(*drying))
 
 
-def _quality_section(w: _Writer, sheet: LotSheet, links: SheetLinks) -> None:
+def _quality_section(w: SheetWriter, sheet: LotSheet, links: SheetLinks) -> None:
     a = sheet.analysis
     w.heading(_("Physical quality (ISO 2451, cut test ISO 1114)"), keep_with=6 * LINE)
     if a is None:
@@ -355,7 +363,7 @@ def _radar(pdf: printing_pdf.PrintDocument, scores: list[tuple[str, float]], x: 
     pdf.set_text_color(0, 0, 0)
 
 
-def _sensory_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
+def _sensory_section(w: SheetWriter, sheet: LotSheet, locale: str) -> None:
     s = sheet.sensory
     pdf = w.pdf
     has_radar = s is not None and len(s.radar) >= 3
@@ -384,7 +392,7 @@ def _sensory_section(w: _Writer, sheet: LotSheet, locale: str) -> None:
         pdf.set_y(max(pdf.get_y(), top + RADAR_HEIGHT))
 
 
-def _certificates_section(w: _Writer, sheet: LotSheet, links: SheetLinks, state_labels) -> None:
+def _certificates_section(w: SheetWriter, sheet: LotSheet, links: SheetLinks, state_labels) -> None:
     w.heading(_("Certificates"), keep_with=3 * LINE)
     if not sheet.certificates:
         w.note(_("No certificates."))
@@ -406,7 +414,7 @@ def _certificates_section(w: _Writer, sheet: LotSheet, links: SheetLinks, state_
              "needs its own import certificate (EU TRACES COI, USDA NOP Import Certificate)."))
 
 
-def _eudr_section(w: _Writer, sheet: LotSheet, links: SheetLinks) -> None:
+def _eudr_section(w: SheetWriter, sheet: LotSheet, links: SheetLinks) -> None:
     e, lot = sheet.eudr, sheet.lot
     w.heading(_("EU Deforestation Regulation (2023/1115)"), keep_with=4 * LINE)
     polygons = sum(1 for p in e.plots if p.geometry_type == "Polygon")
@@ -432,7 +440,7 @@ def _eudr_section(w: _Writer, sheet: LotSheet, links: SheetLinks) -> None:
              "producer provides geolocation and evidence."))
 
 
-def _terms_section(w: _Writer, sheet: LotSheet, locale: str, show_soles: bool) -> None:
+def _terms_section(w: SheetWriter, sheet: LotSheet, locale: str, show_soles: bool) -> None:
     t, lot = sheet.terms, sheet.lot
     w.heading(_("Commercial terms"), keep_with=5 * LINE)
     w.row(_("Incoterm"), _join(label("incoterm", t.incoterm), t.incoterm_place))
@@ -479,7 +487,7 @@ def render_lot_sheet(sheet: LotSheet, links: SheetLinks, *, paper: str = "a4",
         pdf.set_auto_page_break(auto=False, margin=MARGIN + printing_pdf.FOOTER_HEIGHT_MM)
         pdf.add_page()
         _header(pdf, sheet, links, locale, sheet.today)
-        writer = _Writer(pdf)
+        writer = SheetWriter(pdf)
         _lot_section(writer, sheet, locale)
         _origin_section(writer, sheet, locale)
         _post_harvest_section(writer, sheet)

@@ -20,47 +20,21 @@ from matchmaker.printing import pdf as printing_pdf
 from matchmaker.services.offers.page import OfferPage
 from matchmaker.services.offers.review import claim_label, claims
 from matchmaker.services.printing.lot_sheet import (  # the lot sheet's own layout blocks
-    ACCENT,
-    FONT,
     MARGIN,
-    MUTED,
     PAPER_SIZES,
-    QR_SIZE,
-    _Writer,
-    short_url,
+    SheetWriter,
+    sheet_header,
 )
 
 
 def _header(pdf: printing_pdf.PrintDocument, page: OfferPage, qr_target: str, url: str,
             locale: str) -> None:
     offer = page.offer
-    qr_x = pdf.w - pdf.r_margin - QR_SIZE
-    printing_pdf.add_qr(pdf, qr_target, qr_x, pdf.t_margin, QR_SIZE)
-    width = qr_x - pdf.l_margin - 5  # the caption stays left of the QR code's square
-    pdf.set_xy(pdf.l_margin, pdf.t_margin)
-    pdf.set_font(FONT, "", 8)
-    pdf.set_text_color(*MUTED)
-    pdf.multi_cell(width, 4, _("Consolidated offer"), align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(*ACCENT)
-    pdf.set_font(FONT, "B", 15)
-    pdf.multi_cell(width, 6.5, offer.name(locale), align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_font(FONT, "B", 10)
-    pdf.multi_cell(width, 5, offer.offer_code, align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(width, 4.5, offer.cooperative.name, align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(FONT, "", 8.5)
-    pdf.set_text_color(20, 60, 140)
-    pdf.multi_cell(width, 4.5, short_url(url), align="L", link=url, new_x="LMARGIN",
-                   new_y="NEXT")
-    pdf.set_text_color(*MUTED)
-    pdf.set_font(FONT, "", 7.5)
-    pdf.multi_cell(width, 4, _("Scan the code or open the address for the current offer, "
-                               "its lots and contact. Printed %(date)s.",
-                               date=format_date(page.today)),
-                   align="L", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_text_color(0, 0, 0)
-    pdf.set_y(max(pdf.get_y(), pdf.t_margin + QR_SIZE) + 1)
+    sheet_header(pdf, kind=_("Consolidated offer"), title=offer.name(locale),
+                 code=offer.offer_code, owner=offer.cooperative.name, qr_target=qr_target,
+                 url=url, caption=_("Scan the code or open the address for the current offer, "
+                                    "its lots and contact. Printed %(date)s.",
+                                    date=format_date(page.today)))
 
 
 def _price(page: OfferPage) -> str:
@@ -89,7 +63,7 @@ def _description(page: OfferPage, locale: str) -> str:
     return text if len(text) <= DESCRIPTION_CHARS else text[:DESCRIPTION_CHARS].rstrip() + "…"
 
 
-def _terms(w: _Writer, page: OfferPage, locale: str) -> None:
+def _terms(w: SheetWriter, page: OfferPage, locale: str) -> None:
     offer = page.offer
     w.heading(_("Terms"))
     w.row(_("Incoterm"), f"{label('incoterm', offer.incoterm)} {offer.incoterm_place}".strip())
@@ -102,7 +76,7 @@ def _terms(w: _Writer, page: OfferPage, locale: str) -> None:
     w.row(_("Description"), _description(page, locale))
 
 
-def _volume(w: _Writer, page: OfferPage) -> None:
+def _volume(w: SheetWriter, page: OfferPage) -> None:
     w.heading(_("Volume and communities"))
     w.row(_("Total volume"), _("%(kg)s kg (%(mt)s MT)", kg=number(page.total_kg, 0),
                                mt=number(page.total_mt, 3)))
@@ -118,7 +92,7 @@ def _volume(w: _Writer, page: OfferPage) -> None:
         w.grid([_("Organisation"), _("Lot"), _("kg"), _("Share")], rows, [70, 55, 30, 25])
 
 
-def _quality(w: _Writer, page: OfferPage) -> None:
+def _quality(w: SheetWriter, page: OfferPage) -> None:
     blend = page.blend
     w.heading(_("Blended quality"))
     if blend.worst_grade:
@@ -142,7 +116,7 @@ def _quality(w: _Writer, page: OfferPage) -> None:
                rows, [50, 30, 25, 25, 40])
 
 
-def _certificates(w: _Writer, page: OfferPage) -> None:
+def _certificates(w: SheetWriter, page: OfferPage) -> None:
     w.heading(_("Certifications"))
     for c in page.certifications:
         name = label("cert_scheme", c.scheme) + (f" ({c.scheme_other})" if c.scheme_other else "")
@@ -161,7 +135,7 @@ def _certificates(w: _Writer, page: OfferPage) -> None:
                      covered=number(claim.covered_kg, 0), total=number(claim.total_kg, 0)))
 
 
-def _eudr(w: _Writer, page: OfferPage) -> None:
+def _eudr(w: SheetWriter, page: OfferPage) -> None:
     eudr = page.eudr
     w.heading(_("EUDR"))
     if eudr.production_start:
@@ -197,7 +171,7 @@ def offer_sheet_pdf(page: OfferPage, qr_target: str, url: str, *, locale: str = 
         pdf.set_auto_page_break(auto=False, margin=MARGIN + printing_pdf.FOOTER_HEIGHT_MM)
         pdf.add_page()
         _header(pdf, page, qr_target, url, locale)
-        writer = _Writer(pdf)
+        writer = SheetWriter(pdf)
         _terms(writer, page, locale)
         _volume(writer, page)
         _quality(writer, page)
