@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from matchmaker.forms.choices import select_choices
 from matchmaker.forms.fields import DecimalInput
 from matchmaker.input_guard import db_int
-from matchmaker.lotsheet.vocab import CERT_SCHEME, GENETICS, INCOTERM
+from matchmaker.lotsheet.vocab import CERT_SCHEME, GENETICS, INCOTERM, ISO_GRADE
 
 
 def _translated(vocabulary) -> list[tuple[str, object]]:
@@ -44,6 +44,12 @@ class OfferForm(FlaskForm):
     price_valid_until = DateField(_l("Price valid until"), validators=[Optional()])
     exporter_of_record = StringField(_l("Exporter of record"), validators=[Length(max=160)])
     certificate_holder = StringField(_l("Certificate holder"), validators=[Length(max=160)])
+    declared_grade = SelectField(
+        _l("Declared ISO grade"), validators=[Optional()],
+        choices=select_choices([("", _l("The blend's grade when published"))])
+        + _translated(ISO_GRADE),
+        description=_l("What buyers are promised. It cannot be better than the blend of the "
+                       "approved lots; if a lot edit lowers the blend, buyers see both."))
 
     def validate_name_es(self, field) -> None:
         if not (field.data or "").strip() and not (self.name_en.data or "").strip():
@@ -53,7 +59,7 @@ class OfferForm(FlaskForm):
         return {name: getattr(self, name).data for name in (
             "name_es", "name_en", "description_es", "description_en", "target_volume_kg",
             "incoterm", "incoterm_place", "price_usd_per_mt", "price_valid_until",
-            "exporter_of_record", "certificate_holder")}
+            "exporter_of_record", "certificate_holder", "declared_grade")}
 
 
 class LineForm(FlaskForm):

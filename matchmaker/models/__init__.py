@@ -29,7 +29,7 @@ from matchmaker.models.meetings import (
     Unavailability,
 )
 from matchmaker.models.notifications import Notice, NotificationPreference
-from matchmaker.models.offers import ConsolidatedOffer, OfferLot, OfferRequest
+from matchmaker.models.offers import ConsolidatedOffer, OfferLot, OfferLotChange, OfferRequest
 from matchmaker.models.outcomes import CheckIn, MeetingOutcome
 from matchmaker.models.qr import PrintJob, QrToken, Scan
 from matchmaker.models.roundtable import DraftMeeting, ScheduleRun, Wish
@@ -63,6 +63,7 @@ __all__ = [
     "Organisation",
     "ConsolidatedOffer",
     "OfferLot",
+    "OfferLotChange",
     "OfferRequest",
     "OutboxMessage",
     "PrintJob",

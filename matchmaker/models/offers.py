@@ -55,6 +55,8 @@ class ConsolidatedOffer(Base):
         CheckConstraint("target_volume_kg > 0", name="target_positive"),
         CheckConstraint("price_usd_per_mt IS NULL OR price_usd_per_mt >= 0",
                         name="price_non_negative"),
+        CheckConstraint("declared_grade IS NULL OR declared_grade IN ('I', 'II', 'SS')",
+                        name="declared_grade"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +81,11 @@ class ConsolidatedOffer(Base):
     # still redirects to the counted /q/ URL); new sheets print the offer's QrToken.
     qr_token: Mapped[str] = mapped_column(String(32), unique=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The ISO grade the cooperative promises buyers (chosen on the form, or the blend's grade
+    # when first published); a later blend below it is flagged, never silently re-graded.
+    declared_grade: Mapped[str | None] = mapped_column(String(2))
+    # When a lot's quality figures last changed while buyers could read the offer.
+    quality_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -130,14 +137,40 @@ class OfferLot(Base):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The lot's material figures (services.offers.material) as this offer last saw them,
+    # JSON; "" until the line is published. A lot edit is compared with it.
+    figures: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     offer: Mapped[ConsolidatedOffer] = relationship(back_populates="lines")
     lot: Mapped[Lot] = relationship()
     approved_by: Mapped[User | None] = relationship()
+    changes: Mapped[list[OfferLotChange]] = relationship(
+        back_populates="line", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="OfferLotChange.id"
+    )
 
     def __repr__(self) -> str:
         return f"<OfferLot offer={self.offer_id} lot={self.lot_id} {self.kg} kg {self.approval}>"
+
+
+class OfferLotChange(Base):
+    """One material figure of a lot that changed while an offer held it (published or
+    suspended): shown to the cooperative until it marks the change reviewed."""
+
+    __tablename__ = "offer_lot_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int] = mapped_column(
+        ForeignKey("offer_lot.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(60))  # a key of material.FIELDS
+    old_value: Mapped[str] = mapped_column(String(255), default="")
+    new_value: Mapped[str] = mapped_column(String(255), default="")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    line: Mapped[OfferLot] = relationship(back_populates="changes")
 
 
 class OfferRequestKind(enum.StrEnum):

@@ -43,7 +43,7 @@ from matchmaker.models.offers import ConsolidatedOffer, OfferLot
 from matchmaker.printing.qr import qr_svg
 from matchmaker.services import qr_codes
 from matchmaker.services.lots.pricing import market_references
-from matchmaker.services.offers import composing, exposure, requests, review
+from matchmaker.services.offers import changes, composing, exposure, requests, review
 from matchmaker.services.offers.availability import free_for_offer
 from matchmaker.services.offers.eudr import geojson_text
 from matchmaker.services.offers.from_suggestion import offer_from_suggestion
@@ -182,7 +182,7 @@ def _render_detail(offer: ConsolidatedOffer, *, status: int = 200, sample_form=N
         sample_form=sample_form or SampleForm(formdata=None),
         claims=[c for c in review.claims(offer, page) if not c.is_honest],
         claim_label=review.claim_label, below_target=review.below_target(offer, page),
-        quality_updated=review.quality_updated_on(offer, page),
+        quality_updated=review.quality_updated_on(offer), grade_left=review.grade_left(offer, page),
     ), status
 
 
@@ -435,6 +435,7 @@ def _render_edit(offer: ConsolidatedOffer, *, form=None, line_form=None, status:
     return render_template("offers/edit.html", offer=offer, form=form, line_form=line_form,
                            page=page, left=free_for_offer(offer, [line.lot for line in offer.lines]),
                            review=offer_review(offer, public_page, today=_today()),
+                           unreviewed=changes.unreviewed(offer),
                            public_page=public_page,
                            confirm_publish=confirm_publish), status
 
@@ -517,6 +518,17 @@ def publish(offer_code: str):
         # Far below the target: the cooperative confirms, knowing buyers see the figure.
         return _render_edit(offer, status=409, confirm_publish=True)
     return _act(offer, lambda: composing.publish_offer(offer), _("The offer is published."))
+
+
+@bp.post("/my/offers/<offer_code>/changes/reviewed")
+@login_required
+def changes_reviewed(offer_code: str):
+    """The cooperative has read the lots' material changes listed under "To review"."""
+    offer = get_managed_offer(offer_code)
+    web.require_action()
+    changes.mark_reviewed(offer)
+    return web.done(_("The changes are marked as reviewed."), "offers.edit",
+                    offer_code=offer.offer_code)
 
 
 @bp.post("/my/offers/<offer_code>/unpublish")

@@ -175,25 +175,7 @@ def test_far_below_target_and_wet_blend_are_flagged(app, db, ctx, coop):
     assert codes == ["blend_moisture", "below_target"]
 
 
-def test_lot_changed_after_publication_is_dated(app, db, ctx, coop):
-    from datetime import UTC, datetime, timedelta
-
-    lot = make_lot(coop, volume_kg=Decimal("6000"), moq_kg=None)
-    first = add_analysis(lot, moisture="7.1")
-    first.created_at = lot.updated_at = datetime.now(UTC) - timedelta(days=3)
-    db.session.commit()
-    offer = _offer(coop, target_volume_kg="6000")
-    composing.set_line(offer, lot, "6000")
-    composing.publish_offer(offer, now=datetime.now(UTC) - timedelta(days=2))
-    page = build_offer_page(offer, today=TODAY)
-    assert review.quality_updated_on(offer, page) is None
-    add_analysis(lot, moisture="9.5", analysis_date=TODAY)
-    lot.updated_at = datetime.now(UTC)
-    db.session.commit()
-    page = build_offer_page(offer, today=TODAY)
-    assert review.quality_updated_on(offer, page) == datetime.now(UTC).date()
-    assert {"lot_changed", "blend_moisture"} <= {
-        f.code for f in review.offer_review(offer, page, today=TODAY)}
+# Lots changing inside published offers: tests/offers/test_material_changes.py
 
 
 # From a suggestion to an offer ---------------------------------------------------------
@@ -220,24 +202,3 @@ def test_empty_suggestion_makes_no_offer(app, db, ctx, coop, coop_rep):
     with pytest.raises(Conflict) as error:
         offer_from_suggestion(coop, suggestion, lots, actor=coop_rep)
     assert error.value.code == "nothing_suggested"
-
-
-def test_blend_leaving_its_published_grade_is_flagged(app, db, ctx, coop):
-    from datetime import UTC, datetime, timedelta
-
-    lot = make_lot(coop, volume_kg=Decimal("6000"), moq_kg=None)
-    first = add_analysis(lot)  # Grade I
-    first.created_at = datetime.now(UTC) - timedelta(days=3)
-    db.session.commit()
-    offer = _offer(coop, target_volume_kg="6000")
-    composing.set_line(offer, lot, "6000")
-    composing.publish_offer(offer, now=datetime.now(UTC) - timedelta(days=2))
-    page = build_offer_page(offer, today=TODAY)
-    assert review.published_grade(offer, page) == "I"
-    assert "grade_left" not in {f.code for f in review.offer_review(offer, page, today=TODAY)}
-    add_analysis(lot, analysis_date=TODAY, mouldy=11)  # 3.7 % mouldy: Grade II
-    page = build_offer_page(offer, today=TODAY)
-    assert page.blend.worst_grade == "II"
-    [finding] = [f for f in review.offer_review(offer, page, today=TODAY)
-                 if f.code == "grade_left"]
-    assert "published as" in finding.message

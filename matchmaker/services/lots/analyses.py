@@ -9,6 +9,7 @@ from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.lotsheet import errors_only, quality, units
 from matchmaker.models import Lot, QualityAnalysis
+from matchmaker.services.offers.changes import on_lot_changed
 from matchmaker.uploads import save_image, save_pdf
 
 COUNT_FIELDS = quality.COUNT_FIELDS
@@ -115,6 +116,7 @@ def save_analysis(
     analysis.iso_grade = result.iso_grade.value
     db.session.flush()
     refresh_latest_grade(lot)
+    on_lot_changed(lot)  # material changes reach the offers holding the lot
     return analysis
 
 
@@ -125,6 +127,7 @@ def delete_analysis(analysis: QualityAnalysis) -> None:
     db.session.flush()
     db.session.expire(lot, ["analyses"])
     refresh_latest_grade(lot)
+    on_lot_changed(lot)
 
 
 def latest_analysis(lot: Lot) -> QualityAnalysis | None:

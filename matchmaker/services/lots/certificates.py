@@ -11,6 +11,7 @@ from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.lotsheet.vocab import CERT_SCHEME, CERT_STATUS
 from matchmaker.models import Certificate, Lot
+from matchmaker.services.offers.changes import on_lot_changed
 from matchmaker.uploads import save_pdf
 
 CERTIFICATE_FIELDS = (
@@ -87,6 +88,7 @@ def save_certificate(
     if stored:
         certificate.file_path = stored
     db.session.flush()
+    on_lot_changed(lot)  # material changes reach the offers holding the lot
     return certificate
 
 
@@ -96,3 +98,4 @@ def delete_certificate(certificate: Certificate) -> None:
     db.session.delete(certificate)
     db.session.flush()
     db.session.expire(lot, ["certificates"])
+    on_lot_changed(lot)

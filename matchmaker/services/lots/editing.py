@@ -37,6 +37,7 @@ from matchmaker.lotsheet.vocab import (
 from matchmaker.models import Lot, LotGenetics, Organisation
 from matchmaker.models.base import utcnow
 from matchmaker.services.offers import availability as offer_availability
+from matchmaker.services.offers import changes as offer_changes
 from matchmaker.services.offers import composing as offer_composing
 
 # Fields each editing page may write, grouped as in the domain doc (sections 1-3, 8).
@@ -351,6 +352,7 @@ def update_lot(lot: Lot, section: str, **fields) -> Lot:
         _check_volume_covers_offers(lot, Decimal(fields["volume_kg"]))
     _assign(lot, fields)
     db.session.flush()
+    offer_changes.on_lot_changed(lot)  # material changes reach the offers holding the lot
     return lot
 
 

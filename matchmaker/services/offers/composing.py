@@ -18,21 +18,21 @@ from flask_babel import gettext as _
 
 from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
-from matchmaker.labels import number
-from matchmaker.lotsheet.vocab import INCOTERM
+from matchmaker.labels import label, number
+from matchmaker.lotsheet.vocab import INCOTERM, ISO_GRADE
 from matchmaker.models import Lot, Organisation, User
 from matchmaker.models.accounts import OrganisationKind
 from matchmaker.models.base import utcnow
 from matchmaker.models.offers import ConsolidatedOffer, LineApproval, OfferLot, OfferStatus
 from matchmaker.printing.qr import new_token
-from matchmaker.services.offers import notify
+from matchmaker.services.offers import changes, exposure, material, notify
 from matchmaker.services.offers.availability import free_for_offer, lock_lot
 
 OFFER_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
 TERM_FIELDS = (
     "name_es", "name_en", "description_es", "description_en", "target_volume_kg", "incoterm",
     "incoterm_place", "price_usd_per_mt", "price_valid_until", "exporter_of_record",
-    "certificate_holder",
+    "certificate_holder", "declared_grade",
 )
 EDITABLE = (OfferStatus.DRAFT, OfferStatus.PUBLISHED, OfferStatus.SUSPENDED)
 
@@ -132,6 +132,11 @@ def _check_terms(fields: dict) -> dict:
             raise ValidationFailed(_("The price cannot be negative."),
                                    code="price_negative", field="price_usd_per_mt")
         clean["price_usd_per_mt"] = price
+    if "declared_grade" in clean:
+        clean["declared_grade"] = clean["declared_grade"] or None
+        if clean["declared_grade"] not in (None, *ISO_GRADE.codes):
+            raise ValidationFailed(_("Choose a value from the list."), code="unknown_choice",
+                                   field="declared_grade")
     if "incoterm" in clean and clean["incoterm"] not in INCOTERM:
         raise ValidationFailed(_("Choose an Incoterm from the list."),
                                code="unknown_incoterm", field="incoterm")
@@ -179,8 +184,28 @@ def update_offer(offer: ConsolidatedOffer, **fields) -> ConsolidatedOffer:
     for name, value in _check_terms(fields).items():
         setattr(offer, name, value)
     check_price_against_lots(offer)
+    if offer.status != OfferStatus.DRAFT and "declared_grade" in fields:
+        check_declared_grade(offer)
     db.session.flush()
     return offer
+
+
+def check_declared_grade(offer: ConsolidatedOffer) -> None:
+    """Buyers are promised no better grade than the approved lots' blend has; declaring a
+    lower one is the cooperative's choice. No declaration takes the blend's grade.
+
+    Raises:
+        ValidationFailed: ``declared_grade_above_blend`` (with ``grade``, the blend's).
+    """
+    grade = changes.current_grade(offer)
+    if offer.declared_grade is None:
+        offer.declared_grade = grade
+    elif material.grade_below(offer.declared_grade, grade):
+        raise ValidationFailed(
+            _("The blend of the approved lots is %(grade)s, so the offer cannot promise "
+              "%(declared)s. Declare %(grade)s or replace the lot that lowers it.",
+              grade=label("iso_grade", grade), declared=label("iso_grade", offer.declared_grade)),
+            code="declared_grade_above_blend", field="declared_grade", grade=grade)
 
 
 # Incoterms in the order the seller's costs grow: a price further along cannot be lower.
@@ -287,6 +312,8 @@ def set_line(offer: ConsolidatedOffer, lot: Lot, kg, *, actor: User | None = Non
         line.approval = LineApproval.PENDING
         line.approved_by_id = None
         line.approved_at = None
+    if line.approval == LineApproval.APPROVED and offer.status in changes.LIVE:
+        changes.remember_figures(line)
     db.session.flush()
     if needs_consent:
         notify.approval_requested(line)
@@ -334,6 +361,8 @@ def answer_line(line: OfferLot, actor: User, *, approve: bool,
     line.approval = LineApproval.APPROVED if approve else LineApproval.DECLINED
     line.approved_by_id = actor.id
     line.approved_at = now or utcnow()
+    if approve and line.offer.status in changes.LIVE:
+        changes.remember_figures(line)
     db.session.flush()
     notify.line_answered(line)
     return line
@@ -364,12 +393,14 @@ def answered_requests(organisation_id: int, limit: int = 20) -> list[OfferLot]:
 # Publication ---------------------------------------------------------------------------
 
 def publish_offer(offer: ConsolidatedOffer, *, now: datetime | None = None) -> ConsolidatedOffer:
-    """Show the offer to buyers.
+    """Show the offer to buyers, with the grade it declares (the blend's if none was
+    chosen). Each approved line remembers its lot's figures, against which later lot edits
+    are compared, and changes listed for review count as seen.
 
     Raises:
         Conflict: ``offer_withdrawn``, ``no_approved_lines``, ``lot_not_published``
             (with ``lot_code``: a lot withdrawn since; remove it first).
-        ValidationFailed: ``offer_price_below_lots``.
+        ValidationFailed: ``offer_price_below_lots``, ``declared_grade_above_blend``.
     """
     _check_editable(offer)
     if not offer.approved_lines:
@@ -382,47 +413,65 @@ def publish_offer(offer: ConsolidatedOffer, *, now: datetime | None = None) -> C
                   lot=line.lot.lot_code),
                 code="lot_not_published", lot_code=line.lot.lot_code)
     check_price_against_lots(offer)
+    check_declared_grade(offer)
     offer.status = OfferStatus.PUBLISHED
     offer.suspended_reason = ""
     offer.published_at = now or utcnow()
+    for line in offer.approved_lines:
+        changes.remember_figures(line)
+    changes.mark_reviewed(offer, now=offer.published_at)
     db.session.flush()
     return offer
 
 
 def unpublish_offer(offer: ConsolidatedOffer) -> ConsolidatedOffer:
-    """Back to draft (kg stay reserved). Raises: Conflict ``offer_withdrawn``."""
+    """Back to draft (kg stay reserved); buyers who asked about it are told it is being
+    revised. Raises: Conflict ``offer_withdrawn``."""
     _check_editable(offer)
+    was_public = offer.is_public
     offer.status = OfferStatus.DRAFT
     db.session.flush()
+    if was_public:
+        notify.offer_unavailable(offer, "revising")
     return offer
 
 
 def withdraw_offer(offer: ConsolidatedOffer) -> ConsolidatedOffer:
-    """End the offer for good; its kg become available to other offers.
+    """End the offer for good; its kg become available to other offers. Buyers who asked
+    about it are told, if buyers ever saw it.
 
     Raises: Conflict ``offer_withdrawn`` if it already was.
     """
     _check_editable(offer)
     offer.status = OfferStatus.WITHDRAWN
     db.session.flush()
+    if offer.published_at is not None:
+        notify.offer_unavailable(offer, "withdrawn")
     return offer
 
 
 def on_lot_withdrawn(lot: Lot) -> list[ConsolidatedOffer]:
-    """Hook for the lot editor: suspend every published offer using `lot`; tell the owners.
+    """Hook for the lot editor: suspend every published offer using `lot` and tell everyone
+    concerned: the cooperative of each offer holding it (drafts included: they cannot be
+    published with it), the buyers who asked about a suspended offer, and the buyers who
+    asked about the lot itself (each buyer told once).
 
     Draft offers stay drafts (they are not public) but cannot be published while the lot
     is withdrawn. Returns the offers suspended.
     """
-    offers = list(db.session.scalars(
-        db.select(ConsolidatedOffer).join(OfferLot, OfferLot.offer_id == ConsolidatedOffer.id)
-        .where(OfferLot.lot_id == lot.id, OfferLot.approval != LineApproval.DECLINED,
-               ConsolidatedOffer.status == OfferStatus.PUBLISHED)
-    ))
+    held = exposure.offers_holding(lot)
+    offers = [offer for offer in held if offer.status == OfferStatus.PUBLISHED]
     for offer in offers:
         offer.status = OfferStatus.SUSPENDED
         offer.suspended_reason = f"lot_withdrawn:{lot.lot_code}"[:255]
     db.session.flush()
+    told: set[int] = set()
     for offer in offers:
         notify.offer_suspended(offer, lot.lot_code)
+        told.update(buyer.id for buyer in exposure.buyers_who_asked(offer))
+    for offer in held:
+        if offer not in offers and offer.status == OfferStatus.DRAFT:
+            notify.lot_withdrawn_from_draft(offer, lot.lot_code)
+    notify.lot_withdrawn_to_buyers(lot, [buyer for buyer in exposure.buyers_who_asked_about_lot(lot)
+                                         if buyer.id not in told])
     return offers

@@ -10,23 +10,30 @@ never with "page not found": the address is printed on sheets and in QR codes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from matchmaker.extensions import db
-from matchmaker.models import Lot
+from matchmaker.models import Lot, User
+from matchmaker.models.interest import LotInterest
+from matchmaker.models.leads import Lead, LeadSource, LeadSourceKind
+from matchmaker.models.meetings import Meeting
 from matchmaker.models.offers import (
     ConsolidatedOffer,
     LineApproval,
     OfferLot,
     OfferRequest,
+    OfferRequestKind,
     OfferStatus,
 )
+from matchmaker.models.qr import QrToken, Scan
 
 OPEN = (OfferStatus.DRAFT, OfferStatus.PUBLISHED, OfferStatus.SUSPENDED)
 ALTERNATIVES = 3
+MEETING_STILL_ON = ("requested", "proposed", "accepted", "held")
 
 
 def offers_holding(lot: Lot) -> list[ConsolidatedOffer]:
@@ -41,16 +48,50 @@ def offers_holding(lot: Lot) -> list[ConsolidatedOffer]:
     return sorted(offers, key=lambda o: (rank[o.status], o.offer_code))
 
 
-def buyers_who_asked(offer: ConsolidatedOffer) -> list:
-    """Buyers who requested a sample of the offer, once each, oldest request first."""
-    seen, buyers = set(), []
+def _users_in_order(ids_in_order) -> list[User]:
+    """Users by id, once each, in the order first given."""
+    unique = list(dict.fromkeys(ids_in_order))
+    found = {u.id: u for u in db.session.scalars(db.select(User).where(User.id.in_(unique)))}
+    return [found[i] for i in unique if i in found and found[i].is_active]
+
+
+def buyers_who_asked(offer: ConsolidatedOffer) -> list[User]:
+    """Buyers who asked about the offer, once each, earliest first: they requested a sample
+    of it, a meeting about it (not declined or cancelled), or left their contact details
+    with its cooperative after scanning the offer's code."""
+    asked: list[tuple] = list(db.session.execute(
+        db.select(OfferRequest.created_at, OfferRequest.buyer_id)
+        .where(OfferRequest.offer_id == offer.id)))
+    asked += db.session.execute(
+        db.select(Meeting.created_at, Meeting.buyer_id)
+        .where(Meeting.offer_id == offer.id, Meeting.status.in_(MEETING_STILL_ON))).all()
+    scanned = (db.select(Scan.user_id).join(QrToken, QrToken.id == Scan.token_id)
+               .where(QrToken.offer_id == offer.id, Scan.user_id.is_not(None)))
+    asked += db.session.execute(
+        db.select(LeadSource.at, Lead.buyer_id).join(Lead, Lead.id == LeadSource.lead_id)
+        .where(Lead.organisation_id == offer.cooperative_id,
+               LeadSource.kind == LeadSourceKind.OFFER_SCAN, Lead.buyer_id.in_(scanned))).all()
+    return _users_in_order(buyer_id for _at, buyer_id in sorted(asked, key=_moment))
+
+
+def buyers_who_asked_about_lot(lot: Lot) -> list[User]:
+    """Buyers who asked about the lot itself: interest or a sample request on it, or a
+    request to the cooperative or associations about a suggested set of lots naming it."""
+    asked: list[tuple] = list(db.session.execute(
+        db.select(LotInterest.created_at, LotInterest.buyer_id)
+        .where(LotInterest.lot_id == lot.id)))
     for request in db.session.scalars(
-            db.select(OfferRequest).where(OfferRequest.offer_id == offer.id)
-            .order_by(OfferRequest.created_at, OfferRequest.id)):
-        if request.buyer_id not in seen:
-            seen.add(request.buyer_id)
-            buyers.append(request.buyer)
-    return buyers
+            db.select(OfferRequest).where(OfferRequest.kind == OfferRequestKind.CONSOLIDATION,
+                                          OfferRequest.lots_summary.contains(lot.lot_code))):
+        codes = {pair.split(":", 1)[0] for pair in request.lots_summary.split(",")}
+        if lot.lot_code in codes:
+            asked.append((request.created_at, request.buyer_id))
+    return _users_in_order(buyer_id for _at, buyer_id in sorted(asked, key=_moment))
+
+
+def _moment(row: tuple):
+    at = row[0]
+    return (at.replace(tzinfo=None) if at is not None and at.tzinfo else at) or datetime.min
 
 
 def withdrawn_lot_code(offer: ConsolidatedOffer) -> str | None:

@@ -6,11 +6,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from matchmaker.extensions import db
-from matchmaker.labels import number
-from matchmaker.models import Role, User
+from matchmaker.labels import label, number
+from matchmaker.models import Lot, Role, User
 from matchmaker.models.offers import ConsolidatedOffer, OfferLot
 from matchmaker.services.mail import queue_mail
 from matchmaker.services.notifications import notify as send_notice
+from matchmaker.services.offers import material
 from matchmaker.services.offers.exposure import buyers_who_asked
 from matchmaker.urls import external_url
 
@@ -76,15 +77,82 @@ def offer_suspended(offer: ConsolidatedOffer, lot_code: str) -> None:
                 _("Remove or replace the lot, then publish the offer again."),
             ])
             send_notice(rep, "offer_suspended", subject, body, link=link)
+    offer_unavailable(offer, "lot_withdrawn", lot_code=lot_code)
+
+
+def lot_withdrawn_from_draft(offer: ConsolidatedOffer, lot_code: str) -> None:
+    """Tell the cooperative that a lot its unpublished offer holds left the catalogue."""
+    link = external_url("offers.edit", offer_code=offer.offer_code)
+    for rep in reps_of(offer.cooperative_id):
+        with force_locale(rep.locale or "es"):
+            subject = _("Lot %(lot)s withdrawn: offer %(offer)s cannot be published with it",
+                        lot=lot_code, offer=offer.offer_code)
+            body = _("Lot %(lot)s was withdrawn by its owner. Remove or replace it in offer "
+                     "%(offer)s before publishing.", lot=lot_code, offer=offer.offer_code)
+            send_notice(rep, "offer_lot_withdrawn", subject, body, link=link)
+
+
+def offer_unavailable(offer: ConsolidatedOffer, why: str, *, lot_code: str = "") -> list[User]:
+    """Tell every buyer who asked about the offer that buyers can no longer see it: paused
+    because a lot was withdrawn (``lot_withdrawn``), back to draft (``revising``) or ended
+    (``withdrawn``). Returns the buyers told."""
     public = external_url("offers.detail", offer_code=offer.offer_code)
-    for buyer in buyers_who_asked(offer):
+    buyers = buyers_who_asked(offer)
+    for buyer in buyers:
         with force_locale(buyer.locale or "es"):
-            subject = _("Offer %(offer)s is temporarily unavailable", offer=offer.offer_code)
+            coop, code = offer.cooperative.name, offer.offer_code
+            if why == "withdrawn":
+                subject = _("Offer %(offer)s is no longer available", offer=code)
+                reason = _("You asked %(coop)s about offer %(offer)s. The cooperative has "
+                           "withdrawn it.", coop=coop, offer=code)
+                after = _("The offer page lists other offers you may consider.")
+            else:
+                subject = _("Offer %(offer)s is temporarily unavailable", offer=code)
+                reason = (_("You asked %(coop)s about offer %(offer)s. One of its lots was "
+                            "withdrawn, so the offer is paused while the cooperative replaces "
+                            "it.", coop=coop, offer=code) if why == "lot_withdrawn" else
+                          _("You asked %(coop)s about offer %(offer)s. The cooperative is "
+                            "revising it, so buyers cannot see it for now.", coop=coop,
+                            offer=code))
+                after = _("Your request stays with the cooperative; the offer page tells you "
+                          "when it is back, and shows other offers meanwhile.")
+            send_notice(buyer, "offer_suspended" if why == "lot_withdrawn" else
+                        "offer_unavailable", subject, "\n".join([reason, after]), link=public)
+    return buyers
+
+
+def lot_withdrawn_to_buyers(lot: Lot, buyers: list[User]) -> None:
+    """Tell buyers who asked about a lot itself (interest, a sample, a request about a set of
+    lots) that it left the catalogue; the lot's address shows alternatives."""
+    link = external_url("lots.detail", lot_code=lot.lot_code)
+    for buyer in buyers:
+        with force_locale(buyer.locale or "es"):
+            subject = _("Lot %(lot)s is no longer in the catalogue", lot=lot.lot_code)
             body = "\n".join([
-                _("You asked %(coop)s about offer %(offer)s. One of its lots was withdrawn, "
-                  "so the offer is paused while the cooperative replaces it.",
-                  coop=offer.cooperative.name, offer=offer.offer_code),
-                _("Your request stays with the cooperative; the offer page tells you when "
-                  "it is back, and shows other offers meanwhile."),
+                _("You asked about lot %(lot)s of %(org)s. Its owner has taken it out of the "
+                  "catalogue for now.", lot=lot.lot_code, org=lot.organisation.name),
+                _("The lot's page shows similar lots you may consider."),
             ])
-            send_notice(buyer, "offer_suspended", subject, body, link=public)
+            send_notice(buyer, "lot_withdrawn", subject, body, link=link)
+
+
+def lot_changed(line: OfferLot, found: list[material.Difference], *, grade_left: str | None) -> None:
+    """Tell the cooperative's reps what changed materially in a lot of their live offer."""
+    offer, lot = line.offer, line.lot
+    link = external_url("offers.edit", offer_code=offer.offer_code, _anchor="review-title")
+    for rep in reps_of(offer.cooperative_id):
+        with force_locale(rep.locale or "es"):
+            subject = _("Lot %(lot)s in offer %(offer)s has changed", lot=lot.lot_code,
+                        offer=offer.offer_code)
+            lines = [_("%(org)s changed lot %(lot)s, which offer %(offer)s holds (%(kg)s kg). "
+                       "Buyers now see the new figures:", org=lot.organisation.name,
+                       lot=lot.lot_code, offer=offer.offer_code, kg=number(line.kg, 0))]
+            lines += [f"- {material.field_label(d.key)}: {material.shown(d.key, d.old)} → "
+                      f"{material.shown(d.key, d.new)}" for d in found]
+            if grade_left:
+                lines += ["", _("The blend is now %(current)s, below the %(declared)s the offer "
+                                "declares; buyers are told. Replace the lot, or declare the "
+                                "lower grade.", current=label("iso_grade", grade_left),
+                                declared=label("iso_grade", offer.declared_grade))]
+            lines += ["", _("Review the change on the offer's page and mark it reviewed.")]
+            send_notice(rep, "offer_lot_changed", subject, "\n".join(lines), link=link)

@@ -3,23 +3,24 @@
 Each finding is a plain message with a stable code, computed on read from the offer and its
 page (nothing is stored by looking): a name or description that claims a certification the
 lots do not fully hold, a volume far below the target, lots changed since publication, and
-a blend outside the export moisture limit.
+a blend outside the export moisture limit or below the grade the offer declares.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 
 from matchmaker.labels import label, number
-from matchmaker.lotsheet.quality import MOISTURE_MAX_AT_ORIGIN, grade_rank, worst_grade
+from matchmaker.lotsheet.quality import MOISTURE_MAX_AT_ORIGIN
 from matchmaker.models.offers import ConsolidatedOffer
-from matchmaker.services.offers.blending import latest_analysis
+from matchmaker.services.offers.changes import unreviewed
+from matchmaker.services.offers.material import field_label, grade_below, shown
 from matchmaker.services.offers.page import OfferPage
 
 # Words in a name or description that promise a certification, and the schemes keeping it.
@@ -77,33 +78,16 @@ def below_target(offer: ConsolidatedOffer, page: OfferPage) -> bool:
     return page.total_kg < offer.target_volume_kg * LOW_TARGET_SHARE
 
 
-def quality_updated_on(offer: ConsolidatedOffer, page: OfferPage) -> date | None:
-    """The latest day a lot's analysis in the offer was recorded after publication."""
-    if offer.published_at is None:
-        return None
-    days = [a.created_at for line in page.lines if (a := latest_analysis(line.lot)) is not None
-            and a.created_at and _aware(a.created_at) > _aware(offer.published_at)]
-    return max(days).date() if days else None
+def quality_updated_on(offer: ConsolidatedOffer) -> date | None:
+    """The day a lot's quality figures in the offer last changed while it was live (a new
+    analysis, or an existing one corrected): stored by `changes.on_lot_changed`."""
+    return offer.quality_updated_at.date() if offer.quality_updated_at else None
 
 
-def published_grade(offer: ConsolidatedOffer, page: OfferPage) -> str | None:
-    """The worst ISO grade the offer declared when it was published: its lots' latest
-    analyses recorded by then (derived, so nothing is stored by reading)."""
-    if offer.published_at is None:
-        return None
-    published = _aware(offer.published_at)
-    grades = []
-    for line in page.lines:
-        earlier = [a for a in line.lot.analyses
-                   if a.created_at is not None and _aware(a.created_at) <= published]
-        if earlier:
-            grades.append(max(earlier, key=lambda a: (a.analysis_date, a.id)).iso_grade)
-    return worst_grade(grades).value if grades else None
-
-
-def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def grade_left(offer: ConsolidatedOffer, page: OfferPage) -> str | None:
+    """The blend's grade when it is below the grade the offer declares, else None."""
+    current = page.blend.worst_grade
+    return current if grade_below(offer.declared_grade, current) else None
 
 
 def offer_review(offer: ConsolidatedOffer, page: OfferPage, *, today: date) -> list[Finding]:
@@ -121,21 +105,19 @@ def offer_review(offer: ConsolidatedOffer, page: OfferPage, *, today: date) -> l
             "The blend's moisture is %(pct)s %%, above the %(limit)s %% export limit "
             "(ISO 2451).", pct=number(page.blend.moisture_pct, 1),
             limit=number(MOISTURE_MAX_AT_ORIGIN, 1))))
-    declared = published_grade(offer, page)
-    current = page.blend.worst_grade
-    if declared and current and grade_rank(current) > grade_rank(declared):
+    left = grade_left(offer, page)
+    if left:
         findings.append(Finding("grade_left", _(
-            "The blend is now %(current)s; the offer was published as %(declared)s. Buyers "
-            "see the current figures: replace the lot or publish again knowingly.",
-            current=label("iso_grade", current), declared=label("iso_grade", declared))))
-    if offer.published_at is not None:
-        for line in page.lines:
-            lot = line.lot
-            if lot.updated_at and _aware(lot.updated_at) > _aware(offer.published_at):
-                findings.append(Finding("lot_changed", _(
-                    "Lot %(lot)s changed on %(day)s, after the offer was published: check its "
-                    "figures in the blend below.", lot=lot.lot_code,
-                    day=format_date(lot.updated_at.date()))))
+            "The blend is now %(current)s; the offer declares %(declared)s. Buyers see both: "
+            "replace the lot, or declare the lower grade in the terms below.",
+            current=label("iso_grade", left), declared=label("iso_grade", offer.declared_grade))))
+    for line, found in unreviewed(offer):
+        lot = line.lot
+        findings.append(Finding("lot_changed", _(
+            "Lot %(lot)s changed on %(day)s, after the offer was published: %(changes)s.",
+            lot=lot.lot_code, day=format_date(found[-1].changed_at.date()),
+            changes="; ".join(f"{field_label(c.field)} {shown(c.field, c.old_value)} → "
+                              f"{shown(c.field, c.new_value)}" for c in found))))
     if below_target(offer, page):
         findings.append(Finding("below_target", _(
             "Only %(kg)s of the %(target)s kg target (%(pct)s %%) is approved.",
