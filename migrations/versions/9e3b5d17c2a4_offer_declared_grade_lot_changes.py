@@ -53,6 +53,6 @@ def downgrade():
     with op.batch_alter_table('offer_lot', schema=None) as batch_op:
         batch_op.drop_column('figures')
     with op.batch_alter_table('consolidated_offer', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_consolidated_offer_declared_grade', type_='check')
+        batch_op.drop_constraint(op.f('ck_consolidated_offer_declared_grade'), type_='check')
         batch_op.drop_column('quality_updated_at')
         batch_op.drop_column('declared_grade')
