@@ -90,3 +90,23 @@ def test_offer_sheet_qr_code_reads_back(client, full_offer):
 
 def test_unknown_paper_size_is_not_found(client, full_offer):
     assert client.get(f"/offers/{full_offer.offer_code}/sheet.pdf?paper=a3").status_code == 404
+
+
+def test_offer_sheet_states_the_declared_grade_and_a_blend_below_it(client, full_offer):
+    from matchmaker.services.lots import analyses
+    from tests.offers.test_material_changes import _analysis_fields
+
+    with client.application.test_request_context():
+        lot = full_offer.lines[0].lot
+        analyses.save_analysis(lot, lot.analyses[0],
+                               **_analysis_fields(mouldy=11, well_fermented=223))
+        db.session.commit()
+    for paper in ("a4", "letter"):
+        response = client.get(f"/offers/{full_offer.offer_code}/sheet.pdf?paper={paper}",
+                              headers=EN)
+        assert layout_problems(response.data) == []
+    flat = " ".join(" ".join(p.extract_text() for p in
+                             PdfReader(io.BytesIO(response.data)).pages).split())
+    assert "Declared grade Grade I" in flat
+    assert "the blend is now Grade II, not the Grade I this offer declares" in flat
+    assert f"Quality updated on {date.today():%b} " in flat

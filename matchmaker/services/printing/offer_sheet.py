@@ -18,7 +18,12 @@ from flask_babel import gettext as _
 from matchmaker.labels import label, number
 from matchmaker.printing import pdf as printing_pdf
 from matchmaker.services.offers.page import OfferPage
-from matchmaker.services.offers.review import claim_label, claims
+from matchmaker.services.offers.review import (
+    claim_label,
+    claims,
+    grade_left,
+    quality_updated_on,
+)
 from matchmaker.services.printing.lot_sheet import (  # the lot sheet's own layout blocks
     MARGIN,
     PAPER_SIZES,
@@ -93,8 +98,18 @@ def _volume(w: SheetWriter, page: OfferPage) -> None:
 
 
 def _quality(w: SheetWriter, page: OfferPage) -> None:
-    blend = page.blend
+    blend, offer = page.blend, page.offer
     w.heading(_("Blended quality"))
+    if offer.declared_grade:
+        w.row(_("Declared grade"), label("iso_grade", offer.declared_grade))
+    left = grade_left(offer, page)
+    if left:
+        w.note(_("Below the declared grade: a lot has changed and the blend is now %(current)s, "
+                 "not the %(declared)s this offer declares.", current=label("iso_grade", left),
+                 declared=label("iso_grade", offer.declared_grade)))
+    updated = quality_updated_on(offer)
+    if updated:
+        w.note(_("Quality updated on %(day)s.", day=format_date(updated)))
     if blend.worst_grade:
         w.row(_("Moisture (volume-weighted)"), f"{number(blend.moisture_pct, 1)} %")
         w.row(_("Bean count (volume-weighted)"), _("%(count)s beans / 100 g",
