@@ -111,6 +111,8 @@ def seed_offers(made: dict) -> None:
         return
     agrobosque = orgs["agrobosque"]
     carmen = _rep_of(made, agrobosque)
+    # FOB Callao above each lot's FCA Puerto Maldonado (Infierno 8,500 with its organic
+    # premium, Tahuamanu 7,600), never below any of them.
     offer = composing.create_offer(
         agrobosque, offer_code="OF-AGROBOSQUE-26-001",
         name_es="Contenedor Madre de Dios 2026", name_en="Madre de Dios container 2026",
@@ -119,7 +121,7 @@ def seed_offers(made: dict) -> None:
         description_en="Native agroforestry cacao from two Madre de Dios communities, "
                        "consolidated and exported by the Agrobosque Cooperative.",
         target_volume_kg=Decimal(12500), incoterm="FOB", incoterm_place="Callao",
-        price_usd_per_mt=Decimal(8450), price_valid_until=date.today() + timedelta(days=60),
+        price_usd_per_mt=Decimal(8750), price_valid_until=date.today() + timedelta(days=60),
         exporter_of_record="Cooperativa Agraria Agrobosque",
         certificate_holder="Cooperativa Agraria Agrobosque",
     )

@@ -44,7 +44,7 @@ from matchmaker.printing.qr import qr_svg
 from matchmaker.services import qr_codes
 from matchmaker.services.lots.pricing import market_references
 from matchmaker.services.offers import changes, composing, exposure, requests, review
-from matchmaker.services.offers.availability import free_for_offer
+from matchmaker.services.offers.availability import free_for_offer, left_beside_offer
 from matchmaker.services.offers.eudr import geojson_text
 from matchmaker.services.offers.from_suggestion import offer_from_suggestion
 from matchmaker.services.offers.page import (
@@ -407,13 +407,14 @@ def _line_choices(offer: ConsolidatedOffer) -> list[tuple[int, str]]:
     lots = list(db.session.scalars(
         db.select(Lot).where(Lot.is_published.is_(True)).order_by(Lot.lot_code)))
     free = free_for_offer(offer, lots)
+    left = left_beside_offer(offer, lots)
     lines = {line.lot_id: line for line in offer.lines}
     choices = []
     for lot in lots:  # (id, label) pairs become SelectChoice below
         if free[lot.id] <= 0:
             continue
         text = _("%(code)s · %(org)s · %(kg)s kg free", code=lot.lot_code,
-                 org=lot.organisation.name, kg=number(free[lot.id], 0))
+                 org=lot.organisation.name, kg=number(left[lot.id], 0))
         line = lines.get(lot.id)
         if line is not None:
             text += " · " + {
@@ -433,7 +434,7 @@ def _render_edit(offer: ConsolidatedOffer, *, form=None, line_form=None, status:
     page = build_offer_page(offer, today=_today(), include_pending=True)
     public_page = build_offer_page(offer, today=_today())  # what buyers see: approved lines
     return render_template("offers/edit.html", offer=offer, form=form, line_form=line_form,
-                           page=page, left=free_for_offer(offer, [line.lot for line in offer.lines]),
+                           page=page, left=left_beside_offer(offer, [line.lot for line in offer.lines]),
                            review=offer_review(offer, public_page, today=_today()),
                            unreviewed=changes.unreviewed(offer),
                            public_page=public_page,

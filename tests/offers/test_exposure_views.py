@@ -167,6 +167,28 @@ def test_composer_list_shows_what_is_free_after_a_decline(app, client, ctx, coop
     assert "5,720 kg free · declined for this offer" in html and "11,440" not in html
 
 
+def test_composer_figures_drop_as_soon_as_a_line_is_added(app, client, ctx, coop, coop_rep):
+    """It once said 6,000 kg free beside a 3,000 kg line of a 6,000 kg lot."""
+    lot = make_lot(coop, volume_kg=Decimal("6000"), moq_kg=None)
+    offer = _offer(coop)
+    db.session.commit()
+    _login_en(client, coop_rep)
+    html = client.get(f"/my/offers/{offer.offer_code}", headers=EN).get_data(as_text=True)
+    assert f"{lot.lot_code} · {coop.name} · 6,000 kg free" in html
+    assert client.post(f"/my/offers/{offer.offer_code}/lines",
+                       data={"lot_id": lot.id, "kg": "3000"}).status_code == 302
+    html = client.get(f"/my/offers/{offer.offer_code}", headers=EN).get_data(as_text=True)
+    assert f"{coop.name} · 3,000 kg free · 3,000 kg in this offer" in html
+    row = html[html.index(f'<th scope="row">{lot.lot_code}'):]
+    row = row[:row.index("</tr>")]
+    assert row.count("<td>3,000</td>") == 2  # the line, and what is still free in the lot
+    # The line may still grow to the whole lot: the save check allows 6,000, refuses more.
+    assert client.post(f"/my/offers/{offer.offer_code}/lines",
+                       data={"lot_id": lot.id, "kg": "6000"}).status_code == 302
+    assert client.post(f"/my/offers/{offer.offer_code}/lines",
+                       data={"lot_id": lot.id, "kg": "6001"}, headers=EN).status_code == 409
+
+
 def test_cooperative_rep_turns_a_suggestion_into_an_offer(app, client, ctx, coop, infierno,
                                                           coop_rep, factories):
     lot = make_lot(infierno, volume_kg=Decimal("8000"), moq_kg=None, net_kg_per_bag=None,

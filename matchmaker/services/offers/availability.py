@@ -88,6 +88,17 @@ def free_for_offer(offer: ConsolidatedOffer, lots: Iterable[Lot]) -> dict[int, D
     return {lot.id: max(Decimal(0), Decimal(lot.volume_kg) - held[lot.id]) for lot in lots}
 
 
+def left_beside_offer(offer: ConsolidatedOffer, lots: Iterable[Lot]) -> dict[int, Decimal]:
+    """What stays free in each lot with this offer's own approved line counted too: the
+    composer's "free" figure, which drops as soon as a line is added (`free_for_offer` is
+    the most the line may grow to)."""
+    lots = list(lots)
+    own = {line.lot_id: line.kg for line in offer.lines
+           if line.approval == LineApproval.APPROVED}
+    return {lot_id: max(Decimal(0), kg - own.get(lot_id, Decimal(0)))
+            for lot_id, kg in free_for_offer(offer, lots).items()}
+
+
 def lock_lot(lot: Lot) -> Lot:
     """Lock the lot's row until the transaction ends and reload its volume.
 
