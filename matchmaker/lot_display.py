@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -44,10 +44,36 @@ def usd_kg(value: Decimal) -> str:
     return _("USD %(amount)s / kg", amount=number(value, 2))
 
 
+def _reader_locale() -> str:
+    locale = get_locale()
+    return "en" if locale is not None and locale.language == "en" else "es"
+
+
 def market_name(price: LotPrice) -> str:
     if price.market == OTHER_MARKET:
-        return price.market_other or label("price_market", OTHER_MARKET)
+        typed = str(pick_language(price.market_other, price.market_other_en, _reader_locale()))
+        return typed or label("price_market", OTHER_MARKET)
     return label("price_market", price.market)
+
+
+def contract_month(price: LotPrice) -> str:
+    """The contract month in the reader's language, or marked as typed in the other one."""
+    return str(pick_language(price.contract_month, price.contract_month_en, _reader_locale()))
+
+
+def reference_text(quote) -> str:
+    """"ICE New York USD 8,450 / MT on 30 Nov 2026"; for ICE London the GBP price and the
+    GBP→USD rate, each with its own date."""
+    market = label("price_market", quote.market)
+    if quote.converted is None:
+        return _("%(market)s at USD %(reference)s / MT on %(date)s", market=market,
+                 reference=number(quote.usd_mt, 0), date=format_date(quote.quoted_on))
+    conversion = quote.converted
+    return _("%(market)s at GBP %(gbp)s / t on %(date)s × USD %(rate)s per GBP on "
+             "%(rate_date)s = USD %(reference)s / MT", market=market,
+             gbp=number(conversion.gbp_t, 0), date=format_date(quote.quoted_on),
+             rate=number(conversion.usd_per_gbp, 4), rate_date=format_date(conversion.rate_on),
+             reference=number(quote.usd_mt, 0))
 
 
 @dataclass(frozen=True)
@@ -85,7 +111,8 @@ def price_text(price: LotPrice, references: MarketReferences = NO_REFERENCES, *,
         return PriceText(on_request, "", "", "", basis, None, stated_short=on_request)
     if price.is_differential:
         market = market_name(price)
-        month = f" {price.contract_month}" if price.contract_month else ""
+        month_text = contract_month(price)
+        month = f" {month_text}" if month_text else ""
         stated = _("%(market)s%(month)s %(differential)s USD / MT (differential)",
                    market=market, month=month, differential=signed(price.differential_usd_mt, 2))
         stated_short = _("%(market)s %(differential)s / MT", market=market,
@@ -103,10 +130,9 @@ def price_text(price: LotPrice, references: MarketReferences = NO_REFERENCES, *,
         if indicative is not None:
             quote = indicative.quote
             indicative_line = _(
-                "Indicative %(price)s (%(kg)s), with %(market)s at USD %(reference)s / MT on "
-                "%(date)s", price=usd_mt(indicative.usd_mt), kg=usd_kg(indicative.usd_kg),
-                market=label("price_market", quote.market), reference=number(quote.usd_mt, 0),
-                date=format_date(quote.quoted_on))
+                "Indicative %(price)s (%(kg)s), with %(reference)s",
+                price=usd_mt(indicative.usd_mt), kg=usd_kg(indicative.usd_kg),
+                reference=reference_text(quote))
         else:
             indicative_line = _("No indicative price: no reference price for %(market)s was "
                                 "entered for this fair.", market=market_name(price))
@@ -134,17 +160,23 @@ class LocalizedText:
         return f"{self.text} ({self.note})" if self.note else self.text
 
 
+def pick_language(text_es: str, text_en: str, locale: str) -> LocalizedText:
+    """The text in `locale`, else the other language's text marked "(in Spanish)"."""
+    locale = "en" if locale == "en" else "es"
+    texts = {"es": (text_es or "").strip(), "en": (text_en or "").strip()}
+    if texts[locale]:
+        return LocalizedText(texts[locale], locale, "")
+    other = "es" if locale == "en" else "en"
+    if not texts[other]:
+        return LocalizedText("", locale, "")
+    return LocalizedText(texts[other], other,
+                         _("in Spanish") if other == "es" else _("in English"))
+
+
 def localized_text(obj, name: str, locale: str) -> LocalizedText:
     """`obj.<name>_<locale>`, else the other language's value marked "(in Spanish)"."""
-    locale = "en" if locale == "en" else "es"
-    own = getattr(obj, f"{name}_{locale}", "") or ""
-    if own:
-        return LocalizedText(own, locale, "")
-    other = "es" if locale == "en" else "en"
-    text = getattr(obj, f"{name}_{other}", "") or ""
-    if not text:
-        return LocalizedText("", locale, "")
-    return LocalizedText(text, other, _("in Spanish") if other == "es" else _("in English"))
+    return pick_language(getattr(obj, f"{name}_es", "") or "",
+                         getattr(obj, f"{name}_en", "") or "", locale)
 
 
 def is_web_link(url: str | None) -> bool:

@@ -122,7 +122,9 @@ def seed_lots(made: dict) -> None:
         name_en="Native agroforestry cacao – 2026 harvest",
         product_form="dry_fermented", harvest_start=date(2026, 3, 1),
         harvest_end=date(2026, 7, 31), volume_kg=D(2400), bag_count=40, net_kg_per_bag=D(60),
-        bag_type="jute", hs_code="1801.00", warehouse="Almacén Agrobosque, Puerto Maldonado",
+        bag_type="jute", hs_code="1801.00",
+        warehouse_es="Almacén de la Cooperativa Agrobosque, Puerto Maldonado",
+        warehouse_en="Agrobosque Cooperative warehouse, Puerto Maldonado",
         description_es="Cacao nativo amazónico y trinitario cultivado bajo sombra de bosque en "
         "el territorio Ese Eja de Infierno, fermentado en cajones de madera en nuestra planta.",
         description_en="Native Amazonian and Trinitario cacao grown under forest shade on the "
@@ -137,7 +139,9 @@ def seed_lots(made: dict) -> None:
                 "rating, not a claim about this lot."},
         genetics=[("native_amazonian", D(70), "Chuncho amazónico"), ("trinitario", D(30), "")],
         post_harvest={"processing_site": "central_plant", "ferment_vessel": "wooden_box",
-                      "ferment_hours": 144, "turns": 3, "wood_species": "Tornillo",
+                      "ferment_hours": 144, "turns": 3,
+                      "wood_species_es": "tornillo (Cedrelinga cateniformis)",
+                      "wood_species_en": "tornillo (Cedrelinga cateniformis)",
                       "pre_drying": True, "dry_method": "sun_beds", "dry_days": 7},
         terms={"incoterm": "FCA", "incoterm_place": "Puerto Maldonado", "price_basis": "fixed",
                "price_usd_per_mt": D(8200), "price_valid_until": valid_until, "moq_kg": D(600),
@@ -189,13 +193,15 @@ def seed_lots(made: dict) -> None:
                                         fresh_fruit_tropical=3, floral=4,
                                         floral_orange_blossom=3, nutty_nut_flesh=3),
         protocol="coex_liquor", evaluator="Panel sensorial Cocoa of Excellence", panel_size=6,
-        evaluated_on=date(2026, 8, 20), roast_profile="120 °C, 25 min",
+        evaluated_on=date(2026, 8, 20), roast_profile_es="120 °C durante 25 min, tostador de tambor",
+        roast_profile_en="120 °C for 25 min, drum roaster",
         global_quality=D("7.8"),
         flavour_notes_es="Cacao intenso con fruta amarilla, azahar y nuez fresca; acidez "
         "frutal limpia y final largo.",
         flavour_notes_en="Intense cocoa with yellow fruit, orange blossom and fresh nut; clean "
         "fruity acidity and a long finish.",
-        awards="Cocoa of Excellence 2025 – seleccionado entre los 50 mejores")
+        awards_es="Cocoa of Excellence 2025 – seleccionado entre los 50 mejores del mundo",
+        awards_en="Cocoa of Excellence 2025 – selected among the world's best 50")
     certificates.save_certificate(infierno, **group_organic, file=_pdf(
         "Certificado orgánico de grupo – Cooperativa Agrobosque",
         ["Documento de demostración. Reglamento (UE) 2018/848.",
@@ -215,17 +221,28 @@ def seed_lots(made: dict) -> None:
         product_form="dry_fermented", harvest_start=date(2026, 2, 15),
         harvest_end=date(2026, 6, 15), volume_kg=D(1300), bag_count=20,
         net_kg_per_bag=D(65), bag_type="jute_hermetic", hs_code="1801.00",
+        warehouse_es="Almacén de la Cooperativa Agrobosque, Puerto Maldonado",
+        warehouse_en="Agrobosque Cooperative warehouse, Puerto Maldonado",
         origin={"exporter_of_record": "Cooperativa Agrobosque", "region": "Madre de Dios",
                 "province": "Tahuamanu", "community": "Iberia", "n_producers": 14,
-                "area_ha": D("18.5"), "production_system": "agroforestry"},
+                "area_ha": D("18.5"), "production_system": "agroforestry",
+                "fine_flavour_note_es": "El ICCO clasifica al Perú como 75 % cacao fino o de "
+                "aroma; es una calificación del país, no de este lote.",
+                "fine_flavour_note_en": "ICCO rates Peru 75 % fine or flavour; a country "
+                "rating, not a claim about this lot."},
         genetics=[("native_amazonian", D(100), "Cacao chuncho")],
         post_harvest={"processing_site": "on_farm", "ferment_vessel": "stepped_boxes",
-                      "ferment_hours": 132, "turns": 2, "dry_method": "solar_dryer",
-                      "dry_days": 8},
+                      "ferment_hours": 132, "turns": 2, "wood_species_es": "cedro",
+                      "wood_species_en": "Spanish cedar", "pre_drying": False,
+                      "dry_method": "solar_dryer", "dry_days": 8},
         terms={"incoterm": "FCA", "incoterm_place": "Puerto Maldonado", "price_basis": "fixed",
                "price_usd_per_mt": D(7600), "price_valid_until": valid_until,
                "moq_kg": D(650), "sample_available": True, "sample_size_g": 300,
-               "sample_cost_usd": D(25), "sample_lead_time_days": 14},
+               "sample_cost_usd": D(25), "sample_lead_time_days": 14,
+               "payment_terms_es": "50 % adelanto, saldo a la entrega en almacén",
+               "payment_terms_en": "50 % advance, balance on delivery at the warehouse",
+               "ship_window_es": "Enero – marzo 2027", "ship_window_en": "January – March 2027",
+               "export_docs": ["commercial_invoice", "packing_list", "phytosanitary_senasa"]},
     )
     plots.import_geojson(tahuamanu, _collection(
         _feature("TAH-P01", "Luis Vargas", "Iberia, Tahuamanu",
@@ -248,9 +265,12 @@ def seed_lots(made: dict) -> None:
         tahuamanu, scores=_liquor_scores(cacao=4, acidity=4, fresh_fruit=3, browned_fruit=3,
                                          vegetal=2, floral=1, nutty=4, off_flavours=1),
         protocol="coex_liquor", evaluator="Laboratorio de Calidad Agrobosque", panel_size=3,
-        evaluated_on=date(2026, 7, 8), roast_profile="120 °C, 25 min", global_quality=D("6.4"),
+        evaluated_on=date(2026, 7, 8), roast_profile_es="120 °C durante 25 min",
+        roast_profile_en="120 °C for 25 min", global_quality=D("6.4"),
         flavour_notes_es="Cacao y nuez, acidez frutal media; un ligero sabor terroso.",
-        flavour_notes_en="Cocoa and nut, medium fruity acidity; a slight earthy note.")
+        flavour_notes_en="Cocoa and nut, medium fruity acidity; a slight earthy note.",
+        awards_es="Concurso regional de cacao de Madre de Dios 2025 – segundo puesto",
+        awards_en="Madre de Dios regional cacao contest 2025 – second place")
     certificates.save_certificate(tahuamanu, **group_organic)
     certificates.save_certificate(  # lapsed: shown as expired, never as valid
         tahuamanu, scheme="usda_nop", holder="Cooperativa Agrobosque",
@@ -271,22 +291,34 @@ def seed_lots(made: dict) -> None:
         product_form="dry_fermented", harvest_start=date(2026, 4, 1),
         harvest_end=date(2026, 8, 31), volume_kg=D(12000), bag_count=200,
         net_kg_per_bag=D(60), bag_type="jute", hs_code="1801.00",
+        warehouse_es="Almacén de la asociación, Bellavista (San Martín)",
+        warehouse_en="The association's warehouse, Bellavista (San Martín)",
         origin={"exporter_of_record": "Asociación Agroecológica Bajo Huallaga",
                 "region": "San Martín", "province": "Picota", "community": "Bellavista",
                 "altitude_min": 220, "altitude_max": 450, "n_producers": 86, "area_ha": D(140),
-                "production_system": "agroforestry"},
+                "production_system": "agroforestry",
+                "fine_flavour_note_es": "El ICCO clasifica al Perú como 75 % cacao fino o de "
+                "aroma; es una calificación del país, no de este lote.",
+                "fine_flavour_note_en": "ICCO rates Peru 75 % fine or flavour; a country "
+                "rating, not a claim about this lot."},
         genetics=[("trinitario", D(60), "ICS-95, ICS-39"), ("forastero_amazon", D(25), ""),
                   ("ccn51", D(15), "")],
         post_harvest={"processing_site": "central_plant", "ferment_vessel": "stepped_boxes",
-                      "ferment_hours": 120, "turns": 3, "dry_method": "mixed", "dry_days": 6},
+                      "ferment_hours": 120, "turns": 3, "wood_species_es": "bolaina",
+                      "wood_species_en": "bolaina (Guazuma crinita)", "pre_drying": True,
+                      "dry_method": "mixed", "dry_days": 6},
         terms={"incoterm": "FOB", "incoterm_place": "Callao",
                "price_basis": "differential", "price_market": "ice_ny",
-               "price_differential_usd_mt": D(650), "ice_contract_month": "Marzo 2027",
+               "price_differential_usd_mt": D(650), "ice_contract_month_es": "marzo 2027",
+               "ice_contract_month_en": "March 2027",
                "price_valid_until": valid_until,
                "moq_kg": D(3000), "sample_available": True, "sample_size_g": 1000,
                "sample_cost_usd": D(40), "sample_lead_time_days": 7,
-               # Typed in Spanish only: the English page marks it "(in Spanish)".
-               "payment_terms_es": "Carta de crédito irrevocable a la vista"},
+               "payment_terms_es": "Carta de crédito irrevocable a la vista",
+               "payment_terms_en": "Irrevocable letter of credit at sight",
+               "ship_window_es": "Febrero – abril 2027", "ship_window_en": "February – April 2027",
+               "export_docs": ["commercial_invoice", "packing_list", "certificate_of_origin",
+                               "phytosanitary_senasa", "quality_certificate"]},
     )
     plots.import_geojson(huallaga, _collection(
         _feature("BH-014", "Ana Tuanama", "Bellavista, Picota, San Martín",
@@ -310,9 +342,12 @@ def seed_lots(made: dict) -> None:
         huallaga, scores=_liquor_scores(fresh_fruit=3, browned_fruit=3, nutty=4,
                                         caramel_panela=3),
         protocol="coex_liquor", evaluator="Panel sensorial ICT Tarapoto", panel_size=5,
-        evaluated_on=date(2026, 9, 18), roast_profile="125 °C, 22 min", global_quality=D("6.9"),
+        evaluated_on=date(2026, 9, 18), roast_profile_es="125 °C durante 22 min",
+        roast_profile_en="125 °C for 22 min", global_quality=D("6.9"),
         flavour_notes_es="Cacao marcado, nuez y panela; acidez baja y final limpio.",
-        flavour_notes_en="Marked cocoa, nut and panela; low acidity and a clean finish.")
+        flavour_notes_en="Marked cocoa, nut and panela; low acidity and a clean finish.",
+        awards_es="Salón del Cacao y Chocolate, Lima 2025 – mención de calidad",
+        awards_en="Salón del Cacao y Chocolate, Lima 2025 – quality mention")
     certificates.save_certificate(
         huallaga, scheme="rainforest_alliance", holder="Asociación Agroecológica Bajo Huallaga",
         certificate_no="RA-CERT-PE-0311", certifier_name="Control Union Peru",

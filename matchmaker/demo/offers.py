@@ -45,7 +45,8 @@ SUPPLY = {
     "inambari": ("PE-MDD-INA-26-001", "Cacao nativo chuncho Inambari",
                  "Inambari native chuncho cacao", D(5400),
                  {"price_basis": "differential", "price_market": "ice_ny",
-                  "price_differential_usd_mt": D(250), "ice_contract_month": "Marzo 2027"},
+                  "price_differential_usd_mt": D(250), "ice_contract_month_es": "Marzo 2027",
+                  "ice_contract_month_en": "March 2027"},
                  D("7.2"), CUT_GRADE_I,
                  ("-70.381900", "-13.081600", "-70.379100", "-13.079400")),
 }

@@ -170,6 +170,8 @@ def seed_people(made: dict) -> None:
         is_published=True,
         # Demo figures, entered as an organiser would from the day's market close.
         ice_ny_usd_mt=Decimal(8450), ice_ny_on=today - timedelta(days=1),
+        ice_london_gbp_t=Decimal(6120), ice_london_on=today - timedelta(days=1),
+        usd_per_gbp=Decimal("1.2650"), usd_per_gbp_on=today - timedelta(days=1),
         pen_per_usd=Decimal("3.7450"), pen_per_usd_on=today - timedelta(days=1),
     )
     made["event"] = event

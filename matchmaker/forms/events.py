@@ -28,10 +28,14 @@ class EventForm(FlaskForm):
         description=_l("The reference that turns differential prices into indicative ones, "
                        "e.g. the second-position close."))
     ice_ny_on = DateField(_l("ICE New York: date of that price"), validators=[Optional()])
-    ice_london_usd_mt = DecimalInput(
-        _l("ICE London cocoa, in USD per metric tonne"), bound="reference_usd_mt",
-        description=_l("London trades in pounds: enter the price converted to US dollars."))
+    ice_london_gbp_t = DecimalInput(
+        _l("ICE London cocoa (GBP per tonne)"), bound="reference_gbp_t",
+        description=_l("As London quotes it, in pounds sterling; converted with the rate below."))
     ice_london_on = DateField(_l("ICE London: date of that price"), validators=[Optional()])
+    usd_per_gbp = DecimalInput(_l("Exchange rate (US dollars per pound sterling)"),
+                               bound="usd_per_gbp",
+                               description=_l("e.g. 1.2650; turns the London price into USD."))
+    usd_per_gbp_on = DateField(_l("Pound rate: date"), validators=[Optional()])
     pen_per_usd = DecimalInput(_l("Exchange rate (soles per US dollar)"), bound="pen_per_usd",
                                description=_l("e.g. 3.745; shown beside USD prices for "
                                               "Peruvian visitors."))

@@ -79,7 +79,8 @@ class IdentityForm(SectionForm):
     hs_code = SelectField(_l("HS code"), choices=vocab_choices(HS_CODE), default="1801.00",
                           description=_l("Cocoa headings 1801–1806: beans and nibs 1801.00, "
                                          "liquor 1803.10."))
-    warehouse = StringField(_l("Warehouse"), validators=[Length(max=160)])
+    warehouse_es = StringField(_l("Warehouse (Spanish)"), validators=[Length(max=160)])
+    warehouse_en = StringField(_l("Warehouse (English)"), validators=[Length(max=160)])
     description_es = TextAreaField(_l("Description (Spanish)"), validators=[Length(max=5000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Length(max=5000)])
 
@@ -88,7 +89,7 @@ class IdentityForm(SectionForm):
                      "description_en"]),
         (_l("Harvest"), ["harvest_start", "harvest_end"]),
         (_l("Volume and packing"), ["volume_kg", "bag_count", "net_kg_per_bag", "bag_type",
-                                    "hs_code", "warehouse"]),
+                                    "hs_code", "warehouse_es", "warehouse_en"]),
     ]
 
 
@@ -145,7 +146,8 @@ class PostHarvestForm(SectionForm):
     ferment_hours = IntegerField(_l("Fermentation time (hours)"), bound="ferment_hours",
                                  validators=[Optional(), _non_negative()])
     turns = IntegerField(_l("Number of turns"), bound="turns", validators=[Optional(), _non_negative()])
-    wood_species = StringField(_l("Wood of the boxes"), validators=[Length(max=120)])
+    wood_species_es = StringField(_l("Wood of the boxes (Spanish)"), validators=[Length(max=120)])
+    wood_species_en = StringField(_l("Wood of the boxes (English)"), validators=[Length(max=120)])
     pre_drying = SelectField(_l("Pulp pre-drying"), choices=YES_NO_UNKNOWN)
     dry_method = SelectField(_l("Drying method"), choices=vocab_choices(DRY_METHOD, blank=True))
     dry_days = IntegerField(_l("Drying time (days)"), bound="dry_days",
@@ -153,7 +155,7 @@ class PostHarvestForm(SectionForm):
 
     fieldsets = [
         (_l("Fermentation"), ["processing_site", "ferment_vessel", "ferment_hours", "turns",
-                              "wood_species", "pre_drying"]),
+                              "wood_species_es", "wood_species_en", "pre_drying"]),
         (_l("Drying"), ["dry_method", "dry_days"]),
     ]
 
@@ -167,9 +169,16 @@ class TermsForm(SectionForm):
                                     bound="lot_price_usd_mt", validators=[Optional()],
                                     description=_l("For a fixed price only, e.g. 8200."))
     price_market = SelectField(_l("Differential to"), choices=vocab_choices(PRICE_MARKET, blank=True))
-    price_market_other = StringField(_l("Other reference (name it)"), validators=[Length(max=80)])
-    ice_contract_month = StringField(_l("Futures contract month"), validators=[Length(max=20)],
-                                     description=_l("e.g. March 2027."))
+    price_market_other_es = StringField(_l("Other reference, named in Spanish"),
+                                        validators=[Length(max=80)])
+    price_market_other_en = StringField(_l("Other reference, named in English"),
+                                        validators=[Length(max=80)])
+    ice_contract_month_es = StringField(_l("Futures contract month (Spanish)"),
+                                        validators=[Length(max=20)],
+                                        description=_l("e.g. marzo 2027."))
+    ice_contract_month_en = StringField(_l("Futures contract month (English)"),
+                                        validators=[Length(max=20)],
+                                        description=_l("e.g. March 2027."))
     price_differential_usd_mt = DecimalInput(
         _l("Differential (± USD per metric tonne)"), bound="price_differential_usd_mt",
         validators=[Optional()],
@@ -196,8 +205,9 @@ class TermsForm(SectionForm):
 
     fieldsets = [
         (_l("Delivery"), ["incoterm", "incoterm_place"]),
-        (_l("Price"), ["price_basis", "price_usd_per_mt", "price_market", "price_market_other",
-                       "ice_contract_month", "price_differential_usd_mt", "price_premium_kind",
+        (_l("Price"), ["price_basis", "price_usd_per_mt", "price_market", "price_market_other_es",
+                       "price_market_other_en", "ice_contract_month_es", "ice_contract_month_en",
+                       "price_differential_usd_mt", "price_premium_kind",
                        "price_premium_usd_mt", "price_valid_until", "moq_kg"]),
         (_l("Samples"), ["sample_available", "sample_size_g", "sample_cost_usd",
                          "sample_lead_time_days"]),
@@ -301,14 +311,17 @@ class SensoryBaseForm(SectionForm):
     evaluator = StringField(_l("Evaluator or laboratory"), validators=[DataRequired(), Length(max=160)])
     panel_size = IntegerField(_l("Panel size"), bound="panel_size", validators=[Optional(), _non_negative()])
     evaluated_on = DateField(_l("Date"), validators=[DataRequired()])
-    roast_profile = StringField(_l("Roast profile"), validators=[Length(max=160)])
+    roast_profile_es = StringField(_l("Roast profile (Spanish)"), validators=[Length(max=160)])
+    roast_profile_en = StringField(_l("Roast profile (English)"), validators=[Length(max=160)])
     global_quality = DecimalInput(_l("Global quality (0–10)"), bound="intensity",
                                   validators=[DataRequired()],
                                   description=_l("The evaluator's own judgement, not an average."))
     flavour_notes_es = TextAreaField(_l("Flavour notes (Spanish)"), validators=[Length(max=2000)])
     flavour_notes_en = TextAreaField(_l("Flavour notes (English)"), validators=[Length(max=2000)])
-    awards = TextAreaField(_l("Awards"), validators=[Length(max=2000)],
-                           description=_l("e.g. Cocoa of Excellence 2025 – Best 50"))
+    awards_es = TextAreaField(_l("Awards (Spanish)"), validators=[Length(max=2000)],
+                              description=_l("e.g. Cocoa of Excellence 2025 – entre los 50 mejores"))
+    awards_en = TextAreaField(_l("Awards (English)"), validators=[Length(max=2000)],
+                              description=_l("e.g. Cocoa of Excellence 2025 – Best 50"))
 
 
 def sensory_form_class(protocol: str) -> type[SensoryBaseForm]:

@@ -58,6 +58,8 @@ BOUNDS: dict[str, Bound] = {
     "price_premium_usd_mt": _b(pricing.PREMIUM_USD_MT_MIN, pricing.PREMIUM_USD_MT_MAX),
     "reference_usd_mt": _b(pricing.REFERENCE_USD_MT_MIN, pricing.REFERENCE_USD_MT_MAX),
     "pen_per_usd": _b(pricing.PEN_PER_USD_MIN, pricing.PEN_PER_USD_MAX),
+    "reference_gbp_t": _b(pricing.REFERENCE_GBP_T_MIN, pricing.REFERENCE_GBP_T_MAX),
+    "usd_per_gbp": _b(pricing.USD_PER_GBP_MIN, pricing.USD_PER_GBP_MAX),
     # Packing.
     "bag_count": _b(0, 1_000_000),
     "net_kg_per_bag": _b(0, 1_500),           # jute 60–65 kg; a bulk big-bag about 1,000 kg

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from matchmaker.lotsheet import Problem
 from matchmaker.lotsheet.vocab import N_
@@ -34,6 +34,9 @@ FIXED_USD_MT_MIN, FIXED_USD_MT_MAX = Decimal(500), Decimal(40000)
 DIFFERENTIAL_USD_MT_MIN, DIFFERENTIAL_USD_MT_MAX = Decimal(-5000), Decimal(15000)
 PREMIUM_USD_MT_MIN, PREMIUM_USD_MT_MAX = Decimal(0), Decimal(10000)
 REFERENCE_USD_MT_MIN, REFERENCE_USD_MT_MAX = Decimal(500), Decimal(40000)
+REFERENCE_GBP_T_MIN, REFERENCE_GBP_T_MAX = Decimal(400), Decimal(30000)
+# US dollars per pound sterling: 1.03–2.11 since 1980; the bounds catch an inverted rate.
+USD_PER_GBP_MIN, USD_PER_GBP_MAX = Decimal("0.8"), Decimal("2.5")
 # Soles per US dollar: 2.6–4.1 over the last thirty years; the bounds catch an inverted rate.
 PEN_PER_USD_MIN, PEN_PER_USD_MAX = Decimal(1), Decimal(10)
 
@@ -46,10 +49,12 @@ class LotPrice:
     fixed_usd_mt: Decimal | None = None
     differential_usd_mt: Decimal | None = None
     market: str = ""
-    market_other: str = ""
-    contract_month: str = ""
+    market_other: str = ""  # the other market's name, in Spanish (or the only language)
+    contract_month: str = ""  # in Spanish (or the only language typed)
     premium_usd_mt: Decimal | None = None
     premium_kind: str = ""
+    market_other_en: str = ""
+    contract_month_en: str = ""
 
     @property
     def is_differential(self) -> bool:
@@ -68,12 +73,36 @@ class LotPrice:
 
 
 @dataclass(frozen=True)
+class GbpConversion:
+    """How a GBP reference became USD: the price in GBP/t and the rate, each with its day."""
+
+    gbp_t: Decimal
+    usd_per_gbp: Decimal
+    rate_on: date
+
+
+@dataclass(frozen=True)
 class MarketQuote:
-    """A reference price the organiser entered: the market's level in USD/MT on a day."""
+    """A reference price the organiser entered: the market's level in USD/MT on a day.
+
+    `converted` is set when the market quotes in pounds (ICE London): `usd_mt` is then the
+    GBP price times the organiser's dated GBP→USD rate, itself an indicative figure."""
 
     market: str
     usd_mt: Decimal
     quoted_on: date
+    converted: GbpConversion | None = None
+
+
+def london_quote(gbp_t: Decimal | None, quoted_on: date | None, usd_per_gbp: Decimal | None,
+                 rate_on: date | None) -> MarketQuote | None:
+    """ICE London's reference in USD/MT from its GBP/t price and a GBP→USD rate, each dated;
+    None unless all four are known. Rounded half up to the cent (1 t = 1 MT)."""
+    if None in (gbp_t, quoted_on, usd_per_gbp, rate_on):
+        return None
+    usd = (Decimal(gbp_t) * Decimal(usd_per_gbp)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return MarketQuote(ICE_LONDON, usd, quoted_on,
+                       GbpConversion(Decimal(gbp_t), Decimal(usd_per_gbp), rate_on))
 
 
 @dataclass(frozen=True)
@@ -94,7 +123,8 @@ class MarketReferences:
     @property
     def version(self) -> tuple:
         """A hashable stamp: pages computed from these references are stale when it changes."""
-        return (tuple((q.market, str(q.usd_mt), q.quoted_on.isoformat()) for q in self.quotes),
+        return (tuple((q.market, str(q.usd_mt), q.quoted_on.isoformat(), repr(q.converted))
+                      for q in self.quotes),
                 str(self.pen_per_usd), self.pen_rate_on.isoformat() if self.pen_rate_on else "")
 
 
@@ -155,14 +185,16 @@ def check_price(price: LotPrice) -> list[Problem]:
             problems.append(Problem("market_required",
                                     N_("Choose the market the differential is quoted against."),
                                     field="price_market"))
-        if price.market == OTHER_MARKET and not price.market_other.strip():
+        if price.market == OTHER_MARKET and not (price.market_other.strip()
+                                                 or price.market_other_en.strip()):
             problems.append(Problem("market_other_required",
                                     N_("Name the reference the differential is quoted against."),
-                                    field="price_market_other"))
-        if price.market in (ICE_NEW_YORK, ICE_LONDON) and not price.contract_month.strip():
+                                    field="price_market_other_es"))
+        if price.market in (ICE_NEW_YORK, ICE_LONDON) and not (
+                price.contract_month.strip() or price.contract_month_en.strip()):
             problems.append(Problem("contract_month_required",
                                     N_("Name the futures contract month, e.g. March 2027."),
-                                    field="ice_contract_month"))
+                                    field="ice_contract_month_es"))
         if price.differential_usd_mt is not None and not (
                 DIFFERENTIAL_USD_MT_MIN <= price.differential_usd_mt <= DIFFERENTIAL_USD_MT_MAX):
             problems.append(Problem(

@@ -17,7 +17,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matchmaker.lotsheet.pricing import ICE_LONDON, ICE_NEW_YORK, MarketQuote, MarketReferences
+from matchmaker.lotsheet.pricing import (
+    ICE_NEW_YORK,
+    MarketQuote,
+    MarketReferences,
+    london_quote,
+)
 from matchmaker.models.accounts import Organisation
 from matchmaker.models.base import Base, UTCDateTime, utcnow
 
@@ -30,12 +35,14 @@ class Event(Base):
         CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
         # A reference price or exchange rate means nothing without the day it was read.
         CheckConstraint("(ice_ny_usd_mt IS NULL) = (ice_ny_on IS NULL)", name="ice_ny_dated"),
-        CheckConstraint("(ice_london_usd_mt IS NULL) = (ice_london_on IS NULL)",
+        CheckConstraint("(ice_london_gbp_t IS NULL) = (ice_london_on IS NULL)",
                         name="ice_london_dated"),
+        CheckConstraint("(usd_per_gbp IS NULL) = (usd_per_gbp_on IS NULL)", name="gbp_rate_dated"),
         CheckConstraint("(pen_per_usd IS NULL) = (pen_per_usd_on IS NULL)", name="pen_rate_dated"),
         CheckConstraint("ice_ny_usd_mt IS NULL OR ice_ny_usd_mt > 0", name="ice_ny_positive"),
-        CheckConstraint("ice_london_usd_mt IS NULL OR ice_london_usd_mt > 0",
+        CheckConstraint("ice_london_gbp_t IS NULL OR ice_london_gbp_t > 0",
                         name="ice_london_positive"),
+        CheckConstraint("usd_per_gbp IS NULL OR usd_per_gbp > 0", name="gbp_rate_positive"),
         CheckConstraint("pen_per_usd IS NULL OR pen_per_usd > 0", name="pen_rate_positive"),
     )
 
@@ -55,8 +62,11 @@ class Event(Base):
     # into indicative ones (sorting, price ceilings) and USD into soles for Peruvian buyers.
     ice_ny_usd_mt: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     ice_ny_on: Mapped[date | None] = mapped_column(Date)
-    ice_london_usd_mt: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # ICE London quotes in pounds per tonne: the GBP figure and a dated GBP→USD rate.
+    ice_london_gbp_t: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     ice_london_on: Mapped[date | None] = mapped_column(Date)
+    usd_per_gbp: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
+    usd_per_gbp_on: Mapped[date | None] = mapped_column(Date)
     pen_per_usd: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
     pen_per_usd_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -73,12 +83,11 @@ class Event(Base):
     @property
     def market_references(self) -> MarketReferences:
         """The event's reference prices and exchange rate as plain data."""
-        quotes = tuple(
-            MarketQuote(market, value, day)
-            for market, value, day in ((ICE_NEW_YORK, self.ice_ny_usd_mt, self.ice_ny_on),
-                                       (ICE_LONDON, self.ice_london_usd_mt, self.ice_london_on))
-            if value is not None and day is not None
-        )
+        new_york = (MarketQuote(ICE_NEW_YORK, self.ice_ny_usd_mt, self.ice_ny_on)
+                    if self.ice_ny_usd_mt is not None and self.ice_ny_on is not None else None)
+        london = london_quote(self.ice_london_gbp_t, self.ice_london_on, self.usd_per_gbp,
+                              self.usd_per_gbp_on)
+        quotes = tuple(q for q in (new_york, london) if q is not None)
         return MarketReferences(quotes=quotes, pen_per_usd=self.pen_per_usd,
                                 pen_rate_on=self.pen_per_usd_on)
 

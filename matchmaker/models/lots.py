@@ -74,7 +74,8 @@ class Lot(Base):
     net_kg_per_bag: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     bag_type: Mapped[str] = mapped_column(String(20), default="jute")
     hs_code: Mapped[str] = mapped_column(String(20), default="1801.00")
-    warehouse: Mapped[str] = mapped_column(String(160), default="")
+    warehouse_es: Mapped[str] = mapped_column(String(160), default="")
+    warehouse_en: Mapped[str] = mapped_column(String(160), default="")
     # 2. Origin and traceability
     exporter_of_record: Mapped[str] = mapped_column(String(160), default="")
     country: Mapped[str] = mapped_column(String(2), default="PE")
@@ -95,7 +96,8 @@ class Lot(Base):
     ferment_vessel: Mapped[str] = mapped_column(String(20), default="")
     ferment_hours: Mapped[int | None] = mapped_column(Integer)
     turns: Mapped[int | None] = mapped_column(Integer)
-    wood_species: Mapped[str] = mapped_column(String(120), default="")
+    wood_species_es: Mapped[str] = mapped_column(String(120), default="")
+    wood_species_en: Mapped[str] = mapped_column(String(120), default="")
     pre_drying: Mapped[bool | None] = mapped_column(Boolean)
     dry_method: Mapped[str] = mapped_column(String(20), default="")
     dry_days: Mapped[int | None] = mapped_column(Integer)
@@ -114,8 +116,10 @@ class Lot(Base):
     price_usd_per_mt: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     price_differential_usd_mt: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     price_market: Mapped[str] = mapped_column(String(20), default="")
-    price_market_other: Mapped[str] = mapped_column(String(80), default="")
-    ice_contract_month: Mapped[str] = mapped_column(String(20), default="")
+    price_market_other_es: Mapped[str] = mapped_column(String(80), default="")
+    price_market_other_en: Mapped[str] = mapped_column(String(80), default="")
+    ice_contract_month_es: Mapped[str] = mapped_column(String(20), default="")
+    ice_contract_month_en: Mapped[str] = mapped_column(String(20), default="")
     price_premium_usd_mt: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     price_premium_kind: Mapped[str] = mapped_column(String(20), default="")
     price_valid_until: Mapped[date | None] = mapped_column(Date)
@@ -171,7 +175,9 @@ class Lot(Base):
         return LotPrice(
             basis=self.price_basis, fixed_usd_mt=self.price_usd_per_mt,
             differential_usd_mt=self.price_differential_usd_mt, market=self.price_market,
-            market_other=self.price_market_other, contract_month=self.ice_contract_month,
+            market_other=self.price_market_other_es, market_other_en=self.price_market_other_en,
+            contract_month=self.ice_contract_month_es,
+            contract_month_en=self.ice_contract_month_en,
             premium_usd_mt=self.price_premium_usd_mt, premium_kind=self.price_premium_kind)
 
     def indicative_price_usd_mt(self, references: MarketReferences = NO_REFERENCES
@@ -293,11 +299,13 @@ class SensoryEvaluation(Base):
     evaluator: Mapped[str] = mapped_column(String(160))
     panel_size: Mapped[int | None] = mapped_column(Integer)
     evaluated_on: Mapped[date] = mapped_column(Date)
-    roast_profile: Mapped[str] = mapped_column(String(160), default="")
+    roast_profile_es: Mapped[str] = mapped_column(String(160), default="")
+    roast_profile_en: Mapped[str] = mapped_column(String(160), default="")
     global_quality: Mapped[Decimal] = mapped_column(Numeric(3, 1))
     flavour_notes_es: Mapped[str] = mapped_column(Text, default="")
     flavour_notes_en: Mapped[str] = mapped_column(Text, default="")
-    awards: Mapped[str] = mapped_column(Text, default="")
+    awards_es: Mapped[str] = mapped_column(Text, default="")
+    awards_en: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lot: Mapped[Lot] = relationship(back_populates="evaluations")

@@ -61,8 +61,9 @@ def _check_dates(starts_on: date, ends_on: date) -> None:
 # Each market reference: (value field, date field, lowest, highest).
 _REFERENCES = (
     ("ice_ny_usd_mt", "ice_ny_on", pricing.REFERENCE_USD_MT_MIN, pricing.REFERENCE_USD_MT_MAX),
-    ("ice_london_usd_mt", "ice_london_on", pricing.REFERENCE_USD_MT_MIN,
-     pricing.REFERENCE_USD_MT_MAX),
+    ("ice_london_gbp_t", "ice_london_on", pricing.REFERENCE_GBP_T_MIN,
+     pricing.REFERENCE_GBP_T_MAX),
+    ("usd_per_gbp", "usd_per_gbp_on", pricing.USD_PER_GBP_MIN, pricing.USD_PER_GBP_MAX),
     ("pen_per_usd", "pen_per_usd_on", pricing.PEN_PER_USD_MIN, pricing.PEN_PER_USD_MAX),
 )
 

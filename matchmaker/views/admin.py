@@ -20,8 +20,8 @@ from matchmaker.templating import is_safe_next
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 EVENT_FIELDS = ("name", "city", "venue", "starts_on", "ends_on", "timezone", "description_es",
-                "description_en", "is_published", "ice_ny_usd_mt", "ice_ny_on", "ice_london_usd_mt",
-                "ice_london_on", "pen_per_usd", "pen_per_usd_on")
+                "description_en", "is_published", "ice_ny_usd_mt", "ice_ny_on", "ice_london_gbp_t",
+                "ice_london_on", "usd_per_gbp", "usd_per_gbp_on", "pen_per_usd", "pen_per_usd_on")
 
 
 @bp.get("/")

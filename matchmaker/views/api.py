@@ -63,14 +63,20 @@ def price_document(price: LotPrice, references: MarketReferences) -> dict:
         "fixed_usd_mt": _dec(price.fixed_usd_mt),
         "differential_usd_mt": _dec(price.differential_usd_mt),
         "market": price.market or None,
-        "market_other": price.market_other or None,
-        "contract_month": price.contract_month or None,
+        "market_other_es": price.market_other or None,
+        "market_other_en": price.market_other_en or None,
+        "contract_month_es": price.contract_month or None,
+        "contract_month_en": price.contract_month_en or None,
         "premium_usd_mt": _dec(price.premium_usd_mt),
         "premium_kind": price.premium_kind or None,
         "indicative_usd_mt": _dec(indicative.usd_mt) if indicative else None,
         "indicative_reference": None if quote is None else {
             "market": quote.market, "usd_mt": _dec(quote.usd_mt),
-            "quoted_on": _day(quote.quoted_on)},
+            "quoted_on": _day(quote.quoted_on),
+            # ICE London: the GBP/t price and the GBP→USD rate that made `usd_mt`.
+            "gbp_t": _dec(quote.converted.gbp_t) if quote.converted else None,
+            "usd_per_gbp": _dec(quote.converted.usd_per_gbp) if quote.converted else None,
+            "rate_on": _day(quote.converted.rate_on) if quote.converted else None},
     }
 
 
@@ -117,12 +123,14 @@ def sheet_document(sheet: LotSheet) -> dict:
         "description_en": lot.description_en,
         "genetics": [{"genetics": g.genetics, "variety_name": g.variety_name,
                       "share_pct": _dec(g.share_pct)} for g in sheet.genetics],
-        "warehouse": lot.warehouse,
+        "warehouse_es": lot.warehouse_es,
+        "warehouse_en": lot.warehouse_en,
         "fine_flavour_note_es": lot.fine_flavour_note_es,
         "fine_flavour_note_en": lot.fine_flavour_note_en,
         "post_harvest": {"processing_site": lot.processing_site,
                          "ferment_vessel": lot.ferment_vessel, "ferment_hours": lot.ferment_hours,
-                         "turns": lot.turns, "wood_species": lot.wood_species,
+                         "turns": lot.turns, "wood_species_es": lot.wood_species_es,
+                         "wood_species_en": lot.wood_species_en,
                          "pre_drying": lot.pre_drying,
                          "dry_method": lot.dry_method, "dry_days": lot.dry_days},
         "analysis": None if a is None else {
@@ -152,8 +160,10 @@ def sheet_document(sheet: LotSheet) -> dict:
             "flavour_notes_es": s.evaluation.flavour_notes_es,
             "flavour_notes_en": s.evaluation.flavour_notes_en,
             "scores": {code: _dec(score) for code, score in s.radar},
-            "panel_size": s.evaluation.panel_size, "roast_profile": s.evaluation.roast_profile,
-            "awards": s.evaluation.awards,
+            "panel_size": s.evaluation.panel_size,
+            "roast_profile_es": s.evaluation.roast_profile_es,
+            "roast_profile_en": s.evaluation.roast_profile_en,
+            "awards_es": s.evaluation.awards_es, "awards_en": s.evaluation.awards_en,
         },
         "certificates": [
             {"scheme": c.certificate.scheme, "holder": c.certificate.holder,

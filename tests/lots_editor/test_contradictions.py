@@ -50,8 +50,8 @@ def test_minimum_order_above_volume_is_refused_even_without_bag_weight(lot, db):
     ({"price_usd_per_mt": D("8.2")}, "price_out_of_range", "price_usd_per_mt"),
     ({"price_basis": "differential", "price_market": "",
       "price_differential_usd_mt": D("650")}, "market_required", "price_market"),
-    ({"price_basis": "differential", "price_market": "other", "price_market_other": "",
-      "price_differential_usd_mt": D("650")}, "market_other_required", "price_market_other"),
+    ({"price_basis": "differential", "price_market": "other", "price_market_other_es": "",
+      "price_differential_usd_mt": D("650")}, "market_other_required", "price_market_other_es"),
     ({"price_premium_usd_mt": D("240"), "price_premium_kind": ""}, "premium_kind_required",
      "price_premium_kind"),
 ])
@@ -65,7 +65,7 @@ def test_switching_to_a_differential_clears_the_fixed_price(lot, db):
     editing.update_lot(lot, "terms", **TERMS)
     assert lot.price_usd_per_mt is not None
     editing.update_lot(lot, "terms", **{**TERMS, "price_basis": "differential",
-                                        "price_market": "ice_ny", "ice_contract_month": "Mar 2027",
+                                        "price_market": "ice_ny", "ice_contract_month_es": "marzo 2027",
                                         "price_differential_usd_mt": D("-120")})
     db.session.commit()
     assert lot.price_usd_per_mt is None and lot.price_differential_usd_mt == D("-120")

@@ -63,3 +63,46 @@ def test_demo_lot_pages_show_every_section_filled_and_linked(db, client):
         assert f"/files/lots/{lot.id}/eudr/legality" in html, lot.lot_code
         assert "Land-use analysis" in html, lot.lot_code
         assert 'class="price"' in html and "On request" not in html, lot.lot_code
+
+
+def _section(html: str, section_id: str) -> str:
+    return html.split(f'id="{section_id}"')[1].split("</section>")[0]
+
+
+def test_demo_lot_pages_fill_every_line_of_the_domain_sheet_in_both_languages(db, client):
+    """Issue #15's list, lot by lot: evidence links with dates, FFA, beans cut, purple and
+    partly fermented %, sample size, cut-test photo, panel size, roast profile, awards,
+    processing site, turns, drying, warehouse, fine-flavour status; and every seller text
+    in the page's own language (nothing marked "in Spanish" / "en inglés")."""
+    made: dict = {}
+    seed_people(made)
+    seed_lots(made)
+    db.session.commit()
+    published = db.session.scalars(db.select(Lot).where(Lot.is_published.is_(True))).all()
+    for lot in published:
+        analysis = lot.analyses[0]
+        html = client.get(f"/lots/{lot.lot_code}", headers={"Accept-Language": "en"}).get_data(
+            as_text=True)
+        facts = _section(html, "s-lot")
+        assert 'class="warehouse"' in facts and 'class="fine-flavour"' in facts, lot.lot_code
+        post_harvest = _section(html, "s-post-harvest")
+        for expected in ("Processing site", "turns", 'class="wood"', "Drying", "Pulp pre-drying"):
+            assert expected in post_harvest, (lot.lot_code, expected)
+        quality = _section(html, "s-quality")
+        day = analysis.analysis_date
+        assert f"Lab report (PDF), {day:%b} {day.day}, {day.year}" in quality, lot.lot_code
+        for expected in ("sample ", "Free fatty acids", "Cut test: 300 beans cut",
+                         "Purple / violet</th>", "Partly fermented (purple-brown)</th>",
+                         "/cut_test_photo", "Cut-test photo, "):
+            assert expected in quality, (lot.lot_code, expected)
+        sensory = _section(html, "s-sensory")
+        for expected in ("panel of", 'class="roast"', 'class="awards"', 'class="flavour-notes"'):
+            assert expected in sensory, (lot.lot_code, expected)
+        terms = _section(html, "s-terms")
+        for expected in ('class="payment_terms"', 'class="ship_window"', "Export documents"):
+            assert expected in terms, (lot.lot_code, expected)
+        assert "(in Spanish)" not in html, lot.lot_code
+        spanish = client.get(f"/lots/{lot.lot_code}", headers={"Accept-Language": "es"}).get_data(
+            as_text=True)
+        assert "(en inglés)" not in spanish and "(in English)" not in spanish, lot.lot_code
+        assert 'class="awards"' in spanish and 'class="warehouse"' in spanish, lot.lot_code

@@ -50,7 +50,7 @@ def test_malformed_lot_code_is_refused(org, db, code):
 def test_published_lot_keeps_its_code(lot, db):
     complete_lot(lot)
     editing.publish_lot(lot)
-    editing.update_lot(lot, "identity", lot_code=lot.lot_code.lower(), warehouse="A")  # same code
+    editing.update_lot(lot, "identity", lot_code=lot.lot_code.lower(), warehouse_es="A")  # same code
     with pytest.raises(Conflict) as caught:
         editing.update_lot(lot, "identity", lot_code="PE-MDD-INF-26-099")
     assert caught.value.code == "lot_code_locked"

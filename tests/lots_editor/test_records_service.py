@@ -118,7 +118,7 @@ def _liquor_scores(**overrides):
 def _evaluation(lot, scores=None, evaluation=None, **overrides):
     fields = {"protocol": "coex_liquor", "evaluator": "Cocoa of Excellence panel",
               "panel_size": 6, "evaluated_on": date(2026, 8, 12),
-              "roast_profile": "120 °C, 25 min", "global_quality": Decimal("7.5"),
+              "roast_profile_es": "120 °C, 25 min", "global_quality": Decimal("7.5"),
               "flavour_notes_es": "Floral, nuez", "flavour_notes_en": "Floral, nutty"}
     fields.update(overrides)
     return sensory.save_evaluation(lot, evaluation, scores=scores or _liquor_scores(), **fields)

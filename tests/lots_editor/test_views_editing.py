@@ -90,7 +90,7 @@ def test_identity_error_is_shown_by_its_field(client, login_as, rep, lot):
     login_as(rep)
     response = client.post(f"/my/lots/{lot.lot_code}/identity",
                            data={**IDENTITY_FORM, "lot_code": lot.lot_code,
-                                 "harvest_end": "2026-01-01", "warehouse": "Almacén 3"})
+                                 "harvest_end": "2026-01-01", "warehouse_es": "Almacén 3"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="harvest_end-error"' in html and "cannot end before it starts" in html

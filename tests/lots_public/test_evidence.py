@@ -14,8 +14,8 @@ EN = {"Accept-Language": "en"}
 
 
 def _lot_with_evidence(lots):
-    lot = lots.make(warehouse="Almacén Agrobosque, Puerto Maldonado", turns=3,
-                    wood_species="Tornillo", pre_drying=True, processing_site="central_plant",
+    lot = lots.make(warehouse_es="Almacén Agrobosque, Puerto Maldonado", turns=3,
+                    wood_species_es="Tornillo", pre_drying=True, processing_site="central_plant",
                     no_deforestation_evidence_url="https://www.globalforestwatch.org/map/",
                     legality_evidence_path="eudr/titulo.pdf",
                     fine_flavour_note_es="Calificación del país, no del lote.")
@@ -23,8 +23,8 @@ def _lot_with_evidence(lots):
                              cut_test_photo_path="lab/cut.jpg", ffa_pct=Decimal("0.9"),
                              sample_kg=Decimal("1.5"), ota_report_path="lab/ota.pdf")
     evaluation = lots.evaluation(lot)
-    evaluation.roast_profile = "120 °C, 25 min"
-    evaluation.awards = "Cocoa of Excellence 2025 – top 50"
+    evaluation.roast_profile_es = "120 °C, 25 min"
+    evaluation.awards_en = "Cocoa of Excellence 2025 – top 50"
     certificate = lots.certificate(lot, file_path="certs/eu.pdf",
                                    verify_url="https://certificates.controlunion.com/")
     bad = lots.certificate(lot, scheme="fairtrade", verify_url="javascript://alert(1)")
@@ -57,9 +57,11 @@ def test_public_page_shows_post_harvest_sensory_and_logistics_details(client, lo
     html = client.get(f"/lots/{lot.lot_code}", headers=EN).get_data(as_text=True)
     post_harvest = html.split('id="s-post-harvest"')[1].split("</section>")[0]
     assert "Central processing plant" in post_harvest
-    assert "3 turns" in post_harvest and "boxes of Tornillo" in post_harvest
+    assert "3 turns" in post_harvest
+    assert 'boxes of <span lang="es">Tornillo</span> <span class="muted lang-note">(in Spanish)' \
+        in post_harvest
     assert "Almacén Agrobosque, Puerto Maldonado" in html
-    assert "panel of 5" in html and "roast: 120 °C, 25 min" in html
+    assert "panel of 5" in html and 'roast: <span lang="es">120 °C, 25 min</span>' in html
     assert "Cocoa of Excellence 2025 – top 50" in html
     # A note typed only in Spanish says so on the English page.
     assert "Calificación del país, no del lote." in html and "(in Spanish)" in html
@@ -77,4 +79,4 @@ def test_api_carries_the_evidence_addresses(client, lots):
     assert document["eudr"]["legality_evidence_url"].endswith(f"/files/lots/{lot.id}/eudr/legality")
     assert document["eudr"]["no_deforestation_evidence_url"] == \
         "https://www.globalforestwatch.org/map/"
-    assert document["sensory"]["awards"] == "Cocoa of Excellence 2025 – top 50"
+    assert document["sensory"]["awards_en"] == "Cocoa of Excellence 2025 – top 50"

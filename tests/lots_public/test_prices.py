@@ -20,13 +20,14 @@ EN = {"Accept-Language": "en"}
 ES = {"Accept-Language": "es"}
 D = Decimal
 REFERENCE_DAY = date(2026, 11, 30)
-REFERENCE_FIELDS = ("ice_ny_usd_mt", "ice_ny_on", "ice_london_usd_mt", "ice_london_on",
+REFERENCE_FIELDS = ("ice_ny_usd_mt", "ice_ny_on", "ice_london_gbp_t", "ice_london_on",
+                    "usd_per_gbp", "usd_per_gbp_on",
                     "pen_per_usd", "pen_per_usd_on")
 
 
 def _differential(lots, differential="650", **overrides):
     return lots.make(price_basis="differential", price_usd_per_mt=None, price_market="ice_ny",
-                     ice_contract_month="March 2027", price_differential_usd_mt=D(differential),
+                     ice_contract_month_en="March 2027", price_differential_usd_mt=D(differential),
                      **overrides)
 
 
@@ -64,7 +65,7 @@ def test_price_sort_and_cap_use_the_indicative_price(lots, fair):
     premium = lots.make(price_usd_per_mt=D("8900"), price_premium_kind="fairtrade",
                         price_premium_usd_mt=D("240"))  # 9,140
     unknown = lots.make(price_basis="differential", price_usd_per_mt=None, price_market="other",
-                        price_market_other="Bolsa local", price_differential_usd_mt=D("10"))
+                        price_market_other_es="Bolsa local", price_differential_usd_mt=D("10"))
     references = market_references(today=date.today())
     parsed = parse_filters({"sort": "price"})
     codes = [lot.lot_code for lot in search_lots(parsed.filters, today=date.today(),
@@ -85,7 +86,7 @@ def test_sql_and_python_indicative_prices_agree(lots):
                                           MarketQuote("ice_london", D("7900"), REFERENCE_DAY)))
     made = [lots.make(price_usd_per_mt=D("8800")), _differential(lots, "-120"),
             lots.make(price_basis="differential", price_usd_per_mt=None,
-                      price_market="ice_london", ice_contract_month="May 2027",
+                      price_market="ice_london", ice_contract_month_en="May 2027",
                       price_differential_usd_mt=D("300"), price_premium_kind="organic",
                       price_premium_usd_mt=D("250")),
             lots.make(price_usd_per_mt=None)]
@@ -102,10 +103,12 @@ def test_api_gives_the_price_structure_and_indicative_price(client, lots, fair):
     assert document["price_usd_per_mt"] is None
     assert document["price"] == {
         "basis": "differential", "fixed_usd_mt": None, "differential_usd_mt": "650.00",
-        "market": "ice_ny", "market_other": None, "contract_month": "March 2027",
+        "market": "ice_ny", "market_other_es": None, "market_other_en": None,
+        "contract_month_es": None, "contract_month_en": "March 2027",
         "premium_usd_mt": "300.00", "premium_kind": "organic", "indicative_usd_mt": "9400.00",
         "indicative_reference": {"market": "ice_ny", "usd_mt": "8450.00",
-                                 "quoted_on": "2026-11-30"},
+                                 "quoted_on": "2026-11-30", "gbp_t": None,
+                                 "usd_per_gbp": None, "rate_on": None},
     }
     listing = json.loads(client.get("/api/v1/lots?sort=price").data)
     assert listing["data"][0]["price"]["indicative_usd_mt"] == "9400.00"
@@ -167,7 +170,7 @@ def test_organiser_saves_references(client, login_as, fair):
             "starts_on": fair.starts_on.isoformat(), "ends_on": fair.ends_on.isoformat(),
             "timezone": "America/Lima", "is_published": "y",
             "ice_ny_usd_mt": "8512,5", "ice_ny_on": "2026-12-01",
-            "ice_london_usd_mt": "", "ice_london_on": "",
+            "ice_london_gbp_t": "", "ice_london_on": "", "usd_per_gbp": "", "usd_per_gbp_on": "",
             "pen_per_usd": "3.76", "pen_per_usd_on": "2026-12-01"}
     response = client.post(f"/admin/events/{fair.slug}/edit", data=data, headers=EN)
     assert response.status_code == 302

@@ -57,8 +57,8 @@ def _full_lot(lots, **overrides):
                 "tornillo boxes – 2026 main-crop harvest, selected beans",
         name_es="Cacao nativo agroforestal del territorio Ese Eja de Infierno, fermentado en "
                 "cajones de tornillo – cosecha principal 2026, granos seleccionados",
-        warehouse="Almacén Agrobosque, Av. Circunvalación 123, Puerto Maldonado",
-        altitude_min=190, altitude_max=230, turns=3, wood_species="Tornillo", pre_drying=True,
+        warehouse_es="Almacén Agrobosque, Av. Circunvalación 123, Puerto Maldonado",
+        altitude_min=190, altitude_max=230, turns=3, wood_species_es="Tornillo", pre_drying=True,
         fine_flavour_note_en="ICCO rates Peru 75 % fine or flavour; a country rating.",
         price_premium_kind="organic", price_premium_usd_mt=Decimal("300"),
         payment_terms_es="30 % adelanto, saldo contra documentos",
@@ -74,8 +74,8 @@ def _full_lot(lots, **overrides):
     lots.evaluation(lot, scores={code: "5" for code in (
         "cacao", "acidity", "bitterness", "astringency", "fresh_fruit", "browned_fruit",
         "vegetal", "floral", "woody", "spice", "nutty", "caramel_panela", "off_flavours")})
-    lot.evaluations[0].awards = "Cocoa of Excellence 2025 – top 50 selection"
-    lot.evaluations[0].roast_profile = "120 °C, 25 min"
+    lot.evaluations[0].awards_en = "Cocoa of Excellence 2025 – top 50 selection"
+    lot.evaluations[0].roast_profile_es = "120 °C, 25 min"
     # Certificate numbers of a realistic, fixed length: the factory's counter-based ones grow
     # with the number of tests run before this one, and so did the table's height.
     for n, scheme in enumerate(("eu_organic", "usda_nop", "fairtrade", "rainforest_alliance")):
@@ -146,7 +146,7 @@ def test_sheet_shows_defects_packing_terms_and_links(client, lots):
 def test_differential_lot_prints_its_basis_and_an_indicative_price(client, lots, app):
     make_event(ice_ny_usd_mt=Decimal("8450"), ice_ny_on=date(2026, 11, 30))
     lot = _full_lot(lots, price_basis="differential", price_usd_per_mt=None,
-                    price_market="ice_ny", ice_contract_month="March 2027",
+                    price_market="ice_ny", ice_contract_month_en="March 2027",
                     price_differential_usd_mt=Decimal("650"))
     response = client.get(f"/lots/{lot.lot_code}/sheet.pdf", headers=EN)
     text = " ".join(" ".join(page.extract_text()

@@ -44,8 +44,8 @@ from matchmaker.services.offers import composing as offer_composing
 SECTION_FIELDS: dict[str, tuple[str, ...]] = {
     "identity": (
         "lot_code", "name_es", "name_en", "product_form", "harvest_start", "harvest_end",
-        "volume_kg", "bag_count", "net_kg_per_bag", "bag_type", "hs_code", "warehouse",
-        "description_es", "description_en",
+        "volume_kg", "bag_count", "net_kg_per_bag", "bag_type", "hs_code", "warehouse_es",
+        "warehouse_en", "description_es", "description_en",
     ),
     "origin": (
         "exporter_of_record", "country", "region", "province", "community", "altitude_min",
@@ -53,12 +53,13 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
         "fine_flavour_note_es", "fine_flavour_note_en",
     ),
     "post_harvest": (
-        "processing_site", "ferment_vessel", "ferment_hours", "turns", "wood_species",
-        "pre_drying", "dry_method", "dry_days",
+        "processing_site", "ferment_vessel", "ferment_hours", "turns", "wood_species_es",
+        "wood_species_en", "pre_drying", "dry_method", "dry_days",
     ),
     "terms": (
         "incoterm", "incoterm_place", "price_basis", "price_usd_per_mt", "price_market",
-        "price_market_other", "ice_contract_month", "price_differential_usd_mt",
+        "price_market_other_es", "price_market_other_en", "ice_contract_month_es",
+        "ice_contract_month_en", "price_differential_usd_mt",
         "price_premium_kind", "price_premium_usd_mt",
         "price_valid_until", "moq_kg", "sample_available", "sample_size_g", "sample_cost_usd",
         "sample_lead_time_days", "payment_terms_es", "payment_terms_en", "ship_window_es",
@@ -222,19 +223,23 @@ def _check_fields(lot: Lot, fields: dict) -> None:
 def _check_price(fields: dict) -> None:
     """The terms page states one kind of price; the other kind's fields are cleared."""
     if fields["price_basis"] == pricing.FIXED:
-        fields.update(price_differential_usd_mt=None, price_market="", price_market_other="",
-                      ice_contract_month="")
+        fields.update(price_differential_usd_mt=None, price_market="", price_market_other_es="",
+                      price_market_other_en="", ice_contract_month_es="",
+                      ice_contract_month_en="")
     else:
         fields["price_usd_per_mt"] = None
         if fields.get("price_market") != pricing.OTHER_MARKET:
-            fields["price_market_other"] = ""
+            fields.update(price_market_other_es="", price_market_other_en="")
     if fields.get("price_premium_usd_mt") is None:
         fields["price_premium_kind"] = ""
     stated = pricing.LotPrice(
         basis=fields["price_basis"], fixed_usd_mt=fields.get("price_usd_per_mt"),
         differential_usd_mt=fields.get("price_differential_usd_mt"),
-        market=fields.get("price_market") or "", market_other=fields.get("price_market_other") or "",
-        contract_month=fields.get("ice_contract_month") or "",
+        market=fields.get("price_market") or "",
+        market_other=fields.get("price_market_other_es") or "",
+        market_other_en=fields.get("price_market_other_en") or "",
+        contract_month=fields.get("ice_contract_month_es") or "",
+        contract_month_en=fields.get("ice_contract_month_en") or "",
         premium_usd_mt=fields.get("price_premium_usd_mt"),
         premium_kind=fields.get("price_premium_kind") or "")
     problems = pricing.check_price(stated)

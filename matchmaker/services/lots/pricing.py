@@ -14,11 +14,11 @@ from sqlalchemy import and_, case, literal, null, select
 from matchmaker.lotsheet.pricing import (
     DIFFERENTIAL,
     FIXED,
-    ICE_LONDON,
     ICE_NEW_YORK,
     NO_REFERENCES,
     MarketQuote,
     MarketReferences,
+    london_quote,
 )
 from matchmaker.models import Event, Lot
 from matchmaker.services import events
@@ -44,8 +44,8 @@ def indicative_price_sql(references: MarketReferences):
     return case(*whens, else_=null())
 
 
-_REFERENCE_COLUMNS = ("ice_ny_usd_mt", "ice_ny_on", "ice_london_usd_mt", "ice_london_on",
-                      "pen_per_usd", "pen_per_usd_on")
+_REFERENCE_COLUMNS = ("ice_ny_usd_mt", "ice_ny_on", "ice_london_gbp_t", "ice_london_on",
+                      "usd_per_gbp", "usd_per_gbp_on", "pen_per_usd", "pen_per_usd_on")
 
 
 def current_references_subquery(today: date):
@@ -66,10 +66,11 @@ def current_references_subquery(today: date):
 def references_from_row(row) -> MarketReferences:
     """MarketReferences from a row holding the columns of `current_references_subquery`."""
     values = {name: getattr(row, name, None) for name in _REFERENCE_COLUMNS}
-    quotes = tuple(
-        MarketQuote(market, values[f"{prefix}_usd_mt"], values[f"{prefix}_on"])
-        for market, prefix in ((ICE_NEW_YORK, "ice_ny"), (ICE_LONDON, "ice_london"))
-        if values[f"{prefix}_usd_mt"] is not None and values[f"{prefix}_on"] is not None
-    )
+    new_york = (MarketQuote(ICE_NEW_YORK, values["ice_ny_usd_mt"], values["ice_ny_on"])
+                if values["ice_ny_usd_mt"] is not None and values["ice_ny_on"] is not None
+                else None)
+    london = london_quote(values["ice_london_gbp_t"], values["ice_london_on"],
+                          values["usd_per_gbp"], values["usd_per_gbp_on"])
+    quotes = tuple(q for q in (new_york, london) if q is not None)
     return MarketReferences(quotes=quotes, pen_per_usd=values["pen_per_usd"],
                             pen_rate_on=values["pen_per_usd_on"])

@@ -13,8 +13,9 @@ from matchmaker.lotsheet.vocab import SENSORY_ATTRIBUTES, SENSORY_CODES, SENSORY
 from matchmaker.models import Lot, SensoryEvaluation, SensoryScore
 
 EVALUATION_FIELDS = (
-    "protocol", "evaluator", "panel_size", "evaluated_on", "roast_profile", "global_quality",
-    "flavour_notes_es", "flavour_notes_en", "awards",
+    "protocol", "evaluator", "panel_size", "evaluated_on", "roast_profile_es",
+    "roast_profile_en", "global_quality", "flavour_notes_es", "flavour_notes_en", "awards_es",
+    "awards_en",
 )
 _PARENT_OF = {child.code: attr for attr in SENSORY_ATTRIBUTES for child in attr.children}
 _ATTR_BY_CODE = {attr.code: attr for attr in SENSORY_ATTRIBUTES}

@@ -30,16 +30,31 @@ from matchmaker.services.lots.sheet import LotSheet
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 MARGIN = 12.0
 KEY_WIDTH = 44.0
+HALF_KEY_WIDTH = 32.0  # the key column of a fact printed in half the width
 FONT = printing_pdf.FONT_FAMILY
-BODY_SIZE = 8.5
-LINE = 4.2  # mm per body line
-GRID_SIZE = 7.5  # tables
-GRID_LINE = 3.6
+
+
+@dataclass(frozen=True)
+class Density:
+    """Type sizes (pt), line heights (mm) and how much seller text is printed. The sheet is
+    set at the first density that keeps it to two pages."""
+
+    body: float
+    line: float
+    grid_size: float
+    grid_line: float
+    text_max: int  # characters of a long seller text (notes, awards) on paper
+
+
+DENSITIES = (Density(8.5, 4.2, 7.5, 3.6, 320), Density(8.0, 3.8, 7.0, 3.2, 220),
+             Density(7.5, 3.5, 6.8, 3.0, 160), Density(7.0, 3.1, 6.5, 2.7, 100))
+BODY_SIZE, LINE = DENSITIES[0].body, DENSITIES[0].line
+MAX_PAGES = 2
 ACCENT = (94, 52, 30)  # cacao brown
 MUTED = (90, 90, 90)
 RULE = (200, 190, 180)
 QR_SIZE = 30.0
-RADAR_WIDTH, RADAR_HEIGHT = 88.0, 62.0  # the box reserved for the flavour radar
+RADAR_WIDTH, RADAR_HEIGHT = 84.0, 52.0  # the box reserved for the flavour radar
 
 
 @dataclass(frozen=True)
@@ -64,8 +79,11 @@ def short_url(url: str) -> str:
 class SheetWriter:
     """Flowing key/value rows and headings with whole-row page breaks."""
 
-    def __init__(self, pdf: printing_pdf.PrintDocument):
+    def __init__(self, pdf: printing_pdf.PrintDocument, density: Density = DENSITIES[0]):
         self.pdf = pdf
+        self.body, self.line = density.body, density.line
+        self.grid_size, self.grid_line = density.grid_size, density.grid_line
+        self.text_max = density.text_max
 
     @property
     def bottom(self) -> float:
@@ -75,9 +93,9 @@ class SheetWriter:
         if self.pdf.get_y() + height > self.bottom:
             self.pdf.add_page()
 
-    def heading(self, text: str, *, keep_with: float = 2 * LINE) -> None:
+    def heading(self, text: str, *, keep_with: float | None = None) -> None:
         pdf = self.pdf
-        self.ensure(7 + keep_with)
+        self.ensure(7 + (2 * self.line if keep_with is None else keep_with))
         pdf.ln(1.5)
         pdf.set_font(FONT, "B", 10.5)
         pdf.set_text_color(*ACCENT)
@@ -87,9 +105,9 @@ class SheetWriter:
         pdf.set_text_color(0, 0, 0)
         pdf.ln(1)
 
-    def _height(self, width: float, text: str, style: str = "", size: float = BODY_SIZE) -> float:
-        self.pdf.set_font(FONT, style, size)
-        return self.pdf.multi_cell(width, LINE, text, dry_run=True, output="HEIGHT")
+    def _height(self, width: float, text: str, style: str = "", size: float | None = None) -> float:
+        self.pdf.set_font(FONT, style, size or self.body)
+        return self.pdf.multi_cell(width, self.line, text, dry_run=True, output="HEIGHT")
 
     def row(self, key: str, value: str, *, link: str | None = None,
             right: float | None = None) -> None:
@@ -100,18 +118,58 @@ class SheetWriter:
         right_edge = right if right is not None else pdf.w - pdf.r_margin
         value_width = right_edge - pdf.l_margin - KEY_WIDTH
         height = max(self._height(KEY_WIDTH - 2, key, "B"), self._height(value_width, value))
-        self.ensure(height + 0.6)
+        self.ensure(height + 0.4)
         top = pdf.get_y()
-        pdf.set_font(FONT, "B", BODY_SIZE)
+        pdf.set_font(FONT, "B", self.body)
         pdf.set_xy(pdf.l_margin, top)
-        pdf.multi_cell(KEY_WIDTH - 2, LINE, key, align="L")
-        pdf.set_font(FONT, "", BODY_SIZE)
+        pdf.multi_cell(KEY_WIDTH - 2, self.line, key, align="L")
+        pdf.set_font(FONT, "", self.body)
         if link:
             pdf.set_text_color(20, 60, 140)
         pdf.set_xy(pdf.l_margin + KEY_WIDTH, top)
-        pdf.multi_cell(value_width, LINE, value, align="L", link=link)
+        pdf.multi_cell(value_width, self.line, value, align="L", link=link)
         pdf.set_text_color(0, 0, 0)
-        pdf.set_xy(pdf.l_margin, top + height + 0.6)
+        pdf.set_xy(pdf.l_margin, top + height + 0.4)
+
+    def facts(self, items: list[tuple[str, str] | tuple[str, str, str | None]]) -> None:
+        """Rows of facts; two short ones (each on one line in half the width) share a line,
+        so a sheet of many short facts takes half the height."""
+        pdf = self.pdf
+        half = pdf.epw / 2
+        key_width = HALF_KEY_WIDTH
+
+        def fits(key: str, value: str) -> bool:
+            pdf.set_font(FONT, "B", self.body)
+            if pdf.get_string_width(key) > key_width - 2:
+                return False
+            pdf.set_font(FONT, "", self.body)
+            return pdf.get_string_width(value) <= half - key_width - 3
+
+        shown = [(item[0], item[1], item[2] if len(item) > 2 else None)
+                 for item in items if item[1]]
+        index = 0
+        while index < len(shown):
+            key, value, link = shown[index]
+            following = shown[index + 1] if index + 1 < len(shown) else None
+            if following and fits(key, value) and fits(following[0], following[1]):
+                self.ensure(self.line + 0.4)
+                top = pdf.get_y()
+                for column, (k, v, lk) in enumerate((shown[index], following)):
+                    x = pdf.l_margin + column * half
+                    pdf.set_font(FONT, "B", self.body)
+                    pdf.set_xy(x, top)
+                    pdf.cell(key_width - 2, self.line, k)
+                    pdf.set_font(FONT, "", self.body)
+                    if lk:
+                        pdf.set_text_color(20, 60, 140)
+                    pdf.set_xy(x + key_width, top)
+                    pdf.cell(half - key_width - 3, self.line, v, link=lk or "")
+                    pdf.set_text_color(0, 0, 0)
+                pdf.set_xy(pdf.l_margin, top + self.line + 0.4)
+                index += 2
+            else:
+                self.row(key, value, link=link)
+                index += 1
 
     def note(self, text: str, *, size: float = 7.5) -> None:
         if not text:
@@ -121,7 +179,7 @@ class SheetWriter:
         self.ensure(height)
         pdf.set_font(FONT, "", size)
         pdf.set_text_color(*MUTED)
-        pdf.multi_cell(pdf.epw, LINE * size / BODY_SIZE, text, align="L",
+        pdf.multi_cell(pdf.epw, self.line * size / self.body, text, align="L",
                        new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(0, 0, 0)
 
@@ -138,16 +196,16 @@ class SheetWriter:
         links = links or [None] * len(rows)
         for index, cells in enumerate([header, *rows]):
             style = "B" if index == 0 else ""
-            pdf.set_font(FONT, style, GRID_SIZE)
-            height = max(pdf.multi_cell(w - 1.5, GRID_LINE, text, dry_run=True, output="HEIGHT")
+            pdf.set_font(FONT, style, self.grid_size)
+            height = max(pdf.multi_cell(w - 1.5, self.grid_line, text, dry_run=True, output="HEIGHT")
                          for w, text in zip(widths, cells, strict=True))
             self.ensure(height + 1)
             top, x = pdf.get_y(), pdf.l_margin
             link = links[index - 1] if index else None
             for w, text in zip(widths, cells, strict=True):
-                pdf.set_font(FONT, style, GRID_SIZE)
+                pdf.set_font(FONT, style, self.grid_size)
                 pdf.set_xy(x, top)
-                pdf.multi_cell(w - 1.5, GRID_LINE, text, align="L", link=link)
+                pdf.multi_cell(w - 1.5, self.grid_line, text, align="L", link=link)
                 x += w
             pdf.set_xy(pdf.l_margin, top + height + 0.5)
             with pdf.local_context(draw_color=RULE, line_width=0.15):
@@ -163,6 +221,38 @@ def _dates(start: date | None, end: date | None) -> str:
 
 def _join(*parts) -> str:
     return " · ".join(str(p) for p in parts if p not in (None, ""))
+
+
+# The longest a seller-typed text runs on paper (Density.text_max). The editor allows up to
+# 2,000 characters (awards, flavour and fine-flavour notes); printed whole, three of those
+# fill a page, so the sheet prints the start and refers to the web page the QR code opens.
+# The lot's name in the header: two lines of the title type.
+PRINTED_TITLE_MAX = 90
+# Names (varieties, holders, certifiers, evaluators) are printed up to this length.
+PRINTED_NAME_MAX = 70
+
+
+def _cut(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary past `limit` characters with a pointer to
+    the full text online (the QR code opens it)."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:–-") + " … " + _("(full text online)")
+
+
+def _name(text: str, limit: int = PRINTED_NAME_MAX) -> str:
+    """A name on one line, ending in "…" past `limit` characters."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def _typed(obj, name: str, locale: str, *, limit: int = PRINTED_NAME_MAX) -> str:
+    """Seller-typed text in the reader's language, or marked "(in Spanish)"; cut past
+    `limit` characters."""
+    typed = localized_text(obj, name, locale)
+    text = _cut(typed.text, limit)
+    return f"{text} ({typed.note})" if typed.note and text else text
 
 
 def sheet_header(pdf: printing_pdf.PrintDocument, *, kind: str, title: str, code: str,
@@ -198,7 +288,8 @@ def sheet_header(pdf: printing_pdf.PrintDocument, *, kind: str, title: str, code
 def _header(pdf: printing_pdf.PrintDocument, sheet: LotSheet, links: SheetLinks, locale: str,
             today: date) -> None:
     lot = sheet.lot
-    sheet_header(pdf, kind=_("Product sheet"), title=lot.name(locale), code=lot.lot_code,
+    sheet_header(pdf, kind=_("Product sheet"), title=_name(lot.name(locale), PRINTED_TITLE_MAX),
+                 code=lot.lot_code,
                  owner=lot.organisation.name, qr_target=links.page_url, url=links.page_url,
                  caption=_("Scan the code or open the address for the current sheet, "
                            "evidence files and contact. Printed %(date)s.",
@@ -208,18 +299,22 @@ def _header(pdf: printing_pdf.PrintDocument, sheet: LotSheet, links: SheetLinks,
 def _lot_section(w: SheetWriter, sheet: LotSheet, locale: str) -> None:
     lot, volume = sheet.lot, sheet.volume
     w.heading(_("Lot and packing"))
-    w.row(_("Product"), label("product_form", lot.product_form))
-    w.row(_("Harvest (production period)"), _dates(lot.harvest_start, lot.harvest_end))
-    w.row(_("Volume available"), _join(f"{number(volume.kg, 0)} kg", f"{number(volume.mt, 3)} MT",
-                                       f"{number(volume.lb, 0)} lb",
-                                       f"{number(volume.quintales, 2)} {_('quintales')}"))
+    packing = ""
     if lot.bag_count:
         packing = ngettext("%(num)d bag", "%(num)d bags", lot.bag_count)
         if lot.net_kg_per_bag:
             packing += f" × {number(lot.net_kg_per_bag)} kg"
-        w.row(_("Packing"), _join(packing, label("bag_type", lot.bag_type)))
-    w.row(_("HS code"), lot.hs_code)
-    w.row(_("Warehouse"), lot.warehouse)
+        packing = _join(packing, label("bag_type", lot.bag_type))
+    w.facts([
+        (_("Product"), label("product_form", lot.product_form)),
+        (_("Harvest"), _dates(lot.harvest_start, lot.harvest_end)),
+        (_("Volume available"), _join(f"{number(volume.kg, 0)} kg", f"{number(volume.mt, 3)} MT",
+                                      f"{number(volume.lb, 0)} lb",
+                                      f"{number(volume.quintales, 2)} {_('quintales')}")),
+        (_("Packing"), packing),
+        (_("HS code"), lot.hs_code),
+        (_("Warehouse"), _typed(lot, "warehouse", locale, limit=160)),
+    ])
 
 
 def _origin_section(w: SheetWriter, sheet: LotSheet, locale: str) -> None:
@@ -230,50 +325,49 @@ def _origin_section(w: SheetWriter, sheet: LotSheet, locale: str) -> None:
     w.row(_("Exporter of record"), lot.exporter_of_record)
     w.row(_("Origin"), ", ".join(x for x in (lot.community, lot.province, lot.region, _("Peru"))
                                  if x))
-    if lot.altitude_min or lot.altitude_max:
-        w.row(_("Altitude"), f"{lot.altitude_min or '…'}–{lot.altitude_max or '…'} m")
+    altitude = (f"{lot.altitude_min or '…'}–{lot.altitude_max or '…'} m"
+                if lot.altitude_min or lot.altitude_max else "")
     producers = []
     if lot.n_producers:
         producers.append(ngettext("%(num)d producer", "%(num)d producers", lot.n_producers))
     if lot.area_ha:
         producers.append(f"{number(lot.area_ha)} ha")
-    w.row(_("Producers and area"), _join(*producers))
+    w.facts([(_("Altitude"), altitude), (_("Producers and area"), _join(*producers)),
+             (_("Production system"), label("production_system", lot.production_system))])
     w.row(_("Genetics"), ", ".join(
-        f"{label('genetics', g.genetics)}{f' ({g.variety_name})' if g.variety_name else ''}"
+        f"{label('genetics', g.genetics)}{f' ({_name(g.variety_name)})' if g.variety_name else ''}"
         f" {number(g.share_pct)} %" for g in sheet.genetics))
-    w.row(_("Production system"), label("production_system", lot.production_system))
-    note = (lot.fine_flavour_note_en if locale == "en" else lot.fine_flavour_note_es)
-    w.row(_("Fine flavour"), note or lot.fine_flavour_note_es or lot.fine_flavour_note_en)
+    w.row(_("Fine flavour"), _typed(lot, "fine_flavour_note", locale, limit=w.text_max))
 
 
-def _post_harvest_section(w: SheetWriter, sheet: LotSheet) -> None:
+def _post_harvest_section(w: SheetWriter, sheet: LotSheet, locale: str) -> None:
     lot = sheet.lot
     w.heading(_("Post-harvest"))
-    w.row(_("Processing site"), label("processing_site", lot.processing_site))
     fermentation = [label("ferment_vessel", lot.ferment_vessel)]
     if lot.ferment_hours is not None:
         fermentation.append(_("%(hours)d hours", hours=lot.ferment_hours))
     if lot.turns is not None:
         fermentation.append(ngettext("%(num)d turn", "%(num)d turns", lot.turns))
-    if lot.wood_species:
-        fermentation.append(_("boxes of %(wood)s", wood=lot.wood_species))
-    w.row(_("Fermentation"), _join(*fermentation))
-    if lot.pre_drying is not None:
-        w.row(_("Pulp pre-drying"), _("Yes") if lot.pre_drying else _("No"))
+    wood = _typed(lot, "wood_species", locale, limit=120)
+    if wood:
+        fermentation.append(_("boxes of %(wood)s", wood=wood))
     drying = [label("dry_method", lot.dry_method)]
     if lot.dry_days is not None:
         drying.append(ngettext("%(num)d day", "%(num)d days", lot.dry_days))
-    w.row(_("Drying"), _join(*drying))
+    pre_drying = "" if lot.pre_drying is None else (_("Yes") if lot.pre_drying else _("No"))
+    w.facts([(_("Processing site"), label("processing_site", lot.processing_site)),
+             (_("Pulp pre-drying"), pre_drying), (_("Drying"), _join(*drying)),
+             (_("Fermentation"), _join(*fermentation))])
 
 
 def _quality_section(w: SheetWriter, sheet: LotSheet, links: SheetLinks) -> None:
     a = sheet.analysis
-    w.heading(_("Physical quality (ISO 2451, cut test ISO 1114)"), keep_with=6 * LINE)
+    w.heading(_("Physical quality (ISO 2451, cut test ISO 1114)"), keep_with=6 * w.line)
     if a is None:
         w.note(_("No laboratory analysis yet."))
         return
     raw = a.analysis
-    w.row(_("Analysis"), _join(format_date(a.analysis_date), a.lab,
+    w.row(_("Analysis"), _join(format_date(a.analysis_date), _name(a.lab),
                                _("sample %(kg)s kg", kg=number(raw.sample_kg)) if raw.sample_kg
                                else ""))
     if links.analysis_report:
@@ -282,18 +376,20 @@ def _quality_section(w: SheetWriter, sheet: LotSheet, links: SheetLinks) -> None
     grade = label("iso_grade", a.iso_grade)
     if a.trade_grade:
         grade = _join(grade, label("trade_grade", a.trade_grade))
-    w.row(_("Grade"), grade)
-    w.row(_("Fermented"), _("%(pct)s %% (well %(well)s %% + partly %(partly)s %%)",
-                            pct=number(a.fermented_pct, 1),
-                            well=number(a.percentages["well_fermented"], 1),
-                            partly=number(a.percentages["partly_fermented"], 1)))
     moisture = f"{number(a.moisture_pct, 1)} %"
     # Without parameters gettext leaves "%%" as it is; the web page's msgids are reused.
     moisture += " · " + (_("within the ISO limit of 8 %% at loading") if a.moisture_ok_at_origin
                          else _("above the ISO limit of 8 %% at loading")).replace("%%", "%")
-    w.row(_("Moisture"), moisture)
-    w.row(_("Bean count"), _join(_("%(count)d beans / 100 g", count=a.bean_count_per_100g),
-                                 label("bean_size", a.bean_size)))
+    w.facts([
+        (_("Grade"), grade),
+        (_("Bean count"), _join(_("%(count)d beans / 100 g", count=a.bean_count_per_100g),
+                                label("bean_size", a.bean_size))),
+        (_("Fermented"), _("%(pct)s %% (well %(well)s %% + partly %(partly)s %%)",
+                           pct=number(a.fermented_pct, 1),
+                           well=number(a.percentages["well_fermented"], 1),
+                           partly=number(a.percentages["partly_fermented"], 1))),
+        (_("Moisture"), moisture),
+    ])
     extra = [(_("Free fatty acids"), raw.ffa_pct, "%"), (_("Fat"), raw.fat_pct, "%"),
              (_("Shell"), raw.shell_pct, "%"), (_("Fermentation index"), raw.fermentation_index, ""),
              (_("Cadmium"), raw.cadmium_mg_kg, "mg/kg"),
@@ -303,10 +399,10 @@ def _quality_section(w: SheetWriter, sheet: LotSheet, links: SheetLinks) -> None
     shown = [f"{name} {number(value)}{' ' + unit if unit else ''}" for name, value, unit in extra
              if value is not None]
     w.row(_("Other results"), ", ".join(shown))
-    w.ensure(LINE * 6)
+    w.ensure(w.line * 6)
     w.pdf.ln(0.5)
-    w.pdf.set_font(FONT, "B", BODY_SIZE)
-    w.pdf.cell(0, LINE + 0.5, _("Cut test: %(n)d beans cut", n=a.cut_test_n),
+    w.pdf.set_font(FONT, "B", w.body)
+    w.pdf.cell(0, w.line + 0.5, _("Cut test: %(n)d beans cut", n=a.cut_test_n),
                new_x="LMARGIN", new_y="NEXT")
     categories = list(CUT_TEST_CATEGORY)
     half = math.ceil(len(categories) / 2)
@@ -367,7 +463,7 @@ def _sensory_section(w: SheetWriter, sheet: LotSheet, locale: str) -> None:
     s = sheet.sensory
     pdf = w.pdf
     has_radar = s is not None and len(s.radar) >= 3
-    w.heading(_("Flavour"), keep_with=RADAR_HEIGHT if has_radar else 3 * LINE)
+    w.heading(_("Flavour"), keep_with=RADAR_HEIGHT if has_radar else 3 * w.line)
     if s is None:
         w.note(_("No sensory evaluation yet."))
         return
@@ -379,44 +475,47 @@ def _sensory_section(w: SheetWriter, sheet: LotSheet, locale: str) -> None:
                pdf.w - pdf.r_margin - RADAR_WIDTH, top, RADAR_WIDTH, RADAR_HEIGHT)
         pdf.set_xy(pdf.l_margin, top)
     w.row(_("Protocol"), label("sensory_protocol", s.protocol), right=right)
-    w.row(_("Evaluated by"), _join(s.evaluator, ngettext("panel of %(num)d", "panel of %(num)d",
+    w.row(_("Evaluated by"), _join(_name(s.evaluator), ngettext("panel of %(num)d", "panel of %(num)d",
                                                          e.panel_size) if e.panel_size else "",
                                    format_date(s.evaluated_on)), right=right)
-    w.row(_("Roast profile"), e.roast_profile, right=right)
+    w.row(_("Roast profile"), _typed(e, "roast_profile", locale, limit=90), right=right)
     w.row(_("Global quality"), _("%(score)s / 10 (the evaluator's judgement)",
                                  score=number(s.global_quality)), right=right)
-    notes = e.flavour_notes_en if locale == "en" else e.flavour_notes_es
-    w.row(_("Flavour notes"), notes or e.flavour_notes_es or e.flavour_notes_en, right=right)
-    w.row(_("Awards"), e.awards, right=right)
     if has_radar:
         pdf.set_y(max(pdf.get_y(), top + RADAR_HEIGHT))
+    w.row(_("Flavour notes"), _typed(e, "flavour_notes", locale, limit=w.text_max))
+    w.row(_("Awards"), _typed(e, "awards", locale, limit=w.text_max))
 
 
 def _certificates_section(w: SheetWriter, sheet: LotSheet, links: SheetLinks, state_labels) -> None:
-    w.heading(_("Certificates"), keep_with=3 * LINE)
+    w.heading(_("Certificates"), keep_with=3 * w.line)
     if not sheet.certificates:
         w.note(_("No certificates."))
         return
     rows, row_links = [], []
     for view in sheet.certificates:
         c = view.certificate
-        scheme = label("cert_scheme", c.scheme) + (f" ({c.scheme_other})" if c.scheme_other else "")
-        link = links.certificate_files.get(c.id) or (c.verify_url if is_web_link(c.verify_url)
-                                                       else None)
-        rows.append([scheme, str(state_labels[view.state]), _join(c.holder, c.certificate_no),
-                     _join(c.certifier_name, c.certifier_code),
-                     _dates(c.valid_from, c.valid_to),
-                     short_url(link) if link else "—"])
-        row_links.append(link)
-    w.grid([_("Scheme"), _("Status"), _("Holder · number"), _("Certifier · code"), _("Valid"),
-            _("Certificate or verification")], rows, [30, 18, 36, 32, 30, 40], row_links)
+        scheme = label("cert_scheme", c.scheme) + (f" ({_name(c.scheme_other)})"
+                                                   if c.scheme_other else "")
+        file_link = links.certificate_files.get(c.id)
+        verify_link = c.verify_url if is_web_link(c.verify_url) else None
+        # One row per certificate, two or three lines at most: the evidence is a short
+        # clickable word (its address is on the web page the QR code opens).
+        evidence = _join(_("PDF") if file_link else "", _("verify") if verify_link else "")
+        rows.append([scheme, f"{_name(c.holder)}\n{c.certificate_no}",
+                     _join(_name(c.certifier_name), c.certifier_code),
+                     f"{state_labels[view.state]}\n{_dates(c.valid_from, c.valid_to)}",
+                     evidence or "—"])
+        row_links.append(file_link or verify_link)
+    w.grid([_("Scheme"), _("Holder · number"), _("Certifier · code"), _("Valid"),
+            _("Evidence")], rows, [28, 60, 44, 34, 14], row_links)
     w.note(_("Only a certificate within its dates and not suspended is valid. Each shipment "
              "needs its own import certificate (EU TRACES COI, USDA NOP Import Certificate)."))
 
 
 def _eudr_section(w: SheetWriter, sheet: LotSheet, links: SheetLinks) -> None:
     e, lot = sheet.eudr, sheet.lot
-    w.heading(_("EU Deforestation Regulation (2023/1115)"), keep_with=4 * LINE)
+    w.heading(_("EU Deforestation Regulation (2023/1115)"), keep_with=4 * w.line)
     polygons = sum(1 for p in e.plots if p.geometry_type == "Polygon")
     w.row(_("Plots"), _join(ngettext("%(num)d plot", "%(num)d plots", len(e.plots)),
                             ngettext("%(num)d polygon", "%(num)d polygons", polygons),
@@ -424,6 +523,7 @@ def _eudr_section(w: SheetWriter, sheet: LotSheet, links: SheetLinks) -> None:
                             f"{number(e.total_area_ha)} ha"))
     w.row(_("Production period"), _dates(e.production_start, e.production_end))
     if links.plots_geojson:
+        # The full list of plots is the GeoJSON and the web page; paper gives the totals.
         w.row(_("Geolocation"), _("GeoJSON for TRACES (buyers with an account)"),
               link=links.plots_geojson)
     w.row(_("No-deforestation evidence"),
@@ -432,29 +532,30 @@ def _eudr_section(w: SheetWriter, sheet: LotSheet, links: SheetLinks) -> None:
           link=links.no_deforestation_file or (lot.no_deforestation_evidence_url
                                                if is_web_link(lot.no_deforestation_evidence_url)
                                                else None))
-    w.row(_("Legality evidence"),
-          _("Land title and permits") if e.has_legality_evidence else _("Missing"),
-          link=links.legality_file)
-    w.row(_("DDS reference"), _join(e.dds_reference, lot.dds_verification))
+    w.facts([(_("Legality evidence"),
+              _("Land title and permits") if e.has_legality_evidence else _("Missing"),
+              links.legality_file),
+             (_("DDS reference"), _join(e.dds_reference, lot.dds_verification))])
     w.note(_("Peru is a standard-risk country: the EU operator files full due diligence; the "
              "producer provides geolocation and evidence."))
 
 
 def _terms_section(w: SheetWriter, sheet: LotSheet, locale: str, show_soles: bool) -> None:
     t, lot = sheet.terms, sheet.lot
-    w.heading(_("Commercial terms"), keep_with=5 * LINE)
-    w.row(_("Incoterm"), _join(label("incoterm", t.incoterm), t.incoterm_place))
+    w.heading(_("Commercial terms"), keep_with=5 * w.line)
     price = price_text(t.price, t.references, show_soles=show_soles)
-    w.row(_("Price basis"), price.basis)
-    w.row(_("Price"), "\n".join(price.lines))
+    valid = moq = ""
     if t.price_valid_until:
-        valid = format_date(t.price_valid_until)
-        w.row(_("Price valid until"), valid + (f" · {_('Expired')}" if t.price_expired else ""))
+        valid = format_date(t.price_valid_until) + (f" · {_('Expired')}" if t.price_expired
+                                                    else "")
     if t.moq_kg is not None:
         moq = f"{number(t.moq_kg, 0)} kg"
         if t.moq_bags:
             moq += " · " + ngettext("%(num)d bag", "%(num)d bags", t.moq_bags)
-        w.row(_("Minimum order"), moq)
+    w.facts([(_("Incoterm"), _join(label("incoterm", t.incoterm), t.incoterm_place)),
+             (_("Price basis"), price.basis)])
+    w.row(_("Price"), "\n".join(price.lines))
+    w.facts([(_("Price valid until"), valid), (_("Minimum order"), moq)])
     if t.sample_available:
         sample = [_("Available")]
         if t.sample_size_g:
@@ -464,11 +565,11 @@ def _terms_section(w: SheetWriter, sheet: LotSheet, locale: str, show_soles: boo
                           else f"USD {number(t.sample_cost_usd, 2)}")
         if t.sample_lead_time_days:
             sample.append(ngettext("%(num)d day", "%(num)d days", t.sample_lead_time_days))
-        w.row(_("Samples"), _join(*sample))
+        samples = _join(*sample)
     else:
-        w.row(_("Samples"), _("Not available"))
-    w.row(_("Payment terms"), str(localized_text(lot, "payment_terms", locale)))
-    w.row(_("Shipping window"), str(localized_text(lot, "ship_window", locale)))
+        samples = _("Not available")
+    w.facts([(_("Samples"), samples), (_("Shipping window"), _typed(lot, "ship_window", locale, limit=120))])
+    w.row(_("Payment terms"), _typed(lot, "payment_terms", locale, limit=255))
     w.row(_("Export documents"), ", ".join(label("export_docs", c) for c in lot.export_doc_codes))
 
 
@@ -479,21 +580,32 @@ def render_lot_sheet(sheet: LotSheet, links: SheetLinks, *, paper: str = "a4",
     Raises:
         KeyError: for an unknown paper size.
     """
+    paper_format = PAPER_SIZES[paper]
     with force_locale(locale):
-        lot = sheet.lot
-        pdf = printing_pdf.new_document(_("Product sheet %(code)s", code=lot.lot_code), locale,
-                                        page_format=PAPER_SIZES[paper])
-        pdf.set_margins(MARGIN, MARGIN, MARGIN)
-        pdf.set_auto_page_break(auto=False, margin=MARGIN + printing_pdf.FOOTER_HEIGHT_MM)
-        pdf.add_page()
-        _header(pdf, sheet, links, locale, sheet.today)
-        writer = SheetWriter(pdf)
-        _lot_section(writer, sheet, locale)
-        _origin_section(writer, sheet, locale)
-        _post_harvest_section(writer, sheet)
-        _quality_section(writer, sheet, links)
-        _sensory_section(writer, sheet, locale)
-        _certificates_section(writer, sheet, links, CERT_STATE_LABELS)
-        _eudr_section(writer, sheet, links)
-        _terms_section(writer, sheet, locale, show_soles)
+        for density in DENSITIES:
+            pdf = _render(sheet, links, paper_format, locale, show_soles, density)
+            if pdf.pages_count <= MAX_PAGES:
+                break
         return bytes(pdf.output())
+
+
+def _render(sheet: LotSheet, links: SheetLinks, paper_format: str, locale: str,
+            show_soles: bool, density: Density) -> printing_pdf.PrintDocument:
+    """The sheet laid out at one density (the caller tries tighter ones past two pages)."""
+    lot = sheet.lot
+    pdf = printing_pdf.new_document(_("Product sheet %(code)s", code=lot.lot_code), locale,
+                                    page_format=paper_format)
+    pdf.set_margins(MARGIN, MARGIN, MARGIN)
+    pdf.set_auto_page_break(auto=False, margin=MARGIN + printing_pdf.FOOTER_HEIGHT_MM)
+    pdf.add_page()
+    _header(pdf, sheet, links, locale, sheet.today)
+    writer = SheetWriter(pdf, density)
+    _lot_section(writer, sheet, locale)
+    _origin_section(writer, sheet, locale)
+    _post_harvest_section(writer, sheet, locale)
+    _quality_section(writer, sheet, links)
+    _sensory_section(writer, sheet, locale)
+    _certificates_section(writer, sheet, links, CERT_STATE_LABELS)
+    _eudr_section(writer, sheet, links)
+    _terms_section(writer, sheet, locale, show_soles)
+    return pdf
