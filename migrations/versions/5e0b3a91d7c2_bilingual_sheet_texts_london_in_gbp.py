@@ -1,7 +1,7 @@
 """lot sheet: every seller-typed text per language; ICE London in GBP with a GBP→USD rate
 
 Revision ID: 5e0b3a91d7c2
-Revises: c4e1a7d2b9f0
+Revises: 9e3b5d17c2a4
 Create Date: 2026-12-03 18:20:00.000000
 
 Warehouse, box wood, the other market's name, the futures contract month, the roast profile
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 
 revision = '5e0b3a91d7c2'
-down_revision = 'c4e1a7d2b9f0'
+down_revision = "9e3b5d17c2a4"
 branch_labels = None
 depends_on = None
 
