@@ -153,6 +153,13 @@ def init_app(app: Flask) -> None:
         other = "en" if locale == "es" else "es"
         return getattr(obj, f"{field}_{locale}", "") or getattr(obj, f"{field}_{other}", "") or ""
 
+    @app.template_filter("badge_code")
+    def _badge_code(code: str) -> str:
+        """A badge's manual code as printed: "K7MQ-2XRD"."""
+        from matchmaker.printing.qr import format_manual_code
+
+        return format_manual_code(code)
+
     @app.template_filter("country")
     def _country(code: str) -> str:
         return country_name(code)
