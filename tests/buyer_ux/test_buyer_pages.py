@@ -37,3 +37,21 @@ def test_buyer_menu_has_badge_and_requests(app, login_as):
     assert 'href="/lots/my-requests"' in html and 'href="/qr/badge"' in html
     badge = login_as(make_user("buyer")).get("/qr/badge")
     assert badge.status_code == 200  # no fair under way: the page says so
+
+
+def test_booking_page_of_an_association_already_met_shows_the_meeting(app, login_as):
+    from tests.factories import make_meeting
+
+    meeting = make_meeting(status="accepted")
+    client = login_as(meeting.buyer)
+    response = client.get(f"/meetings/book/{meeting.organisation.slug}",
+                          headers={"Accept-Language": "en"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'href="/meetings/{meeting.id}"' in html and "Confirmed" in html
+    assert 'name="slot_id"' not in html and "Send meeting request" not in html
+    # Another buyer still gets the slot picker.
+    other = app.test_client()
+    login(other, make_user("buyer"))
+    assert 'name="slot_id"' in other.get(
+        f"/meetings/book/{meeting.organisation.slug}").get_data(as_text=True)
