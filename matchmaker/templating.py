@@ -63,6 +63,9 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("leads.scan", _l("Scan a badge"), _rep),
     NavItem("leads.contacts", _l("My contacts shared"),
             lambda user: user.is_authenticated and user.is_buyer),
+    NavItem("lots.my_requests", _l("My requests"),
+            lambda user: user.is_authenticated and user.is_buyer),
+    NavItem("qr.my_badge", _l("My badge"), lambda user: user.is_authenticated and user.is_buyer),
     NavItem("dashboard.index", _l("Dashboard"), lambda user: _rep(user) or _organiser(user)),
     NavItem("dashboard.follow_up", _l("Follow-up"), lambda user: _rep(user) or _organiser(user)),
     NavItem("admin.index", _l("Organiser"), _organiser),
@@ -152,6 +155,13 @@ def init_app(app: Flask) -> None:
         locale = str(get_locale() or "es")
         other = "en" if locale == "es" else "es"
         return getattr(obj, f"{field}_{locale}", "") or getattr(obj, f"{field}_{other}", "") or ""
+
+    @app.template_filter("badge_code")
+    def _badge_code(code: str) -> str:
+        """A badge's manual code as printed: "K7MQ-2XRD"."""
+        from matchmaker.printing.qr import format_manual_code
+
+        return format_manual_code(code)
 
     @app.template_filter("country")
     def _country(code: str) -> str:

@@ -59,6 +59,7 @@ class QrToken(Base):
             name="one_target",
         ),
         CheckConstraint("is_active OR revoked_at IS NOT NULL", name="revoked_has_time"),
+        CheckConstraint("(kind = 'badge') = (manual_code IS NOT NULL)", name="badge_has_manual_code"),
         Index("uq_qr_token_active_lot", "lot_id", unique=True,
               sqlite_where=_ACTIVE, postgresql_where=_ACTIVE),
         Index("uq_qr_token_active_offer", "offer_id", unique=True,
@@ -72,6 +73,9 @@ class QrToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)
     kind: Mapped[str] = mapped_column(String(10))
+    # What a person types when the QR will not scan: 8 random characters of an alphabet
+    # without look-alikes, printed as "K7MQ-2XRD" under the badge QR (badges only).
+    manual_code: Mapped[str | None] = mapped_column(String(8), unique=True)
     lot_id: Mapped[int | None] = mapped_column(ForeignKey("lot.id", ondelete="CASCADE"), index=True)
     # Nullable so existing rows need no backfill; filled for kind 'offer' only.
     offer_id: Mapped[int | None] = mapped_column(

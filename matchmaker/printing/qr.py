@@ -40,6 +40,33 @@ def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+# No 0/O, 1/I/L and no U/V pair: what remains cannot be misread from a print or a screen.
+MANUAL_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTWXYZ"
+MANUAL_CODE_LENGTH = 8
+
+
+def new_manual_code() -> str:
+    """Return a random badge code of MANUAL_CODE_LENGTH characters from MANUAL_CODE_ALPHABET."""
+    # 29^8 ≈ 5·10^11 codes: with a few thousand badges a typed guess hits one about once in
+    # 10^8 tries. Callers store it under a unique constraint and retry on a collision.
+    return "".join(secrets.choice(MANUAL_CODE_ALPHABET) for _ in range(MANUAL_CODE_LENGTH))
+
+
+def format_manual_code(code: str) -> str:
+    """The code as printed: two groups of four, "K7MQ-2XRD"."""
+    half = len(code) // 2
+    return f"{code[:half]}-{code[half:]}"
+
+
+def parse_manual_code(typed: str) -> str | None:
+    """The stored form of a typed badge code (any case, dashes and spaces ignored), or None
+    when what was typed cannot be one."""
+    compact = "".join(ch for ch in (typed or "") if ch not in "- \t").upper()
+    if len(compact) != MANUAL_CODE_LENGTH or not set(compact) <= set(MANUAL_CODE_ALPHABET):
+        return None
+    return compact
+
+
 def qr_matrix(url: str, level: ErrorLevel = DEFAULT_LEVEL) -> list[list[bool]]:
     """Return the QR modules for url as rows of booleans (True = dark), quiet zone included.
 

@@ -26,15 +26,15 @@ class BadgeCheckIn:
 
 def check_in_badge(event: Event, scanned_text: str, by_user: User | None, *,
                    at: datetime | None = None) -> BadgeCheckIn:
-    """Check in the buyer whose badge (a /q/ URL or bare token) was scanned at this event's
-    entrance; scanning the same badge again returns the first check-in.
+    """Check in the buyer whose badge (a /q/ URL, bare token or printed code) was scanned or
+    typed at this event's entrance; scanning the same badge again returns the first check-in.
 
     Raises:
         ValidationFailed: ``token_unknown`` (404), ``not_a_badge``, ``wrong_event``,
             ``not_a_buyer``.
         Conflict: ``token_revoked`` (410).
     """
-    token = qr_codes.resolve(qr_codes.token_from_scan(scanned_text))
+    token = qr_codes.resolve_scanned(scanned_text)
     if token.kind != QrKind.BADGE:
         raise ValidationFailed(_("This is not a buyer badge."), code="not_a_badge")
     if token.event_id != event.id:

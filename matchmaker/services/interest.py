@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from matchmaker.errors import Conflict, NotAllowed, ValidationFailed
 from matchmaker.extensions import db
@@ -36,6 +37,17 @@ def has_interest(lot: Lot, buyer: User) -> bool:
             LotInterest.kind == InterestKind.INTERESTED,
         )
     ) is not None
+
+
+def buyer_actions(buyer: User, *, lot: Lot | None = None) -> list[LotInterest]:
+    """A buyer's own "interested" marks and sample requests, newest first (on one lot if
+    given), with their lots loaded."""
+    query = (db.select(LotInterest).where(LotInterest.buyer_id == buyer.id)
+             .options(selectinload(LotInterest.lot).selectinload(Lot.organisation))
+             .order_by(LotInterest.created_at.desc(), LotInterest.id.desc()))
+    if lot is not None:
+        query = query.where(LotInterest.lot_id == lot.id)
+    return list(db.session.scalars(query))
 
 
 def lot_reps(lot: Lot) -> list[User]:

@@ -17,6 +17,7 @@ from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.labels import country_name
 from matchmaker.models import BuyerProfile, Event, Exhibitor, Lot, Role, User
+from matchmaker.models.qr import QrToken
 from matchmaker.printing.pdf import (
     AVERY_L7160,
     MARGIN_MM,
@@ -26,6 +27,7 @@ from matchmaker.printing.pdf import (
     new_document,
     new_label_document,
 )
+from matchmaker.printing.qr import format_manual_code
 from matchmaker.services import qr_codes
 
 MAX_LABELS = 20 * AVERY_L7160.per_sheet
@@ -36,6 +38,8 @@ POSTER_LOT_COLUMNS = 3
 # A6 badges, four to an A4 sheet: the size of the usual clip-on badge holder.
 BADGE_WIDTH, BADGE_HEIGHT = A4_WIDTH / 2, A4_HEIGHT / 2
 BADGE_QR_MM = 52.0
+# Room under the QR for the code typed when the QR will not scan.
+BADGE_CODE_MM = 7.0
 
 Progress = Callable[[int], None]
 
@@ -184,7 +188,7 @@ def event_buyers(event: Event) -> list[tuple[User, BuyerProfile | None]]:
 
 
 def _draw_badge(pdf: PrintDocument, event: Event, user: User, profile: BuyerProfile | None,
-                x: float, y: float, url: str) -> None:
+                x: float, y: float, token: QrToken) -> None:
     inner = BADGE_WIDTH - 16
     pdf.set_xy(x + 8, y + 8)
     pdf.set_font(style="", size=10)
@@ -198,8 +202,12 @@ def _draw_badge(pdf: PrintDocument, event: Event, user: User, profile: BuyerProf
     if profile is not None:
         pdf.multi_cell(inner, 6, profile.company[:70], align="C", new_x="LEFT", new_y="NEXT")
         pdf.cell(inner, 6, country_name(profile.country), align="C", new_x="LEFT", new_y="NEXT")
-    add_qr(pdf, url, x + (BADGE_WIDTH - BADGE_QR_MM) / 2, y + BADGE_HEIGHT - BADGE_QR_MM - 8,
+    qr_top = y + BADGE_HEIGHT - BADGE_QR_MM - BADGE_CODE_MM - 8
+    add_qr(pdf, qr_codes.short_url(token), x + (BADGE_WIDTH - BADGE_QR_MM) / 2, qr_top,
            BADGE_QR_MM)
+    pdf.set_xy(x + 8, qr_top + BADGE_QR_MM + 1)
+    pdf.set_font(style="B", size=15)
+    pdf.cell(inner, BADGE_CODE_MM - 1, format_manual_code(token.manual_code), align="C")
 
 
 def badges(event: Event, *, progress: Progress | None = None) -> bytes:
@@ -218,8 +226,7 @@ def badges(event: Event, *, progress: Progress | None = None) -> bytes:
                 pdf.set_dash_pattern()
         x = (slot % 2) * BADGE_WIDTH
         y = (slot // 2) * BADGE_HEIGHT
-        url = qr_codes.short_url(qr_codes.badge_token(event, user))
-        _draw_badge(pdf, event, user, profile, x, y, url)
+        _draw_badge(pdf, event, user, profile, x, y, qr_codes.badge_token(event, user))
         if progress:
             progress(index + 1)
     if not buyers:

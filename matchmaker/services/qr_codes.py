@@ -20,7 +20,7 @@ from matchmaker.models.base import utcnow
 from matchmaker.models.leads import LeadSourceKind
 from matchmaker.models.offers import ConsolidatedOffer
 from matchmaker.models.qr import QrKind, QrToken, Scan
-from matchmaker.printing.qr import new_token
+from matchmaker.printing.qr import new_manual_code, new_token, parse_manual_code
 from matchmaker.services import events
 from matchmaker.services.leads.consent import shares_contact
 from matchmaker.services.leads.recording import find_lead, record_lead
@@ -77,6 +77,7 @@ def _new_row(kind: str, *, lot=None, exhibitor=None, event=None, buyer=None,
         if not buyer.is_buyer:
             raise ValidationFailed(_("Badges are for buyers."), code="not_a_buyer")
         row.event, row.buyer = event, buyer
+        row.manual_code = new_manual_code()
     return row
 
 
@@ -99,7 +100,7 @@ def ensure_token(kind: str, **target) -> QrToken:
             return row
         except IntegrityError:
             # Either another request issued the target's token first (partial unique
-            # index) or, astronomically rarely, the random token collided: look again.
+            # index) or, rarely, the random token or badge code collided: look again.
             existing = active_token(kind, **target)
             if existing is not None:
                 return existing
@@ -179,6 +180,24 @@ def resolve(token_text: str) -> QrToken:
         ValidationFailed: ``token_unknown`` (404); Conflict: ``token_revoked`` (410).
     """
     row = find(token_text)
+    if not row.is_active:
+        raise TokenRevoked(_("This code was replaced by a new one."))
+    return row
+
+
+def resolve_scanned(text: str) -> QrToken:
+    """The ACTIVE token behind what a scanner read or a person typed: a full /q/<token> URL,
+    the bare token, or a badge's printed code ("K7MQ-2XRD", any case, dash optional).
+
+    Raises:
+        ValidationFailed: ``token_unknown`` (404); Conflict: ``token_revoked`` (410).
+    """
+    manual_code = parse_manual_code(text)
+    if manual_code is None:
+        return resolve(token_from_scan(text))
+    row = db.session.scalar(db.select(QrToken).where(QrToken.manual_code == manual_code))
+    if row is None:
+        raise TokenNotFound(_("No badge has this code. Check it letter by letter."))
     if not row.is_active:
         raise TokenRevoked(_("This code was replaced by a new one."))
     return row

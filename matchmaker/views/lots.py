@@ -38,6 +38,7 @@ from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
 from matchmaker.models import Lot
+from matchmaker.models.interest import InterestKind
 from matchmaker.number_format import format_decimal
 from matchmaker.page_cache import PageCache
 from matchmaker.printing.qr import qr_svg
@@ -197,7 +198,8 @@ def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_fo
     if action == "interest" and request.method == "GET":
         interest_form.message.data = request.args.get("message", "")
     is_buyer = current_user.is_authenticated and current_user.is_buyer
-    already = is_buyer and interest_service.has_interest(lot, current_user)
+    own_actions = interest_service.buyer_actions(current_user, lot=lot) if is_buyer else []
+    already = any(a.kind == InterestKind.INTERESTED for a in own_actions)
     meeting_url = None
     if "meetings.book" in current_app.view_functions and lot.is_published:
         meeting_url = url_for("meetings.book", org_slug=lot.organisation.slug, lot=lot.id)
@@ -206,6 +208,7 @@ def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_fo
         is_draft=not lot.is_published, action=action if action in ACTIONS else None,
         interest_form=interest_form, sample_form=sample_form, is_buyer=is_buyer,
         already_interested=already, meeting_url=meeting_url,
+        own_samples=[a for a in own_actions if a.kind == InterestKind.SAMPLE_REQUEST],
     ), status
 
 
@@ -286,6 +289,8 @@ def begin(lot_code: str, action: str):
 def _login_to_finish(lot: Lot, action: str, **carried) -> Response:
     """Send a visitor to log in (or sign up), then back to the lot to confirm the action."""
     flash(_("Log in or create a buyer account to finish your request."), "info")
+    # Back on the lot, the prefilled form's button has the focus (autofocus scrolls it into
+    # view; an #anchor would stop the browser from focusing it).
     back = url_for("lots.detail", lot_code=lot.lot_code, action=action,
                    **{k: v for k, v in carried.items() if v})
     return redirect(url_for("auth.login", next=back))
@@ -415,3 +420,13 @@ def geojson(lot_code: str):
     )
 
 
+
+
+@bp.get("/my-requests")
+@login_required
+def my_requests():
+    """A buyer's own sample requests and "interested" marks, newest first."""
+    if not current_user.is_buyer:
+        abort(403)
+    return render_template("lots/my_requests.html",
+                           actions=interest_service.buyer_actions(current_user))

@@ -92,11 +92,13 @@ def demand():
             demand_service.save_demand(profile, _fields_from(form))
         except DomainError as error:
             status = web.refused(error)
-            return render_template("matching/demand.html", form=form, welcome=welcome), status
+            return render_template("matching/demand.html", form=form, welcome=welcome,
+                           skip_url=safe_next()), status
         flash(_("Saved. Here is what fits what you buy."), "success")
         return redirect(safe_next("matching.home") if welcome else url_for("matching.home"))
     status = 422 if form.is_submitted() else 200
-    return render_template("matching/demand.html", form=form, welcome=welcome), status
+    return render_template("matching/demand.html", form=form, welcome=welcome,
+                           skip_url=safe_next()), status
 
 
 # Recommendations -------------------------------------------------------------------------

@@ -211,7 +211,8 @@ def _draft_choices(run: ScheduleRun) -> list[SelectChoice]:
 def _forms(run: ScheduleRun, posted: str | None):
     """The four action forms; the posted one keeps what was typed."""
     event = run.event
-    slots = [SelectChoice(s.id, review.slot_label(s, event)) for s in event_slots(event)]
+    slots = [SelectChoice(s.id, review.slot_label(s, event))
+             for s in adjust.open_slots(event_slots(event))]
     tables = [SelectChoice("", _("Any free table"))] + [
         SelectChoice(n, _("Table %(n)s", n=n)) for n in sorted(_table_numbers(event))]
     drafts = _draft_choices(run)

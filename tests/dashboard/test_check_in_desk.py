@@ -105,3 +105,25 @@ def test_check_in_form_needs_a_csrf_token(app, fair, login_as):
         assert response.status_code in (400, 422)
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("typed", ["{code}", "{lower}", "{half1} {half2}", " {half1}-{half2} "])
+def test_the_printed_code_checks_in_however_it_is_typed(fair, login_as, typed):
+    buyer = fair.buyers[3]
+    code = qr_codes.badge_token(fair.event, buyer).manual_code
+    db.session.commit()
+    client = login_as(fair.organiser)
+    text = typed.format(code=code, lower=code.lower(), half1=code[:4].lower(), half2=code[4:])
+    response = client.post(f"/dashboard/events/{fair.event.slug}/check-in", data={"code": text})
+    assert response.status_code == 302
+    assert len(_check_ins(fair, buyer)) == 1
+
+
+def test_a_mistyped_printed_code_is_refused_and_kept(fair, login_as):
+    code = qr_codes.badge_token(fair.event, fair.buyers[3]).manual_code
+    db.session.commit()
+    wrong = ("A" if code[0] != "A" else "B") + code[1:]
+    client = login_as(fair.organiser)
+    response = client.post(f"/dashboard/events/{fair.event.slug}/check-in.json", json={"code": wrong})
+    assert response.status_code == 422 and response.json["error"]["code"] == "token_unknown"
+    assert not _check_ins(fair, fair.buyers[3])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from matchmaker.errors import Conflict
@@ -203,3 +206,54 @@ def test_refused_move_over_http_keeps_input_and_says_why(done_run, wished_fair, 
     html = response.get_data(as_text=True)
     assert "already meets" in html
     assert f'<option selected value="{other.slot_id}">' in html
+
+
+def _free_slot_for(run, fair, draft):
+    return next(s for s in fair.slots
+                if all(d.buyer_id != draft.buyer_id and d.organisation_id != draft.organisation_id
+                       for d in _at(run, s.id)) and len(_at(run, s.id)) < 3)
+
+
+def test_moves_swaps_and_adds_into_a_begun_slot_are_refused(done_run, wished_fair):
+    run, fair = done_run, wished_fair
+    draft = run.drafts[0]
+    target = _free_slot_for(run, fair, draft)
+    later = target.starts_at + timedelta(minutes=1)  # the target slot has begun
+    with pytest.raises(Conflict) as error:
+        adjust.move(run, draft, target, None, now=later)
+    assert error.value.code == "slot_past" and "choose a later time" in error.value.message
+    other = next(d for d in run.drafts if d.slot_id != draft.slot_id)
+    with pytest.raises(Conflict) as error:
+        adjust.swap(run, draft, other, now=max(draft.slot.starts_at, other.slot.starts_at))
+    assert error.value.code == "slot_past"
+    with pytest.raises(Conflict) as error:
+        adjust.add(run, fair.buyers[0], fair.orgs[0], target, None, now=later)
+    assert error.value.code == "slot_past"
+    db.session.rollback()
+    assert db.session.get(DraftMeeting, draft.id).slot_id != target.id
+    # One minute earlier the same move is fine.
+    adjust.move(run, draft, target, None, now=target.starts_at - timedelta(minutes=1))
+    assert draft.slot_id == target.id
+
+
+def test_the_timetable_offers_no_begun_slot_and_refuses_one_over_http(
+        done_run, wished_fair, login_as):
+    run, fair = done_run, wished_fair
+    draft = run.drafts[0]
+    begun = _free_slot_for(run, fair, draft)
+    duration = begun.ends_at - begun.starts_at
+    begun.starts_at = datetime.now(UTC) - timedelta(minutes=5)
+    begun.ends_at = begun.starts_at + duration
+    db.session.commit()
+    client = login_as(fair.organiser)
+    html = client.get(f"/roundtable/runs/{run.id}").get_data(as_text=True)
+    offered = re.findall(r'<select[^>]*name="(move|add)-slot_id"[^>]*>(.*?)</select>', html, re.S)
+    assert [name for name, _options in offered] == ["move", "add"]
+    for _name, options in offered:
+        assert f'value="{begun.id}"' not in options
+        assert f'value="{fair.slots[-1].id}"' in options
+    response = client.post(f"/roundtable/runs/{run.id}/move", data={
+        "move-draft_id": draft.id, "move-slot_id": begun.id, "move-table_id": ""})
+    # The slot is not a choice any more, so the form refuses it before the service does.
+    assert response.status_code == 422
+    assert db.session.get(DraftMeeting, draft.id).slot_id != begun.id

@@ -20,8 +20,8 @@ MAX_CLIENT_KEY = 64
 
 def scan_badge(rep: User, scanned_text: str, *, client_key: str | None = None,
                at: datetime | None = None) -> Lead:
-    """Record a rep's scan of a buyer badge (a /q/ URL or bare token) as a lead of the rep's
-    organisation at the badge's event. Re-scans and re-sent scans update the same lead.
+    """Record a rep's scan of a buyer badge (a /q/ URL, bare token or printed code) as a lead
+    of the rep's organisation at the badge's event. Re-scans and re-sent scans update the same lead.
 
     Raises:
         NotAllowed: ``not_a_rep``, ``not_exhibiting``.
@@ -32,7 +32,7 @@ def scan_badge(rep: User, scanned_text: str, *, client_key: str | None = None,
         raise NotAllowed(_("Only approved association reps scan badges."), code="not_a_rep")
     if client_key is not None and not (0 < len(client_key) <= MAX_CLIENT_KEY):
         raise ValidationFailed(_("Invalid scan identifier."), code="bad_client_key")
-    token = qr_codes.resolve(qr_codes.token_from_scan(scanned_text))
+    token = qr_codes.resolve_scanned(scanned_text)
     if token.kind != QrKind.BADGE:
         raise ValidationFailed(_("This is not a buyer badge."), code="not_a_badge")
     exhibits = db.session.scalar(

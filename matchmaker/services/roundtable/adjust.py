@@ -6,11 +6,14 @@ raises Conflict with the first reason's code and a message naming every reason.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
 from matchmaker.errors import Conflict, ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.models import Event, Organisation, Slot, User
+from matchmaker.models.base import utcnow
 from matchmaker.models.roundtable import DraftMeeting, DraftSource, ScheduleRun
 from matchmaker.services.meetings.localtime import hhmm
 from matchmaker.services.roundtable import conflicts as c
@@ -106,10 +109,24 @@ def _check_movable(draft: DraftMeeting) -> None:
                          "meeting's own page."), code="existing_meeting")
 
 
-def _check_slot(run: ScheduleRun, slot: Slot | None) -> Slot:
+def _check_slot(run: ScheduleRun, slot: Slot | None, now: datetime | None) -> Slot:
     if slot is None or slot.session.event_id != run.event_id:
         raise ValidationFailed(_("Choose a time of this event."), code="unknown_slot")
+    _check_not_past(run, slot, now)
     return slot
+
+
+def _check_not_past(run: ScheduleRun, slot: Slot, now: datetime | None) -> None:
+    # A slot that has begun cannot take a meeting: nobody would be told in time to attend.
+    if slot.starts_at <= (now or utcnow()):
+        raise Conflict(_("%(time)s has already begun or is over: choose a later time.",
+                         time=hhmm(slot.starts_at, run.event)), code="slot_past")
+
+
+def open_slots(slots: list[Slot], *, now: datetime | None = None) -> list[Slot]:
+    """The slots a meeting may still be moved or added to: those not yet begun."""
+    moment = now or utcnow()
+    return [slot for slot in slots if slot.starts_at > moment]
 
 
 def _table_for(board: c.Board, slot_id: int, table_id: int | None, ignore) -> int | None:
@@ -117,18 +134,20 @@ def _table_for(board: c.Board, slot_id: int, table_id: int | None, ignore) -> in
     return table_id if table_id else board.free_table(slot_id, ignore)
 
 
-def move(run: ScheduleRun, draft: DraftMeeting, slot: Slot, table_id: int | None) -> DraftMeeting:
+def move(run: ScheduleRun, draft: DraftMeeting, slot: Slot, table_id: int | None, *,
+         now: datetime | None = None) -> DraftMeeting:
     """Move a draft meeting to another slot and table (None: any free table); it gets pinned.
 
     Raises:
-        Conflict: ``run_locked``, ``existing_meeting`` and the checker's codes (``buyer_busy``,
+        Conflict: ``run_locked``, ``existing_meeting``, ``slot_past`` and the checker's codes
+            (``buyer_busy``,
             ``org_no_free_rep``, ``table_taken``, ``tables_full``, ``wrong_table``,
             ``buyer_unavailable``, ``org_unavailable``, ``refused``).
         ValidationFailed: ``unknown_slot``.
     """
     _check_editable(run)
     _check_movable(draft)
-    slot = _check_slot(run, slot)
+    slot = _check_slot(run, slot, now)
     board = load_board(run)
     table_id = _table_for(board, slot.id, table_id, {draft.id})
     _refuse(c.check_placement(board, buyer_id=draft.buyer_id,
@@ -141,17 +160,21 @@ def move(run: ScheduleRun, draft: DraftMeeting, slot: Slot, table_id: int | None
     return draft
 
 
-def swap(run: ScheduleRun, first: DraftMeeting, second: DraftMeeting) -> None:
+def swap(run: ScheduleRun, first: DraftMeeting, second: DraftMeeting, *,
+         now: datetime | None = None) -> None:
     """Exchange the slots and tables of two draft meetings.
 
     Raises:
-        Conflict: ``run_locked``, ``existing_meeting``, ``same_meeting`` and the checker's codes.
+        Conflict: ``run_locked``, ``existing_meeting``, ``same_meeting``, ``slot_past`` and
+            the checker's codes.
     """
     _check_editable(run)
     _check_movable(first)
     _check_movable(second)
     if first.id == second.id:
         raise Conflict(_("Choose two different meetings."), code="same_meeting")
+    _check_not_past(run, first.slot, now)
+    _check_not_past(run, second.slot, now)
     board = load_board(run)
     both = {first.id, second.id}
     _refuse(c.check_placement(board, buyer_id=first.buyer_id,
@@ -174,15 +197,16 @@ def swap(run: ScheduleRun, first: DraftMeeting, second: DraftMeeting) -> None:
 
 
 def add(run: ScheduleRun, buyer: User, organisation: Organisation, slot: Slot,
-        table_id: int | None) -> DraftMeeting:
+        table_id: int | None, *, now: datetime | None = None) -> DraftMeeting:
     """Add a meeting to the draft by hand (weight from the wishes, 0 if nobody asked).
 
     Raises:
-        Conflict: ``run_locked``, ``pair_exists``, ``refused`` and the checker's codes.
+        Conflict: ``run_locked``, ``pair_exists``, ``refused``, ``slot_past`` and the checker's
+            codes.
         ValidationFailed: ``unknown_slot``, ``not_a_buyer``.
     """
     _check_editable(run)
-    slot = _check_slot(run, slot)
+    slot = _check_slot(run, slot, now)
     if not buyer.is_buyer:
         raise ValidationFailed(_("Choose a buyer."), code="not_a_buyer")
     board = load_board(run)
