@@ -21,6 +21,7 @@ from matchmaker.models import Meeting, Organisation, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.meetings import ACTIVE_STATUSES, MeetingSource, MeetingStatus
 from matchmaker.models.roundtable import DraftMeeting, ScheduleRun
+from matchmaker.services.meetings import seats
 from matchmaker.services.meetings.booking import record
 from matchmaker.services.meetings.localtime import slot_label
 from matchmaker.services.meetings.notify import reps_of
@@ -217,6 +218,9 @@ def _send(run: ScheduleRun, recipient: User, meetings: list[Meeting], *, buyer_s
     with force_locale(locale):
         subject = _("Your roundtable timetable for %(event)s", event=run.event.name)
         lines = [_("The organisers have published the roundtable timetable. Your meetings:"), ""]
+        # Reps of an organisation with two seats split the meetings: say who sits where.
+        covering = {} if buyer_side else seats.seats_of_rep_view(recipient, run.event_id,
+                                                                   meetings)
         for meeting in meetings:
             if buyer_side:
                 who = meeting.organisation.name
@@ -224,9 +228,14 @@ def _send(run: ScheduleRun, recipient: User, meetings: list[Meeting], *, buyer_s
                 profile = meeting.buyer.buyer_profile
                 who = f"{meeting.buyer.name} ({profile.company})" if profile else meeting.buyer.name
             table = meeting.table.display_name if meeting.table else "—"
-            lines.append(_("%(when)s · table %(table)s · %(who)s",
-                           when=slot_label(meeting.slot.starts_at, meeting.slot.ends_at,
-                                           run.event, locale), table=table, who=who))
+            line = _("%(when)s · table %(table)s · %(who)s",
+                     when=slot_label(meeting.slot.starts_at, meeting.slot.ends_at,
+                                     run.event, locale), table=table, who=who)
+            rep = covering.get(meeting.id)
+            if rep is not None:
+                line += " · " + (_("you") if rep.id == recipient.id
+                                 else _("rep: %(name)s", name=rep.name))
+            lines.append(line)
         if not meetings:
             lines.append(_("You have no meetings in the new timetable."))
         agenda_url = external_url("agenda.mine", event=run.event.slug)
