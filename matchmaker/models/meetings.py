@@ -32,8 +32,10 @@ from sqlalchemy import (
     literal_column,
     text,
 )
+from sqlalchemy import event as sa_event
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm.base import NO_VALUE
 
 from matchmaker.models.accounts import Organisation, User
 from matchmaker.models.base import Base, UTCDateTime, utcnow
@@ -258,6 +260,13 @@ class Meeting(Base):
             "uq_meeting_open_buyer_org", "event_id", "buyer_id", "organisation_id", unique=True,
             sqlite_where=text(_OPEN_SQL), postgresql_where=text(_OPEN_SQL),
         ),
+        # A rep covers one meeting at a time (an organisation with two attending reps holds
+        # two meetings in one slot; each says which rep sits at it).
+        Index(
+            "uq_meeting_active_slot_rep", "slot_id", "rep_id", unique=True,
+            sqlite_where=text(f"rep_id IS NOT NULL AND {_ACTIVE_SQL}"),
+            postgresql_where=text(f"rep_id IS NOT NULL AND {_ACTIVE_SQL}"),
+        ),
         Index("ix_meeting_event_status", "event_id", "status"),
     )
 
@@ -276,6 +285,11 @@ class Meeting(Base):
     )
     # Which of the organisation's attending reps (1..k) this meeting occupies.
     org_seat: Mapped[int] = mapped_column(Integer, default=1)
+    # The rep who sits at this meeting, when the organisation's reps chose (None: the seat's
+    # rep by default, see services/meetings/seats.py). Cleared when the meeting changes slot.
+    rep_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     # The status as last written. Read `status`: a request or proposal whose answer time has
     # passed reads as "expired" from that moment (in Python and in SQL), whether or not the
     # scheduled job (`flask meetings-expire`) has stored it yet. Pages never write it.
@@ -312,6 +326,7 @@ class Meeting(Base):
     buyer: Mapped[User] = relationship(foreign_keys=[buyer_id])
     organisation: Mapped[Organisation] = relationship()
     requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    rep: Mapped[User | None] = relationship(foreign_keys=[rep_id])
     offer: Mapped[ConsolidatedOffer | None] = relationship()
     history: Mapped[list[MeetingEvent]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="MeetingEvent.id"
@@ -355,6 +370,14 @@ class Meeting(Base):
 
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.status} slot={self.slot_id} table={self.table_id}>"
+
+
+@sa_event.listens_for(Meeting.slot_id, "set", active_history=True)
+def _slot_changed(meeting: Meeting, value, previous, _initiator) -> None:
+    # The rep chosen for one time may be busy at another: a moved meeting is back on its
+    # seat's default rep (and never trips the one-meeting-per-rep index).
+    if previous is not None and value != previous and previous is not NO_VALUE:
+        meeting.rep_id = None
 
 
 class MeetingEvent(Base):

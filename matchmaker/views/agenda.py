@@ -14,7 +14,7 @@ from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.meetings import UnavailabilityForm
 from matchmaker.models import Event, Unavailability
-from matchmaker.services.meetings import agenda, calendar, printouts, sessions
+from matchmaker.services.meetings import agenda, calendar, printouts, seats, sessions
 from matchmaker.urls import external_url
 
 bp = Blueprint("agenda", __name__)
@@ -52,6 +52,7 @@ def mine():
     return render_template(
         "agenda/mine.html", event=event, meetings=meetings, events=agenda.agenda_events(current_user),
         feed_url=feed_url,
+        covering=seats.seats_of_rep_view(current_user, event.id, meetings) if event else {},
     )
 
 

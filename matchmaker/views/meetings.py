@@ -15,10 +15,10 @@ from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.meetings import BookingForm, CancelForm, DeclineForm, ProposeForm
 from matchmaker.input_guard import db_int
-from matchmaker.models import Event, Lot, Meeting, Slot
+from matchmaker.models import Event, Lot, Meeting, Slot, User
 from matchmaker.models.base import utcnow
 from matchmaker.services.events import booking_event
-from matchmaker.services.meetings import agenda, booking, dayof, rules
+from matchmaker.services.meetings import agenda, booking, dayof, rules, seats
 from matchmaker.services.meetings.availability import free_slots
 from matchmaker.services.meetings.calendar import meeting_ics
 from matchmaker.services.meetings.localtime import day_label, slot_label
@@ -158,8 +158,12 @@ def _render_detail(meeting: Meeting, now, status: int = 200, *, decline_form=Non
         propose_form.slot_id.choices = [
             (s.id, slot_label(s.starts_at, s.ends_at, meeting.event, _locale())) for s in options
         ]
+    org_side = rules.is_org_side(current_user, meeting) and meeting.is_active
     return render_template(
         "meetings/detail.html", meeting=meeting, actions=actions,
+        covering_rep=seats.covering_reps([meeting])[meeting.id],
+        seat_reps=seats.organisation_reps(meeting.event_id, meeting.organisation_id)
+        if org_side else [],
         is_buyer=rules.is_buyer_side(current_user, meeting),
         decline_form=decline_form or DeclineForm(), propose_form=propose_form,
         cancel_form=cancel_form or CancelForm(),
@@ -175,6 +179,21 @@ def _finish(meeting: Meeting, call, success: str, *, forms: dict | None = None):
         return _render_detail(db.session.get(Meeting, meeting.id), utcnow(), status,
                               **(forms or {}))
     return web.done(success, "meetings.detail", meeting_id=meeting.id)
+
+
+@bp.post("/<int:meeting_id>/rep")
+@login_required
+def assign_rep(meeting_id: int):
+    """The organisation's reps say which of them sits at this meeting."""
+    meeting = load_meeting(meeting_id)
+    if not rules.is_org_side(current_user, meeting):
+        abort(403)
+    web.require_action()
+    rep = db.session.get(User, request.form.get("rep_id", type=db_int) or 0)
+    if rep is None:
+        abort(400)
+    return _finish(meeting, lambda: seats.assign_rep(meeting, rep),
+                   _("%(name)s will be at this meeting.", name=rep.name))
 
 
 @bp.post("/<int:meeting_id>/accept")

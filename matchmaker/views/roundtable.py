@@ -272,23 +272,44 @@ def _render_review(run: ScheduleRun, *, posted: str | None = None, status: int =
         forms=_forms(run, posted), clashes=clashes or [],
         reason_label=report_service.reason_label,
         latest=runs.latest_run(run.event),
+        moved=set(request.args.getlist("moved", type=db_int)), short_name=review.short_name,
     ), status
 
 
-def _adjust(run_id: int, name: str, action):
+def _wants_json() -> bool:
+    """The timetable's drag and drop posts with fetch and asks for JSON; forms get HTML."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) \
+        == "application/json"
+
+
+def _adjust(run_id: int, name: str, action, moved=lambda form: ()):
+    """Run one adjustment; answer a form with a redirect (or a re-render), fetch with JSON.
+
+    Both answers carry the same checks and reasons; `moved` names the meetings to highlight.
+    """
     run = _get_run(run_id)
     forms = _forms(run, name)
     form = forms[name]
+    as_json = _wants_json()
     if not form.validate_on_submit():
+        if as_json:
+            db.session.rollback()
+            return jsonify(error={"code": "invalid",
+                                  "message": _("Please correct the marked fields.")}), 422
         flash(_("Please correct the marked fields."), "error")
         return _render_review(run, posted=name, status=422)
     try:
         message = action(run, form)
     except DomainError as error:
+        if as_json:
+            return web.refused_json(error)
         status = web.refused(error)
         return _render_review(run, posted=name, status=status)
     flash(message, "success")
-    return redirect(url_for("roundtable.run", run_id=run.id) + "#timetable")
+    target = url_for("roundtable.run", run_id=run.id, moved=list(moved(form))) + "#timetable"
+    if as_json:
+        return jsonify(message=message, redirect=target)
+    return redirect(target)
 
 
 def _draft_of(run: ScheduleRun, draft_id: int) -> DraftMeeting:
@@ -311,7 +332,7 @@ def move(run_id: int):
         adjust.move(run, draft, slot, _table_id(slot, form.table_id.data) if slot else None)
         return _("The meeting has been moved.")
 
-    return _adjust(run_id, "move", action)
+    return _adjust(run_id, "move", action, lambda form: [form.draft_id.data])
 
 
 @bp.post("/runs/<int:run_id>/swap")
@@ -321,7 +342,7 @@ def swap(run_id: int):
         adjust.swap(run, _draft_of(run, form.first_id.data), _draft_of(run, form.second_id.data))
         return _("The two meetings have been swapped.")
 
-    return _adjust(run_id, "swap", action)
+    return _adjust(run_id, "swap", action, lambda form: [form.first_id.data, form.second_id.data])
 
 
 @bp.post("/runs/<int:run_id>/add")
@@ -356,6 +377,17 @@ def draft_action(run_id: int):
                 else _("The meeting is no longer pinned."))
 
     return _adjust(run_id, "draft", action)
+
+
+@bp.get("/runs/<int:run_id>/publish")
+@organiser_required
+def confirm_publish(run_id: int):
+    """Publishing e-mails everyone whose timetable changes: say how many before doing it."""
+    run = _get_run(run_id)
+    if not run.has_result or run.published_at is not None:
+        return redirect(url_for("roundtable.run", run_id=run.id))
+    return render_template("roundtable/publish_confirm.html", run=run, event=run.event,
+                           preview=publish.preview(run))
 
 
 @bp.post("/runs/<int:run_id>/publish")

@@ -11,7 +11,7 @@ from flask import g
 from flask.testing import FlaskClient
 
 from matchmaker.extensions import db
-from matchmaker.models.roundtable import WishDirection
+from matchmaker.models.roundtable import DraftMeeting, ScheduleRun, WishDirection
 from matchmaker.services.roundtable.wishes import set_wish
 from tests.factories import make_event, make_exhibitor, make_session, make_user
 
@@ -79,3 +79,17 @@ def wished_fair(fair) -> Fair:
         for org in fair.orgs:
             fair.wish(buyer, org, "must", "must")
     return fair
+
+
+def hand_run(fair, placements):
+    """A finished run whose draft is exactly `placements` (buyer, org, slot, table indexes)."""
+    run = ScheduleRun(event_id=fair.event.id, status="done", report_json="{}")
+    tables = fair.session.tables
+    for b, o, s, t in placements:
+        run.drafts.append(DraftMeeting(buyer_id=fair.buyers[b].id,
+                                       organisation_id=fair.orgs[o].id,
+                                       slot_id=fair.slots[s].id, table_id=tables[t].id,
+                                       weight=100))
+    db.session.add(run)
+    db.session.commit()
+    return run

@@ -14,6 +14,7 @@ from matchmaker.services.meetings.sessions import add_unavailability
 from matchmaker.services.roundtable import adjust, runs
 from matchmaker.services.roundtable import conflicts as c
 from tests.factories import make_meeting
+from tests.roundtable.conftest import hand_run as _hand_run
 
 
 def _board(**overrides):
@@ -110,22 +111,6 @@ def test_move_refused_on_unavailability(done_run, wished_fair):
     with pytest.raises(Conflict) as error:
         adjust.move(run, draft, free_slot, None)
     assert "org_unavailable" in error.value.codes
-
-
-def _hand_run(fair, placements):
-    """A finished run whose draft is exactly `placements` (buyer, org, slot, table indexes)."""
-    from matchmaker.models import ScheduleRun
-
-    run = ScheduleRun(event_id=fair.event.id, status="done", report_json="{}")
-    tables = fair.session.tables
-    for b, o, s, t in placements:
-        run.drafts.append(DraftMeeting(buyer_id=fair.buyers[b].id,
-                                       organisation_id=fair.orgs[o].id,
-                                       slot_id=fair.slots[s].id, table_id=tables[t].id,
-                                       weight=100))
-    db.session.add(run)
-    db.session.commit()
-    return run
 
 
 def test_swap_and_its_refusals(fair, request_ctx):

@@ -60,7 +60,10 @@ def test_organiser_generates_adjusts_publishes_and_buyer_sees_agenda(fair, page,
     page.get_by_role("button", name="Move", exact=True).click()
     assert "The meeting has been moved." in page.locator(".flashes").inner_text()
 
-    page.get_by_role("button", name="Publish to everyone's agenda").click()
+    # Publishing e-mails people: a confirmation page says how many first.
+    page.get_by_role("link", name="Publish to everyone's agenda").click()
+    assert "4 people will get an e-mail" in page.locator(".publish-mails").inner_text()
+    page.get_by_role("button", name="Publish and send 4 e-mails").click()
     assert "has been published" in page.locator(".flashes").inner_text()
     db.session.expire_all()
     moved = db.session.scalar(db.select(Meeting).where(

@@ -12,6 +12,7 @@ from fpdf import FontFace
 
 from matchmaker.models import Event, Meeting, User
 from matchmaker.printing.pdf import FONT_FAMILY, new_document
+from matchmaker.services.meetings import seats
 from matchmaker.services.meetings.agenda import GridSession, TableSheet
 from matchmaker.services.meetings.localtime import day_label, hhmm
 
@@ -74,6 +75,8 @@ def _render_agenda(user: User, event: Event, meetings: list[Meeting], size: floa
     if not meetings:
         pdf.multi_cell(0, size * 0.6, _("No meetings yet."))
         return bytes(pdf.output()), pdf.pages_count
+    # A rep's organisation may hold two meetings at once: each row names the rep who sits there.
+    covering = seats.seats_of_rep_view(user, event.id, meetings)
     with pdf.table(
         col_widths=(26, 12, 52, 30, 14), headings_style=HEADING, text_align="LEFT",
         line_height=size * 0.5, padding=1, first_row_as_headings=True,
@@ -89,6 +92,8 @@ def _render_agenda(user: User, event: Event, meetings: list[Meeting], size: floa
             table_name = meeting.table.display_name if meeting.table else "—"
             if meeting.table and meeting.table.video_url:
                 table_name += f"\n{meeting.table.video_url}"
+            if covering.get(meeting.id) is not None:
+                table_name += f"\n{covering[meeting.id].name}"
             row.cell(table_name)
             if user.is_buyer:
                 row.cell(meeting.organisation.name)
@@ -124,6 +129,7 @@ def table_sheets_pdf(event: Event, sheets: list[TableSheet]) -> bytes:
             _("Times in %(zone)s", zone=event.timezone),
         ], 10)
         pdf.set_font(FONT_FAMILY, "", 9)
+        covering = seats.covering_reps(sheet.meetings)
         if not sheet.meetings:
             pdf.multi_cell(0, 5, _("No meetings at this table."))
             continue
@@ -139,7 +145,9 @@ def table_sheets_pdf(event: Event, sheets: list[TableSheet]) -> bytes:
                 row = table.row()
                 row.cell(f"{hhmm(meeting.slot.starts_at, event, locale)}–"
                          f"{hhmm(meeting.slot.ends_at, event, locale)}")
-                row.cell(meeting.organisation.name)
+                rep = covering.get(meeting.id)
+                row.cell(meeting.organisation.name + (
+                    "\n" + _("Rep: %(name)s", name=rep.name) if rep is not None else ""))
                 row.cell(_buyer_name(meeting))
                 row.cell(_lots(meeting))
                 row.cell("☒" if meeting.status == "held" else "☐", align="C")

@@ -21,6 +21,7 @@ from matchmaker.models import Meeting, Organisation, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.meetings import ACTIVE_STATUSES, MeetingSource, MeetingStatus
 from matchmaker.models.roundtable import DraftMeeting, ScheduleRun
+from matchmaker.services.meetings import seats
 from matchmaker.services.meetings.booking import record
 from matchmaker.services.meetings.localtime import slot_label
 from matchmaker.services.meetings.notify import reps_of
@@ -91,24 +92,15 @@ def _precheck(run: ScheduleRun, to_create: list[DraftMeeting],
     return clashes
 
 
-def publish(run: ScheduleRun, actor: User) -> PublishResult:
-    """Write the run's draft into meetings in the caller's transaction (the view commits once).
-
-    Raises:
-        Conflict: ``run_locked`` for a run without a result or already published.
-        PublishConflict: ``publish_conflict`` with `clashes` when meetings booked since the
-            run stand in the way (the caller must roll back; nothing was written that counts).
-    """
-    if not run.has_result or run.published_at is not None:
-        raise Conflict(_("This timetable cannot be published (already published or not "
-                         "finished)."), code="run_locked")
+def _plan(run: ScheduleRun) -> tuple[list[DraftMeeting], list[tuple[DraftMeeting, Meeting]],
+                                     list[Meeting]]:
+    """What publishing does: drafts to create, (draft, meeting) pairs kept, meetings cancelled."""
     previous = list(db.session.scalars(db.select(Meeting).where(
         Meeting.event_id == run.event_id, Meeting.source == MeetingSource.ROUNDTABLE,
         Meeting.is_pinned.is_(False), Meeting.status.in_(ACTIVE_STATUSES),
     ).order_by(Meeting.id)))
     by_place = {_place_key(m.buyer_id, m.organisation_id, m.slot_id, m.table_id): m
                 for m in previous}
-    result = PublishResult()
     to_create: list[DraftMeeting] = []
     pairs: list[tuple[DraftMeeting, Meeting]] = []
     for draft in run.drafts:
@@ -120,10 +112,51 @@ def publish(run: ScheduleRun, actor: User) -> PublishResult:
             pairs.append((draft, same))
         else:
             to_create.append(draft)
-    cancelled = list(by_place.values())
+    return to_create, pairs, list(by_place.values())
+
+
+@dataclass(frozen=True)
+class PublishPreview:
+    """What "publish" would do, for the organiser's confirmation: counts and e-mails."""
+
+    created: int
+    kept: int
+    cancelled: int
+    buyers: int  # buyers e-mailed
+    reps: int  # reps e-mailed
+
+    @property
+    def mails(self) -> int:
+        return self.buyers + self.reps
+
+
+def preview(run: ScheduleRun) -> PublishPreview:
+    """Count what publishing `run` would change and who would get an e-mail; writes nothing."""
+    to_create, pairs, cancelled = _plan(run)
+    buyer_ids = {d.buyer_id for d in to_create} | {m.buyer_id for m in cancelled}
+    org_ids = {d.organisation_id for d in to_create} | {m.organisation_id for m in cancelled}
+    reps = db.session.scalar(db.select(db.func.count(User.id)).where(
+        User.organisation_id.in_(org_ids), User.role == "rep", User.is_approved.is_(True),
+        User.is_active.is_(True))) if org_ids else 0
+    return PublishPreview(len(to_create), len(pairs), len(cancelled), len(buyer_ids), reps)
+
+
+def publish(run: ScheduleRun, actor: User) -> PublishResult:
+    """Write the run's draft into meetings in the caller's transaction (the view commits once).
+
+    Raises:
+        Conflict: ``run_locked`` for a run without a result or already published.
+        PublishConflict: ``publish_conflict`` with `clashes` when meetings booked since the
+            run stand in the way (the caller must roll back; nothing was written that counts).
+    """
+    if not run.has_result or run.published_at is not None:
+        raise Conflict(_("This timetable cannot be published (already published or not "
+                         "finished)."), code="run_locked")
+    to_create, pairs, cancelled = _plan(run)
     clashes = _precheck(run, to_create, {m.id for m in cancelled})
     if clashes:
         raise PublishConflict(clashes)
+    result = PublishResult()
 
     for meeting in cancelled:
         before = meeting.status
@@ -185,6 +218,9 @@ def _send(run: ScheduleRun, recipient: User, meetings: list[Meeting], *, buyer_s
     with force_locale(locale):
         subject = _("Your roundtable timetable for %(event)s", event=run.event.name)
         lines = [_("The organisers have published the roundtable timetable. Your meetings:"), ""]
+        # Reps of an organisation with two seats split the meetings: say who sits where.
+        covering = {} if buyer_side else seats.seats_of_rep_view(recipient, run.event_id,
+                                                                   meetings)
         for meeting in meetings:
             if buyer_side:
                 who = meeting.organisation.name
@@ -192,9 +228,14 @@ def _send(run: ScheduleRun, recipient: User, meetings: list[Meeting], *, buyer_s
                 profile = meeting.buyer.buyer_profile
                 who = f"{meeting.buyer.name} ({profile.company})" if profile else meeting.buyer.name
             table = meeting.table.display_name if meeting.table else "—"
-            lines.append(_("%(when)s · table %(table)s · %(who)s",
-                           when=slot_label(meeting.slot.starts_at, meeting.slot.ends_at,
-                                           run.event, locale), table=table, who=who))
+            line = _("%(when)s · table %(table)s · %(who)s",
+                     when=slot_label(meeting.slot.starts_at, meeting.slot.ends_at,
+                                     run.event, locale), table=table, who=who)
+            rep = covering.get(meeting.id)
+            if rep is not None:
+                line += " · " + (_("you") if rep.id == recipient.id
+                                 else _("rep: %(name)s", name=rep.name))
+            lines.append(line)
         if not meetings:
             lines.append(_("You have no meetings in the new timetable."))
         agenda_url = external_url("agenda.mine", event=run.event.slug)

@@ -1,0 +1,193 @@
+// Roundtable timetable: move or swap meetings by dragging them, or with the keyboard.
+// Progressive enhancement over the "Move" and "Swap" forms below the grid: the same endpoints,
+// the same CSRF token and the same server-side checks; the server answers JSON to this script
+// and a redirect to the forms. A refusal is shown beside the grid (aria-live) and changes
+// nothing; a success reloads the timetable with the moved meetings highlighted.
+(function () {
+  "use strict";
+  var board = document.querySelector(".rt-timetable[data-board]");
+  var moveForm = document.getElementById("move-form");
+  var swapForm = document.getElementById("swap-form");
+  if (!board || !moveForm || !swapForm || !window.fetch || !window.FormData) { return; }
+  var live = document.getElementById("rt-live");
+  var help = document.getElementById("rt-dnd-help");
+  var picked = null;  // the <td> whose meeting is being moved
+  var busy = false;
+  help.hidden = false;
+
+  function text(key, fallback) { return board.getAttribute("data-" + key) || fallback; }
+
+  function say(message, isError) {
+    live.textContent = "";
+    var p = document.createElement("p");
+    p.className = "flash " + (isError ? "flash-error" : "flash-info");
+    p.textContent = message;
+    live.appendChild(p);
+    live.setAttribute("role", isError ? "alert" : "status");
+  }
+
+  function cells(grid) { return Array.prototype.slice.call(grid.querySelectorAll("td.rt-cell")); }
+
+  function cellLabel(td) {
+    var row = td.parentNode.querySelector("th");
+    var table = td.closest("table").querySelectorAll("thead th")[td.cellIndex];
+    var meeting = td.querySelector(".rt-meeting");
+    return (table ? table.textContent : "") + ", " + (row ? row.textContent : "") + ", " +
+      (meeting ? meeting.getAttribute("title") : text("free", "free"));
+  }
+
+  function grabButton(td) { return td.querySelector(".rt-grab"); }
+
+  // A drag announces nothing and keeps the focus: a message appearing above the grid would
+  // shift the cells under the pointer.
+  function pickUp(td, dragging) {
+    cancel(false);
+    picked = td;
+    td.classList.add("rt-picked");
+    grabButton(td).setAttribute("aria-pressed", "true");
+    var grid = td.closest("table");
+    grid.classList.add("rt-picking");
+    cells(grid).forEach(function (cell) {
+      cell.setAttribute("tabindex", "-1");
+      cell.setAttribute("aria-label", cellLabel(cell));
+    });
+    if (dragging) { return; }
+    td.focus();
+    say(text("picked", "Meeting picked up.") + " " + td.querySelector(".rt-meeting").getAttribute("title"));
+  }
+
+  function cancel(announce) {
+    if (!picked) { return; }
+    var td = picked;
+    picked = null;
+    td.classList.remove("rt-picked");
+    var grid = td.closest("table");
+    grid.classList.remove("rt-picking");
+    cells(grid).forEach(function (cell) {
+      cell.removeAttribute("tabindex");
+      cell.removeAttribute("aria-label");
+    });
+    var button = grabButton(td);
+    if (button) {
+      button.setAttribute("aria-pressed", "false");
+      if (announce) { button.focus(); say(text("cancelled", "Move cancelled."), false); }
+    }
+  }
+
+  function post(form, values) {
+    var data = new FormData(form);
+    Object.keys(values).forEach(function (name) { data.set(name, values[name]); });
+    busy = true;
+    return fetch(form.getAttribute("action"), {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
+    }).then(function (result) {
+      if (result.ok && result.answer.redirect) {
+        // Without the #timetable fragment: scrolling to it would take the focus this script
+        // gives the moved meeting after the reload.
+        window.location.assign(result.answer.redirect.split("#")[0]);
+        return;
+      }
+      busy = false;
+      var error = result.answer.error || {};
+      say(error.message || text("failed", "This change is not possible."), true);
+    }).catch(function () {
+      busy = false;
+      say(text("failed", "This change is not possible."), true);
+    });
+  }
+
+  function drop(target) {
+    if (!picked || busy) { return; }
+    var source = picked;
+    if (target === source) { cancel(true); return; }
+    var draft = source.getAttribute("data-draft");
+    var other = target.getAttribute("data-draft");
+    cancel(false);
+    var button = grabButton(source);
+    if (button) { button.focus(); }
+    if (other) {
+      post(swapForm, { "swap-first_id": draft, "swap-second_id": other });
+    } else {
+      post(moveForm, { "move-draft_id": draft, "move-slot_id": target.getAttribute("data-slot"),
+                       "move-table_id": target.getAttribute("data-table") });
+    }
+  }
+
+  function neighbour(td, key) {
+    var row = td.parentNode;
+    var index = td.cellIndex;
+    if (key === "ArrowLeft") { return td.previousElementSibling && td.previousElementSibling.tagName === "TD" ? td.previousElementSibling : null; }
+    if (key === "ArrowRight") { return td.nextElementSibling; }
+    var other = key === "ArrowUp" ? row.previousElementSibling : row.nextElementSibling;
+    return other ? other.cells[index] : null;
+  }
+
+  var grabLabel = text("grab", "Move meeting");
+  board.querySelectorAll(".rt-grid td.rt-cell[data-draft]").forEach(function (td) {
+    if (td.hasAttribute("data-locked")) { return; }
+    var meeting = td.querySelector(".rt-meeting");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "rt-grab";
+    button.setAttribute("aria-pressed", "false");
+    button.setAttribute("aria-label", grabLabel + " " + meeting.getAttribute("title"));
+    button.innerHTML = '<svg viewBox="0 0 10 16" width="10" height="16" aria-hidden="true" focusable="false">' +
+      '<circle cx="2" cy="3" r="1.5"/><circle cx="8" cy="3" r="1.5"/><circle cx="2" cy="8" r="1.5"/>' +
+      '<circle cx="8" cy="8" r="1.5"/><circle cx="2" cy="13" r="1.5"/><circle cx="8" cy="13" r="1.5"/></svg>';
+    meeting.insertBefore(button, meeting.firstChild);
+    meeting.setAttribute("draggable", "true");
+    button.addEventListener("click", function (event) {
+      event.stopPropagation();
+      if (picked === td) { cancel(true); } else { pickUp(td); }
+    });
+    meeting.addEventListener("dragstart", function (event) {
+      pickUp(td, true);
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", td.getAttribute("data-draft"));
+    });
+    meeting.addEventListener("dragend", function () {
+      if (!busy && picked === td) { cancel(false); }
+    });
+  });
+
+  board.querySelectorAll(".rt-grid td.rt-cell").forEach(function (td) {
+    td.addEventListener("dragover", function (event) {
+      if (picked) { event.preventDefault(); event.dataTransfer.dropEffect = "move"; td.classList.add("rt-over"); }
+    });
+    td.addEventListener("dragleave", function () { td.classList.remove("rt-over"); });
+    td.addEventListener("drop", function (event) {
+      event.preventDefault();
+      td.classList.remove("rt-over");
+      drop(td);
+    });
+    // Touch and mouse without dragging: press the move button, then tap the target cell.
+    td.addEventListener("click", function (event) {
+      if (picked && !event.target.closest("a, .rt-grab")) { drop(td); }
+    });
+    td.addEventListener("keydown", function (event) {
+      if (!picked || event.target !== td) { return; }
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); drop(td); return; }
+      if (event.key === "Escape") { event.preventDefault(); cancel(true); return; }
+      var next = neighbour(td, event.key);
+      if (event.key.indexOf("Arrow") === 0) {
+        event.preventDefault();
+        if (next) { next.focus(); }
+      }
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && picked) { cancel(true); }
+  });
+
+  // After a move the page reloads with ?moved=…: bring the moved meeting into view.
+  var moved = board.querySelector(".rt-grid td.rt-moved");
+  if (moved) {
+    moved.scrollIntoView({ block: "center", inline: "center" });
+    var button = grabButton(moved);
+    if (button) { button.focus({ preventScroll: true }); }
+  }
+})();
