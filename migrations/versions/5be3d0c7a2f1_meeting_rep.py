@@ -1,7 +1,7 @@
 """meetings: the rep who covers each meeting (reps with two seats split them)
 
 Revision ID: 5be3d0c7a2f1
-Revises: c4e1a7d2b9f0
+Revises: 9b3f2c71d4e8
 Create Date: 2026-12-03 18:20:00.000000
 
 `meeting.rep_id` names the organisation's rep who sits at the meeting when the reps chose;
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '5be3d0c7a2f1'
-down_revision = 'c4e1a7d2b9f0'
+down_revision = "9b3f2c71d4e8"
 branch_labels = None
 depends_on = None
 

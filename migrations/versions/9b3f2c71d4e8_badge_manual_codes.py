@@ -1,7 +1,7 @@
 """badge manual codes: a short code printed under every badge QR, typed when the QR won't scan
 
 Revision ID: 9b3f2c71d4e8
-Revises: c4e1a7d2b9f0
+Revises: 5e0b3a91d7c2
 Create Date: 2026-12-03 18:10:00.000000
 
 Existing badge tokens (active or revoked) get a random code here, so the check that every
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '9b3f2c71d4e8'
-down_revision = 'c4e1a7d2b9f0'
+down_revision = "5e0b3a91d7c2"
 branch_labels = None
 depends_on = None
 
