@@ -71,6 +71,8 @@ def init_app(app: Flask, root: Path) -> None:
     login_manager.login_message = lazy_gettext("Please log in to continue.")
     login_manager.login_message_category = "info"
 
+    from sqlalchemy.orm import joinedload
+
     from matchmaker.models.accounts import Anonymous, User
 
     login_manager.anonymous_user = Anonymous  # has the role checks, all False
@@ -81,7 +83,9 @@ def init_app(app: Flask, root: Path) -> None:
         account, _sep, version = user_id.partition(":")
         if not (account.isdigit() and version.isdigit()):
             return None
-        user = db.session.get(User, int(account))
+        # The buyer profile comes with the user (one LEFT JOIN): pages ask for its country
+        # to show prices in soles.
+        user = db.session.get(User, int(account), options=[joinedload(User.buyer_profile)])
         if user is None or not user.is_active or user.session_version != int(version):
             return None
         return user

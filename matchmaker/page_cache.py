@@ -15,6 +15,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class CachedPage:
     """A rendered page with the version it was built from."""
 
     version: Hashable
-    body: bytes
+    body: Any  # the page's bytes, or the blocks of a page (matchmaker/fragments.py)
     etag: str
     stored_at: float
 
@@ -49,10 +50,11 @@ class PageCache:
             self._entries.move_to_end(key)
             return page
 
-    def put(self, key: Hashable, version: Hashable, body: bytes, *, now: float | None = None) -> CachedPage:
-        """Store a rendered page, evicting the least recently used beyond the bound."""
+    def put(self, key: Hashable, version: Hashable, body: Any, *, now: float | None = None) -> CachedPage:
+        """Store a rendered page (bytes get an ETag), evicting the least recently used."""
+        etag = hashlib.blake2b(body, digest_size=12).hexdigest() if isinstance(body, bytes) else ""
         page = CachedPage(
-            version=version, body=body, etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
+            version=version, body=body, etag=etag,
             stored_at=time.monotonic() if now is None else now,
         )
         with self._lock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import sqlalchemy as sa
@@ -31,13 +32,14 @@ from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.fields import IntegerField
+from matchmaker.fragments import render_blocks, serve_blocks
 from matchmaker.input_guard import db_int
 from matchmaker.labels import VOCABULARIES, label, number
 from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
 from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
-from matchmaker.models import Lot
+from matchmaker.models import InterestKind, Lot, LotInterest
 from matchmaker.number_format import format_decimal
 from matchmaker.page_cache import PageCache
 from matchmaker.printing.qr import qr_svg
@@ -182,8 +184,8 @@ def compare():
 
 # One lot ---------------------------------------------------------------------------------
 
-def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_form=None,
-                   references: MarketReferences | None = None):
+def _detail_context(lot: Lot, *, interest_form=None, sample_form=None,
+                    references: MarketReferences | None = None) -> dict:
     if references is None:
         references = market_references(today=_today())
     sheet = build_sheet(lot, today=_today(), references=references)
@@ -197,51 +199,68 @@ def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_fo
     if action == "interest" and request.method == "GET":
         interest_form.message.data = request.args.get("message", "")
     is_buyer = current_user.is_authenticated and current_user.is_buyer
-    already = is_buyer and interest_service.has_interest(lot, current_user)
+    already = is_buyer and interest_service.has_interest(lot.id, current_user)
     meeting_url = None
     if "meetings.book" in current_app.view_functions and lot.is_published:
         meeting_url = url_for("meetings.book", org_slug=lot.organisation.slug, lot=lot.id)
-    return render_template(
-        "lots/detail.html", sheet=sheet, lot=lot, radar=flavour_radar(sheet),
+    return dict(
+        sheet=sheet, lot=lot, radar=flavour_radar(sheet),
         is_draft=not lot.is_published, action=action if action in ACTIONS else None,
         interest_form=interest_form, sample_form=sample_form, is_buyer=is_buyer,
         already_interested=already, meeting_url=meeting_url,
-    ), status
+    )
 
 
+def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_form=None,
+                   references: MarketReferences | None = None):
+    context = _detail_context(lot, interest_form=interest_form, sample_form=sample_form,
+                              references=references)
+    return render_template("lots/detail.html", **context), status
+
+
+@functools.lru_cache(maxsize=4)
 def _lot_stamp(today: date):
-    """The lot's version stamp and the fair's reference prices, in one round trip."""
+    """The lot's id, version stamp, whether the viewer (`buyer`, None for nobody) already said
+    they are interested, and the fair's reference prices: one round trip, built once a day."""
     lot = Lot.__table__
+    interest = LotInterest.__table__
     references = current_references_subquery(today)
+    interested = sa.exists().where(
+        interest.c.lot_id == lot.c.id, interest.c.buyer_id == sa.bindparam("buyer"),
+        interest.c.kind == InterestKind.INTERESTED)
     return (
-        sa.select(lot.c.updated_at, lot.c.is_published, *references.c)
+        sa.select(lot.c.id, lot.c.updated_at, lot.c.is_published, interested.label("interested"),
+                  *references.c)
         .select_from(lot.outerjoin(references, sa.true()))
         .where(lot.c.lot_code == sa.bindparam("code"))
     )
 
 
 def anonymous_pages() -> PageCache:
-    """This app's cache of rendered pages for anonymous visitors (see matchmaker/page_cache.py)."""
+    """This app's cache of rendered lot pages: whole pages for anonymous visitors, the
+    sheet's blocks for logged-in ones (see matchmaker/page_cache.py)."""
     return current_app.extensions.setdefault("lot_page_cache", PageCache())
 
 
 def _cacheable_request() -> bool:
-    """Anonymous, no query string (actions, log-in returns), no pending flash messages."""
-    return (not current_user.is_authenticated and not request.args
-            and "_flashes" not in session and not current_app.config.get("PAGE_CACHE_DISABLED"))
+    """No query string (actions, log-in returns), no pending flash messages."""
+    return (not request.args and "_flashes" not in session
+            and not current_app.config.get("PAGE_CACHE_DISABLED"))
 
 
 def _render_visible(lot_code: str):
     """The lot's page; a lot withdrawn after publication (an old link or printed QR code)
     answers with a "temporarily unavailable" page and alternatives instead of 404."""
     lot = load_lot(lot_code)
-    if lot is not None and not lot.is_published and not can_edit_organisation(
-            current_user, lot.organisation):
+    if lot is None:
+        abort(404)
+    if not lot.is_published and not can_edit_organisation(current_user, lot.organisation):
         why = lot_unavailability(lot)
-        if why is not None:
-            return render_template("offers/unavailable.html", offer=None, lot=lot, why=why,
-                                   number=number), why.status
-    return _render_detail(get_visible_lot(lot_code))
+        if why is None:
+            abort(404)
+        return render_template("offers/unavailable.html", offer=None, lot=lot, why=why,
+                               number=number), why.status
+    return _render_detail(lot)
 
 
 @bp.get("/<lot_code>")
@@ -251,7 +270,9 @@ def detail(lot_code: str):
     # One indexed lookup decides whether the stored page is still this lot's page.
     # (Core on a pooled connection: the ORM session adds more work than the query itself.)
     with db.engine.connect() as connection:
-        stamp = connection.execute(_lot_stamp(_today()), {"code": lot_code}).first()
+        stamp = connection.execute(_lot_stamp(_today()), {
+            "code": lot_code, "buyer": current_user.id if current_user.is_authenticated else None,
+        }).first()
     if stamp is None:
         abort(404)
     if not stamp.is_published:
@@ -259,6 +280,8 @@ def detail(lot_code: str):
     # The page shows indicative prices from the fair's reference prices: a new reference
     # (or exchange rate) is a new page.
     references = references_from_row(stamp)
+    if current_user.is_authenticated:
+        return _viewer_page(lot_code, stamp, references)
     key = (lot_code, str(get_locale()), references.version)
     page = anonymous_pages().get(key, stamp.updated_at)
     if page is None:
@@ -272,6 +295,24 @@ def detail(lot_code: str):
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
     return response.make_conditional(request)
+
+
+def _viewer_page(lot_code: str, stamp, references: MarketReferences) -> Response:
+    """A logged-in viewer's page of a published lot: the sheet's blocks are rendered once per
+    lot version, language, prices and kind of viewer, the layout around them per request."""
+    is_buyer = current_user.is_buyer
+    already = is_buyer and bool(stamp.interested)
+    key = ("viewer", lot_code, str(get_locale()), references.version, show_soles(), is_buyer,
+           already)
+    page = anonymous_pages().get(key, stamp.updated_at)
+    if page is None:
+        lot = get_visible_lot(lot_code)
+        blocks = render_blocks("lots/detail.html", ("title", "content"),
+                               **_detail_context(lot, references=references))
+        page = anonymous_pages().put(key, stamp.updated_at, blocks)
+    response = Response(serve_blocks(page.body), mimetype="text/html")
+    response.vary.add("Cookie")
+    return response
 
 
 @bp.get("/<lot_code>/start/<any(interest, sample):action>")
