@@ -52,6 +52,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+@limiter.request_filter
+def _reads_are_unlimited() -> bool:
+    """The only limits are on POSTs (log-in); resolving limits for every page view costs more
+    than serving a cached page. A limit on a GET added later needs this filter revisited."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def init_app(app: Flask, root: Path) -> None:
     """Bind every extension to the app; root is the project folder (migrations, translations)."""
     db.init_app(app)

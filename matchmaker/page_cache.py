@@ -35,6 +35,7 @@ class PageCache:
         self.max_entries = max_entries
         self.ttl = ttl
         self._entries: OrderedDict[Hashable, CachedPage] = OrderedDict()
+        self._checked: dict[Hashable, tuple[float, CachedPage]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, version: Hashable, *, now: float | None = None) -> CachedPage | None:
@@ -64,9 +65,32 @@ class PageCache:
                 self._entries.popitem(last=False)
         return page
 
+    def checked(self, page_key: Hashable, page: CachedPage, *, now: float | None = None) -> None:
+        """Remember that `page` was just found current for `page_key` (a page without the
+        parts of its key that need the database to know)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if len(self._checked) > self.max_entries:
+                self._checked.clear()
+            self._checked[page_key] = (now, page)
+
+    def recently_checked(self, page_key: Hashable, within: float, *,
+                         now: float | None = None) -> CachedPage | None:
+        """The page last found current for `page_key`, if that was less than `within` seconds
+        ago: a page served many times a second is checked against the database at most once
+        in that time (a change shows up that much later, as behind any HTTP cache)."""
+        if within <= 0:
+            return None
+        now = time.monotonic() if now is None else now
+        found = self._checked.get(page_key)
+        if found is None or now - found[0] >= within:
+            return None
+        return found[1]
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self._checked.clear()
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -39,7 +39,15 @@ from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_tex
 from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
-from matchmaker.models import InterestKind, Lot, LotInterest
+from matchmaker.models import (
+    ConsolidatedOffer,
+    Event,
+    InterestKind,
+    Lot,
+    LotInterest,
+    OfferLot,
+)
+from matchmaker.models.offers import LineApproval
 from matchmaker.number_format import format_decimal
 from matchmaker.page_cache import PageCache
 from matchmaker.printing.qr import qr_svg
@@ -137,20 +145,91 @@ def _page_number(name: str = "page") -> int:
     return request.args.get(name, 1, type=db_int) or 1
 
 
-@bp.get("/", endpoint="catalogue")
-def catalogue_page():
-    parsed = catalogue.parse_filters(request.args)
-    if parsed.invalid:
-        flash(_("Some filters were not understood and have been ignored."), "info")
-    references = market_references(today=_today())
+def _catalogue_context(parsed: catalogue.ParsedFilters, references: MarketReferences) -> dict:
     page = catalogue.search_lots(parsed.filters, today=_today(), page=_page_number(),
                                  references=references)
-    return render_template(
-        "lots/catalogue.html", page=page, filters=parsed.filters, invalid=parsed.invalid,
-        references=references,
+    return dict(
+        page=page, filters=parsed.filters, invalid=parsed.invalid, references=references,
         choices=catalogue.filter_choices(), sort_labels=SORT_LABELS,
         flavour_axes=vocab.RADAR_AXES, today=_today(), offers=published_offers(),
     )
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue_stamp(today: date):
+    """What a catalogue page is built from, as one row of counts and last changes (lots,
+    offers and their approved lines, open events) plus the fair's reference prices."""
+    lot, offer = Lot.__table__, ConsolidatedOffer.__table__
+    line, event = OfferLot.__table__, Event.__table__
+
+    def scalar(*columns, table, where=None):
+        query = sa.select(*columns).select_from(table)
+        return (query if where is None else query.where(where)).scalar_subquery()
+
+    references = current_references_subquery(today)
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    return sa.select(
+        scalar(sa.func.count(), table=lot).label("lots"),
+        scalar(sa.func.max(lot.c.updated_at), table=lot).label("lots_at"),
+        scalar(sa.func.count(), table=offer).label("offers"),
+        scalar(sa.func.max(offer.c.updated_at), table=offer).label("offers_at"),
+        scalar(sa.func.count(), table=line, where=line.c.approval == LineApproval.APPROVED)
+        .label("approved_lines"),
+        scalar(sa.func.count(), table=event,
+               where=event.c.is_published.is_(True) & event.c.is_archived.is_(False))
+        .label("events"),
+        *references.c,
+    ).select_from(one.outerjoin(references, sa.true()))
+
+
+def catalogue_pages() -> PageCache:
+    """This app's cache of catalogue pages (any filters: kept fewer than lot pages)."""
+    return current_app.extensions.setdefault("catalogue_page_cache", PageCache(max_entries=200))
+
+
+@bp.get("/", endpoint="catalogue")
+def catalogue_page():
+    parsed = catalogue.parse_filters(request.args)
+    if parsed.invalid or not _cacheable_catalogue():
+        if parsed.invalid:
+            flash(_("Some filters were not understood and have been ignored."), "info")
+        context = _catalogue_context(parsed, market_references(today=_today()))
+        return render_template("lots/catalogue.html", **context)
+    # Everyone sees the same results for the same filters, so pages are stored per filters,
+    # language and prices shown, and checked against one row of counts and change times.
+    pages = catalogue_pages()
+    args = tuple(sorted(request.args.items(multi=True)))
+    locale = str(get_locale())
+    anonymous = not current_user.is_authenticated
+    recheck = current_app.config.get("PAGE_CACHE_RECHECK_SECONDS", 0)
+    if anonymous:
+        page = pages.recently_checked((args, locale), recheck)
+        if page is not None:
+            return _public_response(page)
+    with db.engine.connect() as connection:
+        stamp = connection.execute(_catalogue_stamp(_today())).one()
+    references = references_from_row(stamp)
+    version = tuple(stamp)[:6]
+    key = (args, locale, show_soles(), references.version, _today(), anonymous)
+    page = pages.get(key, version)
+    if anonymous:
+        if page is None:
+            html = render_template("lots/catalogue.html", **_catalogue_context(parsed, references))
+            page = pages.put(key, version, html.encode())
+        if recheck:
+            pages.checked((args, locale), page)
+        return _public_response(page)
+    if page is None:
+        blocks = render_blocks("lots/catalogue.html", ("title", "content"),
+                               **_catalogue_context(parsed, references))
+        page = pages.put(key, version, blocks)
+    response = Response(serve_blocks(page.body), mimetype="text/html")
+    response.vary.add("Cookie")
+    return response
+
+
+def _cacheable_catalogue() -> bool:
+    return "_flashes" not in session and not current_app.config.get("PAGE_CACHE_DISABLED")
 
 
 def _requested_codes() -> list[str]:
@@ -267,6 +346,12 @@ def _render_visible(lot_code: str):
 def detail(lot_code: str):
     if not _cacheable_request():
         return _render_visible(lot_code)
+    pages = anonymous_pages()
+    recheck = current_app.config.get("PAGE_CACHE_RECHECK_SECONDS", 0)
+    if not current_user.is_authenticated:
+        page = pages.recently_checked((lot_code, str(get_locale())), recheck)
+        if page is not None:
+            return _public_response(page)
     # One indexed lookup decides whether the stored page is still this lot's page.
     # (Core on a pooled connection: the ORM session adds more work than the query itself.)
     with db.engine.connect() as connection:
@@ -283,12 +368,19 @@ def detail(lot_code: str):
     if current_user.is_authenticated:
         return _viewer_page(lot_code, stamp, references)
     key = (lot_code, str(get_locale()), references.version)
-    page = anonymous_pages().get(key, stamp.updated_at)
+    page = pages.get(key, stamp.updated_at)
     if page is None:
         html, status = _render_detail(get_visible_lot(lot_code), references=references)
         if status != 200:
             return html, status
-        page = anonymous_pages().put(key, stamp.updated_at, html.encode())
+        page = pages.put(key, stamp.updated_at, html.encode())
+    if recheck:
+        pages.checked((lot_code, str(get_locale())), page)
+    return _public_response(page)
+
+
+def _public_response(page) -> Response:
+    """A stored anonymous page, with its ETag for conditional requests."""
     response = Response(page.body, mimetype="text/html")
     response.set_etag(page.etag)
     response.headers["Cache-Control"] = "public, max-age=60"
