@@ -95,6 +95,9 @@ class Config:
     OFFLINE_SCAN_MAX_AGE_DAYS = int(os.environ.get("OFFLINE_SCAN_MAX_AGE_DAYS", "14"))
     # A write during a GET request: "raise" (tests, debug) or "log" and leave it uncommitted.
     GET_WRITES = os.environ.get("GET_WRITES", "log")
+    # An anonymous lot page found current is served without asking the database again for
+    # this long (a QR-scan rush asks once a second per page, not once per scan); 0 = always ask.
+    PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", "1"))
 
 
 class TestConfig(Config):
@@ -105,6 +108,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     GET_WRITES = "raise"
+    PAGE_CACHE_RECHECK_SECONDS = 0.0  # tests change a lot and look at once
     MAIL_SERVER = ""
     BASE_URL = "http://fair.test"
     RATELIMIT_ENABLED = True

@@ -52,6 +52,13 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.close()
 
 
+@limiter.request_filter
+def _reads_are_unlimited() -> bool:
+    """The only limits are on POSTs (log-in); resolving limits for every page view costs more
+    than serving a cached page. A limit on a GET added later needs this filter revisited."""
+    return request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def init_app(app: Flask, root: Path) -> None:
     """Bind every extension to the app; root is the project folder (migrations, translations)."""
     db.init_app(app)
@@ -71,6 +78,8 @@ def init_app(app: Flask, root: Path) -> None:
     login_manager.login_message = lazy_gettext("Please log in to continue.")
     login_manager.login_message_category = "info"
 
+    from sqlalchemy.orm import joinedload
+
     from matchmaker.models.accounts import Anonymous, User
 
     login_manager.anonymous_user = Anonymous  # has the role checks, all False
@@ -81,7 +90,9 @@ def init_app(app: Flask, root: Path) -> None:
         account, _sep, version = user_id.partition(":")
         if not (account.isdigit() and version.isdigit()):
             return None
-        user = db.session.get(User, int(account))
+        # The buyer profile comes with the user (one LEFT JOIN): pages ask for its country
+        # to show prices in soles.
+        user = db.session.get(User, int(account), options=[joinedload(User.buyer_profile)])
         if user is None or not user.is_active or user.session_version != int(version):
             return None
         return user

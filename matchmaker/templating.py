@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import flask_babel
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -86,11 +86,23 @@ def safe_next(default_endpoint: str = "main.home") -> str:
 
 
 def nav_items() -> list[dict]:
-    return [
-        {"url": url_for(item.endpoint), "label": item.label}
-        for item in NAV_ITEMS
-        if item.visible(current_user)
-    ]
+    """The menu for this viewer, built once per kind of account and language (every logged-in
+    page shows it: the visibility rules, URLs and translated labels add up)."""
+    user = current_user
+    key = (getattr(user, "id", None), getattr(user, "role", None),
+           getattr(user, "is_approved", None), user.organisation_id, _locale(),
+           request.script_root)
+    menus = current_app.extensions.setdefault("nav_menus", {})
+    menu = menus.get(key)
+    if menu is None:
+        if len(menus) > 5000:  # a bound; rebuilding a menu is cheap
+            menus.clear()
+        menu = menus[key] = [
+            {"url": url_for(item.endpoint), "label": str(item.label)}
+            for item in NAV_ITEMS
+            if item.visible(user)
+        ]
+    return menu
 
 
 def _locale() -> str:

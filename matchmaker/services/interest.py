@@ -29,11 +29,12 @@ def _check_buyer(lot: Lot, buyer: User) -> None:
         raise NotAllowed(_("This lot is not published."), code="lot_not_published")
 
 
-def has_interest(lot: Lot, buyer: User) -> bool:
-    """True if `buyer` already said they are interested in `lot`."""
+def has_interest(lot: Lot | int, buyer: User) -> bool:
+    """True if `buyer` already said they are interested in `lot` (the lot or its id)."""
+    lot_id = lot.id if isinstance(lot, Lot) else lot
     return db.session.scalar(
         db.select(LotInterest.id).where(
-            LotInterest.lot_id == lot.id, LotInterest.buyer_id == buyer.id,
+            LotInterest.lot_id == lot_id, LotInterest.buyer_id == buyer.id,
             LotInterest.kind == InterestKind.INTERESTED,
         )
     ) is not None

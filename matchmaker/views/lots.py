@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 import sqlalchemy as sa
@@ -31,14 +32,22 @@ from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.fields import IntegerField
+from matchmaker.fragments import render_blocks, serve_blocks
 from matchmaker.input_guard import db_int
 from matchmaker.labels import VOCABULARIES, label, number
 from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
 from matchmaker.lotsheet import geo, vocab
 from matchmaker.lotsheet.pricing import MarketReferences
 from matchmaker.lotsheet.radar import radar_svg
-from matchmaker.models import Lot
-from matchmaker.models.interest import InterestKind
+from matchmaker.models import (
+    ConsolidatedOffer,
+    Event,
+    InterestKind,
+    Lot,
+    LotInterest,
+    OfferLot,
+)
+from matchmaker.models.offers import LineApproval
 from matchmaker.number_format import format_decimal
 from matchmaker.page_cache import PageCache
 from matchmaker.printing.qr import qr_svg
@@ -136,20 +145,91 @@ def _page_number(name: str = "page") -> int:
     return request.args.get(name, 1, type=db_int) or 1
 
 
-@bp.get("/", endpoint="catalogue")
-def catalogue_page():
-    parsed = catalogue.parse_filters(request.args)
-    if parsed.invalid:
-        flash(_("Some filters were not understood and have been ignored."), "info")
-    references = market_references(today=_today())
+def _catalogue_context(parsed: catalogue.ParsedFilters, references: MarketReferences) -> dict:
     page = catalogue.search_lots(parsed.filters, today=_today(), page=_page_number(),
                                  references=references)
-    return render_template(
-        "lots/catalogue.html", page=page, filters=parsed.filters, invalid=parsed.invalid,
-        references=references,
+    return dict(
+        page=page, filters=parsed.filters, invalid=parsed.invalid, references=references,
         choices=catalogue.filter_choices(), sort_labels=SORT_LABELS,
         flavour_axes=vocab.RADAR_AXES, today=_today(), offers=published_offers(),
     )
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue_stamp(today: date):
+    """What a catalogue page is built from, as one row of counts and last changes (lots,
+    offers and their approved lines, open events) plus the fair's reference prices."""
+    lot, offer = Lot.__table__, ConsolidatedOffer.__table__
+    line, event = OfferLot.__table__, Event.__table__
+
+    def scalar(*columns, table, where=None):
+        query = sa.select(*columns).select_from(table)
+        return (query if where is None else query.where(where)).scalar_subquery()
+
+    references = current_references_subquery(today)
+    one = sa.select(sa.literal(1).label("one")).subquery()
+    return sa.select(
+        scalar(sa.func.count(), table=lot).label("lots"),
+        scalar(sa.func.max(lot.c.updated_at), table=lot).label("lots_at"),
+        scalar(sa.func.count(), table=offer).label("offers"),
+        scalar(sa.func.max(offer.c.updated_at), table=offer).label("offers_at"),
+        scalar(sa.func.count(), table=line, where=line.c.approval == LineApproval.APPROVED)
+        .label("approved_lines"),
+        scalar(sa.func.count(), table=event,
+               where=event.c.is_published.is_(True) & event.c.is_archived.is_(False))
+        .label("events"),
+        *references.c,
+    ).select_from(one.outerjoin(references, sa.true()))
+
+
+def catalogue_pages() -> PageCache:
+    """This app's cache of catalogue pages (any filters: kept fewer than lot pages)."""
+    return current_app.extensions.setdefault("catalogue_page_cache", PageCache(max_entries=200))
+
+
+@bp.get("/", endpoint="catalogue")
+def catalogue_page():
+    parsed = catalogue.parse_filters(request.args)
+    if parsed.invalid or not _cacheable_catalogue():
+        if parsed.invalid:
+            flash(_("Some filters were not understood and have been ignored."), "info")
+        context = _catalogue_context(parsed, market_references(today=_today()))
+        return render_template("lots/catalogue.html", **context)
+    # Everyone sees the same results for the same filters, so pages are stored per filters,
+    # language and prices shown, and checked against one row of counts and change times.
+    pages = catalogue_pages()
+    args = tuple(sorted(request.args.items(multi=True)))
+    locale = str(get_locale())
+    anonymous = not current_user.is_authenticated
+    recheck = current_app.config.get("PAGE_CACHE_RECHECK_SECONDS", 0)
+    if anonymous:
+        page = pages.recently_checked((args, locale), recheck)
+        if page is not None:
+            return _public_response(page)
+    with db.engine.connect() as connection:
+        stamp = connection.execute(_catalogue_stamp(_today())).one()
+    references = references_from_row(stamp)
+    version = tuple(stamp)[:6]
+    key = (args, locale, show_soles(), references.version, _today(), anonymous)
+    page = pages.get(key, version)
+    if anonymous:
+        if page is None:
+            html = render_template("lots/catalogue.html", **_catalogue_context(parsed, references))
+            page = pages.put(key, version, html.encode())
+        if recheck:
+            pages.checked((args, locale), page)
+        return _public_response(page)
+    if page is None:
+        blocks = render_blocks("lots/catalogue.html", ("title", "content"),
+                               **_catalogue_context(parsed, references))
+        page = pages.put(key, version, blocks)
+    response = Response(serve_blocks(page.body), mimetype="text/html")
+    response.vary.add("Cookie")
+    return response
+
+
+def _cacheable_catalogue() -> bool:
+    return "_flashes" not in session and not current_app.config.get("PAGE_CACHE_DISABLED")
 
 
 def _requested_codes() -> list[str]:
@@ -183,8 +263,8 @@ def compare():
 
 # One lot ---------------------------------------------------------------------------------
 
-def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_form=None,
-                   references: MarketReferences | None = None):
+def _detail_context(lot: Lot, *, interest_form=None, sample_form=None,
+                    references: MarketReferences | None = None) -> dict:
     if references is None:
         references = market_references(today=_today())
     sheet = build_sheet(lot, today=_today(), references=references)
@@ -203,58 +283,83 @@ def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_fo
     meeting_url = None
     if "meetings.book" in current_app.view_functions and lot.is_published:
         meeting_url = url_for("meetings.book", org_slug=lot.organisation.slug, lot=lot.id)
-    return render_template(
-        "lots/detail.html", sheet=sheet, lot=lot, radar=flavour_radar(sheet),
+    return dict(
+        sheet=sheet, lot=lot, radar=flavour_radar(sheet),
         is_draft=not lot.is_published, action=action if action in ACTIONS else None,
         interest_form=interest_form, sample_form=sample_form, is_buyer=is_buyer,
         already_interested=already, meeting_url=meeting_url,
         own_samples=[a for a in own_actions if a.kind == InterestKind.SAMPLE_REQUEST],
-    ), status
+    )
 
 
+def _render_detail(lot: Lot, *, status: int = 200, interest_form=None, sample_form=None,
+                   references: MarketReferences | None = None):
+    context = _detail_context(lot, interest_form=interest_form, sample_form=sample_form,
+                              references=references)
+    return render_template("lots/detail.html", **context), status
+
+
+@functools.lru_cache(maxsize=4)
 def _lot_stamp(today: date):
-    """The lot's version stamp and the fair's reference prices, in one round trip."""
+    """The lot's id, version stamp, whether the viewer (`buyer`, None for nobody) has already
+    marked interest or asked for a sample, and the fair's reference prices: one round trip,
+    built once a day."""
     lot = Lot.__table__
+    interest = LotInterest.__table__
     references = current_references_subquery(today)
+    acted = sa.exists().where(
+        interest.c.lot_id == lot.c.id, interest.c.buyer_id == sa.bindparam("buyer"))
     return (
-        sa.select(lot.c.updated_at, lot.c.is_published, *references.c)
+        sa.select(lot.c.id, lot.c.updated_at, lot.c.is_published, acted.label("acted"),
+                  *references.c)
         .select_from(lot.outerjoin(references, sa.true()))
         .where(lot.c.lot_code == sa.bindparam("code"))
     )
 
 
 def anonymous_pages() -> PageCache:
-    """This app's cache of rendered pages for anonymous visitors (see matchmaker/page_cache.py)."""
+    """This app's cache of rendered lot pages: whole pages for anonymous visitors, the
+    sheet's blocks for logged-in ones (see matchmaker/page_cache.py)."""
     return current_app.extensions.setdefault("lot_page_cache", PageCache())
 
 
 def _cacheable_request() -> bool:
-    """Anonymous, no query string (actions, log-in returns), no pending flash messages."""
-    return (not current_user.is_authenticated and not request.args
-            and "_flashes" not in session and not current_app.config.get("PAGE_CACHE_DISABLED"))
+    """No query string (actions, log-in returns), no pending flash messages."""
+    return (not request.args and "_flashes" not in session
+            and not current_app.config.get("PAGE_CACHE_DISABLED"))
 
 
 def _render_visible(lot_code: str):
     """The lot's page; a lot withdrawn after publication (an old link or printed QR code)
     answers with a "temporarily unavailable" page and alternatives instead of 404."""
     lot = load_lot(lot_code)
-    if lot is not None and not lot.is_published and not can_edit_organisation(
-            current_user, lot.organisation):
+    if lot is None:
+        abort(404)
+    if not lot.is_published and not can_edit_organisation(current_user, lot.organisation):
         why = lot_unavailability(lot)
-        if why is not None:
-            return render_template("offers/unavailable.html", offer=None, lot=lot, why=why,
-                                   number=number), why.status
-    return _render_detail(get_visible_lot(lot_code))
+        if why is None:
+            abort(404)
+        return render_template("offers/unavailable.html", offer=None, lot=lot, why=why,
+                               number=number), why.status
+    return _render_detail(lot)
 
 
 @bp.get("/<lot_code>")
 def detail(lot_code: str):
     if not _cacheable_request():
         return _render_visible(lot_code)
+    pages = anonymous_pages()
+    recheck = current_app.config.get("PAGE_CACHE_RECHECK_SECONDS", 0)
+    if not current_user.is_authenticated:
+        page = pages.recently_checked((lot_code, str(get_locale())), recheck)
+        if page is not None:
+            return _public_response(page)
     # One indexed lookup decides whether the stored page is still this lot's page.
     # (Core on a pooled connection: the ORM session adds more work than the query itself.)
     with db.engine.connect() as connection:
-        stamp = connection.execute(_lot_stamp(_today()), {"code": lot_code}).first()
+        stamp = connection.execute(_lot_stamp(_today()), {
+            "code": lot_code, "buyer": current_user.id if current_user.is_authenticated else None,
+        }).first()
     if stamp is None:
         abort(404)
     if not stamp.is_published:
@@ -262,19 +367,50 @@ def detail(lot_code: str):
     # The page shows indicative prices from the fair's reference prices: a new reference
     # (or exchange rate) is a new page.
     references = references_from_row(stamp)
+    if current_user.is_authenticated:
+        return _viewer_page(lot_code, stamp, references)
     key = (lot_code, str(get_locale()), references.version)
-    page = anonymous_pages().get(key, stamp.updated_at)
+    page = pages.get(key, stamp.updated_at)
     if page is None:
         html, status = _render_detail(get_visible_lot(lot_code), references=references)
         if status != 200:
             return html, status
-        page = anonymous_pages().put(key, stamp.updated_at, html.encode())
+        page = pages.put(key, stamp.updated_at, html.encode())
+    if recheck:
+        pages.checked((lot_code, str(get_locale())), page)
+    return _public_response(page)
+
+
+def _public_response(page) -> Response:
+    """A stored anonymous page, with its ETag for conditional requests."""
     response = Response(page.body, mimetype="text/html")
     response.set_etag(page.etag)
     response.headers["Cache-Control"] = "public, max-age=60"
     response.vary.add("Accept-Language")
     response.vary.add("Cookie")
     return response.make_conditional(request)
+
+
+def _viewer_page(lot_code: str, stamp, references: MarketReferences) -> Response:
+    """A logged-in viewer's page of a published lot: the sheet's blocks are rendered once per
+    lot version, language, prices and kind of viewer, the layout around them per request."""
+    is_buyer = current_user.is_buyer
+    if is_buyer and stamp.acted:
+        # The buyer's own interest and sample requests are on this page: never shared.
+        html, status = _render_detail(get_visible_lot(lot_code), references=references)
+        response = Response(html, status=status, mimetype="text/html")
+        response.vary.add("Cookie")
+        return response
+    key = ("viewer", lot_code, str(get_locale()), references.version, show_soles(), is_buyer)
+    page = anonymous_pages().get(key, stamp.updated_at)
+    if page is None:
+        lot = get_visible_lot(lot_code)
+        blocks = render_blocks("lots/detail.html", ("title", "content"),
+                               **_detail_context(lot, references=references))
+        page = anonymous_pages().put(key, stamp.updated_at, blocks)
+    response = Response(serve_blocks(page.body), mimetype="text/html")
+    response.vary.add("Cookie")
+    return response
 
 
 @bp.get("/<lot_code>/start/<any(interest, sample):action>")
