@@ -55,3 +55,26 @@ def test_booking_page_of_an_association_already_met_shows_the_meeting(app, login
     login(other, make_user("buyer"))
     assert 'name="slot_id"' in other.get(
         f"/meetings/book/{meeting.organisation.slug}").get_data(as_text=True)
+
+
+def test_a_buyers_own_requests_never_reach_another_buyers_cached_lot_page(app):
+    """Logged-in lot pages are stored per lot and kind of viewer; a buyer's own sample
+    request is on their page only, whoever asks for the lot first."""
+    lot = make_lot()
+    fresh, requester = make_user("buyer"), make_user("buyer")
+    fresh_client, requester_client = app.test_client(), app.test_client()
+    login(fresh_client, fresh)
+    login(requester_client, requester)
+    # The plain buyer page is stored first (its first view carries the log-in flash).
+    for _ in range(2):
+        page = fresh_client.get(f"/lots/{lot.lot_code}").get_data(as_text=True)
+        assert 'class="own-requests"' not in page
+    with app.test_request_context():
+        interest.request_sample(lot, requester, grams=250, message="For our roaster")
+    db.session.commit()
+    for _ in range(2):
+        mine = requester_client.get(f"/lots/{lot.lot_code}").get_data(as_text=True)
+        assert 'class="own-requests"' in mine and "250 g" in mine
+    # The stored page, asked for again, still holds nobody's request.
+    other = fresh_client.get(f"/lots/{lot.lot_code}").get_data(as_text=True)
+    assert 'class="own-requests"' not in other and "For our roaster" not in other
