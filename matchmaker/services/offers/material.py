@@ -108,8 +108,11 @@ def lot_figures(lot: Lot) -> dict[str, str]:
     for name in ("volume_kg", "net_kg_per_bag", "price_usd_per_mt", "price_differential_usd_mt",
                  "price_premium_usd_mt"):
         figures[name] = _plain(getattr(lot, name))
-    for name in ("incoterm", "incoterm_place", "price_market", "ice_contract_month"):
+    for name in ("incoterm", "incoterm_place", "price_market"):
         figures[name] = (getattr(lot, name) or "").strip()
+    # The seller types the contract month in Spanish and English; the Spanish one is the
+    # reference (as on the printed sheet), the English one a translation of it.
+    figures["ice_contract_month"] = (lot.ice_contract_month_es or "").strip()
     figures["price_valid_until"] = lot.price_valid_until.isoformat() if lot.price_valid_until \
         else ""
     figures.update(_certificate_figures(lot))
