@@ -6,9 +6,10 @@ placed with certainty: `locate` calls it NEAR_BORDER, which the EUDR checks repo
 warning, and only a point outside by more than the band is OUTSIDE. A bounding box let
 Leticia, Arica and the Pacific pass; this does not.
 
-Departments: a rough bounding box per department where cacao is grown (from the INEI
-outline, widened by DEPARTMENT_MARGIN_DEG) flags a point far from the department a lot
-declares. Cheap and approximate by design: a warning, never a refusal.
+Departments: Natural Earth's 1:10m outline of each of Peru's 25 departments (public
+domain, simplified to about 1 km; data/README.md). A point more than DEPARTMENT_BAND_KM
+outside the department a lot declares is flagged; inside the band it cannot be told apart
+from the outline's error. A warning, never a refusal.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from __future__ import annotations
 import json
 import math
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
 BORDER_BAND_KM = 30.0
-DEPARTMENT_MARGIN_DEG = 0.3
+DEPARTMENT_BAND_KM = 15.0
 _EARTH_RADIUS_KM = 6371.0088
 _OUTLINE = Path(__file__).with_name("data") / "peru_ne110m.geojson"
 
@@ -81,37 +83,73 @@ def locate(lon: Decimal | float, lat: Decimal | float) -> Place:
     return Place.INSIDE if _inside_ring(x, y, peru_outline()) else Place.OUTSIDE
 
 
-# (west, south, east, north) in degrees; keys are unaccented, lower-case department names.
-DEPARTMENT_BOXES: dict[str, tuple[float, float, float, float]] = {
-    "amazonas": (-78.75, -6.98, -77.1, -2.98),
-    "ayacucho": (-75.2, -15.6, -73.0, -12.0),
-    "cajamarca": (-79.5, -7.75, -77.7, -4.65),
-    "cusco": (-73.98, -15.5, -70.35, -11.2),
-    "huanuco": (-77.3, -10.5, -74.6, -8.3),
-    "junin": (-76.5, -12.7, -73.5, -10.7),
-    "loreto": (-77.85, -8.7, -69.9, -0.03),
-    "madre de dios": (-72.4, -13.35, -68.65, -9.85),
-    "pasco": (-76.8, -11.1, -74.2, -9.95),
-    "piura": (-81.35, -6.4, -79.2, -4.1),
-    "puno": (-71.1, -17.3, -68.8, -13.0),
-    "san martin": (-77.85, -8.8, -75.45, -5.4),
-    "tumbes": (-81.0, -4.25, -80.1, -3.4),
-    "ucayali": (-75.98, -11.45, -70.48, -7.35),
-}
+# Department outlines: Natural Earth 1:10m admin-1, simplified (see data/README.md).
+_DEPARTMENTS = Path(__file__).with_name("data") / "peru_departments_ne10m.geojson"
+# Other ways people write a department: "Lima Metropolitana", "Provincia Constitucional del
+# Callao", "Región San Martín" (region and accents are dropped before this lookup).
+_DEPARTMENT_ALIASES = {"lima metropolitana": "lima", "lima provincias": "lima",
+                       "provincia constitucional del callao": "callao"}
+
+Ring = tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Department:
+    """A department's outline: polygons of (outer ring, *holes), with their bounding box."""
+
+    name: str
+    polygons: tuple[tuple[Ring, ...], ...]
+    box: tuple[float, float, float, float]  # west, south, east, north
+
+    def contains(self, lon: float, lat: float) -> bool:
+        west, south, east, north = self.box
+        if not (west <= lon <= east and south <= lat <= north):
+            return False
+        return any(_inside_ring(lon, lat, polygon[0])
+                   and not any(_inside_ring(lon, lat, hole) for hole in polygon[1:])
+                   for polygon in self.polygons)
+
+    def distance_km(self, lon: float, lat: float) -> float:
+        """Kilometres from the point to the nearest edge of the outline."""
+        return min(_segment_distance_km(lon, lat, a, b)
+                   for polygon in self.polygons for ring in polygon
+                   for a, b in zip(ring, ring[1:], strict=False))
+
+
+@cache
+def departments() -> dict[str, Department]:
+    """Peru's departments by plain (unaccented, lower-case) name."""
+    document = json.loads(_DEPARTMENTS.read_text(encoding="utf-8"))
+    found = {}
+    for feature in document["features"]:
+        polygons = tuple(tuple(tuple((float(x), float(y)) for x, y in ring) for ring in polygon)
+                         for polygon in feature["geometry"]["coordinates"])
+        xs = [x for polygon in polygons for x, _y in polygon[0]]
+        ys = [y for polygon in polygons for _x, y in polygon[0]]
+        found[feature["properties"]["key"]] = Department(
+            feature["properties"]["name"], polygons, (min(xs), min(ys), max(xs), max(ys)))
+    return found
 
 
 def _plain(name: str) -> str:
     text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
-    return " ".join(text.lower().replace("region", "").split())
+    words = text.lower().replace("region", "").replace("departamento de", "").split()
+    plain = " ".join(words)
+    return _DEPARTMENT_ALIASES.get(plain, plain)
 
 
-def outside_department(lon: Decimal | float, lat: Decimal | float, department: str) -> bool:
-    """True when the point is clearly outside the declared department's rough box; False
-    when it is inside or the department is not one we have a box for."""
-    box = DEPARTMENT_BOXES.get(_plain(department))
-    if box is None:
+def department(name: str) -> Department | None:
+    """The department a lot declares (any accents, "Región …"), or None if unknown."""
+    return departments().get(_plain(name))
+
+
+def outside_department(lon: Decimal | float, lat: Decimal | float, department_name: str) -> bool:
+    """True when the point lies outside the declared department by more than
+    DEPARTMENT_BAND_KM; False inside it, within the band, or for an unknown department."""
+    found = department(department_name)
+    if found is None:
         return False
-    west, south, east, north = box
-    m = DEPARTMENT_MARGIN_DEG
     x, y = float(lon), float(lat)
-    return not (west - m <= x <= east + m and south - m <= y <= north + m)
+    if found.contains(x, y):
+        return False
+    return found.distance_km(x, y) > DEPARTMENT_BAND_KM

@@ -51,13 +51,36 @@ def test_outside_peru_is_an_error_and_near_the_border_a_warning():
     assert "within 30 km of Peru's border" in problem.message
 
 
-def test_department_of_declared_origin_is_checked_roughly():
+def test_department_of_declared_origin_is_checked_against_its_outline():
     tarapoto = _point("-76.363113", "-6.488227")  # San Martín, not Madre de Dios
     [problem] = geo.validate_geometry(tarapoto, area_ha=1, department="Madre de Dios")
     assert (problem.code, problem.severity) == ("outside_department", "warning")
-    assert geo.validate_geometry(tarapoto, area_ha=1, department="San Martín") == []
-    # A department without a box is not checked.
-    assert geo.validate_geometry(tarapoto, area_ha=1, department="Lima") == []
+    assert geo.validate_geometry(tarapoto, area_ha=1, department="Región San Martín") == []
+    # Every department has an outline now, Lima included.
+    [problem] = geo.validate_geometry(tarapoto, area_ha=1, department="Lima")
+    assert problem.code == "outside_department"
+    # A name that is no department is not checked.
+    assert geo.validate_geometry(tarapoto, area_ha=1, department="Narnia") == []
+
+
+@pytest.mark.parametrize(("name", "lon", "lat", "declared", "flagged"), [
+    # Purús (Ucayali), 22 km outside Madre de Dios but inside its old bounding box.
+    ("Puerto Esperanza", "-70.707513", "-9.770613", "Madre de Dios", True),
+    ("Puerto Esperanza", "-70.707513", "-9.770613", "Ucayali", False),
+    # Quincemil (Cusco) lies 13 km from Madre de Dios: within the band, not flagged.
+    ("Quincemil", "-70.750013", "-13.230013", "Madre de Dios", False),
+    ("Lima", "-77.030013", "-12.050013", "Lima Metropolitana", False),
+    ("Callao", "-77.130013", "-12.050013", "Provincia Constitucional del Callao", False),
+])
+def test_department_band(name, lon, lat, declared, flagged):
+    assert boundary.outside_department(Decimal(lon), Decimal(lat), declared) is flagged, name
+
+
+def test_department_outlines_are_the_documented_public_domain_file():
+    found = boundary.departments()
+    assert len(found) == 25 and {"madre de dios", "san martin", "lima", "callao"} <= set(found)
+    readme = (boundary._DEPARTMENTS.parent / "README.md").read_text(encoding="utf-8")
+    assert "Admin 1" in readme and "public domain" in readme and "15 km" in readme
 
 
 def test_typed_swap_message_asks_for_latitude_first():
@@ -108,3 +131,18 @@ def test_export_carries_measured_area_and_keeps_the_declared_one():
     [feature] = geo.eudr_feature_collection([plot])["features"]
     assert feature["properties"]["Area"] == measured
     assert feature["properties"]["DeclaredArea"] == Decimal("3")
+
+
+def test_a_polygon_outside_its_department_is_flagged():
+    purus = {"type": "Polygon", "coordinates": [[
+        [Decimal(x), Decimal(y)] for x, y in (("-70.707513", "-9.770613"),
+                                              ("-70.704513", "-9.770613"),
+                                              ("-70.704513", "-9.767613"),
+                                              ("-70.707513", "-9.767613"),
+                                              ("-70.707513", "-9.770613"))]]}
+    area = geo.polygon_area_ha(purus)
+    # Purús also lies near the Brazilian border, which is its own warning.
+    codes = [p.code for p in geo.validate_geometry(purus, area_ha=area, department="Madre de Dios")]
+    assert codes == ["near_border", "outside_department"]
+    codes = [p.code for p in geo.validate_geometry(purus, area_ha=area, department="Ucayali")]
+    assert codes == ["near_border"]
