@@ -38,9 +38,11 @@ def merged_catalog(locale: str) -> Catalog:
             for message in read_po(handle, locale=locale):
                 if message.id:
                     # Babel's __setitem__ merges into an existing entry and keeps its old
-                    # translation, so remove it first for the later part to win.
-                    if message.id in catalog:
-                        del catalog[message.id]
+                    # translation, so remove it first for the later part to win. The
+                    # context (pgettext) is part of the key: "Published" of a lot is not
+                    # "Published" of an offer.
+                    if catalog.get(message.id, context=message.context) is not None:
+                        catalog.delete(message.id, context=message.context)
                     catalog[message.id] = message
     return catalog
 

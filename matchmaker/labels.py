@@ -6,6 +6,8 @@ has to import a form module. Labels are lazy and translated at render time.
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -98,10 +100,34 @@ def country_choices() -> list[tuple[str, str]]:
     locale = get_locale()
     territories = locale.territories if locale else {}
     codes = [c for c in territories if len(c) == 2 and c.isalpha() and c not in _NOT_COUNTRIES]
-    return sorted(((c, territories[c]) for c in codes), key=lambda pair: pair[1])
+    language = locale.language if locale else "en"
+    return sorted(((c, territories[c]) for c in codes),
+                  key=lambda pair: collation_key(pair[1], language))
+
+
+def collation_key(text: str, language: str = "en") -> tuple[str, str]:
+    """A sort key that orders names as a reader expects, not by code point: accents and case
+    count only to break ties (Bélgica before Bután, Åland before Albania), and in Spanish
+    ñ is a letter of its own after n (a small stand-in for ICU collation, which is not
+    installed)."""
+    folded = text.casefold()
+    if language == "es":
+        # Keep ñ apart before accents are stripped: "\x7f" sorts after every letter.
+        folded = unicodedata.normalize("NFC", folded).replace("ñ", "n\x7f")
+    base = "".join(ch for ch in unicodedata.normalize("NFKD", folded)
+                   if not unicodedata.combining(ch))
+    return base, text
 
 
 def country_name(code: str) -> str:
     """The country's name in the visitor's language; an unknown code is shown as it is."""
     locale = get_locale()
     return (locale.territories.get(code) if locale else None) or code
+
+
+def table_title(table) -> str:
+    """A meeting table as a heading: its own label ("Virtual room") or "Table 3"; never
+    "Table Virtual room"."""
+    if table is None:
+        return "—"
+    return table.label or _("Table %(table)s", table=table.number)

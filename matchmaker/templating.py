@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from matchmaker.forms import ActionForm
-from matchmaker.labels import country_name, meeting_status_label
+from matchmaker.labels import country_name, meeting_status_label, table_title
 from matchmaker.number_format import format_decimal, format_percent
 from matchmaker.services import notifications
 from matchmaker.services.events import booking_event
@@ -136,6 +136,7 @@ def init_app(app: Flask) -> None:
                 "action_form": ActionForm(formdata=None),
                 "unread_notices": unread_notices,
                 "meeting_status_label": meeting_status_label,
+                "table_title": table_title,
                 "meeting_booking_event": booking_event}
 
     @app.template_filter("finding")

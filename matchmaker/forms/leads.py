@@ -58,5 +58,6 @@ class LeadForm(FlaskForm):
 
 class BadgeCodeForm(FlaskForm):
     code = StringField(_l("Badge code"), validators=[DataRequired(), Length(max=300)],
-                       description=_l("The code printed under the QR, or the whole link."))
+                       description=_l("The code printed under the QR (like K7MQ-2XRD, in any "
+                                      "case), or the whole link."))
     submit = SubmitField(_l("Add lead"))

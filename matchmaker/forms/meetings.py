@@ -70,7 +70,7 @@ class SessionForm(FlaskForm):
     table_count = IntegerField(_l("Number of tables"), default=10,
                                validators=[InputRequired(), NumberRange(1, 500)])
     expiry_hours = IntegerField(
-        _l("Unanswered requests expire after (hours)"), default=24,
+        _l("Hours before an unanswered request expires"), default=24,
         validators=[InputRequired(), NumberRange(1, 720)],
     )
     breaks = TextAreaField(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from fpdf import FontFace
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -220,13 +221,28 @@ def _pdf_legend(pdf, names: list[str]) -> None:
     pdf.set_xy(pdf.l_margin, y + 5.5)
 
 
+# Spreadsheet tabs hold 31 characters: the tables' titles cut there end mid-word in
+# Spanish, so each table has a short tab name of its own (at most 28 characters in both
+# languages, leaving room for a number).
+SHEET_NAMES = {
+    "meetings": _l("Meetings"), "scans_over_time": _l("Scans by day"),
+    "scans_by_lot": _l("Scans per lot"), "scans_by_booth": _l("Scans per booth"),
+    "leads_by_source": _l("Leads by source"), "leads_by_rating": _l("Leads by rating"),
+    "buyer_countries": _l("Buyer countries"), "buyer_types": _l("Buyer types"),
+    "deal_values": _l("Deal values"), "deal_volumes": _l("Volumes discussed"),
+    "lot_interest": _l("Lot interest"), "buyers_met": _l("Buyers met"),
+    "lead_summary": _l("Lead summary"),
+}
+
+
 def report_xlsx(report: Report) -> bytes:
     """A workbook: the headline figures, then one sheet per table with its underlying numbers."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     sheets = [(_("Headline figures"), [_("Figure"), _("Count")],
                [[label, value] for label, value in report.headline])]
-    sheets += [(table.title, table.header, table.rows) for table in report.tables]
+    sheets += [(str(SHEET_NAMES.get(table.key, table.title)), table.header, table.rows)
+               for table in report.tables]
     used: set[str] = set()
     for title, header, rows in sheets:
         name = _sheet_name(title, used)
@@ -247,7 +263,10 @@ def report_xlsx(report: Report) -> bytes:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\\/*?:\[\]]", " ", title).strip()[:28] or "Sheet"
+    base = re.sub(r"[\\/*?:\[\]]", " ", title).strip()
+    if len(base) > 28:  # a name without a short form: cut at a word, never inside one
+        base = base[:29].rsplit(" ", 1)[0] if " " in base[:29] else base[:28]
+    base = base or "Sheet"
     name, n = base, 2
     while name.lower() in used:
         name = f"{base[:26]} {n}"

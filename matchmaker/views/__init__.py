@@ -20,10 +20,11 @@ from matchmaker.views.notifications import bp as notifications_bp
 from matchmaker.views.offers import bp as offers_bp
 from matchmaker.views.organisations import bp as organisations_bp
 from matchmaker.views.printables import bp as printables_bp
+from matchmaker.views.pwa import bp as pwa_bp
 from matchmaker.views.qr import bp as qr_bp
 from matchmaker.views.roundtable import bp as roundtable_bp
 
 BLUEPRINTS = [main_bp, auth_bp, account_bp, organisations_bp, admin_bp, meetings_bp, agenda_bp,
               meetings_admin_bp, lots_bp, lot_editor_bp, lot_files_bp, api_bp, roundtable_bp,
               qr_bp, leads_bp, printables_bp, offers_bp,
-              dashboard_bp, notifications_bp, matching_bp, matching_api_bp, imports_bp]
+              dashboard_bp, notifications_bp, matching_bp, matching_api_bp, imports_bp, pwa_bp]

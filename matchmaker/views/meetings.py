@@ -268,10 +268,11 @@ def mark(meeting_id: int, outcome: str):
 @bp.get("/<int:meeting_id>.ics")
 @login_required
 def ics(meeting_id: int):
-    """The meeting as a calendar file, worded for the person downloading it."""
+    """The meeting as a calendar file, worded for the person downloading it, in the language
+    they are reading the site in."""
     meeting = load_meeting(meeting_id)
     return (
-        meeting_ics(meeting, current_user), 200,
+        meeting_ics(meeting, current_user, _locale()), 200,
         {"Content-Type": "text/calendar; charset=utf-8",
          "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'},
     )

@@ -22,6 +22,7 @@ from matchmaker.forms.meetings import (
     WalkinForm,
 )
 from matchmaker.input_guard import db_int
+from matchmaker.labels import table_title
 from matchmaker.models import (
     Event,
     Meeting,
@@ -292,7 +293,7 @@ def walkin(event_slug: str):
     slot = db.session.get(Slot, form.slot_id.data or 0)
     tables_free = free_tables(slot) if slot is not None else []
     form.table_id.choices = [(0, _("Automatic"))] + [
-        (t.id, _("Table %(table)s", table=t.display_name)) for t in tables_free]
+        (t.id, table_title(t)) for t in tables_free]
     status = 200
     if request.method == "POST" and request.form.get("book") and form.validate():
         if buyer is None or organisation is None or slot is None:

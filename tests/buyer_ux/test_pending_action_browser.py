@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_sample_request_comes_back_ready_after_log_in(page, live_server, db, factories):
+    page.set_viewport_size({"width": 1366, "height": 768})
     lot = factories.lot()
     buyer = factories.user("buyer", email="emma@chocolate.example", locale="en")
     page.goto(f"/lots/{lot.lot_code}")
@@ -45,6 +46,7 @@ def test_sample_request_comes_back_ready_after_log_in(page, live_server, db, fac
 
 def test_interest_comes_back_ready_after_sign_up_and_skipping_step_two(page, live_server, db,
                                                                       factories):
+    page.set_viewport_size({"width": 1366, "height": 768})
     lot = factories.lot()
     page.goto(f"/lots/{lot.lot_code}")
     page.get_by_role("link", name="I'm interested").click()

@@ -98,7 +98,7 @@ def test_report_xlsx_holds_the_underlying_tables(fair, login_as):
     assert headline["Meetings held"] == 1 and headline["Leads"] == 2
     meetings = list(workbook["Meetings"].iter_rows(values_only=True))
     assert meetings == [("Stage", "Count"), ("Requested", 4), ("Accepted", 3), ("Held", 1), ("No-show", 1)]
-    summary = list(workbook["Lead list summary"].iter_rows(min_row=2, values_only=True))
+    summary = list(workbook["Lead summary"].iter_rows(min_row=2, values_only=True))
     assert summary == [(fair.infierno.name, 2, 1, 0, 0, 0)]
     workbook.close()
 

@@ -51,7 +51,7 @@ def test_publish_writes_meetings_that_obey_every_hard_constraint(wished_fair, re
     # (make_meeting's accepted booking added a second rep to the third organisation)
     assert len(mails) == len(fair.buyers) + len(fair.reps) + 1
     rep_mail = next(m for m in mails if m.recipient == fair.reps[0].email)
-    assert rep_mail.subject.startswith("Tu agenda de la rueda")  # reps default to Spanish
+    assert rep_mail.subject.startswith("Su agenda de la rueda")  # reps default to Spanish
     buyer_mail = next(m for m in mails if m.recipient == fair.buyers[0].email)
     assert buyer_mail.subject.startswith("Your roundtable timetable")
 

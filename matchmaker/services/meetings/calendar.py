@@ -10,6 +10,7 @@ from icalendar import Event as IcsEvent
 from sqlalchemy.orm import selectinload
 
 from matchmaker.extensions import db
+from matchmaker.labels import table_title
 from matchmaker.models import CalendarFeed, Meeting, Slot, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.meetings import ACTIVE_STATUSES, MeetingStatus
@@ -21,8 +22,8 @@ def _uid(meeting: Meeting) -> str:
     return f"{meeting.ics_uid}@matchmaker"
 
 
-def _describe(meeting: Meeting, viewer: User) -> tuple[str, str, str]:
-    """Summary, description and location, in the viewer's language."""
+def _describe(meeting: Meeting, viewer: User, locale: str) -> tuple[str, str, str]:
+    """Summary, description and location, in `locale` (lot and offer names too)."""
     if viewer.id == meeting.buyer_id:
         counterpart = meeting.organisation.name
     else:
@@ -34,10 +35,10 @@ def _describe(meeting: Meeting, viewer: User) -> tuple[str, str, str]:
     lines = []
     if meeting.offer is not None:
         lines.append(_("About offer %(code)s: %(name)s", code=meeting.offer.offer_code,
-                       name=meeting.offer.name(viewer.locale or "es")))
+                       name=meeting.offer.name(locale)))
     if meeting.lots:
         lines.append(_("Lots to discuss: %(lots)s",
-                       lots=", ".join(f"{lot.lot_code} {lot.name_en or lot.name_es}".strip()
+                       lots=", ".join(f"{lot.lot_code} {lot.name(locale)}".strip()
                                       for lot in meeting.lots)))
     if meeting.message:
         lines.append(meeting.message)
@@ -47,16 +48,18 @@ def _describe(meeting: Meeting, viewer: User) -> tuple[str, str, str]:
     if meeting.event.venue:
         where.append(meeting.event.venue)
     if table is not None:
-        where.append(_("Table %(table)s", table=table.display_name))
+        where.append(table_title(table))
         if table.video_url:
             lines.append(_("Video link: %(url)s", url=table.video_url))
     return summary, "\n".join(lines), " · ".join(where)
 
 
-def ics_event(meeting: Meeting, viewer: User) -> IcsEvent:
-    """The meeting as a VEVENT in the event's time zone, worded for `viewer`."""
-    with force_locale(viewer.locale or "es"):
-        summary, description, location = _describe(meeting, viewer)
+def ics_event(meeting: Meeting, viewer: User, locale: str | None = None) -> IcsEvent:
+    """The meeting as a VEVENT in the event's time zone, worded for `viewer` in `locale`
+    (default: the viewer's own language, for the feed that calendar apps fetch)."""
+    locale = locale or viewer.locale or "es"
+    with force_locale(locale):
+        summary, description, location = _describe(meeting, viewer, locale)
     vevent = meeting_event(
         _uid(meeting), meeting.slot.starts_at, meeting.slot.ends_at, meeting.event.timezone,
         summary, description, location,
@@ -72,9 +75,10 @@ def ics_event(meeting: Meeting, viewer: User) -> IcsEvent:
     return vevent
 
 
-def meeting_ics(meeting: Meeting, viewer: User) -> bytes:
-    """One meeting as a complete .ics file (with its VTIMEZONE)."""
-    return calendar_bytes([ics_event(meeting, viewer)], meeting.event.name)
+def meeting_ics(meeting: Meeting, viewer: User, locale: str | None = None) -> bytes:
+    """One meeting as a complete .ics file (with its VTIMEZONE), in `locale` (the language
+    of the page it was downloaded from)."""
+    return calendar_bytes([ics_event(meeting, viewer, locale)], meeting.event.name)
 
 
 # Feed ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from fpdf import FontFace
 
+from matchmaker.labels import meeting_status_label, table_title
 from matchmaker.models import Event, Meeting, User
 from matchmaker.printing.pdf import FONT_FAMILY, new_document
 from matchmaker.services.meetings import seats
@@ -41,11 +42,8 @@ def _lots(meeting: Meeting) -> str:
 
 
 def _status(meeting: Meeting) -> str:
-    labels = {
-        "requested": _("pending"), "proposed": _("proposed"), "accepted": _("confirmed"),
-        "held": _("held"), "no_show": _("no-show"),
-    }
-    return labels.get(meeting.status, meeting.status)
+    # The words of the agenda on screen, so paper and phone say the same thing.
+    return meeting_status_label(meeting.status)
 
 
 def _header(pdf, title: str, lines: list[str], size: float) -> None:
@@ -78,7 +76,8 @@ def _render_agenda(user: User, event: Event, meetings: list[Meeting], size: floa
     # A rep's organisation may hold two meetings at once: each row names the rep who sits there.
     covering = seats.seats_of_rep_view(user, event.id, meetings)
     with pdf.table(
-        col_widths=(26, 12, 52, 30, 14), headings_style=HEADING, text_align="LEFT",
+        # The status column takes the longest label ("New time proposed") on two lines.
+        col_widths=(24, 12, 44, 28, 26), headings_style=HEADING, text_align="LEFT",
         line_height=size * 0.5, padding=1, first_row_as_headings=True,
     ) as table:
         row = table.row()
@@ -121,7 +120,7 @@ def table_sheets_pdf(event: Event, sheets: list[TableSheet]) -> bytes:
     for sheet in sheets:
         pdf.add_page()
         session = sheet.session
-        title = _("Table %(table)s", table=sheet.table.display_name)
+        title = table_title(sheet.table)
         _header(pdf, title, [
             event.name,
             f"{day_label(session.day, event, locale)} · "
@@ -180,7 +179,7 @@ def master_grid_pdf(event: Event, grid: list[GridSession]) -> bytes:
                 row = table.row()
                 row.cell(_("Time"))
                 for t in tables:
-                    row.cell(_("Table %(table)s", table=t.display_name))
+                    row.cell(table_title(t))
                 for slot, cells in part.rows:
                     row = table.row()
                     row.cell(hhmm(slot.starts_at, event, locale))

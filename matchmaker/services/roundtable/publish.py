@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from matchmaker.errors import Conflict
 from matchmaker.extensions import db
+from matchmaker.labels import table_title
 from matchmaker.models import Meeting, Organisation, User
 from matchmaker.models.base import utcnow
 from matchmaker.models.meetings import ACTIVE_STATUSES, MeetingSource, MeetingStatus
@@ -227,8 +228,8 @@ def _send(run: ScheduleRun, recipient: User, meetings: list[Meeting], *, buyer_s
             else:
                 profile = meeting.buyer.buyer_profile
                 who = f"{meeting.buyer.name} ({profile.company})" if profile else meeting.buyer.name
-            table = meeting.table.display_name if meeting.table else "—"
-            line = _("%(when)s · table %(table)s · %(who)s",
+            table = table_title(meeting.table)
+            line = _("%(when)s · %(table)s · %(who)s",
                      when=slot_label(meeting.slot.starts_at, meeting.slot.ends_at,
                                      run.event, locale), table=table, who=who)
             rep = covering.get(meeting.id)
