@@ -211,3 +211,19 @@ def test_republishing_takes_the_current_figures_as_reviewed(app, db, ctx, publis
     composing.unpublish_offer(offer)
     composing.publish_offer(offer, now=datetime.now(UTC) + timedelta(seconds=1))
     assert changes.unreviewed(offer) == []
+
+
+def test_a_new_sensory_evaluation_is_a_quality_change(app, db, ctx, published, english_rep):
+    from matchmaker.services.lots import sensory
+
+    offer, lot, _analysis = published
+    scores = {a.code: Decimal(3) for a in sensory.applicable_attributes("coex_liquor")}
+    sensory.save_evaluation(lot, scores=scores, protocol="coex_liquor", evaluator="Panel",
+                            evaluated_on=date(2026, 8, 1), global_quality=Decimal("7.5"),
+                            flavour_notes_en="Floral")
+    db.session.commit()
+    [change] = _changes()
+    assert (change.field, change.old_value, change.new_value) == ("global_quality", "", "7.5")
+    assert review.quality_updated_on(offer) == datetime.now(UTC).date()
+    [notice] = [n for n in _notices("offer_lot_changed") if n.user_id == english_rep.id]
+    assert "Sensory global quality: — → 7.5 / 10" in notice.body
