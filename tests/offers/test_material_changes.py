@@ -33,19 +33,31 @@ def english_rep(factories, coop):
     return factories.user("rep", organisation=coop, locale="en")
 
 
-@pytest.fixture
-def published(app, db, ctx, coop, infierno, infierno_rep):
-    """A published offer of 6,000 kg of one association lot with one analysis (7.1 %)."""
+def publish_one_lot(coop, infierno, infierno_rep):
+    """A published FOB Callao offer of 6,000 kg of one association lot, organic, with one
+    analysis (7.1 %, Grade I). Returns (offer, lot, analysis)."""
     lot = make_lot(infierno, volume_kg=Decimal("6000"), moq_kg=None)
     analysis = analyses.save_analysis(lot, **_analysis_fields())
     add_certificate(lot, "eu_organic")
     offer = composing.create_offer(coop, name_es="Contenedor", name_en="Container",
-                                   target_volume_kg="6000")
+                                   target_volume_kg="6000", incoterm="FOB",
+                                   incoterm_place="Callao")
     line = composing.set_line(offer, lot, "6000")
     composing.answer_line(line, infierno_rep, approve=True)
     composing.publish_offer(offer)
-    db.session.commit()
+    db_commit()
     return offer, lot, analysis
+
+
+def db_commit() -> None:
+    from matchmaker.extensions import db
+
+    db.session.commit()
+
+
+@pytest.fixture
+def published(app, db, ctx, coop, infierno, infierno_rep):
+    return publish_one_lot(coop, infierno, infierno_rep)
 
 
 def _changes() -> list[OfferLotChange]:
