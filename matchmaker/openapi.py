@@ -191,6 +191,13 @@ OFFER_SHEET = {
         "exporter_of_record": {"type": "string"},
         "certificate_holder": {"type": "string"},
         "price_expired": {"type": "boolean"},
+        "declared_grade": {"type": ["string", "null"], "enum": ["I", "II", "SS", None],
+                           "description": "The ISO grade the cooperative promises."},
+        "below_declared_grade": {"type": "boolean", "description": "True when a lot changed "
+                                 "since and the blend's worst grade is below the declared one."},
+        "quality_updated_on": {"type": ["string", "null"], "format": "date",
+                               "description": "The day a lot's quality figures last changed "
+                               "while the offer was published."},
         "volume": {"type": "object", "description": "kg, MT, whole bags (null when a lot gives "
                    "no bag weight), share of a 20-ft container and of the target, in %."},
         "blend": {"type": "object", "description": "Weighted moisture %, bean count and "

@@ -28,6 +28,7 @@ from matchmaker.openapi import build_openapi
 from matchmaker.services.lots import catalogue
 from matchmaker.services.lots.pricing import market_references
 from matchmaker.services.lots.sheet import LotSheet, build_sheet, load_lot
+from matchmaker.services.offers import review
 from matchmaker.services.offers.page import (
     OfferPage,
     build_offer_page,
@@ -301,6 +302,9 @@ def offer_document(page: OfferPage) -> dict:
         "exporter_of_record": offer.exporter_of_record,
         "certificate_holder": offer.certificate_holder,
         "price_expired": page.price_expired,
+        "declared_grade": offer.declared_grade,
+        "below_declared_grade": review.grade_left(offer, page) is not None,
+        "quality_updated_on": _day(review.quality_updated_on(offer)),
         "volume": {"kg": _dec(page.total_kg), "mt": _dec(page.total_mt), "bags": page.bags,
                    "container_20ft_pct": _dec(page.container_pct),
                    "target_pct": _dec(page.target_pct)},

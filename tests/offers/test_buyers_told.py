@@ -111,6 +111,7 @@ def test_back_to_draft_and_withdrawal_tell_the_buyers(app, db, ctx, scene):
     composing.unpublish_offer(offer)
     assert _told("offer_unavailable") == [buyer.id]
     composing.publish_offer(offer)
+    assert _told("offer_available") == [buyer.id]  # back: the buyer hears that too
     composing.withdraw_offer(offer)
     assert _told("offer_unavailable") == [buyer.id, buyer.id]
     from matchmaker.extensions import db as database

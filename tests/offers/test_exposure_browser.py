@@ -98,3 +98,44 @@ def test_association_reads_the_approval_card_and_previews(app, page, ctx, coop, 
     page.get_by_role("button", name=f"Approve {a.lot_code}").click()
     page.wait_for_load_state()
     assert "the cooperative has been told" in page.locator(".flashes").inner_text()
+
+
+def test_a_corrected_moisture_reaches_the_cooperative_and_dates_the_offer(
+        app, page, ctx, coop, infierno):
+    """The issue's walk: an association corrects its analysis (7.1 → 9.5 %) under a
+    published offer; the cooperative is told, reviews it, and buyers see the date."""
+    from matchmaker.services.lots import analyses
+    from tests.offers.test_material_changes import _analysis_fields
+
+    owner = make_user("rep", organisation=infierno, locale="en")
+    manager = make_user("rep", organisation=coop, locale="en")
+    lot = make_lot(infierno, volume_kg=Decimal("6000"), moq_kg=None)
+    analysis = analyses.save_analysis(lot, **_analysis_fields())
+    offer = composing.create_offer(coop, name_en="Container", target_volume_kg="6000")
+    line = composing.set_line(offer, lot, "6000")
+    composing.answer_line(line, owner, approve=True)
+    composing.publish_offer(offer)
+    db.session.commit()
+
+    log_in(page, owner)
+    page.goto(f"/my/lots/{lot.lot_code}/analyses/{analysis.id}/edit")
+    page.get_by_label("Moisture (%)").fill("9.5")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    page.context.clear_cookies()
+
+    log_in(page, manager)
+    page.goto("/notices/")
+    page.get_by_role("link", name=f"Lot {lot.lot_code} in offer {offer.offer_code} has changed"
+                     ).click()
+    page.wait_for_url(f"**/my/offers/{offer.offer_code}*")
+    review = page.locator(".offer-review")
+    assert "Moisture 7.1 % → 9.5 %" in review.inner_text()
+    assert "above the 8.0 % export limit" in review.inner_text()
+    page.get_by_role("button", name="Mark the lots' changes as reviewed").click()
+    page.wait_for_load_state()
+    assert "Moisture 7.1 % → 9.5 %" not in page.locator("main").inner_text()
+    page.context.clear_cookies()
+
+    page.goto(f"/offers/{offer.offer_code}")
+    assert "Quality updated on" in page.locator(".quality-updated").inner_text()

@@ -33,19 +33,31 @@ def english_rep(factories, coop):
     return factories.user("rep", organisation=coop, locale="en")
 
 
-@pytest.fixture
-def published(app, db, ctx, coop, infierno, infierno_rep):
-    """A published offer of 6,000 kg of one association lot with one analysis (7.1 %)."""
+def publish_one_lot(coop, infierno, infierno_rep):
+    """A published FOB Callao offer of 6,000 kg of one association lot, organic, with one
+    analysis (7.1 %, Grade I). Returns (offer, lot, analysis)."""
     lot = make_lot(infierno, volume_kg=Decimal("6000"), moq_kg=None)
     analysis = analyses.save_analysis(lot, **_analysis_fields())
     add_certificate(lot, "eu_organic")
     offer = composing.create_offer(coop, name_es="Contenedor", name_en="Container",
-                                   target_volume_kg="6000")
+                                   target_volume_kg="6000", incoterm="FOB",
+                                   incoterm_place="Callao")
     line = composing.set_line(offer, lot, "6000")
     composing.answer_line(line, infierno_rep, approve=True)
     composing.publish_offer(offer)
-    db.session.commit()
+    db_commit()
     return offer, lot, analysis
+
+
+def db_commit() -> None:
+    from matchmaker.extensions import db
+
+    db.session.commit()
+
+
+@pytest.fixture
+def published(app, db, ctx, coop, infierno, infierno_rep):
+    return publish_one_lot(coop, infierno, infierno_rep)
 
 
 def _changes() -> list[OfferLotChange]:
@@ -211,3 +223,19 @@ def test_republishing_takes_the_current_figures_as_reviewed(app, db, ctx, publis
     composing.unpublish_offer(offer)
     composing.publish_offer(offer, now=datetime.now(UTC) + timedelta(seconds=1))
     assert changes.unreviewed(offer) == []
+
+
+def test_a_new_sensory_evaluation_is_a_quality_change(app, db, ctx, published, english_rep):
+    from matchmaker.services.lots import sensory
+
+    offer, lot, _analysis = published
+    scores = {a.code: Decimal(3) for a in sensory.applicable_attributes("coex_liquor")}
+    sensory.save_evaluation(lot, scores=scores, protocol="coex_liquor", evaluator="Panel",
+                            evaluated_on=date(2026, 8, 1), global_quality=Decimal("7.5"),
+                            flavour_notes_en="Floral")
+    db.session.commit()
+    [change] = _changes()
+    assert (change.field, change.old_value, change.new_value) == ("global_quality", "", "7.5")
+    assert review.quality_updated_on(offer) == datetime.now(UTC).date()
+    [notice] = [n for n in _notices("offer_lot_changed") if n.user_id == english_rep.id]
+    assert "Sensory global quality: — → 7.5 / 10" in notice.body

@@ -12,22 +12,9 @@ from matchmaker.extensions import db
 from matchmaker.services.lots import analyses, editing
 from matchmaker.services.offers import composing
 from tests.factories import add_analysis, login, make_lot
-from tests.offers.test_material_changes import _analysis_fields
+from tests.offers.test_material_changes import _analysis_fields, publish_one_lot
 
 EN = {"Accept-Language": "en"}
-
-
-def _published(coop, infierno, infierno_rep):
-    lot = make_lot(infierno, volume_kg=Decimal("6000"), moq_kg=None)
-    analysis = analyses.save_analysis(lot, **_analysis_fields())
-    offer = composing.create_offer(coop, name_es="Contenedor", name_en="Container",
-                                   target_volume_kg="6000", incoterm="FOB",
-                                   incoterm_place="Callao")
-    line = composing.set_line(offer, lot, "6000")
-    composing.answer_line(line, infierno_rep, approve=True)
-    composing.publish_offer(offer)
-    db.session.commit()
-    return offer, lot, analysis
 
 
 def _login_en(client, user):
@@ -38,7 +25,7 @@ def _login_en(client, user):
 
 def test_cooperative_reviews_a_lot_change_and_buyers_see_it_dated(
         app, client, ctx, coop, infierno, infierno_rep, coop_rep):
-    offer, lot, analysis = _published(coop, infierno, infierno_rep)
+    offer, lot, analysis = publish_one_lot(coop, infierno, infierno_rep)
     page = client.get(f"/offers/{offer.offer_code}", headers=EN).get_data(as_text=True)
     assert "Declared grade" in page and "Grade I" in page
     assert "Quality updated on" not in page

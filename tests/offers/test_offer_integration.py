@@ -307,6 +307,8 @@ def test_api_offer_detail_values(client, published, infierno, tahuamanu):
     assert body["blend"]["moisture_pct"] == "7.0" and body["blend"]["unanalysed_lots"] == []
     assert body["production_period"] == {"start": "2025-04-01", "end": "2025-08-31"}
     assert body["eudr"]["plot_count"] == 2
+    assert body["declared_grade"] == body["blend"]["worst_grade"]  # the blend's at publishing
+    assert body["below_declared_grade"] is False and body["quality_updated_on"] is None
 
 
 def test_api_offers_filter_pagination_and_404(client, published, coop, app):

@@ -11,6 +11,7 @@ from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.lotsheet.vocab import SENSORY_ATTRIBUTES, SENSORY_CODES, SENSORY_PROTOCOL
 from matchmaker.models import Lot, SensoryEvaluation, SensoryScore
+from matchmaker.services.offers.changes import on_lot_changed
 
 EVALUATION_FIELDS = (
     "protocol", "evaluator", "panel_size", "evaluated_on", "roast_profile_es",
@@ -105,6 +106,7 @@ def save_evaluation(
             evaluation.scores.append(SensoryScore(attribute=code, intensity=given[code]))
     db.session.flush()
     refresh_latest_global_quality(lot)
+    on_lot_changed(lot)  # material changes reach the offers holding the lot
     return evaluation
 
 
@@ -115,6 +117,7 @@ def delete_evaluation(evaluation: SensoryEvaluation) -> None:
     db.session.flush()
     db.session.expire(lot, ["evaluations"])
     refresh_latest_global_quality(lot)
+    on_lot_changed(lot)
 
 
 def refresh_latest_global_quality(lot: Lot) -> Decimal | None:

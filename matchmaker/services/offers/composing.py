@@ -395,7 +395,8 @@ def answered_requests(organisation_id: int, limit: int = 20) -> list[OfferLot]:
 def publish_offer(offer: ConsolidatedOffer, *, now: datetime | None = None) -> ConsolidatedOffer:
     """Show the offer to buyers, with the grade it declares (the blend's if none was
     chosen). Each approved line remembers its lot's figures, against which later lot edits
-    are compared, and changes listed for review count as seen.
+    are compared, and changes listed for review count as seen. Buyers who asked about an
+    offer that was paused or revised are told it is back.
 
     Raises:
         Conflict: ``offer_withdrawn``, ``no_approved_lines``, ``lot_not_published``
@@ -414,6 +415,7 @@ def publish_offer(offer: ConsolidatedOffer, *, now: datetime | None = None) -> C
                 code="lot_not_published", lot_code=line.lot.lot_code)
     check_price_against_lots(offer)
     check_declared_grade(offer)
+    back = offer.published_at is not None  # buyers saw it before it was paused or revised
     offer.status = OfferStatus.PUBLISHED
     offer.suspended_reason = ""
     offer.published_at = now or utcnow()
@@ -421,6 +423,8 @@ def publish_offer(offer: ConsolidatedOffer, *, now: datetime | None = None) -> C
         changes.remember_figures(line)
     changes.mark_reviewed(offer, now=offer.published_at)
     db.session.flush()
+    if back:
+        notify.offer_available_again(offer)
     return offer
 
 

@@ -1,7 +1,8 @@
 """What about a lot is *material* to an offer holding it: defined here, and only here.
 
 A material figure is one a buyer prices or accepts a container on: the latest analysis's
-moisture, fermentation, grade-relevant cut-test defects, bean count and cadmium; the volume
+moisture, fermentation, grade-relevant cut-test defects, bean count and cadmium, and the
+latest sensory evaluation's global quality; the volume
 and bag weight; each certification's status and validity; the price, Incoterm and place and
 how long the price holds. Everything else (names, descriptions, photos, warehouse, …) is
 cosmetic: editing it changes no offer and tells no one.
@@ -48,6 +49,7 @@ FIELDS: tuple[MaterialField, ...] = (
                   "pct"),
     MaterialField("bean_count", _l("Bean count"), QUALITY, "beans"),
     MaterialField("cadmium_mg_kg", _l("Cadmium"), QUALITY, "mg_kg"),
+    MaterialField("global_quality", _l("Sensory global quality"), QUALITY, "score"),
     MaterialField("volume_kg", _l("Volume"), VOLUME, "kg"),
     MaterialField("net_kg_per_bag", _l("Net weight per bag"), VOLUME, "kg"),
     MaterialField("incoterm", _l("Incoterm"), PRICE, "incoterm"),
@@ -105,6 +107,7 @@ def lot_figures(lot: Lot) -> dict[str, str]:
             bean_count=_plain(analysis.bean_count_per_100g),
             cadmium_mg_kg=_plain(analysis.cadmium_mg_kg),
         )
+    figures["global_quality"] = _plain(lot.latest_global_quality)
     for name in ("volume_kg", "net_kg_per_bag", "price_usd_per_mt", "price_differential_usd_mt",
                  "price_premium_usd_mt"):
         figures[name] = _plain(getattr(lot, name))
@@ -181,6 +184,8 @@ def shown(key: str, value: str) -> str:
         return label("iso_grade", value)
     if shape == "beans":
         return _("%(count)s beans / 100 g", count=number(Decimal(value), 0))
+    if shape == "score":
+        return f"{number(Decimal(value), 1)} / 10"
     if shape == "mg_kg":
         return f"{number(Decimal(value))} mg/kg"
     if shape == "kg":

@@ -121,6 +121,18 @@ def offer_unavailable(offer: ConsolidatedOffer, why: str, *, lot_code: str = "")
     return buyers
 
 
+def offer_available_again(offer: ConsolidatedOffer) -> None:
+    """Tell the buyers who asked about a paused or revised offer that it is published again."""
+    public = external_url("offers.detail", offer_code=offer.offer_code)
+    for buyer in buyers_who_asked(offer):
+        with force_locale(buyer.locale or "es"):
+            subject = _("Offer %(offer)s is available again", offer=offer.offer_code)
+            body = _("%(coop)s has published offer %(offer)s again. Check its lots and "
+                     "figures: they may have changed since you asked.",
+                     coop=offer.cooperative.name, offer=offer.offer_code)
+            send_notice(buyer, "offer_available", subject, body, link=public)
+
+
 def lot_withdrawn_to_buyers(lot: Lot, buyers: list[User]) -> None:
     """Tell buyers who asked about a lot itself (interest, a sample, a request about a set of
     lots) that it left the catalogue; the lot's address shows alternatives."""
