@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 from matchmaker.extensions import db
+from matchmaker.labels import short_name
 from matchmaker.models import DraftMeeting, Meeting
 from matchmaker.models.mail import OutboxMessage
 from matchmaker.services.roundtable import publish
-from matchmaker.services.roundtable.review import short_name
 from tests.factories import PASSWORD, make_event, make_exhibitor, make_session, make_user
 from tests.roundtable.conftest import Fair, hand_run
 
