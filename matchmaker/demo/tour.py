@@ -90,5 +90,5 @@ def main_screens() -> list[Screen]:
                                  url_for("offers.detail", offer_code=offer.offer_code)))
     if run is not None:
         screens.insert(-3, Screen("organiser", "timetable", "Roundtable timetable",
-                                  url_for("roundtable.run", run_id=run.id)))
+                                  url_for("roundtable.run", run_id=run.id) + "#timetable"))
     return screens

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from matchmaker.demo import seed_demo
-from matchmaker.demo import tour
+from matchmaker.demo import seed_demo, tour
 
 pytestmark = pytest.mark.slow  # seeds the demo fair and generates its roundtable
 
