@@ -188,3 +188,22 @@ def test_wide_grid_scrolls_in_a_focusable_region_with_a_sticky_time_column(fair,
     # The last table's meeting is in view next to the time column, its full names in the title.
     last = page.locator(f'td.rt-cell[data-draft="{run.drafts[0].id}"] .rt-meeting')
     assert last.is_visible() and orgs[0].name in last.get_attribute("title")
+
+
+def test_timetable_mail_tells_each_rep_which_meeting_is_theirs(fair, request_ctx):
+    from matchmaker.models import User
+    from matchmaker.services.meetings.sessions import set_attendance
+
+    org = fair.orgs[0]
+    first_rep = fair.reps[0]
+    second_rep = make_user("rep", organisation=org, name="Zoe Second", locale="en")
+    db.session.get(User, first_rep.id).locale = "en"
+    set_attendance(fair.event, org, [first_rep, second_rep])
+    db.session.commit()
+    run = hand_run(fair, [(0, 0, 0, 0), (1, 0, 0, 1)])  # two buyers meet org 0 at once
+    publish.publish(run, fair.organiser)
+    db.session.commit()
+    mails = {m.recipient: m.body_text for m in db.session.scalars(db.select(OutboxMessage))}
+    first, second = mails[first_rep.email], mails[second_rep.email]
+    assert first.count(" · you") == 1 and "rep: Zoe Second" in first
+    assert second.count(" · you") == 1 and f"rep: {first_rep.name}" in second
