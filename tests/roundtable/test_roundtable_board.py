@@ -11,8 +11,8 @@ from matchmaker.labels import short_name
 from matchmaker.models import DraftMeeting, Meeting
 from matchmaker.models.mail import OutboxMessage
 from matchmaker.services.roundtable import publish
-from tests.factories import PASSWORD, make_event, make_exhibitor, make_session, make_user
-from tests.roundtable.conftest import Fair, hand_run
+from tests.factories import make_event, make_exhibitor, make_session, make_user
+from tests.roundtable.conftest import Fair, browser_log_in, hand_run
 
 JSON = {"Accept": "application/json"}
 
@@ -101,14 +101,6 @@ def test_publish_asks_first_with_the_number_of_mails(fair, login_as, request_ctx
     assert client.get(f"/roundtable/runs/{run.id}/publish").status_code == 302
 
 
-def _log_in(page, user):
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in")).last.click()
-    page.wait_for_load_state()
-
-
 def _cell(page, slot, table_number):
     return page.locator(f'td.rt-cell[data-slot="{slot.id}"][data-table="{table_number}"]')
 
@@ -118,7 +110,7 @@ def test_keyboard_move_refusal_and_mouse_drag(fair, page):
     a, b, _c = run.drafts
     slots = fair.slots
     page.set_viewport_size({"width": 1366, "height": 768})
-    _log_in(page, fair.organiser)
+    browser_log_in(page, fair.organiser)
     page.goto(f"/roundtable/runs/{run.id}")
     assert page.locator("#rt-dnd-help").is_visible()
 
@@ -174,7 +166,7 @@ def test_wide_grid_scrolls_in_a_focusable_region_with_a_sticky_time_column(fair,
                 fair.organiser)
     run = hand_run(wide, [(0, 0, 0, 29), (1, 1, 0, 0)])
     page.set_viewport_size({"width": 1366, "height": 768})
-    _log_in(page, fair.organiser)
+    browser_log_in(page, fair.organiser)
     page.goto(f"/roundtable/runs/{run.id}")
     region = page.locator(".rt-grid-wrap")
     assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region"
