@@ -105,7 +105,8 @@ def _cell(page, slot, table_number):
     return page.locator(f'td.rt-cell[data-slot="{slot.id}"][data-table="{table_number}"]')
 
 
-def test_keyboard_move_refusal_and_mouse_drag(fair, page):
+def test_keyboard_move_refusal_and_mouse_drag(fair, page, app):
+    app.config["WTF_CSRF_ENABLED"] = True  # the script posts the forms' own CSRF token
     run = hand_run(fair, [(0, 0, 0, 0), (1, 1, 1, 0), (0, 2, 1, 1)])
     a, b, _c = run.drafts
     slots = fair.slots
@@ -155,6 +156,11 @@ def test_keyboard_move_refusal_and_mouse_drag(fair, page):
     page.drag_and_drop(f'td.rt-cell[data-draft="{b.id}"] .rt-meeting',
                        f'td.rt-cell[data-slot="{slots[2].id}"][data-table="3"]')
     page.wait_for_url(re.compile(rf"moved={b.id}"))
+    assert _place(b.id) == (slots[2].id, fair.session.tables[2].id)
+    # CSRF is on here: the same move without the form's token is refused.
+    forged = page.request.post(f"/roundtable/runs/{run.id}/move", headers=JSON, form={
+        "move-draft_id": str(b.id), "move-slot_id": str(slots[3].id), "move-table_id": "1"})
+    assert forged.status == 400
     assert _place(b.id) == (slots[2].id, fair.session.tables[2].id)
 
 
