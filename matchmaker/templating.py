@@ -78,7 +78,7 @@ NAV_GROUPS: list[tuple[str, object, set[str]]] = [
                                   "roundtable.wishes_home", "leads.index", "leads.scan",
                                   "dashboard.follow_up"}),
     ("fair", _l("Fair"), set()),
-    ("account", _l("Account"), {"account.members", "admin.index"}),
+    ("account", _l("Account"), {"account.members"}),
 ]
 
 
