@@ -129,7 +129,9 @@ _LINKING_WORDS = {"de", "del", "la", "las", "los", "el", "y", "e", "of", "the", 
 
 def short_name(name: str, limit: int = 22) -> str:
     """A name for a compact timetable cell: legal forms dropped, common words abbreviated,
-    cut at a word boundary with an ellipsis (the full name goes in the cell's title)."""
+    and a long name kept to its first word and its last ones, which tell associations apart
+    ("Asociación Agroforestal … Nativa Infierno" → "Asoc. … Infierno"); the full name goes
+    in the cell's title."""
     short = _NOISE.sub("", name)
     for pattern, abbreviation in _ABBREVIATIONS:
         short = pattern.sub(abbreviation, short)
@@ -138,8 +140,17 @@ def short_name(name: str, limit: int = 22) -> str:
         short = name.strip()
     if len(short) <= limit:
         return short
-    cut = short[:limit - 1].rsplit(" ", 1)[0] if " " in short[:limit - 1] else short[:limit - 1]
-    words = cut.split(" ")
-    while len(words) > 1 and words[-1].lower() in _LINKING_WORDS:
-        words.pop()  # "Asoc. de Prod. de…" says less than "Asoc. de Prod.…"
-    return " ".join(words).rstrip(" ,-") + "…"
+    words = short.split(" ")
+    if len(words) == 1:
+        return short[:limit - 1] + "…"
+    head = words[0][:limit - 8]
+    tail: list[str] = []
+    for word in reversed(words[1:]):
+        if len(head) + 3 + len(" ".join([word, *tail])) > limit:
+            break
+        tail.insert(0, word)
+    while tail and tail[0].lower() in _LINKING_WORDS:
+        tail.pop(0)  # "… del Tahuamanu" says no more than "… Tahuamanu"
+    if not tail:
+        tail = [words[-1][:max(1, limit - len(head) - 4)] + "…"]
+    return f"{head} … {' '.join(tail)}"

@@ -23,11 +23,16 @@ def _place(draft_id):
     return draft.slot_id, draft.table_id
 
 
-def test_short_names_drop_legal_forms_and_cut_at_a_word():
+def test_short_names_drop_legal_forms_and_keep_what_tells_them_apart():
     assert short_name("Maison du Chocolat S.A.C.") == "Maison du Chocolat"
     assert short_name("Ghirardelli Ltd") == "Ghirardelli"
-    assert short_name("Cooperativa Agraria Cacaotera ACOPAGRO") == "Coop. Agr. Cacaotera…"
-    assert short_name("Asociación de Productores de Cacao de Tocache") == "Asoc. de Prod.…"
+    assert short_name("Cooperativa Agraria Cacaotera ACOPAGRO") == "Coop. … ACOPAGRO"
+    assert short_name("Asociación de Productores de Cacao de Tocache") == "Asoc. … Tocache"
+    # Names that start alike stay apart by their ends.
+    assert short_name("Asociación Agroforestal de la Comunidad Nativa Infierno") == \
+        "Asoc. … Infierno"
+    assert short_name("Asociación Agroforestal de Productores del Tahuamanu") == \
+        "Asoc. … Tahuamanu"
     assert short_name("Chocolatier 1") == "Chocolatier 1"
     assert len(short_name("X" * 60)) == 22
 
