@@ -30,7 +30,10 @@ def quoteattr(text: str) -> str:
 # Dark enough for 3:1 against white, distinguishable for the common colour blindnesses.
 PALETTE = ("#1f5f8b", "#b35806", "#2d7d46", "#7b3294", "#8c510a", "#4d4d4d", "#c51b7d",
            "#01665e")
-WIDTH = 640
+# About a column's width on a laptop (two charts side by side) and 1:1 text there; a phone
+# scales it down less than a wider canvas would.
+WIDTH = 560
+CHAR = 7  # average width of a 13 px character, for fitting labels
 FONT = 'font-family="system-ui, sans-serif" font-size="13"'
 _ids = count(1)
 
@@ -61,29 +64,59 @@ def _truncate(label: str, limit: int = 22) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def _label_layout(labels: Sequence[str]) -> tuple[int, int, list[list[str]]]:
+    """(label column width, row height, lines per label): the column grows with the longest
+    label up to 45 % of the chart; a longer label wraps onto a second line at a word."""
+    longest = max((len(str(label)) for label in labels), default=0)
+    width = max(90, min(int(WIDTH * 0.45), longest * CHAR + 16))
+    per_line = max(8, (width - 12) // CHAR)
+    lines = [_wrap(str(label), per_line) for label in labels]
+    return width, (40 if any(len(ls) > 1 for ls in lines) else 28), lines
+
+
+def _wrap(label: str, per_line: int) -> list[str]:
+    if len(label) <= per_line:
+        return [label]
+    cut = label.rfind(" ", 0, per_line + 1)
+    cut = cut if cut > per_line // 3 else per_line
+    return [label[:cut].rstrip(), _truncate(label[cut:].strip(), per_line)]
+
+
+def _label_text(lines: list[str], x: float, y: float) -> str:
+    """A right-aligned label of one or two lines, centred on the bar at `y`."""
+    if len(lines) == 1:
+        return (f'<text x="{x}" y="{y + 17}" text-anchor="end" fill="#1a1a1a">'
+                f'{escape(lines[0])}</text>')
+    return (f'<text x="{x}" y="{y + 11}" text-anchor="end" fill="#1a1a1a">'
+            f'<tspan x="{x}">{escape(lines[0])}</tspan>'
+            f'<tspan x="{x}" dy="15">{escape(lines[1])}</tspan></text>')
+
+
 def bar_chart(title: str, desc: str, items: Sequence[tuple[str, float]], *,
               empty: str = "—") -> str:
     """Horizontal bars, one per (label, value), longest scale at the largest value.
 
-    Horizontal, because long labels (lot names, countries) stay readable on a phone.
+    Horizontal, because long labels (lot names, countries) stay readable on a phone; labels
+    wrap rather than being cut, and each row's <title> holds the full label.
     """
-    row = 28
+    label_width, row, lines = _label_layout([label for label, _value in items])
     height = max(60, 20 + row * len(items))
     parts, _uid = _open(title, desc, height, "bar")
     if not items:
         return _empty(parts, empty, height)
-    label_width, right = 190, 60
+    right = 50
     top = max((value for _label, value in items), default=0) or 1
     span = WIDTH - label_width - right
+    bar_y = (row - 20) // 2
     for index, (label, value) in enumerate(items):
         y = 10 + index * row
         length = span * value / top
         parts.append(
-            f'<g class="bar-row"><text x="{label_width - 8}" y="{y + 17}" text-anchor="end" '
-            f'fill="#1a1a1a">{escape(_truncate(label))}</text>'
-            f'<rect class="bar" x="{label_width}" y="{y + 3}" width="{length:.1f}" height="{row - 8}" '
+            f'<g class="bar-row"><title>{escape(label)}: {_number(value)}</title>'
+            f'{_label_text(lines[index], label_width - 8, y + bar_y - 4)}'
+            f'<rect class="bar" x="{label_width}" y="{y + bar_y}" width="{length:.1f}" height="20" '
             f'fill="{PALETTE[0]}" data-label={quoteattr(label)} data-value="{_number(value)}"/>'
-            f'<text x="{label_width + length + 6:.1f}" y="{y + 17}" fill="#1a1a1a">'
+            f'<text x="{label_width + length + 6:.1f}" y="{y + bar_y + 14}" fill="#1a1a1a">'
             f'{_number(value)}</text></g>'
         )
     parts.append("</svg>")
@@ -93,33 +126,34 @@ def bar_chart(title: str, desc: str, items: Sequence[tuple[str, float]], *,
 def stacked_bar_chart(title: str, desc: str, categories: Sequence[str],
                       series: Sequence[tuple[str, Sequence[float]]], *, empty: str = "—") -> str:
     """Horizontal stacked bars: one bar per category, one coloured segment per series, a legend."""
-    row = 28
+    label_width, row, lines = _label_layout(categories)
     legend_rows = math.ceil(len(series) / 3) if series else 0
     height = max(60, 20 + row * len(categories) + 22 * legend_rows + 10)
     parts, _uid = _open(title, desc, height, "stacked")
     totals = [sum(values[i] for _name, values in series) for i in range(len(categories))]
     if not categories or not any(totals):
         return _empty(parts, empty, height)
-    label_width, right = 190, 60
+    right = 50
     top = max(totals) or 1
     span = WIDTH - label_width - right
+    bar_y = (row - 20) // 2
     for index, category in enumerate(categories):
         y = 10 + index * row
         x = float(label_width)
-        parts.append(f'<g class="bar-row"><text x="{label_width - 8}" y="{y + 17}" '
-                     f'text-anchor="end" fill="#1a1a1a">{escape(_truncate(category))}</text>')
+        parts.append(f'<g class="bar-row"><title>{escape(category)}</title>'
+                     f'{_label_text(lines[index], label_width - 8, y + bar_y - 4)}')
         for colour_index, (name, values) in enumerate(series):
             value = values[index]
             if not value:
                 continue
             length = span * value / top
             parts.append(
-                f'<rect class="segment" x="{x:.1f}" y="{y + 3}" width="{length:.1f}" '
-                f'height="{row - 8}" fill="{PALETTE[colour_index % len(PALETTE)]}" '
+                f'<rect class="segment" x="{x:.1f}" y="{y + bar_y}" width="{length:.1f}" '
+                f'height="20" fill="{PALETTE[colour_index % len(PALETTE)]}" '
                 f'data-series={quoteattr(name)} data-value="{_number(value)}"/>'
             )
             x += length
-        parts.append(f'<text x="{x + 6:.1f}" y="{y + 17}" fill="#1a1a1a">'
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + bar_y + 14}" fill="#1a1a1a">'
                      f'{_number(totals[index])}</text></g>')
     _legend(parts, [name for name, _values in series], 20 + row * len(categories))
     parts.append("</svg>")
@@ -129,11 +163,11 @@ def stacked_bar_chart(title: str, desc: str, categories: Sequence[str],
 def _legend(parts: list[str], names: Sequence[str], top: float) -> None:
     parts.append('<g class="legend">')
     for index, name in enumerate(names):
-        x = 10 + (index % 3) * 210
+        x = 10 + (index % 3) * (WIDTH // 3)
         y = top + (index // 3) * 22
         parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" '
                      f'fill="{PALETTE[index % len(PALETTE)]}"/>'
-                     f'<text x="{x + 18}" y="{y + 11}" fill="#1a1a1a">{escape(_truncate(name, 26))}</text>')
+                     f'<text x="{x + 18}" y="{y + 11}" fill="#1a1a1a">{escape(_truncate(name, (WIDTH // 3 - 24) // CHAR))}</text>')
     parts.append("</g>")
 
 
@@ -214,7 +248,7 @@ def donut_chart(title: str, desc: str, items: Sequence[tuple[str, float]], *,
         percent = round(100 * value / total)
         parts.append(f'<rect x="240" y="{y - 11}" width="12" height="12" '
                      f'fill="{PALETTE[index % len(PALETTE)]}"/>'
-                     f'<text x="258" y="{y}" fill="#1a1a1a">{escape(_truncate(label, 30))}: '
+                     f'<text x="258" y="{y}" fill="#1a1a1a">{escape(_truncate(label, 28))}: '
                      f'{_number(value)} ({percent} %)</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -6,6 +6,7 @@ has to import a form module. Labels are lazy and translated at render time.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from flask_babel import get_locale
@@ -131,3 +132,50 @@ def table_title(table) -> str:
     if table is None:
         return "—"
     return table.label or _("Table %(table)s", table=table.number)
+
+
+# Legal forms and generic words that make names long without telling them apart.
+_NOISE = re.compile(
+    r"\b(S\.?\s?A\.?\s?C\.?|S\.?\s?A\.?\s?A\.?|S\.?\s?R\.?\s?L\.?|E\.?\s?I\.?\s?R\.?\s?L\.?|"
+    r"S\.?\s?A\.?|Ltd\.?|LLC|Inc\.?|GmbH|B\.?V\.?|Limited|Ltda\.?)(?=\s|$|,)",
+    re.IGNORECASE)
+_ABBREVIATIONS = [
+    (re.compile(r"\bCooperativa\s+Agraria\b", re.IGNORECASE), "Coop. Agr."),
+    (re.compile(r"\bCooperativa\b", re.IGNORECASE), "Coop."),
+    (re.compile(r"\bAsociaci[oó]n\b", re.IGNORECASE), "Asoc."),
+    (re.compile(r"\bAssociation\b", re.IGNORECASE), "Assoc."),
+    (re.compile(r"\bde\s+Productores\b", re.IGNORECASE), "de Prod."),
+]
+
+
+_LINKING_WORDS = {"de", "del", "la", "las", "los", "el", "y", "e", "of", "the", "and", "&", "du",
+                  "des", "le", "et", "und", "der", "von"}
+
+
+def short_name(name: str, limit: int = 22) -> str:
+    """A name for a compact timetable cell: legal forms dropped, common words abbreviated,
+    and a long name kept to its first word and its last ones, which tell associations apart
+    ("Asociación Agroforestal … Nativa Infierno" → "Asoc. … Infierno"); the full name goes
+    in the cell's title."""
+    short = _NOISE.sub("", name)
+    for pattern, abbreviation in _ABBREVIATIONS:
+        short = pattern.sub(abbreviation, short)
+    short = re.sub(r"\s+", " ", short).strip(" ,-")
+    if not short:
+        short = name.strip()
+    if len(short) <= limit:
+        return short
+    words = short.split(" ")
+    if len(words) == 1:
+        return short[:limit - 1] + "…"
+    head = words[0][:limit - 8]
+    tail: list[str] = []
+    for word in reversed(words[1:]):
+        if len(head) + 3 + len(" ".join([word, *tail])) > limit:
+            break
+        tail.insert(0, word)
+    while tail and tail[0].lower() in _LINKING_WORDS:
+        tail.pop(0)  # "… del Tahuamanu" says no more than "… Tahuamanu"
+    if not tail:
+        tail = [words[-1][:max(1, limit - len(head) - 4)] + "…"]
+    return f"{head} … {' '.join(tail)}"

@@ -51,6 +51,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("lot_editor.index", _l("My lots"), lambda user: _rep(user) or _organiser(user)),
     NavItem("offers.mine", _l("My offers"), lambda user: _rep(user) or _organiser(user)),
     NavItem("account.members", _l("My organisation"), _rep),
+    NavItem("desk.today", _l("Today"), _rep),
     NavItem("meetings.index", _l("My meetings"),
             lambda user: user.is_authenticated and (user.is_buyer or _rep(user))),
     NavItem("agenda.mine", _l("Agenda"),
@@ -70,6 +71,30 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("dashboard.follow_up", _l("Follow-up"), lambda user: _rep(user) or _organiser(user)),
     NavItem("admin.index", _l("Organiser"), _organiser),
 ]
+
+
+# Reps and organisers have long menus: they come grouped (a disclosure each, static/js/menu.js).
+# Entries not named here go in "Fair".
+NAV_GROUPS: list[tuple[str, object, set[str]]] = [
+    ("lots", _l("My lots"), {"lot_editor.index", "offers.mine", "matching.home"}),
+    ("meetings", _l("Meetings"), {"desk.today", "meetings.index", "agenda.mine",
+                                  "roundtable.wishes_home", "leads.index", "leads.scan",
+                                  "dashboard.follow_up"}),
+    ("fair", _l("Fair"), set()),
+    ("account", _l("Account"), {"account.members"}),
+]
+
+
+def nav_groups() -> list[dict]:
+    """The menu in groups for reps and organisers (empty for everyone else: a flat menu)."""
+    if not (current_user.is_authenticated and (current_user.is_rep or current_user.is_organiser)):
+        return []
+    groups = {key: {"key": key, "label": label, "items": []} for key, label, _ in NAV_GROUPS}
+    for item in NAV_ITEMS:
+        if item.visible(current_user):
+            key = next((k for k, _, endpoints in NAV_GROUPS if item.endpoint in endpoints), "fair")
+            groups[key]["items"].append({"url": url_for(item.endpoint), "label": item.label})
+    return [group for group in groups.values() if group["items"]]
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -118,6 +143,7 @@ def init_app(app: Flask) -> None:
     """Expose helpers every template uses."""
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.globals["nav_groups"] = nav_groups
     app.jinja_env.globals.update(
         format_date=flask_babel.format_date,
         format_datetime=flask_babel.format_datetime,

@@ -65,6 +65,8 @@ class Figures:
     samples_requested: int = 0
     deals_reported: int = 0
     meeting_status: dict[str, int] = field(default_factory=dict)
+    # Meetings by how they came about: a buyer's request, the roundtable scheduler, a walk-in.
+    meeting_sources: dict[str, int] = field(default_factory=dict)
     scans_by_hour: list[tuple[str, int, int]] = field(default_factory=list)  # (hour, lot, booth)
     scans_by_lot: list[tuple[str, int]] = field(default_factory=list)
     scans_by_booth: list[tuple[str, int]] = field(default_factory=list)
@@ -78,7 +80,12 @@ class Figures:
 
     @property
     def meetings_requested(self) -> int:
-        return sum(self.meeting_status.values())
+        """Requests buyers sent; meetings the scheduler placed or walk-ins are not requests."""
+        return self.meeting_sources.get("booking", 0)
+
+    @property
+    def meetings_scheduled(self) -> int:
+        return self.meeting_sources.get("roundtable", 0)
 
     @property
     def meetings_accepted(self) -> int:
@@ -141,6 +148,8 @@ def event_figures(event: Event, organisation: Organisation | None = None) -> Fig
     if org_id:
         meetings = meetings.where(Meeting.organisation_id == org_id)
     figures.meeting_status = dict(db.session.execute(meetings.group_by(Meeting.status)).all())
+    figures.meeting_sources = dict(db.session.execute(
+        meetings.with_only_columns(Meeting.source, func.count()).group_by(Meeting.source)).all())
 
     # Lot and booth scans, with the organisation each belongs to, in one joined query base.
     lot_org = db.select(Lot.organisation_id).where(Lot.id == QrToken.lot_id).scalar_subquery()
@@ -172,6 +181,7 @@ def event_figures(event: Event, organisation: Organisation | None = None) -> Fig
                  .join(Organisation, Organisation.id == Exhibitor.organisation_id)
                  .group_by(Exhibitor.booth, Organisation.name)
                  .order_by(func.count().desc(), Exhibitor.booth).limit(TOP))
+    # The booth code first (it tells booths apart); the chart wraps long names, never cuts them.
     figures.scans_by_booth = [(f"{booth} · {name}", n)
                               for booth, name, n in db.session.execute(per_booth)]
 
@@ -270,6 +280,8 @@ def headline(figures: Figures) -> list[tuple[str, int]]:
         (_("QR scans"), figures.scans_total),
         (_("Leads"), figures.leads_total),
         (_("Meeting requests"), figures.meetings_requested),
+        *([(_("Roundtable meetings"), figures.meetings_scheduled)]
+          if figures.meetings_scheduled else []),
         (_("Meetings held"), figures.meetings_held),
         (_("Samples requested"), figures.samples_requested),
         (_("Deals reported"), figures.deals_reported),
@@ -283,9 +295,12 @@ def chart_tables(figures: Figures) -> OrderedDict[str, ChartTable]:
     count = _("Count")
     tables = [
         ChartTable("meetings", "bar", _("Meetings"),
-                   _("Meeting requests, then how many were accepted, held and missed."),
+                   _("Meetings requested by buyers and placed by the roundtable scheduler, "
+                     "then how many were accepted, held and missed."),
                    [_("Stage"), count],
                    [[_("Requested"), figures.meetings_requested],
+                    *([[_("Scheduled by the roundtable"), figures.meetings_scheduled]]
+                      if figures.meetings_scheduled else []),
                     [_("Accepted"), figures.meetings_accepted],
                     [_("Held"), figures.meetings_held],
                     [_("No-show"), figures.meetings_no_show]]),

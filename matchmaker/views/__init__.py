@@ -6,6 +6,7 @@ from matchmaker.views.agenda import bp as agenda_bp
 from matchmaker.views.api import bp as api_bp
 from matchmaker.views.auth import bp as auth_bp
 from matchmaker.views.dashboard import bp as dashboard_bp
+from matchmaker.views.desk import bp as desk_bp
 from matchmaker.views.imports import bp as imports_bp
 from matchmaker.views.leads import bp as leads_bp
 from matchmaker.views.lot_editor import bp as lot_editor_bp
@@ -27,4 +28,5 @@ from matchmaker.views.roundtable import bp as roundtable_bp
 BLUEPRINTS = [main_bp, auth_bp, account_bp, organisations_bp, admin_bp, meetings_bp, agenda_bp,
               meetings_admin_bp, lots_bp, lot_editor_bp, lot_files_bp, api_bp, roundtable_bp,
               qr_bp, leads_bp, printables_bp, offers_bp,
-              dashboard_bp, notifications_bp, matching_bp, matching_api_bp, imports_bp, pwa_bp]
+              dashboard_bp, desk_bp, notifications_bp, matching_bp, matching_api_bp, imports_bp,
+              pwa_bp]

@@ -44,7 +44,8 @@ def login():
             return render_template("auth/login.html", form=form), status
         login_user(user, remember=form.remember.data)
         flash(_("Welcome, %(name)s.", name=user.name), "success")
-        return redirect(safe_next())
+        # Reps land on what needs them (requests, today's meetings) unless sent somewhere.
+        return redirect(safe_next("desk.today" if user.is_approved_rep else "main.home"))
     return render_template("auth/login.html", form=form)
 
 

@@ -25,6 +25,7 @@ from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.roundtable import AddForm, DraftForm, MoveForm, RunForm, SwapForm
 from matchmaker.input_guard import db_int
+from matchmaker.labels import short_name
 from matchmaker.models import Event, Exhibitor, Organisation, Slot, User
 from matchmaker.models.roundtable import DraftMeeting, ScheduleRun
 from matchmaker.services.roundtable import adjust, publish, review, runs, wishes
@@ -272,7 +273,7 @@ def _render_review(run: ScheduleRun, *, posted: str | None = None, status: int =
         forms=_forms(run, posted), clashes=clashes or [],
         reason_label=report_service.reason_label,
         latest=runs.latest_run(run.event),
-        moved=set(request.args.getlist("moved", type=db_int)), short_name=review.short_name,
+        moved=set(request.args.getlist("moved", type=db_int)), short_name=short_name,
     ), status
 
 

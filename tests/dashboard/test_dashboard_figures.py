@@ -103,3 +103,40 @@ def test_every_chart_table_renders_valid_svg(fair, request_context):
     svg = ET.fromstring(render_chart(tables["meetings"]))  # noqa: S314 - our own output
     bars = svg.iter("{http://www.w3.org/2000/svg}rect")
     assert [b.get("data-value") for b in bars if b.get("class") == "bar"] == ["5", "4", "2", "1"]
+
+
+def test_scheduler_meetings_and_walk_ins_are_not_requests(fair, request_context):
+    from matchmaker.models import Meeting
+
+    slots = fair.meetings[0].slot.session.slots
+    for index, (buyer, org, source) in enumerate([
+            (fair.buyers[2], fair.infierno, "roundtable"), (fair.buyers[3], fair.infierno, "roundtable"),
+            (fair.buyers[3], fair.other, "walkin")]):
+        db.session.add(Meeting(event_id=fair.event.id, slot_id=slots[5 + index].id,
+                               buyer_id=buyer.id, organisation_id=org.id,
+                               status="accepted", source=source,
+                               ics_uid=f"sched-{fair.event.id}-{index}@matchmaker"))
+    db.session.commit()
+    figures = event_figures(fair.event)
+    assert figures.meetings_requested == 5  # the buyers' five requests, as before
+    assert figures.meetings_scheduled == 2
+    assert figures.meetings_accepted == 4 + 3
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        heads = dict(headline(figures))
+        funnel = dict(chart_tables(figures)["meetings"].rows)
+    assert heads["Meeting requests"] == 5 and heads["Roundtable meetings"] == 2
+    assert funnel["Requested"] == 5 and funnel["Scheduled by the roundtable"] == 2
+
+
+def test_booth_labels_keep_the_booth_code_whole(fair, request_context):
+    from matchmaker.charts import bar_chart
+
+    names = [f"B-{n} · Asociación de Productores Agropecuarios del Valle {n}" for n in (10, 11)]
+    svg = bar_chart("Scans per booth", "", [(names[0], 3), (names[1], 2)])
+    assert svg.count("B-10") >= 1 and svg.count("B-11") >= 1
+    assert f"<title>{names[0]}: 3</title>" in svg.replace("&amp;", "&")
+    # Both labels show in full over two lines each (no "…" in the drawn text).
+    drawn = svg.split("</title>")[2:]
+    assert not any("…" in part for part in drawn)

@@ -114,7 +114,7 @@ def test_meeting_page_agenda_and_table_sheet_name_the_rep(two_seats, app):
                              data={"rep_id": beto.id}).status_code == 403
 
     organiser = app.test_client()
-    login(organiser, make_user("organiser"))
+    login(organiser, make_user("organiser", locale="en"))
     sheet = organiser.get(f"/admin/events/{event.slug}/roundtable/tables.pdf")
     assert sheet.status_code == 200
     with pdfplumber.open(io.BytesIO(sheet.data)) as pdf:

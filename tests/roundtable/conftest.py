@@ -93,3 +93,17 @@ def hand_run(fair, placements):
     db.session.add(run)
     db.session.commit()
     return run
+
+
+def browser_log_in(page, user):
+    """Log `user` in through the log-in page (any earlier session forgotten)."""
+    import re
+
+    from tests.factories import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto("/login")
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name=re.compile("Log in|Iniciar|Ingresar|Entrar")).last.click()
+    page.wait_for_load_state()

@@ -7,12 +7,12 @@ from __future__ import annotations
 import re
 
 from matchmaker.extensions import db
+from matchmaker.labels import short_name
 from matchmaker.models import DraftMeeting, Meeting
 from matchmaker.models.mail import OutboxMessage
 from matchmaker.services.roundtable import publish
-from matchmaker.services.roundtable.review import short_name
-from tests.factories import PASSWORD, make_event, make_exhibitor, make_session, make_user
-from tests.roundtable.conftest import Fair, hand_run
+from tests.factories import make_event, make_exhibitor, make_session, make_user
+from tests.roundtable.conftest import Fair, browser_log_in, hand_run
 
 JSON = {"Accept": "application/json"}
 
@@ -23,11 +23,16 @@ def _place(draft_id):
     return draft.slot_id, draft.table_id
 
 
-def test_short_names_drop_legal_forms_and_cut_at_a_word():
+def test_short_names_drop_legal_forms_and_keep_what_tells_them_apart():
     assert short_name("Maison du Chocolat S.A.C.") == "Maison du Chocolat"
     assert short_name("Ghirardelli Ltd") == "Ghirardelli"
-    assert short_name("Cooperativa Agraria Cacaotera ACOPAGRO") == "Coop. Agr. Cacaotera…"
-    assert short_name("Asociación de Productores de Cacao de Tocache") == "Asoc. de Prod.…"
+    assert short_name("Cooperativa Agraria Cacaotera ACOPAGRO") == "Coop. … ACOPAGRO"
+    assert short_name("Asociación de Productores de Cacao de Tocache") == "Asoc. … Tocache"
+    # Names that start alike stay apart by their ends.
+    assert short_name("Asociación Agroforestal de la Comunidad Nativa Infierno") == \
+        "Asoc. … Infierno"
+    assert short_name("Asociación Agroforestal de Productores del Tahuamanu") == \
+        "Asoc. … Tahuamanu"
     assert short_name("Chocolatier 1") == "Chocolatier 1"
     assert len(short_name("X" * 60)) == 22
 
@@ -101,24 +106,17 @@ def test_publish_asks_first_with_the_number_of_mails(fair, login_as, request_ctx
     assert client.get(f"/roundtable/runs/{run.id}/publish").status_code == 302
 
 
-def _log_in(page, user):
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in")).last.click()
-    page.wait_for_load_state()
-
-
 def _cell(page, slot, table_number):
     return page.locator(f'td.rt-cell[data-slot="{slot.id}"][data-table="{table_number}"]')
 
 
-def test_keyboard_move_refusal_and_mouse_drag(fair, page):
+def test_keyboard_move_refusal_and_mouse_drag(fair, page, app):
+    app.config["WTF_CSRF_ENABLED"] = True  # the script posts the forms' own CSRF token
     run = hand_run(fair, [(0, 0, 0, 0), (1, 1, 1, 0), (0, 2, 1, 1)])
     a, b, _c = run.drafts
     slots = fair.slots
     page.set_viewport_size({"width": 1366, "height": 768})
-    _log_in(page, fair.organiser)
+    browser_log_in(page, fair.organiser)
     page.goto(f"/roundtable/runs/{run.id}")
     assert page.locator("#rt-dnd-help").is_visible()
 
@@ -164,6 +162,11 @@ def test_keyboard_move_refusal_and_mouse_drag(fair, page):
                        f'td.rt-cell[data-slot="{slots[2].id}"][data-table="3"]')
     page.wait_for_url(re.compile(rf"moved={b.id}"))
     assert _place(b.id) == (slots[2].id, fair.session.tables[2].id)
+    # CSRF is on here: the same move without the form's token is refused.
+    forged = page.request.post(f"/roundtable/runs/{run.id}/move", headers=JSON, form={
+        "move-draft_id": str(b.id), "move-slot_id": str(slots[3].id), "move-table_id": "1"})
+    assert forged.status == 400
+    assert _place(b.id) == (slots[2].id, fair.session.tables[2].id)
 
 
 def test_wide_grid_scrolls_in_a_focusable_region_with_a_sticky_time_column(fair, page):
@@ -174,7 +177,7 @@ def test_wide_grid_scrolls_in_a_focusable_region_with_a_sticky_time_column(fair,
                 fair.organiser)
     run = hand_run(wide, [(0, 0, 0, 29), (1, 1, 0, 0)])
     page.set_viewport_size({"width": 1366, "height": 768})
-    _log_in(page, fair.organiser)
+    browser_log_in(page, fair.organiser)
     page.goto(f"/roundtable/runs/{run.id}")
     region = page.locator(".rt-grid-wrap")
     assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region"
@@ -188,3 +191,22 @@ def test_wide_grid_scrolls_in_a_focusable_region_with_a_sticky_time_column(fair,
     # The last table's meeting is in view next to the time column, its full names in the title.
     last = page.locator(f'td.rt-cell[data-draft="{run.drafts[0].id}"] .rt-meeting')
     assert last.is_visible() and orgs[0].name in last.get_attribute("title")
+
+
+def test_timetable_mail_tells_each_rep_which_meeting_is_theirs(fair, request_ctx):
+    from matchmaker.models import User
+    from matchmaker.services.meetings.sessions import set_attendance
+
+    org = fair.orgs[0]
+    first_rep = fair.reps[0]
+    second_rep = make_user("rep", organisation=org, name="Zoe Second", locale="en")
+    db.session.get(User, first_rep.id).locale = "en"
+    set_attendance(fair.event, org, [first_rep, second_rep])
+    db.session.commit()
+    run = hand_run(fair, [(0, 0, 0, 0), (1, 0, 0, 1)])  # two buyers meet org 0 at once
+    publish.publish(run, fair.organiser)
+    db.session.commit()
+    mails = {m.recipient: m.body_text for m in db.session.scalars(db.select(OutboxMessage))}
+    first, second = mails[first_rep.email], mails[second_rep.email]
+    assert first.count(" · you") == 1 and "rep: Zoe Second" in first
+    assert second.count(" · you") == 1 and f"rep: {first_rep.name}" in second

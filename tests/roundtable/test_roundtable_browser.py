@@ -3,20 +3,9 @@ move with a reason), publishes, and a buyer sees the meeting in their agenda."""
 
 from __future__ import annotations
 
-import re
-
 from matchmaker.extensions import db
 from matchmaker.models import DraftMeeting, Meeting, ScheduleRun
-from tests.factories import PASSWORD
-
-
-def _log_in(page, user):
-    page.context.clear_cookies()
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in|Iniciar|Ingresar|Entrar")).last.click()
-    page.wait_for_load_state()
+from tests.roundtable.conftest import browser_log_in
 
 
 def test_organiser_generates_adjusts_publishes_and_buyer_sees_agenda(fair, page, app):
@@ -25,7 +14,7 @@ def test_organiser_generates_adjusts_publishes_and_buyer_sees_agenda(fair, page,
         for org in orgs:
             fair.wish(buyer, org, "must", "must")
 
-    _log_in(page, fair.organiser)
+    browser_log_in(page, fair.organiser)
     page.goto(f"/admin/events/{fair.event.slug}")
     page.get_by_role("link", name="Roundtable scheduler").click()
     page.fill("#time_limit_s", "2")
@@ -72,7 +61,7 @@ def test_organiser_generates_adjusts_publishes_and_buyer_sees_agenda(fair, page,
     assert moved.slot_id == target.id and moved.source == "roundtable"
 
     buyer = db.session.get(type(fair.buyers[0]), draft.buyer_id)
-    _log_in(page, buyer)
+    browser_log_in(page, buyer)
     page.goto(f"/agenda/?event={fair.event.slug}")
     agenda = page.locator("table.agenda").inner_text()
     for org in orgs:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -92,39 +91,3 @@ def participant_names(keys: list[str]) -> dict[str, str]:
                 Organisation.id.in_(org_ids))):
             names[f"o:{org.id}"] = org.name
     return names
-
-
-# Legal forms and generic words that make names long without telling them apart.
-_NOISE = re.compile(
-    r"\b(S\.?\s?A\.?\s?C\.?|S\.?\s?A\.?\s?A\.?|S\.?\s?R\.?\s?L\.?|E\.?\s?I\.?\s?R\.?\s?L\.?|"
-    r"S\.?\s?A\.?|Ltd\.?|LLC|Inc\.?|GmbH|B\.?V\.?|Limited|Ltda\.?)(?=\s|$|,)",
-    re.IGNORECASE)
-_ABBREVIATIONS = [
-    (re.compile(r"\bCooperativa\s+Agraria\b", re.IGNORECASE), "Coop. Agr."),
-    (re.compile(r"\bCooperativa\b", re.IGNORECASE), "Coop."),
-    (re.compile(r"\bAsociaci[oó]n\b", re.IGNORECASE), "Asoc."),
-    (re.compile(r"\bAssociation\b", re.IGNORECASE), "Assoc."),
-    (re.compile(r"\bde\s+Productores\b", re.IGNORECASE), "de Prod."),
-]
-
-
-_LINKING_WORDS = {"de", "del", "la", "las", "los", "el", "y", "e", "of", "the", "and", "&", "du",
-                  "des", "le", "et", "und", "der", "von"}
-
-
-def short_name(name: str, limit: int = 22) -> str:
-    """A name for a compact timetable cell: legal forms dropped, common words abbreviated,
-    cut at a word boundary with an ellipsis (the full name goes in the cell's title)."""
-    short = _NOISE.sub("", name)
-    for pattern, abbreviation in _ABBREVIATIONS:
-        short = pattern.sub(abbreviation, short)
-    short = re.sub(r"\s+", " ", short).strip(" ,-")
-    if not short:
-        short = name.strip()
-    if len(short) <= limit:
-        return short
-    cut = short[:limit - 1].rsplit(" ", 1)[0] if " " in short[:limit - 1] else short[:limit - 1]
-    words = cut.split(" ")
-    while len(words) > 1 and words[-1].lower() in _LINKING_WORDS:
-        words.pop()  # "Asoc. de Prod. de…" says less than "Asoc. de Prod.…"
-    return " ".join(words).rstrip(" ,-") + "…"

@@ -1,0 +1,60 @@
+"""axe-core on the main pages of each role (the demo fair), on a phone and a laptop: no
+serious or critical violations. The same pages as the screenshots (matchmaker/demo/tour.py).
+
+axe-core comes from the `axe-playwright-python` test dependency and is injected by the test
+only; it is never served to users."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from matchmaker.demo import seed_demo, tour
+
+pytestmark = pytest.mark.slow  # seeds the demo fair and generates its roundtable
+
+VIEWPORTS = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+              "locale": "es-PE"},
+    "desktop": {"viewport": {"width": 1366, "height": 768}, "locale": "en-GB"},
+}
+SERIOUS = ("serious", "critical")
+
+
+def _log_in(page, email):
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", tour.PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def _violations(axe, page) -> list[str]:
+    found = []
+    for violation in axe.run(page).response["violations"]:
+        if violation["impact"] in SERIOUS:
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"][:3]]
+            found.append(f'{violation["id"]} ({violation["impact"]}): {targets}')
+    return found
+
+
+def test_main_pages_have_no_serious_or_critical_violations(app, browser, live_server):
+    seed_demo()
+    tour.prepare_roundtable()
+    with app.test_request_context():
+        screens = tour.main_screens()
+    axe = Axe()
+    report = []
+    for size, options in VIEWPORTS.items():
+        for role, email in tour.ACCOUNTS.items():
+            context = browser.new_context(base_url=live_server.url, **options)
+            context.set_default_timeout(15_000)
+            page = context.new_page()
+            if email:
+                _log_in(page, email)
+            for screen in (s for s in screens if s.role == role):
+                page.goto(screen.path)
+                page.wait_for_load_state()
+                report += [f"{size} {role} {screen.path}: {v}" for v in _violations(axe, page)]
+            context.close()
+    assert not report, "\n".join(report)
