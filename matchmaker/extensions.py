@@ -50,6 +50,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        # pysqlite opens a transaction only before an INSERT/UPDATE/DELETE, so a SAVEPOINT sent
+        # first opened it and its RELEASE committed it: a later rollback undid nothing. Turn the
+        # driver's own handling off and let SQLAlchemy say BEGIN itself (`_sqlite_begin`), as
+        # SQLAlchemy documents for pysqlite. A PRAGMA that must run outside a transaction
+        # (migrations/env.py) goes to the DBAPI connection before SQLAlchemy begins.
+        dbapi_connection.isolation_level = None
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection) -> None:
+    if is_pysqlite(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def is_pysqlite(connection) -> bool:
+    """True for a SQLAlchemy connection to SQLite through the standard library's driver."""
+    return connection.dialect.name == "sqlite" and connection.dialect.driver == "pysqlite"
 
 
 def init_app(app: Flask, root: Path) -> None:
