@@ -21,7 +21,7 @@ from matchmaker.services import events
 from matchmaker.services.lots.sheet import load_lot
 from matchmaker.services.matching import demand as demand_service
 from matchmaker.services.matching import recommend
-from matchmaker.services.matching.text import match_json
+from matchmaker.services.matching.text import buyer_called, match_json
 from matchmaker.templating import safe_next
 
 bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
@@ -42,7 +42,8 @@ CRITERION_LABELS = {
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"criterion_label": lambda code: str(CRITERION_LABELS.get(code, code))}
+    return {"criterion_label": lambda code: str(CRITERION_LABELS.get(code, code)),
+            "buyer_called": buyer_called}
 
 
 def _today() -> date:
