@@ -18,6 +18,7 @@ from matchmaker.input_guard import db_int
 from matchmaker.models import Event, Lot, Meeting, Slot
 from matchmaker.models.base import utcnow
 from matchmaker.services.events import booking_event
+from matchmaker.services.matching import contact
 from matchmaker.services.meetings import agenda, booking, dayof, rules
 from matchmaker.services.meetings.availability import free_slots
 from matchmaker.services.meetings.calendar import meeting_ics
@@ -158,9 +159,12 @@ def _render_detail(meeting: Meeting, now, status: int = 200, *, decline_form=Non
         propose_form.slot_id.choices = [
             (s.id, slot_label(s.starts_at, s.ends_at, meeting.event, _locale())) for s in options
         ]
+    is_buyer = rules.is_buyer_side(current_user, meeting)
     return render_template(
-        "meetings/detail.html", meeting=meeting, actions=actions,
-        is_buyer=rules.is_buyer_side(current_user, meeting),
+        "meetings/detail.html", meeting=meeting, actions=actions, is_buyer=is_buyer,
+        rep_contacts=contact.rep_contacts(meeting.buyer, meeting.organisation,
+                                          meeting.lots[0] if meeting.lots else None)
+        if is_buyer and current_user.id == meeting.buyer_id else [],
         decline_form=decline_form or DeclineForm(), propose_form=propose_form,
         cancel_form=cancel_form or CancelForm(),
     ), status
