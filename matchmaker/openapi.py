@@ -254,15 +254,17 @@ DEMAND_CHANGE = {
                    "refused with the code `bad_choice`, a figure out of its range or a reversed "
                    "range with `invalid`, each under `error.fields`.",
     "properties": {
-        **{name: {"type": "array", "items": {"type": "string", "enum": codes},
-                  "uniqueItems": True}
+        # Repeated codes are taken once.
+        **{name: {"type": "array", "items": {"type": "string", "enum": codes}}
            for name, codes in _DEMAND_CODES.items()},
+        # A string is read as the form reads what is typed ("12.5", "12,5"): one that is no
+        # number, or out of the range, is a 422.
         **{name: {"anyOf": [{"type": "number", "minimum": low, "maximum": high},
-                            {"type": "string", "pattern": r"^\d{1,6}(\.\d{1,2})?$"},
-                            {"type": "null"}], "description": what}
+                            {"type": "string"}, {"type": "null"}],
+                  "description": f"{what} From {low} to {high}."}
            for name, (low, high, what) in _DEMAND_BOUNDS.items()},
         "min_iso_grade": {"type": ["string", "null"], "enum": [*ISO_GRADE_MINIMUM.codes, None]},
-        **{name: {"type": ["string", "null"], "format": "date", "description": what}
+        **{name: {"type": ["string", "null"], "description": f"{what} YYYY-MM-DD (else a 422)."}
            for name, what in _DATES.items()},
         "eudr_required": {"type": "boolean"},
     },
