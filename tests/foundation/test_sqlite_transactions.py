@@ -3,8 +3,8 @@ transaction does not commit it, and the pragmas the site relies on still hold.
 
 pysqlite on its own begins a transaction only before an INSERT/UPDATE/DELETE; a SAVEPOINT sent
 first then opened the transaction and its RELEASE committed it, so a later rollback undid
-nothing. matchmaker/extensions.py applies SQLAlchemy's recipe for pysqlite (the driver's
-transaction handling off, BEGIN sent by SQLAlchemy).
+nothing. matchmaker/extensions.py turns the driver's transaction handling off (SQLAlchemy's
+recipe for pysqlite) and sends BEGIN itself before the first write or savepoint.
 """
 
 from __future__ import annotations
@@ -51,15 +51,21 @@ def test_a_savepoint_rolled_back_keeps_the_work_before_it(app):
     assert {"Kept", "Undone"} & _names() == {"Kept"}
 
 
-def test_sqlite_connections_keep_their_pragmas_and_a_real_transaction(app, backend):
+def test_sqlite_begins_before_the_first_write_and_reads_hold_no_lock(app, backend):
     if backend != "sqlite":
         pytest.skip("SQLite's driver settings")
+    db.session.rollback()
     connection = db.session.connection()
+    driver = connection.connection.driver_connection
     assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
-    # BEGIN was sent before the first statement, not left to the driver.
-    assert connection.connection.driver_connection.in_transaction
+    _names()
+    # A read takes no lock that would make other writers wait (the worker, the live server).
+    assert not driver.in_transaction
+    _organisation("Written")
+    assert driver.in_transaction  # BEGIN came before the INSERT, sent by us, not the driver
     db.session.rollback()
+    assert not driver.in_transaction and "Written" not in _names()
 
 
 def test_foreign_keys_are_still_enforced(app):
