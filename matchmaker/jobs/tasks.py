@@ -13,6 +13,7 @@ from huey.signals import SIGNAL_INTERRUPTED
 
 from matchmaker.jobs import enqueue, huey, in_app_context, worker_name
 from matchmaker.jobs.kinds import KINDS
+from matchmaker.services.mail import after_mail_committed
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,9 @@ def deliver_mail_soon() -> None:
     """Send what a commit just queued (services/mail.py enqueues this after the commit), so a
     password reset does not wait for the minute's sweep."""
     _deliver()
+
+
+after_mail_committed.append(deliver_mail_soon)
 
 
 @huey.periodic_task(crontab(minute="*"), name="deliver_mail")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -45,6 +45,9 @@ def queue_mail(
 # Set on a session that queued mail; its commit then enqueues a delivery at once (the
 # once-a-minute sweep stays the safety net, and retries failed messages).
 _MAIL_QUEUED = "matchmaker.mail_queued"
+# What to call then: matchmaker/jobs/tasks.py adds its delivery task (the jobs package
+# depends on this module, never the other way round).
+after_mail_committed: list[Callable[[], object]] = []
 
 
 @event.listens_for(Session, "after_commit")
@@ -53,12 +56,11 @@ def _deliver_after_commit(session: Session) -> None:
         return
     if not current_app.config.get("MAIL_SEND_ON_COMMIT", True):
         return
-    from matchmaker.jobs.tasks import deliver_mail_soon
-
-    try:
-        deliver_mail_soon()
-    except Exception:  # the mail is committed: the periodic sweep will send it
-        current_app.logger.exception("Could not enqueue mail delivery; the sweep will send it")
+    for deliver in after_mail_committed:
+        try:
+            deliver()
+        except Exception:  # the mail is committed: the periodic sweep will send it
+            current_app.logger.exception("Could not enqueue mail delivery; the sweep will")
 
 
 @event.listens_for(Session, "after_rollback")

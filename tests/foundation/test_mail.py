@@ -135,10 +135,12 @@ def test_reset_mail_is_delivered_end_to_end(smtp_app, db, client, smtp_sink, fac
 def test_a_reset_enqueues_delivery_right_after_its_commit(app, db, client, factories,
                                                           monkeypatch):
     from matchmaker.jobs import tasks
+    from matchmaker.services import mail
 
     app.config["MAIL_SEND_ON_COMMIT"] = True
+    assert tasks.deliver_mail_soon in mail.after_mail_committed  # the worker's task
     enqueued = []
-    monkeypatch.setattr(tasks, "deliver_mail_soon", lambda: enqueued.append("deliver"))
+    monkeypatch.setattr(mail, "after_mail_committed", [lambda: enqueued.append("deliver")])
     factories.user("buyer", email="claire@cacaonord.example", locale="en")
     client.post("/password/forgot", data={"email": "nobody@cacaonord.example"})
     assert enqueued == []  # no mail queued, nothing to deliver
