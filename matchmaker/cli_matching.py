@@ -14,6 +14,7 @@ from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.importing.fields import FIELDS, guess_mapping, missing_required
 from matchmaker.importing.reading import TableProblem, read_table
+from matchmaker.matching import REP
 from matchmaker.models import Event
 from matchmaker.services import events
 from matchmaker.services.imports import participants
@@ -58,8 +59,8 @@ def recommend_command(email: str, event_slug: str, as_json: bool, limit: int) ->
                                    if r.buyer.buyer_profile else "",
                                    "score": r.fit.score, "best": r.fit.best.supply.code,
                                    "fitting": r.fit.fitting_count,
-                                   "reasons": [finding_text_plain(f) for f in r.fit.reasons],
-                                   "misses": [finding_text_plain(f) for f in r.fit.best.misses]}
+                                   "reasons": _for_rep(r.fit.reasons, r.buyer.name),
+                                   "misses": _for_rep(r.fit.best.misses, r.buyer.name)}
                                   for r in rows[:limit]]}
     except DomainError as error:
         raise click.ClickException(error.message) from error
@@ -67,6 +68,12 @@ def recommend_command(email: str, event_slug: str, as_json: bool, limit: int) ->
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     _echo_text(payload)
+
+
+def _for_rep(findings, buyer_name: str) -> list[str]:
+    # Run outside a request: "the buyer" is not translated here, the name mostly stands in.
+    called = (buyer_name or "").split()[:1] or [None]
+    return [finding_text_plain(f, REP, called[0]) for f in findings]
 
 
 def _echo_text(payload: dict) -> None:

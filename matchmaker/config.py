@@ -79,6 +79,9 @@ class Config:
     # Background jobs (matchmaker/jobs/). The queue: an SQLite file in instance/ by default;
     # redis://… or postgresql://… when workers run on several machines.
     JOBS_QUEUE_URL = os.environ.get("JOBS_QUEUE_URL", "")
+    # Enqueue delivery right after a commit that queued mail (a reset link should not wait
+    # for the once-a-minute sweep). Tests turn it off to read the outbox before delivery.
+    MAIL_SEND_ON_COMMIT = True
     JOBS_IMMEDIATE = False  # run each job inside enqueue() (tests)
     JOB_FILES_FOLDER = os.environ.get("JOB_FILES_FOLDER", "")  # default: instance/job-files
     JOB_FILE_RETENTION_DAYS = int(os.environ.get("JOB_FILE_RETENTION_DAYS", "14"))
@@ -115,6 +118,7 @@ class TestConfig(Config):
     LOGIN_ACCOUNT_LIMIT = "5 per minute; 8 per hour"
     LOGIN_ADDRESS_LIMIT = "20 per minute"
     SERVER_NAME = None
+    MAIL_SEND_ON_COMMIT = False
     JOBS_IMMEDIATE = True
     JOBS_QUEUE_URL = "memory://"
     # Hashing cost is irrelevant to what the tests check and dominates their run time.

@@ -124,7 +124,7 @@ class RefusedByDatabase(HTTPException):
                                  "and send the form again."))
 
 
-def _database_refusal(error: Exception):
+def database_refusal(error: Exception):
     """Last line of defence: a unique violation is a 409, a value the column cannot hold a
     400, never a 500. Services translate the expected ones into DomainErrors themselves."""
     from sqlalchemy.exc import IntegrityError
@@ -143,8 +143,8 @@ def init_app(app: Flask) -> None:
     from sqlalchemy.exc import DataError, IntegrityError
 
     app.register_error_handler(HTTPException, _render_error)
-    app.register_error_handler(IntegrityError, _database_refusal)
-    app.register_error_handler(DataError, _database_refusal)
+    app.register_error_handler(IntegrityError, database_refusal)
+    app.register_error_handler(DataError, database_refusal)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -50,6 +51,36 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        # pysqlite opens a transaction only before an INSERT/UPDATE/DELETE, so a SAVEPOINT sent
+        # first opened it and its RELEASE committed it: a later rollback undid nothing. As
+        # SQLAlchemy documents for pysqlite, the driver's own handling is turned off and the
+        # BEGIN is sent here (`_sqlite_begin`). A PRAGMA that must run outside a transaction
+        # (migrations/env.py) goes to the driver's connection before any write.
+        dbapi_connection.isolation_level = None
+
+
+# Statements that need the transaction: writes, savepoints and schema changes.
+_TRANSACTIONAL = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|CREATE|DROP|ALTER)\b",
+                            re.IGNORECASE)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_begin(connection, cursor, statement, _parameters, _context, _executemany) -> None:
+    # SQLAlchemy's recipe says BEGIN on its "begin" event, that is before the first SELECT.
+    # On SQLite without WAL a reader's open transaction holds a SHARED lock until it ends, so
+    # every session that had read anything (a worker's job, a test, the live server's
+    # requests) made other writers wait and fail with "database is locked". BEGIN is sent
+    # before the first statement that needs it instead: reads outside a write behave as they
+    # always did, and a savepoint is always inside the transaction a rollback undoes.
+    if is_pysqlite(connection) and _TRANSACTIONAL.match(statement):
+        driver = connection.connection.driver_connection
+        if not driver.in_transaction:
+            driver.execute("BEGIN")
+
+
+def is_pysqlite(connection) -> bool:
+    """True for a SQLAlchemy connection to SQLite through the standard library's driver."""
+    return connection.dialect.name == "sqlite" and connection.dialect.driver == "pysqlite"
 
 
 @limiter.request_filter

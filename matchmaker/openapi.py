@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 description of the read-only lots and offers API, written by hand.
+"""The OpenAPI 3.1 description of the API, written by hand: lots and offers (read-only), and
+the signed-in buyer's demand (read and write) and recommendations.
 
 A test checks that every documented parameter is accepted and that responses carry the
 documented top-level properties, so this stays honest as the API changes.
@@ -10,12 +11,14 @@ from matchmaker.lotsheet.bounds import bound
 from matchmaker.lotsheet.vocab import (
     CERT_SCHEME,
     GENETICS,
+    INCOTERM,
     PRICE_BASIS,
     PRICE_MARKET,
     PRICE_PREMIUM,
     PRODUCT_FORM,
     RADAR_AXES,
 )
+from matchmaker.matching.vocab import BUYER_PRODUCT_FORM, FLAVOUR_INTEREST, ISO_GRADE_MINIMUM
 from matchmaker.services.lots.catalogue import GRADES, MAX_PER_PAGE, SORTS
 
 DECIMAL = {"type": ["string", "null"], "pattern": r"^-?\d+(\.\d+)?$",
@@ -226,11 +229,91 @@ OFFER_SHEET = {
 
 ERROR = {"type": "object", "properties": {"error": {"type": "object"}}, "required": ["error"]}
 
+# A buyer's demand: the members of GET/PUT/PATCH /me/demand, with the demand form's bounds.
+_DEMAND_CODES = {
+    "product_forms": list(BUYER_PRODUCT_FORM.codes),
+    "certifications": [c for c in CERT_SCHEME.codes if c != "other"],
+    "flavours": list(FLAVOUR_INTEREST.codes),
+    "genetics": list(GENETICS.codes),
+    "incoterms": list(INCOTERM.codes),
+}
+_DEMAND_BOUNDS = {  # (low, high, what) as in matchmaker/forms/matching.py
+    "volume_min_mt": (0, 1000000, "Volume per year, from (MT)."),
+    "volume_max_mt": (0, 1000000, "Volume per year, up to (MT); not below volume_min_mt."),
+    "shipment_min_mt": (0.01, 100000, "Volume per shipment, at least (MT)."),
+    "min_fermented_pct": (0, 100, "Well and partly fermented beans, at least (%)."),
+    "max_moisture_pct": (0.1, 100, "Moisture, at most (%)."),
+    "price_ceiling_usd_per_mt": (1, 1000000, "Price ceiling (USD/MT)."),
+}
+_DATES = {"delivery_from": "Delivery window, from.",
+          "delivery_to": "Delivery window, to; not before delivery_from."}
+DEMAND = {
+    "type": "object",
+    "required": [*_DEMAND_CODES, *_DEMAND_BOUNDS, "min_iso_grade", *_DATES, "eudr_required"],
+    "properties": {
+        **{name: {"type": "array", "items": {"type": "string"}} for name in _DEMAND_CODES},
+        **{name: {**DECIMAL, "description": what}
+           for name, (_, _, what) in _DEMAND_BOUNDS.items()},
+        "min_iso_grade": {"type": ["string", "null"], "enum": [*ISO_GRADE_MINIMUM.codes, None]},
+        **{name: {"type": ["string", "null"], "format": "date", "description": what}
+           for name, what in _DATES.items()},
+        "eudr_required": {"type": "boolean"},
+    },
+}
+DEMAND_CHANGE = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "PUT: members left out are cleared; PATCH: only the members sent change. "
+                   "Figures as JSON numbers or decimal strings (\"12.5\"); an unknown code is "
+                   "refused with the code `bad_choice`, a figure out of its range or a reversed "
+                   "range with `invalid`, each under `error.fields`.",
+    "properties": {
+        # Repeated codes are taken once.
+        **{name: {"type": "array", "items": {"type": "string", "enum": codes}}
+           for name, codes in _DEMAND_CODES.items()},
+        # A string is read as the form reads what is typed ("12.5", "12,5"): one that is no
+        # number, or out of the range, is a 422.
+        **{name: {"anyOf": [{"type": "number", "minimum": low, "maximum": high},
+                            {"type": "string"}, {"type": "null"}],
+                  "description": f"{what} From {low} to {high}."}
+           for name, (low, high, what) in _DEMAND_BOUNDS.items()},
+        "min_iso_grade": {"type": ["string", "null"], "enum": [*ISO_GRADE_MINIMUM.codes, None]},
+        **{name: {"type": ["string", "null"], "description": f"{what} YYYY-MM-DD (else a 422)."}
+           for name, what in _DATES.items()},
+        "eudr_required": {"type": "boolean"},
+    },
+}
+
+
 
 def _error(description: str) -> dict:
     """An error response with the API's JSON error body."""
     return {"description": description, "content": {"application/json": {
         "schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _demand_answer(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Demand"}}}}
+
+
+def _demand_write(operation_id: str, summary: str) -> dict:
+    """PUT or PATCH /me/demand: session cookie plus the X-CSRFToken header of the site's pages."""
+    return {
+        "operationId": operation_id,
+        "summary": f"{summary} (session cookie and X-CSRFToken header, as the site's pages "
+                   "send them)",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/DemandChange"}}}},
+        "responses": {
+            "200": _demand_answer("The demand as stored"),
+            "400": _error("Not a JSON object, an unknown member, a value of the wrong type, "
+                          "or no valid CSRF token"),
+            "401": _error("Not signed in"), "403": _error("Not a buyer"),
+            "422": _error("A value the demand form refuses; `error.code` and `error.fields` "
+                          "say which"),
+        },
+    }
 
 
 def _page_of(item_ref: str) -> dict:
@@ -255,9 +338,10 @@ def build_openapi(server_url: str) -> dict:
     """The OpenAPI document, with `server_url` (…/api/v1) as its server."""
     return {
         "openapi": "3.1.0",
-        "info": {"title": "matchmaker lots API", "version": "1.1.0",
+        "info": {"title": "matchmaker lots API", "version": "1.2.0",
                  "description": "Read-only access to published cacao lots and their product "
-                                "sheets, and to published consolidated offers."},
+                                "sheets, and to published consolidated offers; for a signed-in "
+                                "buyer, their demand (read and write) and recommendations."},
         "servers": [{"url": server_url}],
         "paths": {
             "/lots": {"get": {
@@ -304,15 +388,20 @@ def build_openapi(server_url: str) -> dict:
                     "404": _error("No published offer with this code"),
                 },
             }},
-            "/me/demand": {"get": {
-                "operationId": "getMyDemand",
-                "summary": "What the signed-in buyer buys (session cookie; decimals as strings)",
-                "responses": {
-                    "200": {"description": "The demand", "content": {"application/json": {
-                        "schema": {"type": "object"}}}},
-                    "401": _error("Not signed in"), "403": _error("Not a buyer"),
+            "/me/demand": {
+                "get": {
+                    "operationId": "getMyDemand",
+                    "summary": "What the signed-in buyer buys (session cookie; decimals as "
+                               "strings)",
+                    "responses": {
+                        "200": _demand_answer("The demand"),
+                        "401": _error("Not signed in"), "403": _error("Not a buyer"),
+                    },
                 },
-            }},
+                "put": _demand_write("replaceMyDemand", "Replace the signed-in buyer's demand"),
+                "patch": _demand_write("changeMyDemand", "Change part of the signed-in buyer's "
+                                                         "demand"),
+            },
             "/me/recommendations": {"get": {
                 "operationId": "getMyRecommendations",
                 "summary": "The signed-in buyer's ranked lots and offers with reasons and misses",
@@ -326,5 +415,6 @@ def build_openapi(server_url: str) -> dict:
         "components": {"schemas": {"LotSummary": LOT_SUMMARY, "LotPrice": LOT_PRICE,
                                    "LotSheet": LOT_SHEET,
                                    "OfferSummary": OFFER_SUMMARY, "OfferSheet": OFFER_SHEET,
+                                   "Demand": DEMAND, "DemandChange": DEMAND_CHANGE,
                                    "Error": ERROR}},
     }

@@ -166,11 +166,12 @@ def init_app(app: Flask) -> None:
                 "meeting_booking_event": booking_event}
 
     @app.template_filter("finding")
-    def _finding(finding) -> str:
-        """A matching finding as a sentence in the reader's language."""
+    def _finding(finding, audience: str = "buyer", buyer: str | None = None) -> str:
+        """A matching finding as a sentence in the reader's language, worded for the buyer or,
+        with audience "rep", for a rep reading about the buyer called `buyer`."""
         from matchmaker.services.matching.text import finding_text
 
-        return finding_text(finding)
+        return finding_text(finding, audience, buyer)
 
     @app.template_filter("problem")
     def _problem(problem) -> str:

@@ -15,7 +15,7 @@ Views call the helpers below instead of writing the plumbing out by hand:
 
 - One commit per request: a POST/PUT/PATCH/DELETE that answers below 400 is committed once,
   after the view returns; any other answer, and any exception, rolls back. Views and services
-  never commit.
+  never commit. A unique violation the commit itself meets is a 409, never a 500.
 - GETs never write: an INSERT/UPDATE/DELETE sent to the database while a GET, HEAD or OPTIONS
   request is served is refused (`GET_WRITES = "raise"`, in tests and debug) or logged and
   left uncommitted (`"log"`, the production default: a stray write must not cost a buyer the
@@ -39,6 +39,7 @@ from flask import (
     flash,
     has_request_context,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -47,8 +48,9 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError, IntegrityError
 
-from matchmaker.errors import DomainError
+from matchmaker.errors import DomainError, database_refusal
 from matchmaker.extensions import db
 from matchmaker.write_guard import permitted_reason
 
@@ -184,23 +186,28 @@ def _commit_once(response: Response) -> Response:
         if request.environ.get(_REFUSED_WRITE):
             db.session.rollback()  # never commit a refused write along with a permitted one
         elif _endpoint_writes_on_get() or request.environ.get(_PERMITTED_WRITE):
-            _commit_or_rollback(response)
+            return _commit_or_rollback(response)
         return response
-    _commit_or_rollback(response)
-    return response
+    return _commit_or_rollback(response)
 
 
-def _commit_or_rollback(response: Response) -> None:
+def _commit_or_rollback(response: Response) -> Response:
     if response.status_code >= 400:
         db.session.rollback()
-        return
+        return response
     try:
         db.session.commit()
+    except (IntegrityError, DataError) as error:
+        # Raised here, after the view, no error handler would see it and the visitor would get
+        # a 500: a unique violation is a 409 (the same form sent twice at once), a value the
+        # column cannot hold a 400, as when a view's own flush meets them.
+        return make_response(database_refusal(error))
     except Exception:
         db.session.rollback()
         raise
     for callback in request.environ.pop(_AFTER_COMMIT, []):
         callback()
+    return response
 
 
 def _rollback_on_error(error: BaseException | None) -> None:

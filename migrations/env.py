@@ -98,9 +98,11 @@ def run_migrations_online():
             # Batch mode rebuilds a table (copy, DROP, rename). With foreign keys on, that DROP
             # is refused, or cascades deletes into every table referencing it, on any install
             # that has data. SQLite ignores this pragma inside a transaction, so it is set and
-            # committed first; the references are checked once all migrations have run.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            # sent before any transaction begins: to the driver's connection, since any statement
+            # sent through SQLAlchemy first says BEGIN (matchmaker/extensions.py). The
+            # references are checked once all migrations have run.
             connection.commit()
+            _outside_transaction(connection, "PRAGMA foreign_keys=OFF")
         # Batch mode lets SQLite alter tables (it copies them); compare_type catches type drift.
         conf_args.setdefault("render_as_batch", sqlite)
         conf_args.setdefault("compare_type", True)
@@ -119,8 +121,19 @@ def run_migrations_online():
                         raise RuntimeError(f"migrations left broken references: {broken[:5]}")
         finally:
             if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                connection.commit()
+                connection.rollback()  # the check's read; each migration committed its own
+                _outside_transaction(connection, "PRAGMA foreign_keys=ON")
+
+
+def _outside_transaction(connection, pragma: str) -> None:
+    """Send a PRAGMA that SQLite ignores inside a transaction, and check it took effect."""
+    assert not connection.in_transaction()
+    driver = connection.connection.driver_connection
+    driver.execute(pragma)
+    name, value = pragma.split()[1].split("=")
+    (current,) = driver.execute(f"PRAGMA {name}").fetchone()
+    if str(current) != {"ON": "1", "OFF": "0"}.get(value, value):
+        raise RuntimeError(f"{pragma} did not take effect")
 
 
 if context.is_offline_mode():

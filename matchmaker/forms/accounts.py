@@ -150,6 +150,10 @@ class StaffProfileForm(FlaskForm):
     phone = StringField(_l("Phone (with country code)"),
                         validators=[Length(max=40), PhoneNumber()])
     locale = SelectField(_l("Language of this site and our e-mails"), choices=select_choices(SITE_LANGUAGES))
+    # Reps only (the profile page shows it to them alone).
+    shares_contact_with_buyers = BooleanField(
+        _l("Show my e-mail, phone and WhatsApp to buyers who share their contact details with "
+           "our organisation"))
     submit = SubmitField(_l("Save profile"))
 
 

@@ -1,10 +1,15 @@
-"""The buyer's demand form (profile page and sign-up's second step)."""
+"""The buyer's demand form (profile page and sign-up's second step), and the same rules for
+the JSON API (`PUT`/`PATCH /api/v1/me/demand`)."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, SubmitField
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, SubmitField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from matchmaker.forms.accounts import MultiCheckboxField
@@ -62,3 +67,74 @@ class DemandForm(FlaskForm):
         start = self.delivery_from.data
         if field.data and start and field.data < start:
             raise ValidationError(_l("The delivery window ends before it starts."))
+
+
+# The API's members, by the JSON type each one takes (decimals as strings or numbers).
+DEMAND_LISTS = ("product_forms", "certifications", "flavours", "genetics", "incoterms")
+DEMAND_NUMBERS = ("volume_min_mt", "volume_max_mt", "shipment_min_mt", "min_fermented_pct",
+                  "max_moisture_pct", "price_ceiling_usd_per_mt")
+DEMAND_DATES = ("delivery_from", "delivery_to")
+DEMAND_MEMBERS = (*DEMAND_LISTS, *DEMAND_NUMBERS, "min_iso_grade", *DEMAND_DATES,
+                  "eudr_required")
+
+
+def _codes_field() -> SelectMultipleField:
+    # Codes are checked by the service, as for the import: one coded error (`bad_choice`)
+    # naming the unknown codes, and every flavour code (the form shows the top-level ones).
+    return SelectMultipleField(validate_choice=False)
+
+
+class DemandApiForm(DemandForm):
+    """The demand form's bounds and checks, filled from a JSON body (`demand_formdata`)."""
+
+    class Meta:
+        csrf = False  # CSRFProtect checks the request's X-CSRFToken header before the view
+
+    product_forms = _codes_field()
+    certifications = _codes_field()
+    flavours = _codes_field()
+    genetics = _codes_field()
+    incoterms = _codes_field()
+    submit = None
+
+
+def _form_value(name: str, value) -> list[str] | None:
+    """`value` as the form would have received it, or None when its JSON type is wrong."""
+    if name in DEMAND_LISTS:
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        return list(value) if ok else None
+    if name == "eudr_required":
+        return None if not isinstance(value, bool) else (["y"] if value else [])
+    if value is None:
+        return [""] if name == "min_iso_grade" else []  # "Any grade", as the form sends it
+    if name in DEMAND_DATES:
+        if isinstance(value, date):
+            return [value.isoformat()]
+        return [value] if isinstance(value, str) else None
+    if name in DEMAND_NUMBERS:
+        if isinstance(value, Decimal):
+            return [format(value, "f")]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return [str(value)]  # inf and 1e30 are then refused like typed text
+        return [value] if isinstance(value, str) else None
+    return [value] if isinstance(value, str) else None  # min_iso_grade
+
+
+def demand_formdata(body: dict, current: dict) -> MultiDict:
+    """Form data for `DemandApiForm`: the members of `body` over `current` (the stored demand
+    for PATCH, nothing for PUT).
+
+    Raises:
+        ValueError: whose args[0] lists the members that are unknown or of the wrong JSON type.
+    """
+    wrong = [name for name in body if name not in DEMAND_MEMBERS]
+    pairs = []
+    for name in DEMAND_MEMBERS:
+        values = _form_value(name, body[name] if name in body else current.get(name))
+        if values is None:
+            wrong.append(name)
+        else:
+            pairs.extend((name, v) for v in values)
+    if wrong:
+        raise ValueError(wrong)
+    return MultiDict(pairs)

@@ -13,6 +13,7 @@ from huey.signals import SIGNAL_INTERRUPTED
 
 from matchmaker.jobs import enqueue, huey, in_app_context, worker_name
 from matchmaker.jobs.kinds import KINDS
+from matchmaker.services.mail import after_mail_committed
 
 log = logging.getLogger(__name__)
 
@@ -70,15 +71,31 @@ def reap_jobs() -> None:
     _reap()
 
 
-@huey.periodic_task(crontab(minute="*"), name="deliver_mail")
-@in_app_context
-def deliver_mail() -> None:
-    """Every minute: send due outbox messages over SMTP (nothing without MAIL_SERVER)."""
+def _deliver() -> None:
     from matchmaker.services.mail import deliver_pending
 
     sent, failed = deliver_pending()
     if sent or failed:
         log.info("mail: sent %s, failed %s", sent, failed)
+
+
+@huey.task(name="deliver_mail_soon")
+@in_app_context
+def deliver_mail_soon() -> None:
+    """Send what a commit just queued (services/mail.py enqueues this after the commit), so a
+    password reset does not wait for the minute's sweep."""
+    _deliver()
+
+
+after_mail_committed.append(deliver_mail_soon)
+
+
+@huey.periodic_task(crontab(minute="*"), name="deliver_mail")
+@in_app_context
+def deliver_mail() -> None:
+    """Every minute: send due outbox messages over SMTP (nothing without MAIL_SERVER); the
+    safety net for retries and for a delivery task that was lost."""
+    _deliver()
 
 
 @huey.periodic_task(crontab(minute="*/5"), name="meeting_reminders")

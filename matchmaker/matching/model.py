@@ -13,6 +13,11 @@ EXCLUDE = "exclude"  # a hard requirement not met: never recommended
 NOTE = "note"        # worth saying, no points (a differential price)
 SIGNAL = "signal"    # from behaviour (interest, samples, scans, meetings), labelled as such
 
+# Who reads a finding: the buyer ("you want ≥ 80 %") or a rep looking at buyers to meet
+# ("the buyer wants ≥ 80 %"). A rep's wording names the buyer as the parameter %(buyer)s.
+BUYER = "buyer"
+REP = "rep"
+
 
 @dataclass(frozen=True)
 class Label:
@@ -117,13 +122,22 @@ class Supply:
 
 @dataclass(frozen=True)
 class Finding:
-    """One explained criterion: an untranslated message with parameters, and its points."""
+    """One explained criterion: an untranslated message with parameters, and its points.
+
+    `message` is worded for the buyer; `rep_message`, when the wording depends on the reader,
+    for a rep (naming the buyer as %(buyer)s). Read either through `message_for`.
+    """
 
     criterion: str
     kind: str
     message: str
     params: Mapping[str, object] = field(default_factory=dict)
     points: float = 0.0
+    rep_message: str = ""
+
+    def message_for(self, audience: str) -> str:
+        """The untranslated message worded for `audience` (BUYER or REP)."""
+        return self.rep_message if audience == REP and self.rep_message else self.message
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,13 @@ SIGNAL_MESSAGES = {
     "scan": N_("You met at their booth (badge scanned)"),
     "meeting": N_("You have a meeting with this organisation"),
 }
+# The same signals as a rep reads them about a buyer.
+REP_SIGNAL_MESSAGES = {
+    "interested": N_("%(buyer)s marked it \"I'm interested\""),
+    "sample_request": N_("%(buyer)s asked for a sample"),
+    "scan": N_("%(buyer)s met you at your booth (badge scanned)"),
+    "meeting": N_("%(buyer)s has a meeting with your organisation"),
+}
 
 
 def tonnes(kg: Decimal) -> Decimal:
@@ -56,17 +63,22 @@ def tonnes(kg: Decimal) -> Decimal:
         return (amount / 1000).quantize(Decimal("0.1"))
 
 
-def _miss(criterion: str, message: str, factor_key: str | None = None, **params) -> Finding:
+# `rep` is the message worded for a rep (the buyer as %(buyer)s), where "you" would mislead.
+
+def _miss(criterion: str, message: str, factor_key: str | None = None, *, rep: str = "",
+          **params) -> Finding:
     weight = WEIGHTS.get(criterion, 0.0) * MISS_FACTOR.get(factor_key or criterion, 1.0)
-    return Finding(criterion, MISS, message, params, -weight)
+    return Finding(criterion, MISS, message, params, -weight, rep)
 
 
-def _reason(criterion: str, message: str, fraction: float = 1.0, **params) -> Finding:
-    return Finding(criterion, REASON, message, params, WEIGHTS.get(criterion, 0.0) * fraction)
+def _reason(criterion: str, message: str, fraction: float = 1.0, *, rep: str = "",
+            **params) -> Finding:
+    return Finding(criterion, REASON, message, params, WEIGHTS.get(criterion, 0.0) * fraction,
+                   rep)
 
 
-def _exclude(criterion: str, message: str, **params) -> Finding:
-    return Finding(criterion, EXCLUDE, message, params, 0.0)
+def _exclude(criterion: str, message: str, *, rep: str = "", **params) -> Finding:
+    return Finding(criterion, EXCLUDE, message, params, 0.0, rep)
 
 
 def _labels(codes: Iterable[str], label) -> Label:
@@ -78,8 +90,10 @@ def product_form(demand: Demand, supply: Supply) -> list[Finding]:
         return []
     form = Label.of(product_form_label(supply.product_form))
     if supply.product_form in demand.product_forms:
-        return [_reason("product_form", N_("%(form)s, a form you buy"), form=form)]
-    return [_exclude("product_form", N_("%(form)s; you buy %(wanted)s"), form=form,
+        return [_reason("product_form", N_("%(form)s, a form you buy"),
+                        rep=N_("%(form)s, a form %(buyer)s buys"), form=form)]
+    return [_exclude("product_form", N_("%(form)s; you buy %(wanted)s"),
+                     rep=N_("%(form)s; %(buyer)s buys %(wanted)s"), form=form,
                      wanted=_labels(demand.product_forms, product_form_label))]
 
 
@@ -99,6 +113,8 @@ def certification(demand: Demand, supply: Supply) -> list[Finding]:
             findings.append(_miss("certification",
                                   N_("%(scheme)s expires on %(day)s, before your delivery "
                                      "window ends"), "certificate_expires",
+                                  rep=N_("%(scheme)s expires on %(day)s, before the delivery "
+                                         "window %(buyer)s asks for ends"),
                                   scheme=label, day=valid_to))
     return findings
 
@@ -118,12 +134,15 @@ def volume(demand: Demand, supply: Supply) -> list[Finding]:
             and supply.moq_kg > Decimal(demand.volume_year_max_mt) * 1000:
         findings.append(_exclude("volume", N_("Minimum order %(moq)s t, more than the %(max)s t "
                                               "you buy a year"),
+                                 rep=N_("Minimum order %(moq)s t, more than the %(max)s t "
+                                        "%(buyer)s buys a year"),
                                  moq=tonnes(supply.moq_kg), max=Decimal(demand.volume_year_max_mt)))
     if demand.shipment_min_mt is None:
         return findings
     want = Decimal(demand.shipment_min_mt)
     if supply.available_kg >= want * 1000:
         findings.append(_reason("volume", N_("Volume %(have)s t, you want ≥ %(want)s t"),
+                                rep=N_("Volume %(have)s t, %(buyer)s wants ≥ %(want)s t"),
                                 have=have, want=want))
         return findings
     reaching = [o for o in supply.offers if o.available_kg >= want * 1000]
@@ -131,10 +150,14 @@ def volume(demand: Demand, supply: Supply) -> list[Finding]:
         offer = min(reaching, key=lambda o: (o.available_kg, o.code))
         findings.append(_miss("volume", N_("Volume %(have)s t, you want ≥ %(want)s t: see the "
                                            "%(offer)s consolidated offer"),
+                              rep=N_("Volume %(have)s t, %(buyer)s wants ≥ %(want)s t: offer "
+                                     "it through the %(offer)s consolidated offer"),
                               have=have, want=want, offer=offer.name, offer_code=offer.code))
     else:
         findings.append(_exclude("volume", N_("Volume %(have)s t, you want ≥ %(want)s t, and no "
                                               "consolidated offer reaches it"),
+                                 rep=N_("Volume %(have)s t, %(buyer)s wants ≥ %(want)s t, and "
+                                        "no consolidated offer reaches it"),
                                  have=have, want=want))
     return findings
 
@@ -157,29 +180,35 @@ def quality(demand: Demand, supply: Supply) -> list[Finding]:
     if demand.min_iso_grade:
         grade = Label.of(ISO_GRADE.label(supply.iso_grade))
         minimum = Label.of(ISO_GRADE.label(demand.min_iso_grade))
+        wording = dict(rep=N_("ISO 2451 %(grade)s, %(buyer)s wants %(minimum)s or better"),
+                       grade=grade, minimum=minimum)
         if grade_rank(supply.iso_grade) <= grade_rank(demand.min_iso_grade):
             findings.append(_reason("grade", N_("ISO 2451 %(grade)s, you want %(minimum)s or "
-                                                "better"), grade=grade, minimum=minimum))
+                                                "better"), **wording))
         else:
             findings.append(_miss("grade", N_("ISO 2451 %(grade)s, you want %(minimum)s or "
-                                              "better"), grade=grade, minimum=minimum))
+                                              "better"), **wording))
     if demand.min_fermented_pct is not None and supply.fermented_pct is not None:
         pct, minimum = Decimal(supply.fermented_pct).quantize(Decimal(1)), \
             Decimal(demand.min_fermented_pct).quantize(Decimal(1))
+        wording = dict(rep=N_("Fermented %(pct)s %%, %(buyer)s wants ≥ %(minimum)s %%"),
+                       pct=pct, minimum=minimum)
         if supply.fermented_pct >= demand.min_fermented_pct:
             findings.append(_reason("fermentation", N_("Fermented %(pct)s %%, you want ≥ "
-                                                       "%(minimum)s %%"), pct=pct, minimum=minimum))
+                                                       "%(minimum)s %%"), **wording))
         else:
             findings.append(_miss("fermentation", N_("Fermented %(pct)s %%, you want ≥ "
-                                                     "%(minimum)s %%"), pct=pct, minimum=minimum))
+                                                     "%(minimum)s %%"), **wording))
     if demand.max_moisture_pct is not None and supply.moisture_pct is not None:
         pct, maximum = Decimal(supply.moisture_pct), Decimal(demand.max_moisture_pct)
+        wording = dict(rep=N_("Moisture %(pct)s %%, %(buyer)s accepts ≤ %(maximum)s %%"),
+                       pct=pct, maximum=maximum)
         if supply.moisture_pct <= demand.max_moisture_pct:
             findings.append(_reason("moisture", N_("Moisture %(pct)s %%, you accept ≤ "
-                                                   "%(maximum)s %%"), pct=pct, maximum=maximum))
+                                                   "%(maximum)s %%"), **wording))
         else:
             findings.append(_miss("moisture", N_("Moisture %(pct)s %%, you accept ≤ "
-                                                 "%(maximum)s %%"), pct=pct, maximum=maximum))
+                                                 "%(maximum)s %%"), **wording))
     return findings
 
 
@@ -230,6 +259,7 @@ def genetics(demand: Demand, supply: Supply) -> list[Finding]:
     wanted = {code: share for code, share in supply.genetics.items() if code in demand.genetics}
     if not wanted:
         return [_miss("genetics", N_("None of the genetics you look for (%(wanted)s)"),
+                      rep=N_("None of the genetics %(buyer)s looks for (%(wanted)s)"),
                       wanted=_labels(demand.genetics, genetics_label))]
     findings = []
     for code, share in sorted(wanted.items(), key=lambda item: (-item[1], item[0])):
@@ -245,9 +275,11 @@ def terms(demand: Demand, supply: Supply) -> list[Finding]:
     if demand.incoterms and supply.incoterm:
         where = f"{supply.incoterm}{place}"
         if supply.incoterm in demand.incoterms:
-            findings.append(_reason("incoterm", N_("%(incoterm)s, as you buy"), incoterm=where))
+            findings.append(_reason("incoterm", N_("%(incoterm)s, as you buy"),
+                                    rep=N_("%(incoterm)s, as %(buyer)s buys"), incoterm=where))
         else:
             findings.append(_miss("incoterm", N_("%(incoterm)s; you buy %(wanted)s"),
+                                  rep=N_("%(incoterm)s; %(buyer)s buys %(wanted)s"),
                                   incoterm=where, wanted=", ".join(sorted(demand.incoterms))))
     ceiling = demand.price_ceiling_usd_per_mt
     if ceiling is not None:
@@ -255,10 +287,14 @@ def terms(demand: Demand, supply: Supply) -> list[Finding]:
     if demand.delivery_to and supply.harvest_end:
         if supply.harvest_end > demand.delivery_to:
             findings.append(_miss("delivery", N_("Harvest ends on %(day)s, after your delivery "
-                                                 "window"), day=supply.harvest_end))
+                                                 "window"),
+                                  rep=N_("Harvest ends on %(day)s, after the delivery window "
+                                         "%(buyer)s asks for"), day=supply.harvest_end))
         else:
             findings.append(_reason("delivery", N_("Harvested by %(day)s, in time for your "
-                                                   "delivery window"), day=supply.harvest_end))
+                                                   "delivery window"),
+                                    rep=N_("Harvested by %(day)s, in time for the delivery "
+                                           "window %(buyer)s asks for"), day=supply.harvest_end))
     return findings
 
 
@@ -269,21 +305,29 @@ def _price(supply: Supply, ceiling: Decimal) -> list[Finding]:
     if supply.price_basis == "differential":
         return [Finding("price", NOTE, N_("Priced as a differential to the market: ask for a "
                                           "firm price to compare with your ceiling of "
-                                          "%(ceiling)s USD/MT"), {"ceiling": ceiling}, 0.0)]
+                                          "%(ceiling)s USD/MT"), {"ceiling": ceiling}, 0.0,
+                        N_("Priced as a differential to the market: give a firm price, "
+                           "%(buyer)s pays at most %(ceiling)s USD/MT"))]
     if price is None:
         return [_miss("price", N_("No price given"), "no_price")]
     if supply.price_basis == "indicative":
         if price <= ceiling:
             return [_reason("price", N_("About %(price)s USD/MT (differential plus today's "
                                         "market), within your ceiling of %(ceiling)s"),
+                            rep=N_("About %(price)s USD/MT (differential plus today's market); "
+                                   "%(buyer)s pays up to %(ceiling)s"),
                             price=price, ceiling=ceiling)]
         return [_miss("price", N_("About %(price)s USD/MT (differential plus today's market), "
                                   "above your ceiling of %(ceiling)s"),
+                      rep=N_("About %(price)s USD/MT (differential plus today's market); "
+                             "%(buyer)s pays at most %(ceiling)s"),
                       price=price, ceiling=ceiling)]
     if price <= ceiling:
         return [_reason("price", N_("%(price)s USD/MT, within your ceiling of %(ceiling)s"),
+                        rep=N_("%(price)s USD/MT; %(buyer)s pays up to %(ceiling)s"),
                         price=price, ceiling=ceiling)]
     return [_miss("price", N_("%(price)s USD/MT, above your ceiling of %(ceiling)s"),
+                  rep=N_("%(price)s USD/MT; %(buyer)s pays at most %(ceiling)s"),
                   price=price, ceiling=ceiling)]
 
 
@@ -293,7 +337,8 @@ CRITERIA = (product_form, certification, eudr, volume, quality, flavour, global_
 
 def signals(kinds: Iterable[str]) -> list[Finding]:
     """Behaviour findings (each kind once), labelled as signals."""
-    return [Finding("signal", SIGNAL, SIGNAL_MESSAGES[kind], {}, SIGNALS[kind])
+    return [Finding("signal", SIGNAL, SIGNAL_MESSAGES[kind], {}, SIGNALS[kind],
+                    REP_SIGNAL_MESSAGES[kind])
             for kind in sorted(set(kinds)) if kind in SIGNALS]
 
 

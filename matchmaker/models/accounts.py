@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import false as sql_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -95,6 +96,10 @@ class User(UserMixin, Base):
     # Part of the id stored in session and remember cookies: raising it (log-out, password
     # change or reset, suspension, "log out everywhere") makes every issued cookie worthless.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A rep's agreement to show their e-mail, phone and WhatsApp link to the buyers who share
+    # theirs with the rep's organisation (contact goes both ways only when both agreed).
+    shares_contact_with_buyers: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                             server_default=sql_false())
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     buyer_profile: Mapped[BuyerProfile | None] = relationship(

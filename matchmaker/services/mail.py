@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import current_app
-from sqlalchemy import update
+from flask import current_app, has_app_context
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
 
 from matchmaker.extensions import db
 from matchmaker.models import OutboxMessage, User
@@ -37,7 +38,34 @@ def queue_mail(
         message.attachment_name, message.attachment_type, message.attachment = attachment
     db.session.add(message)
     db.session.flush()
+    db.session.info[_MAIL_QUEUED] = True  # deliver right after this transaction commits
     return message
+
+
+# Set on a session that queued mail; its commit then enqueues a delivery at once (the
+# once-a-minute sweep stays the safety net, and retries failed messages).
+_MAIL_QUEUED = "matchmaker.mail_queued"
+# What to call then: matchmaker/jobs/tasks.py adds its delivery task (the jobs package
+# depends on this module, never the other way round).
+after_mail_committed: list[Callable[[], object]] = []
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver_after_commit(session: Session) -> None:
+    if not session.info.pop(_MAIL_QUEUED, False) or not has_app_context():
+        return
+    if not current_app.config.get("MAIL_SEND_ON_COMMIT", True):
+        return
+    for deliver in after_mail_committed:
+        try:
+            deliver()
+        except Exception:  # the mail is committed: the periodic sweep will send it
+            current_app.logger.exception("Could not enqueue mail delivery; the sweep will")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_queued_mail(session: Session) -> None:
+    session.info.pop(_MAIL_QUEUED, None)  # the messages were rolled back with the rest
 
 
 def smtp_configured(config: Mapping) -> bool:

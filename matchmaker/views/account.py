@@ -57,6 +57,7 @@ def profile():
             _fill_buyer_form(form, user)
         else:
             form.name.data, form.phone.data, form.locale.data = user.name, user.phone, user.locale
+            form.shares_contact_with_buyers.data = user.shares_contact_with_buyers
     if form.validate_on_submit():
         user.name, user.phone, user.locale = form.name.data.strip(), form.phone.data or "", form.locale.data
         if user.is_buyer and user.buyer_profile:
@@ -70,6 +71,8 @@ def profile():
             profile.languages = ",".join(form.languages.data)
             profile.website = form.website.data or ""
             profile.share_contact_default = form.share_contact_default.data
+        if user.is_rep:
+            user.shares_contact_with_buyers = form.shares_contact_with_buyers.data
         session["lang"] = user.locale
         refresh()  # the confirmation below is already in the newly chosen language
         flash(_("Your profile has been saved."), "success")

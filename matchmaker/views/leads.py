@@ -39,6 +39,7 @@ from matchmaker.services.leads.queries import (
     can_see_leads,
     lead_list_query,
 )
+from matchmaker.services.matching import contact
 
 bp = Blueprint("leads", __name__)
 
@@ -266,7 +267,11 @@ def contacts():
     """A buyer's page: which organisations hold their details, with a withdraw button."""
     _require_buyer()
     profile = current_user.buyer_profile
-    return render_template("leads/contacts.html", holders=consent.contact_holders(current_user),
+    holders = consent.contact_holders(current_user)
+    reps = {h.organisation.id: contact.rep_contacts(current_user, h.organisation,
+                                                    contact.lead_lot(current_user, h.organisation))
+            for h in holders if h.shares}
+    return render_template("leads/contacts.html", holders=holders, rep_contacts=reps,
                            default=bool(profile and profile.share_contact_default))
 
 

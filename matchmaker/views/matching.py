@@ -15,17 +15,19 @@ from matchmaker import web
 from matchmaker.access import get_event, organiser_required, role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
-from matchmaker.forms.matching import DemandForm
+from matchmaker.forms.matching import DemandApiForm, DemandForm, demand_formdata
 from matchmaker.models import Event, Lot
 from matchmaker.services import events
 from matchmaker.services.lots.sheet import load_lot
 from matchmaker.services.matching import demand as demand_service
 from matchmaker.services.matching import recommend
-from matchmaker.services.matching.text import match_json
+from matchmaker.services.matching.text import buyer_called, match_json
 from matchmaker.templating import safe_next
 
 bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
-# Beside the read-only lots API, for the signed-in buyer (GET only: nothing for CSRF to guard).
+# Beside the read-only lots API, for the signed-in buyer (session cookie). Unlike the lots API
+# this blueprint is not exempt from CSRF: a write carries the X-CSRFToken header, like the
+# scanner's JSON posts.
 api_bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
 
 participant_required = role_required("buyer", "rep")
@@ -40,7 +42,8 @@ CRITERION_LABELS = {
 
 @bp.context_processor
 def _labels() -> dict:
-    return {"criterion_label": lambda code: str(CRITERION_LABELS.get(code, code))}
+    return {"criterion_label": lambda code: str(CRITERION_LABELS.get(code, code)),
+            "buyer_called": buyer_called}
 
 
 def _today() -> date:
@@ -91,9 +94,9 @@ def demand():
         try:
             demand_service.save_demand(profile, _fields_from(form))
         except DomainError as error:
-            status = web.refused(error)
+            status = web.refused(error, form)
             return render_template("matching/demand.html", form=form, welcome=welcome,
-                           skip_url=safe_next()), status
+                                   skip_url=safe_next()), status
         flash(_("Saved. Here is what fits what you buy."), "success")
         return redirect(safe_next("matching.home") if welcome else url_for("matching.home"))
     status = 422 if form.is_submitted() else 200
@@ -179,7 +182,7 @@ def similar(lot_code: str):
     return render_template("matching/similar.html", lot=lot, nearest=nearest)
 
 
-# JSON (read-only, for the signed-in buyer; documented in matchmaker/openapi.py) -------------
+# JSON (for the signed-in buyer; documented in matchmaker/openapi.py) -----------------------
 
 def _api_user():
     if not (current_user.is_authenticated and current_user.is_buyer
@@ -203,6 +206,42 @@ def api_demand():
     """The signed-in buyer's demand (decimals as strings, dates ISO 8601)."""
     fields = demand_service.fields_of(_api_user().buyer_profile)
     return {name: _json_value(getattr(fields, name)) for name in fields.__dataclass_fields__}
+
+
+@api_bp.route("/me/demand", methods=["PUT", "PATCH"])
+def api_save_demand():
+    """Replace (PUT: a missing member is cleared) or change (PATCH: only the members sent) the
+    signed-in buyer's demand, with the form's bounds and the service's rules; answers the
+    demand as stored, or 400 for a body of the wrong shape and 422 with each field's errors."""
+    profile = _api_user().buyer_profile
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return _api_error(400, "bad_body", _("Send a JSON object."))
+    start = demand_service.fields_of(profile) if request.method == "PATCH" \
+        else demand_service.DemandFields()
+    try:
+        formdata = demand_formdata(body, vars(start))
+    except ValueError as error:
+        return _api_error(400, "bad_body", _("Unknown members, or values of the wrong type."),
+                          members=error.args[0])
+    form = DemandApiForm(formdata=formdata)
+    if not form.validate():
+        return _api_error(422, "invalid", _("Check the values sent."),
+                          fields={name: [str(m) for m in messages]
+                                  for name, messages in form.errors.items()})
+    try:
+        demand_service.save_demand(profile, _fields_from(form))
+        db.session.flush()
+        db.session.refresh(profile)  # answer the figures as the columns hold them (12.50)
+    except DomainError as error:
+        status = web.undo(error)
+        return _api_error(status, error.code, error.message,
+                          fields={error.field: [error.message]} if error.field else {})
+    return api_demand()
+
+
+def _api_error(status: int, code: str, title: str, **details):
+    return {"error": {"status": status, "code": code, "title": title, **details}}, status
 
 
 @api_bp.get("/me/recommendations")

@@ -18,6 +18,7 @@ from matchmaker.input_guard import db_int
 from matchmaker.models import Event, Lot, Meeting, Slot, User
 from matchmaker.models.base import utcnow
 from matchmaker.services.events import booking_event
+from matchmaker.services.matching import contact
 from matchmaker.services.meetings import agenda, booking, dayof, rules, seats
 from matchmaker.services.meetings.availability import free_slots
 from matchmaker.services.meetings.calendar import meeting_ics
@@ -159,12 +160,15 @@ def _render_detail(meeting: Meeting, now, status: int = 200, *, decline_form=Non
             (s.id, slot_label(s.starts_at, s.ends_at, meeting.event, _locale())) for s in options
         ]
     org_side = rules.is_org_side(current_user, meeting) and meeting.is_active
+    is_buyer = rules.is_buyer_side(current_user, meeting)
     return render_template(
-        "meetings/detail.html", meeting=meeting, actions=actions,
+        "meetings/detail.html", meeting=meeting, actions=actions, is_buyer=is_buyer,
         covering_rep=seats.covering_reps([meeting])[meeting.id],
         seat_reps=seats.organisation_reps(meeting.event_id, meeting.organisation_id)
         if org_side else [],
-        is_buyer=rules.is_buyer_side(current_user, meeting),
+        rep_contacts=contact.rep_contacts(meeting.buyer, meeting.organisation,
+                                          meeting.lots[0] if meeting.lots else None)
+        if is_buyer and current_user.id == meeting.buyer_id else [],
         decline_form=decline_form or DeclineForm(), propose_form=propose_form,
         cancel_form=cancel_form or CancelForm(),
     ), status

@@ -130,3 +130,33 @@ def test_reset_mail_is_delivered_end_to_end(smtp_app, db, client, smtp_sink, fac
     assert deliver_pending() == (1, 0)
     email = smtp_sink.messages[0][1]
     assert "/password/reset/" in email.get_body(("plain",)).get_content()
+
+
+def test_a_reset_enqueues_delivery_right_after_its_commit(app, db, client, factories,
+                                                          monkeypatch):
+    from matchmaker.jobs import tasks
+    from matchmaker.services import mail
+
+    app.config["MAIL_SEND_ON_COMMIT"] = True
+    assert tasks.deliver_mail_soon in mail.after_mail_committed  # the worker's task
+    enqueued = []
+    monkeypatch.setattr(mail, "after_mail_committed", [lambda: enqueued.append("deliver")])
+    factories.user("buyer", email="claire@cacaonord.example", locale="en")
+    client.post("/password/forgot", data={"email": "nobody@cacaonord.example"})
+    assert enqueued == []  # no mail queued, nothing to deliver
+    client.post("/password/forgot", data={"email": "claire@cacaonord.example"})
+    assert enqueued == ["deliver"]
+    queue_mail("someone@example.test", "Subject", "Body")
+    db.session.rollback()  # the message is gone with its transaction: nothing to deliver
+    db.session.commit()
+    assert enqueued == ["deliver"]
+
+
+def test_a_reset_mail_leaves_at_once_without_waiting_for_the_sweep(smtp_app, client,
+                                                                   smtp_sink, factories):
+    smtp_app.config.update(MAIL_PORT=smtp_sink.port, MAIL_SEND_ON_COMMIT=True)
+    factories.user("buyer", email="claire@cacaonord.example", name="Claire Tremblay", locale="en")
+    client.post("/password/forgot", data={"email": "claire@cacaonord.example"})
+    # JOBS_IMMEDIATE runs the enqueued delivery task at once, as a worker would shortly.
+    assert len(smtp_sink.messages) == 1
+    assert deliver_pending() == (0, 0)  # nothing left for the sweep

@@ -6,8 +6,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
-
 from matchmaker.extensions import db
 from matchmaker.importing.reading import read_table
 from matchmaker.models import Exhibitor, ImportMapping, Organisation, OutboxMessage, User
@@ -83,12 +81,7 @@ def test_exhibitors_from_xlsx_create_organisations_booths_and_reps(demo, runner)
     assert "2 unchanged" in again.output
 
 
-# On the test SQLite database a rollback after a flush was seen to keep the flushed rows (the
-# connection reported no open transaction): reported to the lead, checked on PostgreSQL.
-@pytest.mark.postgres_only
-def test_a_failure_half_way_leaves_nothing_written(demo, app, monkeypatch, backend):
-    if backend == "sqlite":
-        pytest.skip("rollback after flush is not reliable on the test SQLite set-up (see above)")
+def test_a_failure_half_way_leaves_nothing_written(demo, app, monkeypatch):
     with app.test_request_context():
         table = read_table("b.csv", (FILES / "buyers_bom.csv").read_bytes())
         mapping = {"name": "Nombres y apellidos", "email": "Correo electrónico",

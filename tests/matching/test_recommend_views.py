@@ -76,6 +76,18 @@ def test_rep_sees_the_buyers_whose_demand_fits(demo, demo_login):
     assert "Compradores que vale la pena conocer" in html  # Rosa reads Spanish
     assert "Edelkakao Manufaktur" in html
     assert "Alpen Kakao" not in html  # wants 5 t shipments: Infierno's 2.4 t and no offer reach it
+    # The reasons are about the buyer, worded for the rep.
+    assert "Anna busca ≥ 80 %" in html and "usted busca" not in html
+
+
+def test_rep_reads_reasons_about_the_buyer_in_english(demo, demo_login):
+    client = demo_login(ROSA)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    html = client.get(f"/matches/{demo.slug}/").get_data(as_text=True)
+    assert "Buyers worth meeting" in html
+    assert "Fermented 92 %, Anna wants ≥ 80 %" in html
+    assert "you want" not in html and "as you buy" not in html
 
 
 def test_organiser_overview_lists_unmet_demand(demo, demo_login):
@@ -127,6 +139,7 @@ def test_cli_recommend_text_for_a_rep_and_errors(demo, runner):
     result = runner.invoke(args=["recommend", ROSA, "--event", demo.slug])
     assert result.exit_code == 0, result.output
     assert "Edelkakao Manufaktur" in result.output
+    assert "Fermented 92 %, Anna wants ≥ 80 %" in result.output and "you want" not in result.output
     assert runner.invoke(args=["recommend", "nobody@example.test"]).exit_code != 0
     assert runner.invoke(args=["recommend", ANNA, "--event", "nope"]).exit_code != 0
 

@@ -195,3 +195,34 @@ def test_offer_reference_keeps_the_smallest_offer_that_reaches():
     supply = lot("X", 1, kg=1000, offers=(big, small))
     miss = next(f for f in match(Demand(shipment_min_mt=D(2)), supply).misses)
     assert miss.params["offer_code"] == "S"
+
+
+def test_every_finding_worded_for_the_buyer_has_a_rep_wording_naming_the_buyer():
+    import re
+
+    from matchmaker.matching import BUYER, REP
+    from tests.matching.eval_set import BUYERS
+
+    you = re.compile(r"\byou(r)?\b", re.IGNORECASE)
+    reworded = set()
+    everything = [*SUPPLIES, lot("OFFERED", 9, kg=1500, offers=(OFFER_REF_FOR_TEST,)),
+                  lot("DIFF", 9, basis="differential"), lot("INDIC", 9, price=9000,
+                                                             basis="indicative")]
+    for _, demand, _ in BUYERS:
+        demand = Demand(**{**demand.__dict__, "delivery_to": date(2027, 6, 30),
+                           "price_ceiling_usd_per_mt": D(8000), "shipment_min_mt": D(2)})
+        for supply in everything:
+            result = match(demand, supply, behaviour=SIGNALS)
+            for finding in result.findings:
+                buyer_words, rep_words = finding.message_for(BUYER), finding.message_for(REP)
+                if you.search(buyer_words):
+                    assert rep_words != buyer_words and "%(buyer)s" in rep_words, buyer_words
+                    reworded.add(finding.criterion)
+                # "your" in a rep's sentence is the rep's own booth or organisation.
+                assert not re.search(r"\byou (want|buy|accept|look)|your (ceiling|delivery)",
+                                     rep_words), rep_words
+    assert reworded >= {"volume", "fermentation", "grade", "moisture", "certification", "price",
+                        "incoterm", "delivery", "signal", "product_form", "genetics"}
+
+
+OFFER_REF_FOR_TEST = OfferRef("OF-T", "Test container", D(20000))

@@ -73,14 +73,14 @@ def _check_codes(codes: list[str], allowed, field_name: str) -> str:
     if unknown:
         raise ValidationFailed(
             _("Unknown choice for %(field)s: %(codes)s", field=field_name, codes=", ".join(unknown)),
-            code="bad_choice")
+            code="bad_choice", field=field_name)
     return ",".join(dict.fromkeys(codes))  # keeps the order, drops repeats
 
 
-def _check_range(value: Decimal | None, low: Decimal, high: Decimal, message) -> None:
+def _check_range(value: Decimal | None, low: Decimal, high: Decimal, message, field_name: str) -> None:
     # `message` is lazy: it is only translated (and so needs a request) when it is raised.
     if value is not None and not (low <= value <= high):
-        raise ValidationFailed(str(message), code="out_of_range")
+        raise ValidationFailed(str(message), code="out_of_range", field=field_name)
 
 
 def save_demand(profile: BuyerProfile, fields: DemandFields) -> BuyerProfile:
@@ -100,24 +100,28 @@ def save_demand(profile: BuyerProfile, fields: DemandFields) -> BuyerProfile:
         "incoterms": _check_codes(fields.incoterms, INCOTERM, "incoterms"),
     }
     if fields.min_iso_grade not in (None, "", *ISO_GRADE_MINIMUM.codes):
-        raise ValidationFailed(_("Choose Grade I or Grade II."), code="bad_choice")
+        raise ValidationFailed(_("Choose Grade I or Grade II."), code="bad_choice",
+                               field="min_iso_grade")
     _check_range(fields.min_fermented_pct, Decimal(0), Decimal(100),
-                 _l("The fermented share is a percentage from 0 to 100."))
+                 _l("The fermented share is a percentage from 0 to 100."), "min_fermented_pct")
     _check_range(fields.max_moisture_pct, Decimal("0.01"), Decimal(100),
-                 _l("Moisture is a percentage above 0 and at most 100."))
-    for value in (fields.volume_min_mt, fields.volume_max_mt, fields.shipment_min_mt,
-                  fields.price_ceiling_usd_per_mt):
-        _check_range(value, Decimal(0), Decimal(10_000_000), _l("Figures cannot be negative."))
+                 _l("Moisture is a percentage above 0 and at most 100."), "max_moisture_pct")
+    for name in ("volume_min_mt", "volume_max_mt", "shipment_min_mt", "price_ceiling_usd_per_mt"):
+        _check_range(getattr(fields, name), Decimal(0), Decimal(10_000_000),
+                     _l("Figures cannot be negative."), name)
     if fields.shipment_min_mt is not None and fields.shipment_min_mt == 0:
-        raise ValidationFailed(_("A shipment must be more than 0 MT."), code="out_of_range")
+        raise ValidationFailed(_("A shipment must be more than 0 MT."), code="out_of_range",
+                               field="shipment_min_mt")
     if fields.price_ceiling_usd_per_mt is not None and fields.price_ceiling_usd_per_mt == 0:
-        raise ValidationFailed(_("A price ceiling must be more than 0."), code="out_of_range")
+        raise ValidationFailed(_("A price ceiling must be more than 0."), code="out_of_range",
+                               field="price_ceiling_usd_per_mt")
     if fields.volume_min_mt is not None and fields.volume_max_mt is not None \
             and fields.volume_max_mt < fields.volume_min_mt:
         raise ValidationFailed(_("The upper volume must not be below the lower one."),
-                               code="reversed")
+                               code="reversed", field="volume_max_mt")
     if fields.delivery_from and fields.delivery_to and fields.delivery_to < fields.delivery_from:
-        raise ValidationFailed(_("The delivery window ends before it starts."), code="reversed")
+        raise ValidationFailed(_("The delivery window ends before it starts."), code="reversed",
+                               field="delivery_to")
     for name, value in codes.items():
         setattr(profile, name, value)
     profile.volume_min_mt = fields.volume_min_mt

@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from matchmaker.matching import Finding, Label, Month
+from matchmaker.matching import BUYER, REP, Finding, Label, Month
 from matchmaker.number_format import format_decimal
 
 
@@ -26,16 +26,31 @@ def _param(value: object, translate) -> str:
     return str(value)
 
 
-def finding_text(finding: Finding) -> str:
-    """The finding in the current request's language."""
+def buyer_called(name: str | None) -> str:
+    """How a rep's sentences name a buyer: the given name ("Anna"), else "the buyer"."""
+    given = (name or "").split()
+    return given[0] if given else _("the buyer")
+
+
+def _worded(finding: Finding, params: dict, translate, audience: str, buyer: str | None) -> str:
+    message = translate(finding.message_for(audience))
+    if audience != REP:
+        return message % params
+    text = message % {**params, "buyer": buyer or translate("the buyer")}
+    return text[:1].upper() + text[1:]  # "The buyer asked for a sample"
+
+
+def finding_text(finding: Finding, audience: str = BUYER, buyer: str | None = None) -> str:
+    """The finding in the current request's language, worded for `audience`: the buyer, or a
+    rep (REP) reading about the buyer called `buyer` (see `buyer_called`)."""
     params = {k: _param(v, _) for k, v in finding.params.items()}
-    return _(finding.message) % params
+    return _worded(finding, params, _, audience, buyer)
 
 
-def finding_text_plain(finding: Finding) -> str:
+def finding_text_plain(finding: Finding, audience: str = BUYER, buyer: str | None = None) -> str:
     """The finding in English with plain figures (the CLI's and scripts' `--json`)."""
     params = {k: _param(v, lambda s: s) for k, v in finding.params.items()}
-    return finding.message % params
+    return _worded(finding, params, lambda s: s, audience, buyer)
 
 
 def match_json(item) -> dict:
