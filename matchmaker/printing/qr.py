@@ -126,7 +126,7 @@ def _modules(url: str, level: ErrorLevel) -> np.ndarray:
     return _best_mask(url, level)[1]
 
 
-@functools.lru_cache(maxsize=4096)  # ~3 KB a code: a whole fair's badges and posters
+@functools.lru_cache(maxsize=2048)  # ~3 KB a code: a whole fair's badges and posters
 def _best_mask(url: str, level: ErrorLevel) -> tuple[int, np.ndarray]:
     if level not in _LEVELS:
         raise ValueError(f"unknown QR error correction level {level!r}")
