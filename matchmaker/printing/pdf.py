@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import functools
-from array import array
-
 import weakref
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
