@@ -89,7 +89,7 @@ def _measure(rows: list, instance: str, pages: list[tuple[str, str, str | None]]
     for name, path, cookie in pages:
         headers = {"User-Agent": "bench", **({"Cookie": cookie} if cookie else {})}
         check = requests.get(f"http://127.0.0.1:{APP}{path}", headers=headers,
-                             allow_redirects=False)
+                             allow_redirects=False, timeout=30)
         if check.status_code != 200:
             raise SystemExit(f"{path}: {check.status_code}")
         bare = _rps(f"http://127.0.0.1:{BARE}/", seconds)
@@ -145,7 +145,7 @@ def main() -> None:
             servers.append(app)
             _wait(BARE)
             _wait(APP)
-            lot = requests.get(f"http://127.0.0.1:{APP}/api/v1/lots").json()["data"][0]["lot_code"]
+            lot = requests.get(f"http://127.0.0.1:{APP}/api/v1/lots", timeout=30).json()["data"][0]["lot_code"]
             buyer = _login(*DEMO_BUYER)
             _measure(rows, "demo", [
                 ("lot page, anonymous", f"/lots/{lot}", None),
