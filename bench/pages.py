@@ -51,9 +51,9 @@ def _gunicorn(args: list[str], env: dict, log: Path) -> subprocess.Popen:
 def _wait(port: int, path: str = "/") -> None:
     for _ in range(120):
         try:
-            if requests.get(f"http://127.0.0.1:{port}{path}", timeout=2).status_code < 500:
+            if requests.get(f"http://127.0.0.1:{port}{path}", timeout=10).status_code < 500:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
         time.sleep(0.5)
     raise SystemExit(f"nothing answers on port {port}")
