@@ -73,9 +73,10 @@ def _login(email: str, password: str) -> str:
 
 
 def _rps(url: str, seconds: int, cookie: str | None = None) -> float:
-    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", "User-Agent: bench", url]
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "-H", "User-Agent: bench"]
     if cookie:
-        command[5:5] = ["-H", f"Cookie: {cookie}"]
+        command += ["-H", f"Cookie: {cookie}"]
+    command.append(url)
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
