@@ -15,7 +15,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import get_locale
@@ -59,7 +58,7 @@ def _check_rep_approved() -> None:
 def mine():
     """The person's meetings at one event, by day, printable (print CSS) and as a PDF."""
     _check_rep_approved()
-    if "_flashes" in session or current_app.config.get("PAGE_CACHE_DISABLED"):
+    if current_app.config.get("PAGE_CACHE_DISABLED"):
         return render_template("agenda/mine.html", **_agenda_context())
     # Opened again and again at a fair: the page's blocks are kept per person, filters and
     # language, and checked against one row of counts and change times of what they show;

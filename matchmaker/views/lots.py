@@ -229,7 +229,9 @@ def catalogue_page():
 
 
 def _cacheable_catalogue() -> bool:
-    return "_flashes" not in session and not current_app.config.get("PAGE_CACHE_DISABLED")
+    """As `_cacheable_request`, filters allowed."""
+    return not current_app.config.get("PAGE_CACHE_DISABLED") and (
+        current_user.is_authenticated or "_flashes" not in session)
 
 
 def _requested_codes() -> list[str]:
@@ -322,9 +324,10 @@ def anonymous_pages() -> PageCache:
 
 
 def _cacheable_request() -> bool:
-    """No query string (actions, log-in returns), no pending flash messages."""
-    return (not request.args and "_flashes" not in session
-            and not current_app.config.get("PAGE_CACHE_DISABLED"))
+    """No query string (actions, log-in returns); for visitors, whose whole page is stored,
+    no pending flash messages (logged-in people get them from the layout, rendered anew)."""
+    return (not request.args and not current_app.config.get("PAGE_CACHE_DISABLED")
+            and (current_user.is_authenticated or "_flashes" not in session))
 
 
 def _render_visible(lot_code: str):

@@ -17,7 +17,7 @@ def test_second_buyer_view_reads_no_sheet_rows(client, lots, factories, count_qu
     lot = lots.make(name_en="Infierno native cacao")
     lots.analysis(lot)
     login(client, factories.user("buyer"))
-    client.get(f"/lots/{lot.lot_code}", headers=EN)  # shows (and so ends) the log-in message
+    client.get(f"/lots/{lot.lot_code}", headers=EN)  # with the log-in message, once
     first = client.get(f"/lots/{lot.lot_code}", headers=EN).get_data(as_text=True)
     with count_queries() as queries:
         second = client.get(f"/lots/{lot.lot_code}", headers=EN).get_data(as_text=True)
@@ -111,3 +111,15 @@ def test_recently_checked_pages_are_served_within_the_window_only():
 
 def _without_tokens(html: str) -> str:
     return re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+
+
+def test_a_pending_message_shows_in_the_layout_of_a_stored_page(client, lots, factories):
+    lot = lots.make()
+    login(client, factories.user("buyer"))
+    client.get(f"/lots/{lot.lot_code}", headers=EN)  # stores the blocks
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "A message for this buyer only")]
+    page = client.get(f"/lots/{lot.lot_code}", headers=EN).get_data(as_text=True)
+    assert "A message for this buyer only" in page
+    assert "A message for this buyer only" not in client.get(
+        f"/lots/{lot.lot_code}", headers=EN).get_data(as_text=True)
