@@ -202,10 +202,12 @@ def catalogue_page():
     locale = str(get_locale())
     anonymous = not current_user.is_authenticated
     recheck = current_app.config.get("PAGE_CACHE_RECHECK_SECONDS", 0)
-    if anonymous:
-        page = pages.recently_checked((args, locale), recheck)
-        if page is not None:
-            return _public_response(page)
+    # The same results for everyone: a page found current is served for `recheck` seconds
+    # without asking again (whole pages to visitors, blocks inside their layout to others).
+    recent_key = (args, locale, anonymous or show_soles(), anonymous)
+    page = pages.recently_checked(recent_key, recheck)
+    if page is not None:
+        return _public_response(page) if anonymous else _blocks_response(page)
     with db.engine.connect() as connection:
         stamp = connection.execute(_catalogue_stamp(_today())).one()
     references = references_from_row(stamp)
@@ -217,12 +219,19 @@ def catalogue_page():
             html = render_template("lots/catalogue.html", **_catalogue_context(parsed, references))
             page = pages.put(key, version, html.encode())
         if recheck:
-            pages.checked((args, locale), page)
+            pages.checked(recent_key, page)
         return _public_response(page)
     if page is None:
         blocks = render_blocks("lots/catalogue.html", ("title", "content"),
                                **_catalogue_context(parsed, references))
         page = pages.put(key, version, blocks)
+    if recheck:
+        pages.checked(recent_key, page)
+    return _blocks_response(page)
+
+
+def _blocks_response(page) -> Response:
+    """A logged-in person's page: stored blocks inside the layout rendered now."""
     response = Response(serve_blocks(page.body), mimetype="text/html")
     response.vary.add("Cookie")
     return response
@@ -405,9 +414,7 @@ def _viewer_page(lot_code: str, stamp, references: MarketReferences) -> Response
         blocks = render_blocks("lots/detail.html", ("title", "content"),
                                **_detail_context(lot, references=references))
         page = anonymous_pages().put(key, stamp.updated_at, blocks)
-    response = Response(serve_blocks(page.body), mimetype="text/html")
-    response.vary.add("Cookie")
-    return response
+    return _blocks_response(page)
 
 
 @bp.get("/<lot_code>/start/<any(interest, sample):action>")
