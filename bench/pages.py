@@ -93,6 +93,7 @@ def _measure(rows: list, instance: str, pages: list[tuple[str, str, str | None]]
                              allow_redirects=False, timeout=30)
         if check.status_code != 200:
             raise SystemExit(f"{path}: {check.status_code}")
+        _rps(f"http://127.0.0.1:{APP}{path}", 1, cookie)  # both workers warm, pages stored
         bare = _rps(f"http://127.0.0.1:{BARE}/", seconds)
         page = _rps(f"http://127.0.0.1:{APP}{path}", seconds, cookie)
         rows.append((instance, name, page, bare, page / bare))
