@@ -1,11 +1,11 @@
-"""Peak memory of the lead exports for 100,000 leads: streamed CSV and write-only XLSX.
+"""Time and peak memory of the lead exports for 100,000 leads: streamed CSV and XLSX.
 
 Run: .venv/bin/python bench/lead_export.py [--leads 100000] [--database-url URL]
 Seeds a temporary SQLite database (or the empty PostgreSQL database given) with bulk
 inserts in a child process, then runs each export through the real route
 (/leads/export.csv, /leads/export.xlsx) as an organiser in a fresh process, reading the
 response chunk by chunk, and reports that process's peak RSS (ru_maxrss) and wall time.
-The target is under 150 MB for the whole process.
+The targets: under 150 MB for the whole process; the XLSX under 30 s. Prints a table.
 """
 
 from __future__ import annotations
@@ -37,6 +37,10 @@ def _app(database_url: str):
         WTF_CSRF_ENABLED = False
         PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
         RATELIMIT_ENABLED = False
+        BASE_URL = "https://expoamazonica.example.org"
+        # The route itself, not the "prepare it as a job" page big XLSX exports get: the
+        # job runs the same export (services/leads/exports.xlsx_to_tempfile).
+        LEADS_XLSX_DIRECT_LIMIT = 10**9
 
     return create_app(BenchConfig)
 
@@ -85,7 +89,7 @@ def seed(database_url: str, leads: int) -> None:
         organiser.set_password("bench-password")
         db.session.add(organiser)
         for batch in _batched({"email": f"buyer{i}@bench.test", "password_hash": "x",
-                               "name": f"Compradora Núñez {i}", "phone": "+49 30 5550",
+                               "name": f"Compradora Núñez {i}", "phone": "+49305550123",
                                "role": "buyer", "created_at": now} for i in range(buyers)):
             db.session.execute(sa.insert(User), batch)
         buyer_ids = db.session.scalars(
@@ -135,6 +139,7 @@ def export(database_url: str, fmt: str) -> dict:
     assert response.status_code == 302, response.status_code
     before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     started = time.perf_counter()
+    cpu_started = time.process_time()
     response = client.get(f"/leads/export.{fmt}", buffered=False)
     size = 0
     lines = 0
@@ -144,8 +149,10 @@ def export(database_url: str, fmt: str) -> dict:
             lines += chunk.count(b"\n") if isinstance(chunk, bytes) else chunk.count("\n")
     response.close()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"format": fmt, "seconds": round(elapsed, 1), "bytes": size,
+    return {"format": fmt, "seconds": round(elapsed, 1), "cpu_seconds": round(cpu, 1),
+            "bytes": size, "status": response.status_code,
             "rows": lines - 1 if fmt == "csv" else None, "peak_rss_mb": round(peak_mb, 1),
             "before_export_mb": round(before_mb, 1)}
 
@@ -176,15 +183,20 @@ def main() -> None:
              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"],
             check=True, capture_output=True, text=True).stdout.strip()
         print(f"baseline: importing the app peaks at {float(baseline):.0f} MB")
+        print("| export | wall s | CPU s | file MB | peak RSS MB (whole process) "
+              "| app + log-in MB | goals |")
+        print("|---|---|---|---|---|---|---|")
         for fmt in ("csv", "xlsx"):
             out = subprocess.run([sys.executable, __file__, "--child", fmt, "--database-url", url],
                                  check=True, capture_output=True, text=True).stdout
             result = json.loads(out.strip().splitlines()[-1])
-            verdict = "OK" if result["peak_rss_mb"] < 150 else "OVER 150 MB"
-            print(f"{fmt:>4}: {result['seconds']:6.1f} s, {result['bytes'] / 1e6:6.1f} MB file, "
-                  f"rows={result['rows']}, peak RSS {result['peak_rss_mb']:.0f} MB  {verdict} "
-                  f"(app loaded and logged in: {result['before_export_mb']:.0f} MB, export adds "
-                  f"{result['peak_rss_mb'] - result['before_export_mb']:.0f} MB)")
+            assert result["status"] == 200, result
+            goals = ["RSS OK" if result["peak_rss_mb"] < 150 else "RSS OVER 150 MB"]
+            if fmt == "xlsx":
+                goals.append("< 30 s" if result["seconds"] < 30 else "NOT < 30 s (wall)")
+            print(f"| {fmt} | {result['seconds']:.1f} | {result['cpu_seconds']:.1f} "
+                  f"| {result['bytes'] / 1e6:.1f} | {result['peak_rss_mb']:.0f} "
+                  f"| {result['before_export_mb']:.0f} | {', '.join(goals)} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -98,6 +98,7 @@ class PriceText:
 
     stated_short: str = ""
     premium_short: str = ""
+    soles_short: str = ""  # "≈ S/ 36.50 / kg" for a catalogue card, or ""
 
 
 def price_text(price: LotPrice, references: MarketReferences = NO_REFERENCES, *,
@@ -136,16 +137,18 @@ def price_text(price: LotPrice, references: MarketReferences = NO_REFERENCES, *,
         else:
             indicative_line = _("No indicative price: no reference price for %(market)s was "
                                 "entered for this fair.", market=market_name(price))
-    soles = ""
+    soles = soles_short = ""
     if show_soles and references.has_exchange_rate and indicative is not None:
         pen_kg = indicative.usd_kg * references.pen_per_usd
         figures = {"pen": number(pen_kg, 2), "rate": number(references.pen_per_usd, 3),
                    "date": format_date(references.pen_rate_on)}
+        soles_short = _("≈ S/ %(pen)s / kg", pen=figures["pen"])
         soles = (_("≈ S/ %(pen)s / kg indicative, at S/ %(rate)s per USD (%(date)s)", **figures)
                  if indicative.is_indicative else
                  _("≈ S/ %(pen)s / kg at S/ %(rate)s per USD (%(date)s)", **figures))
     return PriceText(stated, premium, indicative_line, soles, basis, indicative,
-                     stated_short=stated_short, premium_short=premium_short)
+                     stated_short=stated_short, premium_short=premium_short,
+                     soles_short=soles_short)
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
 from matchmaker.errors import ValidationFailed
+from matchmaker.models.lots import THUMB_SIDE
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_PDF_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 FULL_SIZE = 1600
-THUMB_SIZE = 480
+THUMB_SIZE = THUMB_SIDE
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,17 @@ class LotPhoto(Base):
 
     lot: Mapped[Lot] = relationship(back_populates="photos")
 
+    @property
+    def thumb_size(self) -> tuple[int, int]:
+        """Width and height of the stored thumbnail: the photo scaled to fit a square of
+        `THUMB_SIDE`, never enlarged (as `uploads.save_image` makes it)."""
+        scale = min(1.0, THUMB_SIDE / max(self.width, self.height, 1))
+        return max(1, round(self.width * scale)), max(1, round(self.height * scale))
+
+
+# The longest side of a photo's thumbnail (matchmaker/uploads.py makes them).
+THUMB_SIDE = 480
+
 
 class QualityAnalysis(Base):
     """A physical quality analysis (ISO 2451 / cut test ISO 1114) with raw counts."""

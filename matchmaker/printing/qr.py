@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import secrets
 from html import escape
 from typing import Literal
 
+import numpy as np
 import qrcode
 import qrcode.constants
 from qrcode.image.pil import PilImage
@@ -73,7 +75,7 @@ def qr_matrix(url: str, level: ErrorLevel = DEFAULT_LEVEL) -> list[list[bool]]:
     Raises:
         ValueError: if level is not one of L, M, Q, H.
     """
-    return _encode(url, level).get_matrix()
+    return _modules(url, level).tolist()
 
 
 def dark_runs(matrix: list[list[bool]]) -> list[tuple[int, int, int]]:
@@ -132,11 +134,97 @@ def qr_png(url: str, box_size: int = 10, level: ErrorLevel = DEFAULT_LEVEL) -> b
 def _encode(url: str, level: ErrorLevel, box_size: int = 10) -> qrcode.QRCode:
     if level not in _LEVELS:
         raise ValueError(f"unknown QR error correction level {level!r}")
-    code = qrcode.QRCode(
-        error_correction=_LEVELS[level], border=QUIET_ZONE_MODULES, box_size=box_size
-    )
+    code = qrcode.QRCode(error_correction=_LEVELS[level], border=QUIET_ZONE_MODULES,
+                         box_size=box_size, mask_pattern=_best_mask(url, level)[0])
     code.add_data(url)
-    # Scoring all eight masks is most of the ~8 ms per code, but it is what keeps codes
-    # free of finder-like patterns that confuse phone scanners.
     code.make(fit=True)
     return code
+
+
+# Choosing the mask ------------------------------------------------------------------------
+# The spec's penalty rules keep a printed code free of finder-like patterns and large blotches
+# that confuse phone scanners, so every one of the eight masks is scored. qrcode does that by
+# placing the data eight times and scoring in pure Python (~8 ms a code, most of a big print
+# job); here the data is placed once and the eight candidates are made and scored with numpy
+# (~1 ms). Each URL's matrix is kept: a badge or poster printed again costs nothing.
+
+def _modules(url: str, level: ErrorLevel) -> np.ndarray:
+    """The code's modules (True = dark) with the quiet zone, as a read-only array."""
+    return _best_mask(url, level)[1]
+
+
+@functools.lru_cache(maxsize=2048)  # ~3 KB a code: a whole fair's badges and posters
+def _best_mask(url: str, level: ErrorLevel) -> tuple[int, np.ndarray]:
+    if level not in _LEVELS:
+        raise ValueError(f"unknown QR error correction level {level!r}")
+    code = qrcode.QRCode(error_correction=_LEVELS[level], border=0, mask_pattern=0)
+    code.add_data(url)
+    code.make(fit=True)  # one placement, with mask 0
+    region = _data_region(code.version)
+    masks = _masks(code.modules_count)
+    plain = np.array(code.modules, dtype=bool) ^ (masks[0] & region)
+    best: tuple[int, int, np.ndarray] | None = None
+    for mask in range(8):
+        code.setup_type_info(False, mask)  # the format bits name the mask
+        candidate = np.where(region, plain ^ masks[mask], np.array(code.modules, dtype=bool))
+        score = penalty(candidate)
+        if best is None or score < best[0]:
+            best = (score, mask, candidate)
+    assert best is not None
+    modules = np.pad(best[2], QUIET_ZONE_MODULES)
+    modules.setflags(write=False)
+    return best[1], modules
+
+
+@functools.lru_cache(maxsize=64)
+def _masks(size: int) -> np.ndarray:
+    """The eight mask patterns of ISO/IEC 18004 (i = row, j = column)."""
+    i, j = np.indices((size, size))
+    return np.stack([
+        (i + j) % 2 == 0, i % 2 == 0, j % 3 == 0, (i + j) % 3 == 0,
+        (i // 2 + j // 3) % 2 == 0, (i * j) % 2 + (i * j) % 3 == 0,
+        ((i * j) % 2 + (i * j) % 3) % 2 == 0, ((i * j) % 3 + (i + j) % 2) % 2 == 0,
+    ])
+
+
+@functools.lru_cache(maxsize=64)
+def _data_region(version: int) -> np.ndarray:
+    """Where data (and so the mask) goes: every module no function pattern takes."""
+    probe = qrcode.QRCode(version=version)
+    size = probe.modules_count = version * 4 + 17
+    probe.modules = [[None] * size for _ in range(size)]
+    for row, col in ((0, 0), (size - 7, 0), (0, size - 7)):
+        probe.setup_position_probe_pattern(row, col)
+    probe.setup_position_adjust_pattern()
+    probe.setup_timing_pattern()
+    probe.setup_type_info(False, 0)
+    if version >= 7:
+        probe.setup_type_number(False)
+    return np.array([[module is None for module in row] for row in probe.modules])
+
+
+_FINDER_LIKE = (np.array([1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0], dtype=bool),
+                np.array([0, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1], dtype=bool))
+
+
+def penalty(modules: np.ndarray) -> int:
+    """The spec's penalty score of a masked symbol (without quiet zone); lower is better."""
+    size = len(modules)
+    score = 0
+    for lines in (modules, modules.T):
+        # N1: runs of five or more modules of one colour, 3 + (length - 5) each.
+        marked = np.concatenate([lines.astype(np.int8), np.full((size, 1), 2, np.int8)], 1)
+        flat = marked.ravel()
+        edges = np.flatnonzero(np.diff(flat))
+        runs = np.diff(np.concatenate(([-1], edges, [flat.size - 1])))
+        score += int((runs[runs >= 5] - 2).sum())
+        # N3: 1:1:3:1:1 finder-like patterns with four light modules on one side, 40 each.
+        windows = np.lib.stride_tricks.sliding_window_view(lines, 11, axis=1)
+        score += 40 * sum(int((windows == pattern).all(-1).sum()) for pattern in _FINDER_LIKE)
+    # N2: 2×2 blocks of one colour, 3 each.
+    corner = modules[:-1, :-1]
+    blocks = (corner == modules[1:, :-1]) & (corner == modules[:-1, 1:]) & (corner == modules[1:, 1:])
+    score += 3 * int(blocks.sum())
+    # N4: 10 for every 5 % the dark share is away from half.
+    score += 10 * int(abs(modules.mean() * 100 - 50) // 5)
+    return score

@@ -7,12 +7,11 @@ import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, Any, overload
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 # A spreadsheet evaluates a cell typed as one of these as a formula (=HYPERLINK, +cmd|…);
 # tab and carriage return can hide such a prefix. The full-width forms are converted to
@@ -30,11 +29,24 @@ WIDTH_SAMPLE_ROWS = 100
 MAX_COLUMN_WIDTH = 60
 
 
+class PhoneNumber(str):
+    """A phone number for an export column: left as it is when it is plain E.164
+    ("+51982000111": a "+" and digits cannot call anything), so it needs no "'"."""
+
+    __slots__ = ()
+
+
+_E164 = re.compile(r"\+[1-9][0-9]{5,14}")
+
+
 def neutralise(value: Any) -> Any:
     """Return value made safe for a spreadsheet cell: formula-like strings get a leading "'".
 
-    Non-strings (numbers, dates, None) come back unchanged, so negative numbers stay numbers.
+    Non-strings (numbers, dates, None) come back unchanged, so negative numbers stay numbers;
+    so does a `PhoneNumber` in E.164.
     """
+    if isinstance(value, PhoneNumber) and _E164.fullmatch(value):
+        return str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
@@ -81,41 +93,63 @@ def xlsx_file(
     """Render an XLSX workbook with one sheet in constant memory; return bytes unless output is given.
 
     The header row is bold and frozen, column widths follow the header and the first rows,
-    formula-like strings are neutralised and XML-illegal control characters dropped.
-    Datetimes must be naive (Excel has no time zones): convert them to the fair's local time.
+    formula-like strings are neutralised and XML-illegal control characters dropped; strings
+    are always written as text cells, never as formulas. Dates and datetimes become real date
+    cells. Datetimes must be naive (Excel has no time zones): convert them to the fair's
+    local time. XlsxWriter's constant-memory mode writes each row out as it comes
+    (100,000 leads in seconds, where openpyxl took minutes).
 
     Raises:
-        TypeError: from openpyxl, for a timezone-aware datetime or an unsupported value type.
+        TypeError: for a timezone-aware datetime or an unsupported value type.
     """
     remaining = iter(rows)
     sample = list(itertools.islice(remaining, WIDTH_SAMPLE_ROWS))
+    target = io.BytesIO() if output is None else output
+    workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
+    try:
+        sheet = workbook.add_worksheet(_safe_sheet_title(sheet_title))
+        for index, width in enumerate(_column_widths(header, sample)):
+            sheet.set_column(index, index, width)
+        sheet.freeze_panes(1, 0)
+        bold = workbook.add_format({"bold": True})
+        formats = {datetime: workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+                   date: workbook.add_format({"num_format": "yyyy-mm-dd"})}
+        for column, title in enumerate(header):
+            sheet.write_string(0, column, str(xlsx_value(title)), bold)
+        for row, record in enumerate(itertools.chain(sample, remaining), start=1):
+            for column, value in enumerate(record):
+                _write_cell(sheet, row, column, xlsx_value(value), formats)
+    finally:
+        workbook.close()
+    if output is None:
+        return target.getvalue()
+    return None
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_safe_sheet_title(sheet_title))
-    # Write-only sheets accept widths and panes only before the first row is appended.
-    for index, width in enumerate(_column_widths(header, sample), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
 
-    bold = Font(bold=True)
-    header_cells = []
-    for title in header:
-        cell = WriteOnlyCell(sheet, value=xlsx_value(title))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for record in itertools.chain(sample, remaining):
-        sheet.append([xlsx_value(cell) for cell in record])
-
-    if output is not None:
-        workbook.save(output)
-        return None
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _write_cell(sheet, row: int, column: int, value: Any, formats: dict) -> None:
+    if value is None:
+        return
+    if isinstance(value, str):
+        if value:
+            sheet.write_string(row, column, value)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, column, value)
+    elif isinstance(value, int | float | Decimal):
+        sheet.write_number(row, column, float(value))
+    elif isinstance(value, datetime):
+        if value.tzinfo is not None:
+            raise TypeError("Excel has no time zones: convert timezone-aware datetimes to "
+                            "naive local times first")
+        sheet.write_datetime(row, column, value, formats[datetime])
+    elif isinstance(value, date):
+        sheet.write_datetime(row, column, value, formats[date])
+    else:
+        raise TypeError(f"cannot write a {type(value).__name__} to a spreadsheet cell")
 
 
 def xlsx_value(value: Any) -> Any:
+    if isinstance(value, PhoneNumber):
+        return neutralise(value)
     if isinstance(value, str):
         return neutralise(_XML_ILLEGAL.sub("", value))
     return value

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +26,9 @@ from matchmaker.access import role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.meetings import UnavailabilityForm
-from matchmaker.models import Event, Unavailability
+from matchmaker.fragments import render_blocks, serve_blocks
+from matchmaker.models import CalendarFeed, Event, Exhibitor, Meeting, Unavailability
+from matchmaker.page_cache import PageCache
 from matchmaker.services.meetings import agenda, calendar, printouts, seats, sessions
 from matchmaker.urls import external_url
 
@@ -22,8 +37,8 @@ bp = Blueprint("agenda", __name__)
 participant_required = role_required("buyer", "rep")
 
 
-def _event_for(user, slug: str | None) -> Event | None:
-    events = agenda.agenda_events(user)
+def _event_for(user, slug: str | None, events: list[Event] | None = None) -> Event | None:
+    events = agenda.agenda_events(user) if events is None else events
     if slug:
         event = next((e for e in events if e.slug == slug), None)
         if event is None:
@@ -43,17 +58,66 @@ def _check_rep_approved() -> None:
 def mine():
     """The person's meetings at one event, by day, printable (print CSS) and as a PDF."""
     _check_rep_approved()
-    event = _event_for(current_user, request.args.get("event"))
+    if current_app.config.get("PAGE_CACHE_DISABLED"):
+        return render_template("agenda/mine.html", **_agenda_context())
+    # Opened again and again at a fair: the page's blocks are kept per person, filters and
+    # language, and checked against one row of counts and change times of what they show;
+    # names of tables and events edited elsewhere show up within the cache's TTL.
+    user = current_user
+    with db.engine.connect() as connection:
+        version = tuple(connection.execute(_agenda_stamp(), {
+            "user": user.id, "org": user.organisation_id if user.is_rep else None,
+            "buyer": user.id if user.is_buyer else None,
+        }).one())
+    profile = user.buyer_profile if user.is_buyer else None
+    key = (user.id, user.name, profile.company if profile else None, str(get_locale()),
+           tuple(sorted(request.args.items(multi=True))), date.today())
+    pages = agenda_pages()
+    page = pages.get(key, version)
+    if page is None:
+        page = pages.put(key, version, render_blocks("agenda/mine.html", ("title", "content"),
+                                                     **_agenda_context()))
+    response = Response(serve_blocks(page.body), mimetype="text/html")
+    response.vary.add("Cookie")
+    return response
+
+
+def _agenda_context() -> dict:
+    events = agenda.agenda_events(current_user)
+    event = _event_for(current_user, request.args.get("event"), events)
     meetings = []
     if event is not None:
         meetings = agenda.meetings_of(current_user, event)
     feed = calendar.feed_of(current_user)
     feed_url = external_url("agenda.feed", token=feed.token) if feed else None
-    return render_template(
-        "agenda/mine.html", event=event, meetings=meetings, events=agenda.agenda_events(current_user),
-        feed_url=feed_url,
-        covering=seats.seats_of_rep_view(current_user, event.id, meetings) if event else {},
+    return dict(event=event, meetings=meetings, events=events, feed_url=feed_url,
+                covering=seats.seats_of_rep_view(current_user, event.id, meetings)
+                if event else {})
+
+
+@functools.cache
+def _agenda_stamp():
+    """What an agenda shows, as one row: the person's (or their organisation's) meetings,
+    the organisation's exhibitor rows, open events, the calendar feed's token."""
+    meeting, exhibitor = Meeting.__table__, Exhibitor.__table__
+    event, feed = Event.__table__, CalendarFeed.__table__
+    mine = sa.or_(meeting.c.buyer_id == sa.bindparam("buyer"),
+                  meeting.c.organisation_id == sa.bindparam("org"))
+    return sa.select(
+        sa.select(sa.func.count()).select_from(meeting).where(mine).scalar_subquery(),
+        sa.select(sa.func.max(meeting.c.updated_at)).where(mine).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(exhibitor)
+        .where(exhibitor.c.organisation_id == sa.bindparam("org")).scalar_subquery(),
+        sa.select(sa.func.count()).select_from(event)
+        .where(event.c.is_archived.is_(False)).scalar_subquery(),
+        sa.select(feed.c.token).where(feed.c.user_id == sa.bindparam("user")).scalar_subquery(),
     )
+
+
+def agenda_pages() -> PageCache:
+    """This app's stored agenda blocks (a short TTL: tables and events are renamed elsewhere)."""
+    return current_app.extensions.setdefault("agenda_page_cache",
+                                             PageCache(max_entries=1000, ttl=30.0))
 
 
 @bp.get("/agenda/<event_slug>.pdf")

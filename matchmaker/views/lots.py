@@ -202,10 +202,12 @@ def catalogue_page():
     locale = str(get_locale())
     anonymous = not current_user.is_authenticated
     recheck = current_app.config.get("PAGE_CACHE_RECHECK_SECONDS", 0)
-    if anonymous:
-        page = pages.recently_checked((args, locale), recheck)
-        if page is not None:
-            return _public_response(page)
+    # The same results for everyone: a page found current is served for `recheck` seconds
+    # without asking again (whole pages to visitors, blocks inside their layout to others).
+    recent_key = (args, locale, anonymous or show_soles(), anonymous)
+    page = pages.recently_checked(recent_key, recheck)
+    if page is not None:
+        return _public_response(page) if anonymous else _blocks_response(page)
     with db.engine.connect() as connection:
         stamp = connection.execute(_catalogue_stamp(_today())).one()
     references = references_from_row(stamp)
@@ -217,19 +219,28 @@ def catalogue_page():
             html = render_template("lots/catalogue.html", **_catalogue_context(parsed, references))
             page = pages.put(key, version, html.encode())
         if recheck:
-            pages.checked((args, locale), page)
+            pages.checked(recent_key, page)
         return _public_response(page)
     if page is None:
         blocks = render_blocks("lots/catalogue.html", ("title", "content"),
                                **_catalogue_context(parsed, references))
         page = pages.put(key, version, blocks)
+    if recheck:
+        pages.checked(recent_key, page)
+    return _blocks_response(page)
+
+
+def _blocks_response(page) -> Response:
+    """A logged-in person's page: stored blocks inside the layout rendered now."""
     response = Response(serve_blocks(page.body), mimetype="text/html")
     response.vary.add("Cookie")
     return response
 
 
 def _cacheable_catalogue() -> bool:
-    return "_flashes" not in session and not current_app.config.get("PAGE_CACHE_DISABLED")
+    """As `_cacheable_request`, filters allowed."""
+    return not current_app.config.get("PAGE_CACHE_DISABLED") and (
+        current_user.is_authenticated or "_flashes" not in session)
 
 
 def _requested_codes() -> list[str]:
@@ -324,9 +335,10 @@ def anonymous_pages() -> PageCache:
 
 
 def _cacheable_request() -> bool:
-    """No query string (actions, log-in returns), no pending flash messages."""
-    return (not request.args and "_flashes" not in session
-            and not current_app.config.get("PAGE_CACHE_DISABLED"))
+    """No query string (actions, log-in returns); for visitors, whose whole page is stored,
+    no pending flash messages (logged-in people get them from the layout, rendered anew)."""
+    return (not request.args and not current_app.config.get("PAGE_CACHE_DISABLED")
+            and (current_user.is_authenticated or "_flashes" not in session))
 
 
 def _render_visible(lot_code: str):
@@ -408,9 +420,7 @@ def _viewer_page(lot_code: str, stamp, references: MarketReferences) -> Response
         blocks = render_blocks("lots/detail.html", ("title", "content"),
                                **_detail_context(lot, references=references))
         page = anonymous_pages().put(key, stamp.updated_at, blocks)
-    response = Response(serve_blocks(page.body), mimetype="text/html")
-    response.vary.add("Cookie")
-    return response
+    return _blocks_response(page)
 
 
 @bp.get("/<lot_code>/start/<any(interest, sample):action>")

@@ -35,3 +35,19 @@ def test_photo_thumbnail_on_sheet_and_card(client, lots, app):
 
     catalogue = client.get("/lots/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert f"/files/lots/photos/{photo.id}/thumb" in catalogue
+
+
+def test_card_photo_is_the_lazy_thumbnail_with_its_own_size(client, lots, app):
+    lot = lots.make(name_en="Photographed lot")
+    with app.test_request_context():
+        first = add_photo(lot, _jpeg(1200, 800))
+        add_photo(lot, _jpeg(600, 900))
+    db.session.commit()
+    catalogue = client.get("/lots/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    card = catalogue.split('class="card lot-card"', 1)[1].split("</li>", 1)[0]
+    assert card.count("<img") == 1  # the first photo only
+    assert f'src="/files/lots/photos/{first.id}/thumb"' in card
+    with client.get(f"/files/lots/photos/{first.id}/thumb") as thumb:
+        size = Image.open(io.BytesIO(thumb.data)).size
+    assert f'width="{size[0]}" height="{size[1]}"' in card  # the thumbnail's, not 1200 × 800
+    assert 'loading="lazy"' in card

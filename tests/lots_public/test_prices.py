@@ -190,3 +190,16 @@ def test_matcher_compares_ceilings_with_the_indicative_price(lots, fair):
     assert lot_price_for_ceiling(differential) == ("differential", None)
     fixed = lots.make(price_usd_per_mt=D("8200"))
     assert lot_price_for_ceiling(fixed) == ("fixed", D("8200"))
+
+
+def test_cards_show_soles_where_the_page_does(client, lots, fair, login_as):
+    lots.make(price_usd_per_mt=D("8200"))
+    spanish = client.get("/lots/", headers=ES).get_data(as_text=True)
+    assert "≈ S/ 30,71 / kg" in spanish
+    assert "S/ " not in client.get("/lots/", headers=EN).get_data(as_text=True)
+    peruvian = make_user("buyer")
+    peruvian.buyer_profile.country = "PE"
+    peruvian.locale = "en"
+    db.session.commit()
+    login_as(peruvian)
+    assert "≈ S/ 30.71 / kg" in client.get("/lots/", headers=EN).get_data(as_text=True)

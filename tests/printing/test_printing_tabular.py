@@ -174,3 +174,13 @@ def test_xlsx_keeps_naive_datetimes_as_dates():
     _, sheet = load_sheet(xlsx_file(["Hora"], [[datetime(2025, 7, 10, 9, 30)]], "Agenda"))
     assert sheet["A2"].value == datetime(2025, 7, 10, 9, 30)
     assert sheet["A2"].is_date
+
+
+def test_phone_numbers_in_e164_need_no_guard_but_anything_else_keeps_it():
+    from matchmaker.printing.tabular import PhoneNumber
+
+    assert neutralise(PhoneNumber("+51982000111")) == "+51982000111"
+    assert neutralise(PhoneNumber("+1+1")) == "'+1+1"
+    assert neutralise(PhoneNumber("+51 982 000 111 =cmd")) == "'+51 982 000 111 =cmd"
+    _, sheet = load_sheet(xlsx_file(["Tel"], [[PhoneNumber("+4930123456")]], "T"))
+    assert sheet["A2"].value == "+4930123456"

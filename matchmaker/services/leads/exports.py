@@ -8,10 +8,13 @@ the buyer consents (ContactConsent, else the profile default).
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import IO
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
@@ -19,7 +22,7 @@ from matchmaker.extensions import db
 from matchmaker.labels import BUYER_TYPES, country_name
 from matchmaker.models import BuyerProfile, Event, Lot, Meeting, Organisation, User
 from matchmaker.models.leads import ContactConsent, Lead, LeadLot, LeadSource
-from matchmaker.printing.tabular import csv_stream, xlsx_file
+from matchmaker.printing.tabular import PhoneNumber, csv_stream, xlsx_file
 from matchmaker.services.leads.consent import consent_expression
 from matchmaker.services.leads.labels import RATING_LABELS, SOURCE_LABELS
 from matchmaker.services.leads.queries import LeadFilter, apply_filter, scoped
@@ -34,7 +37,7 @@ def header() -> list[str]:
         _("Event"), _("Organisation"), _("Buyer"), _("Company"), _("Country"), _("Buyer type"),
         _("E-mail"), _("Phone"), _("Contact shared"), _("Lots of interest"), _("Rating"),
         _("Tags"), _("Notes"), _("Follow-up action"), _("Follow-up due"), _("Meetings"),
-        _("Sources"), _("First contact"), _("Last contact"),
+        _("Sources"), _("First contact"), _("Last contact"), _("Time zone"),
     ]
 
 
@@ -62,7 +65,7 @@ def _export_query(user: User, lead_filter: LeadFilter):
             Event.name, Organisation.name, User.name, BuyerProfile.company, BuyerProfile.country,
             BuyerProfile.buyer_type, User.email, User.phone, consent_expression().label("shares"),
             lots, Lead.rating, Lead.tags, Lead.notes, Lead.follow_up_action, Lead.follow_up_due,
-            meetings, sources, Lead.first_contact_at, Lead.last_contact_at,
+            meetings, sources, Lead.first_contact_at, Lead.last_contact_at, Event.timezone,
         )
         .select_from(Lead)
         .join(Event, Event.id == Lead.event_id)
@@ -84,8 +87,12 @@ def _sources_text(raw: str | None) -> str:
     )
 
 
-def lead_rows(user: User, lead_filter: LeadFilter) -> Iterator[list]:
+def lead_rows(user: User, lead_filter: LeadFilter, *, text_times: bool = True) -> Iterator[list]:
     """Yield one export row per lead user may see, matching the filter.
+
+    Contact times are in the event's local time, with its time zone in the last column: as
+    "YYYY-MM-DD HH:MM" text (`text_times`, for CSV) or as naive local datetimes (XLSX date
+    cells). Phone numbers are `PhoneNumber`s, exported without a formula guard's "'".
 
     Raises:
         NotAllowed: ``leads_forbidden`` (when the first row is requested).
@@ -93,19 +100,38 @@ def lead_rows(user: User, lead_filter: LeadFilter) -> Iterator[list]:
     buyer_types = {code: str(label) for code, label in BUYER_TYPES}
     yes, no = _("yes"), _("no")
     query = _export_query(user, lead_filter).execution_options(yield_per=BATCH_ROWS)
+
+    def local(moment, zone):
+        if moment is None:
+            return ""
+        moment = to_local(moment, zone)
+        return moment.strftime("%Y-%m-%d %H:%M") if text_times else moment
+
     for (event, organisation, buyer, company, country, buyer_type, email, phone, shares, lots,
-         rating, tags, notes, action, due, meetings, sources, first, last) in db.session.execute(query):
+         rating, tags, notes, action, due, meetings, sources, first, last, timezone
+         ) in db.session.execute(query):
         yield [
             event, organisation, buyer, company or "", country_name(country) if country else "",
             buyer_types.get(buyer_type, buyer_type or ""),
-            email if shares else "", phone if shares else "", yes if shares else no,
+            email if shares else "", PhoneNumber(phone) if shares and phone else "",
+            yes if shares else no,
             ", ".join(sorted((lots or "").split("|"))) if lots else "",
             str(RATING_LABELS[rating]) if rating in RATING_LABELS else "",
             (tags or "").replace(",", ", "), notes or "", action or "", due, meetings or 0,
-            _sources_text(sources),
-            first.strftime("%Y-%m-%d %H:%M") if first else "",
-            last.strftime("%Y-%m-%d %H:%M") if last else "",
+            _sources_text(sources), local(first, timezone), local(last, timezone), timezone,
         ]
+
+
+@functools.lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def to_local(moment: datetime, zone: str | None) -> datetime:
+    """A stored UTC time as a naive time in `zone` (the event's; UTC if it has none)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_zone(zone or "UTC")).replace(tzinfo=None)
 
 
 def csv_chunks(user: User, lead_filter: LeadFilter) -> Iterator[str]:
@@ -127,6 +153,7 @@ def xlsx_to_tempfile(user: User, lead_filter: LeadFilter) -> IO[bytes]:
     scoped(user, db.select(Lead))
     # The caller (send_file) closes it, which deletes it.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    xlsx_file(header(), lead_rows(user, lead_filter), _("Leads"), output=output)
+    xlsx_file(header(), lead_rows(user, lead_filter, text_times=False), _("Leads"),
+              output=output)
     output.seek(0)
     return output
