@@ -1,7 +1,7 @@
 """reps may show their contact details to buyers who share theirs
 
 Revision ID: 31fb2f93ffed
-Revises: c4e1a7d2b9f0
+Revises: 5be3d0c7a2f1
 Create Date: 2026-12-03 18:40:00.000000
 
 A rep's agreement (profile page): buyers who share their e-mail and phone with the rep's
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '31fb2f93ffed'
-down_revision = 'c4e1a7d2b9f0'
+down_revision = "5be3d0c7a2f1"
 branch_labels = None
 depends_on = None
 
