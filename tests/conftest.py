@@ -115,11 +115,14 @@ def _clean(engine: sa.Engine) -> None:
                 conn.execute(sa.text(f'DELETE FROM "{table}"'))
         if engine.dialect.name == "postgresql":
             # What TRUNCATE … RESTART IDENTITY did: ids start at 1 again in the next test.
+            # This worker's sequences first, in a materialised step: the planner may otherwise
+            # call pg_sequence_last_value on another worker's sequence while that worker drops
+            # its schema ("could not open relation with OID …").
             used = conn.execute(sa.text(
-                "SELECT s.seqrelid::regclass::text FROM pg_sequence s"
-                " JOIN pg_class c ON c.oid = s.seqrelid"
-                " WHERE c.relnamespace = current_schema()::regnamespace"
-                " AND pg_sequence_last_value(s.seqrelid) IS NOT NULL")).scalars().all()
+                "WITH mine AS MATERIALIZED (SELECT c.oid FROM pg_class c"
+                " WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace)"
+                " SELECT oid::regclass::text FROM mine"
+                " WHERE pg_sequence_last_value(oid) IS NOT NULL")).scalars().all()
             for sequence in used:
                 conn.execute(sa.text("SELECT setval(:sequence, 1, false)"), {"sequence": sequence})
 
