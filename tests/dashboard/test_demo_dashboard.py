@@ -6,17 +6,18 @@ import re
 
 import pytest
 
-from matchmaker.demo import DEMO_PASSWORD, seed_demo
+from matchmaker.demo import DEMO_PASSWORD
 from matchmaker.extensions import db
 from matchmaker.models import CheckIn, Event, Meeting, MeetingOutcome, User
 from matchmaker.services.dashboard import event_figures
+from tests.demo_snapshot import load_demo
 from tests.factories import login
 
 pytestmark = pytest.mark.slow  # seeds the whole demo fair
 
 
 def test_seeded_figures_show_a_fair_in_progress(app):
-    assert seed_demo()
+    assert load_demo()
     event = db.session.scalar(db.select(Event))
     figures = event_figures(event)
     assert figures.buyers_checked_in >= 5
@@ -32,7 +33,7 @@ def test_seeded_figures_show_a_fair_in_progress(app):
 
 
 def test_seeded_dashboard_page_shows_non_zero_figures(app, client):
-    seed_demo()
+    load_demo()
     organiser = db.session.scalar(db.select(User).where(User.role == "organiser"))
     event = db.session.scalar(db.select(Event))
     login(client, organiser, DEMO_PASSWORD)

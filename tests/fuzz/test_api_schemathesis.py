@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from matchmaker.demo import DEMO_PASSWORD, seed_demo
+from matchmaker.demo import DEMO_PASSWORD
+from tests.demo_snapshot import load_demo
 
 pytestmark = pytest.mark.slow  # seeds the demo and fuzzes every API operation
 
@@ -26,7 +27,7 @@ EXAMPLES = 40
 @pytest.fixture
 def api_schema(app):
     app.config.update(PROPAGATE_TEST_ERRORS=False, PROPAGATE_EXCEPTIONS=False)
-    seed_demo()  # real lots and offers, so that generated codes sometimes lead somewhere
+    load_demo()  # real lots and offers, so that generated codes sometimes lead somewhere
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 

@@ -16,7 +16,8 @@ import time
 
 import pytest
 
-from matchmaker.demo import DEMO_PASSWORD, seed_demo
+from matchmaker.demo import DEMO_PASSWORD
+from tests.demo_snapshot import load_demo
 from tests.fuzz.harness import (
     ALL_VALUES,
     DESTRUCTIVE,
@@ -63,7 +64,7 @@ def fuzz_app(app):
     # A 500 must come back as a status, as it would in production, not as a raised exception.
     app.config.update(PROPAGATE_TEST_ERRORS=False, PROPAGATE_EXCEPTIONS=False,
                       ROUNDTABLE_SYNC=True)
-    seed_demo()
+    load_demo()
     errors = _Errors()
     app.logger.addHandler(errors)
     app.extensions["fuzz_errors"] = errors

@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from defusedxml import ElementTree as ET
 from openpyxl import load_workbook
 
-from matchmaker.demo import seed_demo
 from matchmaker.errors import ValidationFailed
 from matchmaker.models import LotInterest, User
 from matchmaker.services import accounts, interest
 from matchmaker.uploads import check_pdf
+from tests.demo_snapshot import load_demo
 from tests.factories import real_pdf_bytes
 from tests.foundation.test_accounts import signup_form
 from tests.fuzz.test_numbers import login_as_demo
@@ -30,7 +30,7 @@ ORGANISER = "organiser@expoamazonica.demo"
 def demo(app):
     # A 500 must show as a status here, as it would in production.
     app.config.update(PROPAGATE_TEST_ERRORS=False, PROPAGATE_EXCEPTIONS=False)
-    seed_demo()
+    load_demo()
     return app
 
 

@@ -10,12 +10,13 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from matchmaker.demo import DEMO_PASSWORD, seed_demo
+from matchmaker.demo import DEMO_PASSWORD
 from matchmaker.forms.fields import parse_decimal
 from matchmaker.lotsheet import units
 from matchmaker.lotsheet.bounds import BOUNDS
 from matchmaker.models import Base, Lot
 from matchmaker.number_format import format_decimal
+from tests.demo_snapshot import load_demo
 from tests.factories import make_draft_lot
 from tests.fuzz.harness import crawl
 
@@ -102,7 +103,7 @@ def test_every_section_refuses_numbers_beyond_their_bound(client, login_as, db, 
 
 
 def test_offer_line_of_thirty_digits_refused(client, login_as, db, app):
-    seed_demo()
+    load_demo()
     login_as_demo(client, "carmen.quispe@agrobosque.demo")
     offer_code = db.session.execute(sa.text("SELECT offer_code FROM consolidated_offer "
                                             "ORDER BY id LIMIT 1")).scalar()
@@ -197,7 +198,7 @@ EXTREME_COLUMNS = {
 @pytest.mark.parametrize("role", ["anonymous", "buyer", "organiser"])
 def test_every_page_renders_with_absurd_numbers_stored(app, db, backend, role):
     app.config.update(PROPAGATE_TEST_ERRORS=False, PROPAGATE_EXCEPTIONS=False)
-    seed_demo()
+    load_demo()
     for table_name, names in EXTREME_COLUMNS.items():
         table = Base.metadata.tables[table_name]
         values = {name: _extreme(table.c[name], backend) for name in names}

@@ -6,9 +6,10 @@ import pytest
 from flask import g
 from flask.testing import FlaskClient
 
-from matchmaker.demo import DEMO_PASSWORD, seed_demo
+from matchmaker.demo import DEMO_PASSWORD
 from matchmaker.extensions import db as _db
 from matchmaker.models import Event, User
+from tests.demo_snapshot import load_demo
 from tests.factories import login
 
 
@@ -27,7 +28,7 @@ class FreshUserClient(FlaskClient):
 def demo(app, db):
     app.test_client_class = FreshUserClient
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        seed_demo()
+        load_demo()
     return _db.session.scalar(_db.select(Event))
 
 

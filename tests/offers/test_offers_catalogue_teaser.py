@@ -4,11 +4,11 @@ from __future__ import annotations
 
 
 def test_catalogue_lists_published_offers_with_their_volume(client, app):
-    from matchmaker.demo import seed_demo
     from matchmaker.extensions import db
     from matchmaker.models.offers import ConsolidatedOffer
+    from tests.demo_snapshot import load_demo
 
-    seed_demo()
+    load_demo()
     offer = db.session.scalar(db.select(ConsolidatedOffer).where(ConsolidatedOffer.status == "published"))
     assert offer is not None
     html = client.get("/lots/", headers={"Accept-Language": "en"}).get_data(as_text=True)
