@@ -66,7 +66,10 @@ def test_json_move_and_swap_answer_with_the_same_checks(fair, login_as):
     assert _place(b.id) == (fair.slots[1].id, table[1].id)
     assert _place(c.id) == (fair.slots[1].id, table[0].id)
     page = client.get(swapped.json["redirect"]).get_data(as_text=True)
-    assert page.count("rt-moved") >= 2 and "The two meetings have been swapped." in page
+    assert page.count("rt-moved") >= 2
+    # The message once, beside the grid; not a second time in the layout's message area.
+    assert page.count("The two meetings have been swapped.") == 1
+    assert 'id="rt-live" role="status" aria-live="polite"><p class="flash' in page
 
     invalid = client.post(f"/roundtable/runs/{run.id}/move", headers=JSON,
                           data={"move-draft_id": c.id})
@@ -134,6 +137,7 @@ def test_keyboard_move_refusal_and_mouse_drag(fair, page, app):
     moved = _cell(page, slots[0], 2)
     assert "rt-moved" in moved.get_attribute("class")
     assert "The meeting has been moved." in page.locator("#rt-live").inner_text()
+    assert page.get_by_text("The meeting has been moved.").count() == 1
     assert page.locator("#rt-live").is_visible()
     # Focus comes back to the moved meeting's move button.
     assert page.evaluate("document.activeElement.closest('td').dataset.draft") == str(a.id)
