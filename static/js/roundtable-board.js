@@ -182,8 +182,9 @@
   });
 
   board.querySelectorAll(".rt-grid td.rt-cell").forEach(function (td) {
+    var begun = td.parentNode.hasAttribute("data-begun");
     td.addEventListener("dragover", function (event) {
-      if (picked) { event.preventDefault(); event.dataTransfer.dropEffect = "move"; td.classList.add("rt-over"); }
+      if (picked && !begun) { event.preventDefault(); event.dataTransfer.dropEffect = "move"; td.classList.add("rt-over"); }
     });
     td.addEventListener("dragleave", function () { td.classList.remove("rt-over"); });
     td.addEventListener("drop", function (event) {

@@ -177,21 +177,39 @@ def test_keyboard_move_refusal_and_mouse_drag(fair, page, app):
 
 def test_keyboard_moves_a_meeting_to_another_day_and_back(fair, page, app):
     """Past a day's last time the arrows go on to the next day's grid (with fewer tables, the
-    nearest column); Page Up jumps back a day. Same endpoint and checks as the forms."""
-    from datetime import timedelta
+    nearest column); Page Up jumps back a day; a time already begun is refused with its
+    reason. Same endpoint and checks as the forms."""
+    from datetime import UTC, datetime, timedelta
 
     app.config["WTF_CSRF_ENABLED"] = True
     second_day = make_session(fair.event, day=fair.event.starts_on + timedelta(days=1),
                               table_count=2)
     run = hand_run(fair, [(0, 0, 7, 2)])  # the first day's last slot, table 3
     draft = run.drafts[0]
+    # The time just before it has begun (today, five minutes ago).
+    begun = fair.slots[6]
+    length = begun.ends_at - begun.starts_at
+    begun.starts_at = datetime.now(UTC) - timedelta(minutes=5)
+    begun.ends_at = begun.starts_at + length
+    db.session.commit()
     page.set_viewport_size({"width": 1366, "height": 768})
     browser_log_in(page, fair.organiser)
     page.goto(f"/roundtable/runs/{run.id}")
     assert "Page Down" in page.locator("#rt-dnd-help").inner_text()
 
+    # A begun time is greyed and refused with the service's reason; nothing moves.
+    assert page.locator("tr.rt-begun td.rt-cell").count() == 3
     _cell(page, fair.slots[7], 3).get_by_role("button", name=re.compile("Move meeting")).focus()
     page.keyboard.press("Enter")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.dataset.slot") == str(begun.id)
+    page.keyboard.press("Enter")
+    alert = page.locator("#rt-live[role=alert]")
+    alert.wait_for()
+    assert "has already begun or is over: choose a later time" in alert.inner_text()
+    assert _place(draft.id) == (fair.slots[7].id, fair.session.tables[2].id)
+
+    page.keyboard.press("Enter")  # focus is back on the move button
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("[document.activeElement.dataset.slot, document.activeElement.dataset.table,"
                             " document.activeElement.getAttribute('aria-label')]")
