@@ -102,7 +102,7 @@ def test_buyer_lists_are_cards_on_a_phone(phone_page, busy_buyer):
     assert "Para una prueba de tostado" in page.locator("table.my-requests").inner_text()
 
 
-def test_rep_leads_are_cards_on_a_phone(phone_page, busy_buyer):
+def test_rep_leads_and_requests_are_cards_on_a_phone(phone_page, busy_buyer):
     page = phone_page
     _buyer, rep = busy_buyer
     _log_in(page, rep)
@@ -111,6 +111,13 @@ def test_rep_leads_are_cards_on_a_phone(phone_page, busy_buyer):
     names = page.locator("table.lead-table tbody th[scope=row]")
     assert names.count() == 4  # three badge scans and the buyer's sample request
     assert all(name.is_visible() and _inside_viewport(page, name) for name in names.all())
+
+    # The rep's meeting requests too: the buyer's pending request, its status in view.
+    page.goto("/meetings/")
+    assert page.evaluate(NO_OVERFLOW)
+    statuses = page.locator("table.meetings .status")
+    assert statuses.count() == 1
+    assert _inside_viewport(page, statuses.first)
 
 
 @pytest.mark.parametrize("path", ["/", "/lots/"])
