@@ -23,7 +23,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.browser
 
-NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
+# clientWidth is the screen's width; a mobile page that overflows widens innerWidth with it.
+NO_OVERFLOW = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 
 
 def _log_in(page, user):
@@ -36,7 +37,7 @@ def _log_in(page, user):
 
 def _inside_viewport(page, locator) -> bool:
     box = locator.bounding_box()
-    width = page.evaluate("window.innerWidth")
+    width = page.evaluate("document.documentElement.clientWidth")
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
 
 
