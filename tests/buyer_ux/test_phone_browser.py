@@ -134,6 +134,13 @@ def test_visitor_header_is_compact_on_a_phone(phone_page, app, path):
     catalogue = page.locator("#main-menu").get_by_role("link", name="Catálogo")
     assert log_in.is_visible() and _inside_viewport(page, log_in)
     assert catalogue.is_visible() and _inside_viewport(page, catalogue)
+    # "Iniciar sesión" sits beside the brand, not over it (Spanish is the longer one).
+    brand, login_box = page.locator("header .brand").bounding_box(), log_in.bounding_box()
+    brand_text = page.locator("header .brand").evaluate(
+        "el => { const r = document.createRange(); r.selectNodeContents(el);"
+        " return r.getBoundingClientRect().right; }")
+    assert max(brand["x"] + brand["width"], brand_text) <= login_box["x"], (brand, brand_text,
+                                                                           login_box)
     log_in.click()
     page.wait_for_load_state()
     assert "/login" in page.url
