@@ -60,8 +60,14 @@ def test_book_from_lot_accept_on_phone_agendas_and_ics(app, page, phone_page, fa
     page.get_by_label("Message to the association (optional)").fill("We look for 2 MT.")
     page.get_by_role("button", name="Send meeting request").click()
     page.wait_for_url("**/meetings/*")
+    meeting_id = int(page.url.rsplit("/", 1)[1])
     assert page.locator(".status").first.inner_text() == "Requested"
     assert page.get_by_text("Your request has been sent to").count() == 1  # said once
+    # Back on the booking page of the same association: the meeting, not a new slot picker.
+    page.goto(f"/meetings/book/{organisation.slug}")
+    assert page.locator('input[name="slot_id"]').count() == 0
+    see = page.locator(".existing-meeting").get_by_role("link", name="See the meeting")
+    assert see.get_attribute("href") == f"/meetings/{meeting_id}"
 
     meeting = db.session.scalar(db.select(Meeting).where(Meeting.buyer_id == buyer.id))
     assert meeting.slot_id == slot.id
