@@ -76,10 +76,6 @@ def shoot(app, url: str, out: Path, chromium: str) -> list[tuple[str, str, str, 
 
     with app.app_context(), app.test_request_context():
         screens = tour.main_screens()
-        run_path = next((s.path for s in screens if s.key == "timetable"), None)
-    if run_path:  # the confirmation before "publish" e-mails everyone
-        screens.append(tour.Screen("organiser", "publish-confirm", "Publish confirmation",
-                                   run_path.split("#")[0] + "/publish"))
     taken = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium,

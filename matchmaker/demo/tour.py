@@ -13,7 +13,7 @@ from flask import url_for
 
 from matchmaker.demo.people import DEMO_PASSWORD
 from matchmaker.extensions import db
-from matchmaker.models import ConsolidatedOffer, Event, Lot, Organisation, User
+from matchmaker.models import ConsolidatedOffer, Event, Lot, Meeting, Organisation, User
 from matchmaker.models.roundtable import ScheduleRun
 from matchmaker.services.roundtable import runs
 
@@ -59,6 +59,11 @@ def main_screens() -> list[Screen]:
         ConsolidatedOffer.status == "published").order_by(ConsolidatedOffer.id))
     run = runs.latest_run(event)
     organisation = db.session.get(Organisation, rep.organisation_id)
+    buyer = db.session.scalar(db.select(User).where(User.email == ACCOUNTS["buyer"]))
+    # A meeting the buyer and the rep's organisation both see (the meeting page of each side).
+    meeting = db.session.scalar(db.select(Meeting).where(
+        Meeting.buyer_id == buyer.id, Meeting.organisation_id == rep.organisation_id)
+        .order_by(Meeting.id))
     screens = [
         Screen("anonymous", "home", "Home", url_for("main.home")),
         Screen("anonymous", "catalogue", "Catalogue", url_for("lots.catalogue")),
@@ -71,11 +76,15 @@ def main_screens() -> list[Screen]:
         Screen("buyer", "agenda", "Agenda", url_for("agenda.mine", event=event.slug)),
         Screen("buyer", "badge", "Badge", url_for("qr.my_badge")),
         Screen("buyer", "lot", "Lot page", url_for("lots.detail", lot_code=rep_lot.lot_code)),
+        Screen("buyer", "requests", "My requests", url_for("lots.my_requests")),
+        Screen("buyer", "meetings", "My meetings", url_for("meetings.index")),
         Screen("rep", "desk", "Today (landing)", url_for("desk.today")),
         Screen("rep", "lots", "My lots", url_for("lot_editor.index")),
         Screen("rep", "lot-editor", "Lot editor",
                url_for("lot_editor.overview", lot_code=rep_lot.lot_code)),
         Screen("rep", "meetings", "Meeting requests", url_for("meetings.index")),
+        Screen("rep", "leads", "Leads", url_for("leads.index")),
+        Screen("rep", "scanner", "Badge scanner", url_for("leads.scan")),
         Screen("rep", "wishes", "Roundtable wishes",
                url_for("roundtable.wishes_edit", event_slug=event.slug)),
         Screen("organiser", "event", "Event page", url_for("admin.event", slug=event.slug)),
@@ -84,11 +93,27 @@ def main_screens() -> list[Screen]:
         Screen("organiser", "leads", "Leads", url_for("leads.index")),
         Screen("organiser", "printables", "Printables",
                url_for("printables.index", event_slug=event.slug)),
+        Screen("organiser", "check-in", "Entrance check-in",
+               url_for("dashboard.check_in_desk", event_slug=event.slug)),
     ]
+    if meeting is not None:
+        screens.insert(next(i for i, s in enumerate(screens) if s.key == "meetings") + 1,
+                       Screen("buyer", "meeting", "Meeting page",
+                              url_for("meetings.detail", meeting_id=meeting.id)))
+        screens.insert(next(i for i, s in enumerate(screens)
+                            if s.role == "rep" and s.key == "meetings") + 1,
+                       Screen("rep", "meeting", "Meeting page (who sits at it)",
+                              url_for("meetings.detail", meeting_id=meeting.id)))
     if offer is not None:
         screens.insert(3, Screen("anonymous", "offer", "Offer page",
                                  url_for("offers.detail", offer_code=offer.offer_code)))
     if run is not None:
-        screens.insert(-3, Screen("organiser", "timetable", "Roundtable timetable",
-                                  url_for("roundtable.run", run_id=run.id) + "#timetable"))
+        at = next(i for i, s in enumerate(screens) if s.key == "dashboard")
+        screens[at:at] = [
+            Screen("organiser", "timetable", "Roundtable timetable",
+                   url_for("roundtable.run", run_id=run.id) + "#timetable"),
+            # The confirmation before "publish" e-mails everyone (shown while unpublished).
+            Screen("organiser", "publish-confirm", "Publish confirmation",
+                   url_for("roundtable.confirm_publish", run_id=run.id)),
+        ]
     return screens

@@ -212,8 +212,11 @@ def _draft_choices(run: ScheduleRun) -> list[SelectChoice]:
 def _forms(run: ScheduleRun, posted: str | None):
     """The four action forms; the posted one keeps what was typed."""
     event = run.event
-    slots = [SelectChoice(s.id, review.slot_label(s, event))
-             for s in adjust.open_slots(event_slots(event))]
+    # The forms offer no slot that has begun; a drop on the grid (JSON) may name one, and
+    # the service then refuses it with its reason rather than "correct the marked fields".
+    every_slot = event_slots(event)
+    offered = every_slot if posted and _wants_json() else adjust.open_slots(every_slot)
+    slots = [SelectChoice(s.id, review.slot_label(s, event)) for s in offered]
     tables = [SelectChoice("", _("Any free table"))] + [
         SelectChoice(n, _("Table %(n)s", n=n)) for n in sorted(_table_numbers(event))]
     drafts = _draft_choices(run)
@@ -267,9 +270,12 @@ def _render_review(run: ScheduleRun, *, posted: str | None = None, status: int =
     keys += [f"b:{u['buyer_id']}" for u in stored.get("unplaced", [])]
     keys += [f"o:{u['organisation_id']}" for u in stored.get("unplaced", [])]
     names = review.participant_names(keys + (list(live.breaks) if live else []))
+    blocks = review.grid(run) if run.has_result else []
+    still_open = {s.id for s in adjust.open_slots([r.slot for b in blocks for r in b.rows])}
     return render_template(
         "roundtable/review.html", run=run, event=run.event, report=stored, live=live,
-        names=names, blocks=review.grid(run) if run.has_result else [],
+        names=names, blocks=blocks,
+        begun={r.slot.id for b in blocks for r in b.rows} - still_open,
         forms=_forms(run, posted), clashes=clashes or [],
         reason_label=report_service.reason_label,
         latest=runs.latest_run(run.event),

@@ -26,14 +26,26 @@
     live.setAttribute("role", isError ? "alert" : "status");
   }
 
-  function cells(grid) { return Array.prototype.slice.call(grid.querySelectorAll("td.rt-cell")); }
+  // One grid per day (and session): a meeting may move to any of them.
+  var grids = Array.prototype.slice.call(board.querySelectorAll("table.rt-grid"));
+
+  function cells() { return Array.prototype.slice.call(board.querySelectorAll(".rt-grid td.rt-cell")); }
+
+  function dayTitle(grid) {
+    var region = grid.closest("[aria-labelledby]");
+    var heading = region && document.getElementById(region.getAttribute("aria-labelledby"));
+    return heading ? heading.textContent : "";
+  }
 
   function cellLabel(td) {
     var row = td.parentNode.querySelector("th");
-    var table = td.closest("table").querySelectorAll("thead th")[td.cellIndex];
+    var grid = td.closest("table");
+    var table = grid.querySelectorAll("thead th")[td.cellIndex];
     var meeting = td.querySelector(".rt-meeting");
-    return (table ? table.textContent : "") + ", " + (row ? row.textContent : "") + ", " +
+    var label = (table ? table.textContent : "") + ", " + (row ? row.textContent : "") + ", " +
       (meeting ? meeting.getAttribute("title") : text("free", "free"));
+    // Named with its day when there are several, so a move across days is heard as one.
+    return grids.length > 1 ? dayTitle(grid) + ", " + label : label;
   }
 
   function grabButton(td) { return td.querySelector(".rt-grab"); }
@@ -45,9 +57,8 @@
     picked = td;
     td.classList.add("rt-picked");
     grabButton(td).setAttribute("aria-pressed", "true");
-    var grid = td.closest("table");
-    grid.classList.add("rt-picking");
-    cells(grid).forEach(function (cell) {
+    grids.forEach(function (grid) { grid.classList.add("rt-picking"); });
+    cells().forEach(function (cell) {
       cell.setAttribute("tabindex", "-1");
       cell.setAttribute("aria-label", cellLabel(cell));
     });
@@ -61,9 +72,8 @@
     var td = picked;
     picked = null;
     td.classList.remove("rt-picked");
-    var grid = td.closest("table");
-    grid.classList.remove("rt-picking");
-    cells(grid).forEach(function (cell) {
+    grids.forEach(function (grid) { grid.classList.remove("rt-picking"); });
+    cells().forEach(function (cell) {
       cell.removeAttribute("tabindex");
       cell.removeAttribute("aria-label");
     });
@@ -116,13 +126,31 @@
     }
   }
 
+  // The cell of `row` in the column nearest to `index` (days may have fewer tables).
+  function cellAt(row, index) {
+    return row ? row.cells[Math.max(1, Math.min(index, row.cells.length - 1))] : null;
+  }
+
+  function rows(grid) { return grid ? Array.prototype.slice.call(grid.tBodies[0].rows) : []; }
+
+  // Arrows move within a day's grid and, past its first or last time, on to the previous or
+  // next day's; Page Up/Page Down jump a whole day, keeping the time row and table column.
   function neighbour(td, key) {
     var row = td.parentNode;
     var index = td.cellIndex;
+    var grid = td.closest("table");
+    var at = grids.indexOf(grid);
     if (key === "ArrowLeft") { return td.previousElementSibling && td.previousElementSibling.tagName === "TD" ? td.previousElementSibling : null; }
     if (key === "ArrowRight") { return td.nextElementSibling; }
+    if (key === "PageDown" || key === "PageUp") {
+      var day = rows(grids[at + (key === "PageDown" ? 1 : -1)]);
+      return day.length ? cellAt(day[Math.min(rows(grid).indexOf(row), day.length - 1)], index) : null;
+    }
     var other = key === "ArrowUp" ? row.previousElementSibling : row.nextElementSibling;
-    return other ? other.cells[index] : null;
+    if (other) { return other.cells[index]; }
+    if (key === "ArrowDown") { return cellAt(rows(grids[at + 1])[0], index); }
+    if (key === "ArrowUp") { var before = rows(grids[at - 1]); return cellAt(before[before.length - 1], index); }
+    return null;
   }
 
   var grabLabel = text("grab", "Move meeting");
@@ -154,8 +182,9 @@
   });
 
   board.querySelectorAll(".rt-grid td.rt-cell").forEach(function (td) {
+    var begun = td.parentNode.hasAttribute("data-begun");
     td.addEventListener("dragover", function (event) {
-      if (picked) { event.preventDefault(); event.dataTransfer.dropEffect = "move"; td.classList.add("rt-over"); }
+      if (picked && !begun) { event.preventDefault(); event.dataTransfer.dropEffect = "move"; td.classList.add("rt-over"); }
     });
     td.addEventListener("dragleave", function () { td.classList.remove("rt-over"); });
     td.addEventListener("drop", function (event) {
@@ -172,7 +201,7 @@
       if (event.key === "Enter" || event.key === " ") { event.preventDefault(); drop(td); return; }
       if (event.key === "Escape") { event.preventDefault(); cancel(true); return; }
       var next = neighbour(td, event.key);
-      if (event.key.indexOf("Arrow") === 0) {
+      if (event.key.indexOf("Arrow") === 0 || event.key === "PageDown" || event.key === "PageUp") {
         event.preventDefault();
         if (next) { next.focus(); }
       }

@@ -1,10 +1,13 @@
 """axe-core on the main pages of each role (the demo fair), on a phone and a laptop: no
-serious or critical violations. The same pages as the screenshots (matchmaker/demo/tour.py).
+serious or critical violations, and no page wider than the screen. The same pages as the
+screenshots (matchmaker/demo/tour.py).
 
 axe-core comes from the `axe-playwright-python` test dependency and is injected by the test
 only; it is never served to users."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -53,8 +56,20 @@ def test_main_pages_have_no_serious_or_critical_violations(app, browser, live_se
             if email:
                 _log_in(page, email)
             for screen in (s for s in screens if s.role == role):
-                page.goto(screen.path)
+                response = page.goto(screen.path)
                 page.wait_for_load_state()
+                # The page itself is checked, not an error page or the log-in form.
+                landed = urlsplit(page.url).path
+                if not response.ok or (landed == "/login" != urlsplit(screen.path).path):
+                    report.append(f"{size} {role} {screen.path}: {response.status} at {landed}")
+                    continue
                 report += [f"{size} {role} {screen.path}: {v}" for v in _violations(axe, page)]
+                # Reflow (WCAG 1.4.10): nothing but the scrolling table regions is wider than
+                # the screen. clientWidth, not innerWidth, which a mobile page widens to fit.
+                widths = page.evaluate("[document.documentElement.scrollWidth,"
+                                       " document.documentElement.clientWidth]")
+                if widths[0] > widths[1]:
+                    report.append(f"{size} {role} {screen.path}: {widths[0]} px wide "
+                                  f"on a {widths[1]} px screen")
             context.close()
     assert not report, "\n".join(report)

@@ -34,7 +34,7 @@ def test_sample_request_comes_back_ready_after_log_in(page, live_server, db, fac
     assert db.session.scalar(db.select(db.func.count()).select_from(LotInterest)) == 0
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/lots/{lot.lot_code}")
-    assert "Your sample request has been sent" in page.content()
+    assert page.get_by_text("Your sample request has been sent").count() == 1  # said once
     sample = db.session.scalar(db.select(LotInterest))
     assert sample.kind == InterestKind.SAMPLE_REQUEST and sample.sample_grams == 750
     assert sample.message == "For a trial batch" and sample.buyer_id == buyer.id
@@ -68,5 +68,6 @@ def test_interest_comes_back_ready_after_sign_up_and_skipping_step_two(page, liv
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/lots/{lot.lot_code}")
     assert page.get_by_text("You are interested in this lot").is_visible()
+    assert page.get_by_text("has been told you are interested").count() == 1  # said once
     interest = db.session.scalar(db.select(LotInterest))
     assert interest.kind == InterestKind.INTERESTED and interest.buyer.email == "noah@berg.example"

@@ -23,7 +23,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.browser
 
-NO_OVERFLOW = "document.documentElement.scrollWidth <= window.innerWidth"
+# clientWidth is the screen's width; a mobile page that overflows widens innerWidth with it.
+NO_OVERFLOW = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
 
 
 def _log_in(page, user):
@@ -36,7 +37,7 @@ def _log_in(page, user):
 
 def _inside_viewport(page, locator) -> bool:
     box = locator.bounding_box()
-    width = page.evaluate("window.innerWidth")
+    width = page.evaluate("document.documentElement.clientWidth")
     return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width + 0.5
 
 
@@ -102,7 +103,7 @@ def test_buyer_lists_are_cards_on_a_phone(phone_page, busy_buyer):
     assert "Para una prueba de tostado" in page.locator("table.my-requests").inner_text()
 
 
-def test_rep_leads_are_cards_on_a_phone(phone_page, busy_buyer):
+def test_rep_leads_and_requests_are_cards_on_a_phone(phone_page, busy_buyer):
     page = phone_page
     _buyer, rep = busy_buyer
     _log_in(page, rep)
@@ -111,6 +112,13 @@ def test_rep_leads_are_cards_on_a_phone(phone_page, busy_buyer):
     names = page.locator("table.lead-table tbody th[scope=row]")
     assert names.count() == 4  # three badge scans and the buyer's sample request
     assert all(name.is_visible() and _inside_viewport(page, name) for name in names.all())
+
+    # The rep's meeting requests too: the buyer's pending request, its status in view.
+    page.goto("/meetings/")
+    assert page.evaluate(NO_OVERFLOW)
+    statuses = page.locator("table.meetings .status")
+    assert statuses.count() == 1
+    assert _inside_viewport(page, statuses.first)
 
 
 @pytest.mark.parametrize("path", ["/", "/lots/"])
@@ -126,6 +134,13 @@ def test_visitor_header_is_compact_on_a_phone(phone_page, app, path):
     catalogue = page.locator("#main-menu").get_by_role("link", name="Catálogo")
     assert log_in.is_visible() and _inside_viewport(page, log_in)
     assert catalogue.is_visible() and _inside_viewport(page, catalogue)
+    # "Iniciar sesión" sits beside the brand, not over it (Spanish is the longer one).
+    brand, login_box = page.locator("header .brand").bounding_box(), log_in.bounding_box()
+    brand_text = page.locator("header .brand").evaluate(
+        "el => { const r = document.createRange(); r.selectNodeContents(el);"
+        " return r.getBoundingClientRect().right; }")
+    assert max(brand["x"] + brand["width"], brand_text) <= login_box["x"], (brand, brand_text,
+                                                                           login_box)
     log_in.click()
     page.wait_for_load_state()
     assert "/login" in page.url

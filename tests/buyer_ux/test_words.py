@@ -69,8 +69,17 @@ def test_countries_sort_as_readers_expect(app):
         "Bélgica", "Belice", "Bután"]
     assert sorted(["Nueva Zelanda", "Ñandú", "Omán"], key=lambda n: collation_key(n, "es")) == [
         "Nueva Zelanda", "Ñandú", "Omán"]
+    # Modern Spanish (RAE 1994, ICU's "es"): ch and ll are no letters of their own.
+    assert sorted(["Colombia", "Chile", "Cuba", "Canadá", "Chad"],
+                  key=lambda n: collation_key(n, "es")) == [
+        "Canadá", "Chad", "Chile", "Colombia", "Cuba"]
+    assert sorted(["Luxemburgo", "Llanos", "Lituania"], key=lambda n: collation_key(n, "es")) == [
+        "Lituania", "Llanos", "Luxemburgo"]
     for language, first, second in (("es", "Bélgica", "Bután"), ("en", "Åland Islands", "Albania"),
-                                    ("es", "Austria", "Azerbaiyán")):
+                                    ("es", "Austria", "Azerbaiyán"), ("es", "Chile", "Colombia"),
+                                    ("es", "Canadá", "Chad"), ("es", "Níger", "Nigeria"),
+                                    ("es", "Côte d’Ivoire", "Croacia"),
+                                    ("en", "Côte d’Ivoire", "Croatia")):
         with app.test_request_context(), force_locale(language):
             names = [name for _code, name in country_choices()]
         assert names.index(first) < names.index(second), (language, first, second)

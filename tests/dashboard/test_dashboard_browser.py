@@ -33,7 +33,8 @@ def test_rep_reads_the_dashboard_on_a_phone(phone_page, fair):
     figures = page.locator(".dash-figures")
     assert "Reuniones realizadas" in figures.inner_text()
     assert page.locator("svg[role=img]").count() == 11
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert scroll_width <= inner_width
     # Charts scale to the phone's width.
     chart_width = page.locator(".dash-chart svg").first.bounding_box()["width"]
@@ -48,6 +49,16 @@ def test_rep_reads_the_dashboard_on_a_phone(phone_page, fair):
     section.get_by_role("link", name="Cifras en tabla").click()
     row = page.get_by_role("row", name=fair.lot_a.lot_code)
     assert row.get_by_role("cell").inner_text() == "3"
+
+    # On a laptop the charts use the page's width, two per row, none wider than the page.
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"/dashboard/events/{fair.event.slug}")
+    boxes = [c.bounding_box() for c in page.locator(".dash-charts .dash-chart svg").all()[:2]]
+    main = page.locator("main").bounding_box()
+    assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[1]["x"] > boxes[0]["x"]
+    assert boxes[0]["width"] + boxes[1]["width"] > 0.8 * main["width"]
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 def test_organiser_checks_in_badges_at_the_door_on_a_phone(phone_page, fair):
@@ -79,5 +90,6 @@ def test_organiser_checks_in_badges_at_the_door_on_a_phone(phone_page, fair):
     db.session.rollback()  # see what the server thread committed
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(
         CheckIn.event_id == fair.event.id, CheckIn.buyer_id == fair.buyers[3].id)) == 1
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert scroll_width <= inner_width

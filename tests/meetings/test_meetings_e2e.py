@@ -11,7 +11,15 @@ from icalendar import Calendar
 
 from matchmaker.extensions import db
 from matchmaker.models import Meeting
-from tests.factories import PASSWORD, make_event, make_exhibitor, make_lot, make_session, make_user
+from tests.factories import (
+    PASSWORD,
+    make_event,
+    make_exhibitor,
+    make_lot,
+    make_organisation,
+    make_session,
+    make_user,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +36,9 @@ def log_in(page, user, submit_label: str) -> None:
 def fair(app):
     event = make_event(name="ExpoAmazónica E2E", starts_on=date.today() + timedelta(days=5))
     session = make_session(event)
-    organisation = make_exhibitor(event).organisation
+    # A real association's length of name: the phone layout has to wrap it.
+    organisation = make_exhibitor(event, make_organisation(
+        name="Asociación Agroforestal de la Comunidad Nativa Infierno")).organisation
     rep = make_user("rep", organisation=organisation, name="Rosa Mishaja", locale="es")
     buyer = make_user("buyer", name="Anna Becker", company="Edelkakao", locale="en")
     lot = make_lot(organisation, lot_code="INF-2026-07", name_es="Cacao fino Infierno",
@@ -50,7 +60,14 @@ def test_book_from_lot_accept_on_phone_agendas_and_ics(app, page, phone_page, fa
     page.get_by_label("Message to the association (optional)").fill("We look for 2 MT.")
     page.get_by_role("button", name="Send meeting request").click()
     page.wait_for_url("**/meetings/*")
+    meeting_id = int(page.url.rsplit("/", 1)[1])
     assert page.locator(".status").first.inner_text() == "Requested"
+    assert page.get_by_text("Your request has been sent to").count() == 1  # said once
+    # Back on the booking page of the same association: the meeting, not a new slot picker.
+    page.goto(f"/meetings/book/{organisation.slug}")
+    assert page.locator('input[name="slot_id"]').count() == 0
+    see = page.locator(".existing-meeting").get_by_role("link", name="See the meeting")
+    assert see.get_attribute("href") == f"/meetings/{meeting_id}"
 
     meeting = db.session.scalar(db.select(Meeting).where(Meeting.buyer_id == buyer.id))
     assert meeting.slot_id == slot.id
@@ -63,6 +80,12 @@ def test_book_from_lot_accept_on_phone_agendas_and_ics(app, page, phone_page, fa
     phone_page.get_by_role("button", name="Aceptar", exact=True).click()
     phone_page.wait_for_load_state()
     assert "Confirmada" in phone_page.locator(".status").first.inner_text()
+    assert phone_page.locator(".flash").count() == 1
+    # The meeting's facts fit the phone (long names and labels wrap; they used to run off it).
+    assert phone_page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    facts = phone_page.locator("dl.facts dd").all()
+    assert all(dd.evaluate("el => el.scrollWidth <= el.clientWidth + 1") for dd in facts)
     phone_page.goto("/agenda/")
     assert "Anna Becker" in phone_page.locator("table.agenda").inner_text()
     # The phone layout does not scroll sideways.

@@ -120,3 +120,45 @@ def test_meeting_page_agenda_and_table_sheet_name_the_rep(two_seats, app):
     with pdfplumber.open(io.BytesIO(sheet.data)) as pdf:
         text = "\n".join(p.extract_text() or "" for p in pdf.pages)
     assert "Rep: Ana Quispe" in text and "Rep: Beto Ramos" in text
+
+
+def _mails_to(user) -> list[str]:
+    from matchmaker.models import OutboxMessage
+
+    return list(db.session.scalars(db.select(OutboxMessage.body_text)
+                                   .where(OutboxMessage.recipient == user.email)
+                                   .order_by(OutboxMessage.id)))
+
+
+def test_every_meeting_mail_names_the_rep_and_the_table(two_seats):
+    """Confirmed, moved and cancelled: the buyer's and the reps' mails say who sits at the
+    meeting and at which table (two meetings of one organisation run at the same time)."""
+    _event, slot, organisation, ana, beto, first, second = two_seats
+    seat_one, seat_two = sorted((first, second), key=lambda m: m.org_seat)
+    assert seat_one.table_id != seat_two.table_id
+    for meeting, rep in ((seat_one, ana), (seat_two, beto)):
+        confirmed = _mails_to(meeting.buyer)[-1]
+        assert "is confirmed" in confirmed
+        assert f"Rep at the table: {rep.name}\n" in confirmed
+        assert f"Table: {meeting.table.display_name}\n" in confirmed
+
+    # A rep who sits at the other meeting is named; the one at this meeting reads "you".
+    seats.assign_rep(seat_two, ana)
+    beto.locale = "es"
+    db.session.commit()
+    booking.cancel(seat_two, seat_two.buyer, "Flight delayed")
+    db.session.commit()
+    assert "Rep at the table: you (Ana Quispe)\n" in _mails_to(ana)[-1]
+    assert f"Table: {seat_two.table.display_name}\n" in _mails_to(ana)[-1]
+    assert "Representante en la mesa: Ana Quispe" in _mails_to(beto)[-1]
+
+    # A new time proposed for the other meeting names its rep and new table too.
+    buyer = make_user("buyer", locale="en")
+    request = make_meeting(slot.session.slots[2], buyer, organisation)
+    booking.propose(request, beto, slot.session.slots[3])
+    db.session.commit()
+    proposed = _mails_to(buyer)[-1]
+    assert "proposes this one instead" in proposed
+    rep = seats.covering_reps([request])[request.id]
+    assert rep is not None and f"Rep at the table: {rep.name}\n" in proposed
+    assert f"Table: {request.table.display_name}\n" in proposed

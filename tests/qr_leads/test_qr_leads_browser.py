@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -38,6 +39,12 @@ def _type_code(page, code: str) -> None:
 def test_rep_scans_a_badge_by_manual_entry_on_a_phone(phone_page, fair):
     token = qr_codes.badge_token(fair.event, fair.buyer)
     db.session.commit()
+    # The buyer's phone badge shows the short code printed under its QR…
+    _log_in(phone_page, fair.buyer)
+    phone_page.goto("/qr/badge")
+    printed = phone_page.locator(".badge-code-value").inner_text()
+    assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", printed) and "O" not in printed
+    phone_page.context.clear_cookies()
     _log_in(phone_page, fair.rep)
     phone_page.goto("/leads/scan")
     _type_code(phone_page, qr_codes.short_url(token))
@@ -49,6 +56,11 @@ def test_rep_scans_a_badge_by_manual_entry_on_a_phone(phone_page, fair):
     _type_code(phone_page, token.token)
     phone_page.locator(".scanner-results li").nth(1).wait_for()
     assert _counts() == (1, 2)
+    # …which the rep can type as read out, in lower case and without the dash.
+    _type_code(phone_page, printed.lower().replace("-", " "))
+    phone_page.locator(".scanner-results li").nth(2).wait_for()
+    assert fair.buyer.name in phone_page.locator(".scanner-results li").nth(2).inner_text()
+    assert _counts() == (1, 3)
     result.first.click()
     phone_page.wait_for_url("**/leads/*")
     assert phone_page.locator("h1").inner_text() == fair.buyer.name

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from matchmaker.extensions import db
 from matchmaker.labels import short_name
 from matchmaker.models import DraftMeeting, Meeting
@@ -66,7 +68,10 @@ def test_json_move_and_swap_answer_with_the_same_checks(fair, login_as):
     assert _place(b.id) == (fair.slots[1].id, table[1].id)
     assert _place(c.id) == (fair.slots[1].id, table[0].id)
     page = client.get(swapped.json["redirect"]).get_data(as_text=True)
-    assert page.count("rt-moved") >= 2 and "The two meetings have been swapped." in page
+    assert page.count("rt-moved") >= 2
+    # The message once, beside the grid; not a second time in the layout's message area.
+    assert page.count("The two meetings have been swapped.") == 1
+    assert 'id="rt-live" role="status" aria-live="polite"><p class="flash' in page
 
     invalid = client.post(f"/roundtable/runs/{run.id}/move", headers=JSON,
                           data={"move-draft_id": c.id})
@@ -134,6 +139,7 @@ def test_keyboard_move_refusal_and_mouse_drag(fair, page, app):
     moved = _cell(page, slots[0], 2)
     assert "rt-moved" in moved.get_attribute("class")
     assert "The meeting has been moved." in page.locator("#rt-live").inner_text()
+    assert page.get_by_text("The meeting has been moved.").count() == 1
     assert page.locator("#rt-live").is_visible()
     # Focus comes back to the moved meeting's move button.
     assert page.evaluate("document.activeElement.closest('td').dataset.draft") == str(a.id)
@@ -167,6 +173,62 @@ def test_keyboard_move_refusal_and_mouse_drag(fair, page, app):
         "move-draft_id": str(b.id), "move-slot_id": str(slots[3].id), "move-table_id": "1"})
     assert forged.status == 400
     assert _place(b.id) == (slots[2].id, fair.session.tables[2].id)
+
+
+def test_keyboard_moves_a_meeting_to_another_day_and_back(fair, page, app):
+    """Past a day's last time the arrows go on to the next day's grid (with fewer tables, the
+    nearest column); Page Up jumps back a day; a time already begun is refused with its
+    reason. Same endpoint and checks as the forms."""
+    from datetime import UTC, datetime, timedelta
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    second_day = make_session(fair.event, day=fair.event.starts_on + timedelta(days=1),
+                              table_count=2)
+    run = hand_run(fair, [(0, 0, 7, 2)])  # the first day's last slot, table 3
+    draft = run.drafts[0]
+    # The time just before it has begun (today, five minutes ago).
+    begun = fair.slots[6]
+    length = begun.ends_at - begun.starts_at
+    begun.starts_at = datetime.now(UTC) - timedelta(minutes=5)
+    begun.ends_at = begun.starts_at + length
+    db.session.commit()
+    page.set_viewport_size({"width": 1366, "height": 768})
+    browser_log_in(page, fair.organiser)
+    page.goto(f"/roundtable/runs/{run.id}")
+    assert "Page Down" in page.locator("#rt-dnd-help").inner_text()
+
+    # A begun time is greyed and refused with the service's reason; nothing moves.
+    assert page.locator("tr.rt-begun td.rt-cell").count() == 3
+    _cell(page, fair.slots[7], 3).get_by_role("button", name=re.compile("Move meeting")).focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.dataset.slot") == str(begun.id)
+    page.keyboard.press("Enter")
+    alert = page.locator("#rt-live[role=alert]")
+    alert.wait_for()
+    assert "has already begun or is over: choose a later time" in alert.inner_text()
+    assert _place(draft.id) == (fair.slots[7].id, fair.session.tables[2].id)
+
+    page.keyboard.press("Enter")  # focus is back on the move button
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("[document.activeElement.dataset.slot, document.activeElement.dataset.table,"
+                            " document.activeElement.getAttribute('aria-label')]")
+    assert focused[:2] == [str(second_day.slots[0].id), "2"]
+    second_title = page.locator("h3").nth(1).inner_text()
+    assert focused[2].startswith(second_title)  # heard with its day
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"moved={draft.id}"))
+    assert _place(draft.id) == (second_day.slots[0].id, second_day.tables[1].id)
+    assert "The meeting has been moved." in page.locator("#rt-live").inner_text()
+
+    # Back to the first day with Page Up: same time row, same table column.
+    page.keyboard.press("Space")
+    page.keyboard.press("PageUp")
+    assert page.evaluate("document.activeElement.dataset.slot") == str(fair.slots[0].id)
+    page.keyboard.press("Enter")
+    # The address is the same ?moved= as before: wait for the reloaded grid instead.
+    expect(_cell(page, fair.slots[0], 2)).to_have_class(re.compile("rt-moved"))
+    assert _place(draft.id) == (fair.slots[0].id, fair.session.tables[1].id)
 
 
 def test_wide_grid_scrolls_in_a_focusable_region_with_a_sticky_time_column(fair, page):

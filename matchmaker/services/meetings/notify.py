@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from matchmaker.extensions import db
 from matchmaker.models import Meeting, User
 from matchmaker.services.meetings.localtime import slot_label
+from matchmaker.services.meetings.seats import covering_reps
 from matchmaker.services.notifications import notify as send_notice
 from matchmaker.urls import external_url
 
@@ -36,7 +37,18 @@ def _counterpart(meeting: Meeting, recipient: User) -> str:
     return f"{meeting.buyer.name} ({profile.company})" if profile else meeting.buyer.name
 
 
-def _compose(kind: str, meeting: Meeting, recipient: User, note: str) -> tuple[str, str]:
+def _rep_line(rep: User | None, recipient: User) -> list[str]:
+    # An organisation with two seats holds two meetings at once: every mail says who sits at
+    # this one, so the buyer knows whom to look for and each rep which meeting is theirs.
+    if rep is None:
+        return []
+    if rep.id == recipient.id:
+        return [_("Rep at the table: you (%(name)s)", name=rep.name)]
+    return [_("Rep at the table: %(name)s", name=rep.name)]
+
+
+def _compose(kind: str, meeting: Meeting, recipient: User, note: str,
+             rep: User | None = None) -> tuple[str, str]:
     who = _counterpart(meeting, recipient)
     when = slot_label(meeting.slot.starts_at, meeting.slot.ends_at, meeting.event,
                       recipient.locale or "es")
@@ -65,7 +77,8 @@ def _compose(kind: str, meeting: Meeting, recipient: User, note: str) -> tuple[s
     else:
         subject = _("Meeting with %(who)s updated", who=who)
         intro = _("Your meeting with %(who)s has changed.", who=who)
-    lines = [intro, "", _("When: %(when)s", when=when), _("Table: %(table)s", table=table)]
+    lines = [intro, "", _("When: %(when)s", when=when), _("Table: %(table)s", table=table),
+             *_rep_line(rep, recipient)]
     if meeting.table and meeting.table.video_url:
         lines.append(_("Video link: %(url)s", url=meeting.table.video_url))
     if meeting.offer is not None:
@@ -83,9 +96,10 @@ def notify(meeting: Meeting, kind: str, recipients: list[User], note: str = "") 
     """Queue one e-mail per recipient, composed in that person's language."""
     from matchmaker.services.meetings.calendar import meeting_ics
 
+    rep = covering_reps([meeting])[meeting.id] if recipients else None
     for recipient in recipients:
         with force_locale(recipient.locale or "es"):
-            subject, body = _compose(kind, meeting, recipient, note)
+            subject, body = _compose(kind, meeting, recipient, note, rep)
             attachment = None
             if kind in WITH_ICS:
                 attachment = (f"meeting-{meeting.id}.ics", "text/calendar",
