@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from matchmaker.demo import seed_demo, tour
+from matchmaker.demo import tour
+from tests.demo_snapshot import load_demo
 
 pytestmark = pytest.mark.slow  # seeds the demo fair and generates its roundtable
 
@@ -41,35 +42,37 @@ def _violations(axe, page) -> list[str]:
     return found
 
 
-def test_main_pages_have_no_serious_or_critical_violations(app, browser, live_server):
-    seed_demo()
+# One test per role, so that the pytest workers share the tour.
+@pytest.mark.parametrize("role", tour.ACCOUNTS)
+def test_main_pages_have_no_serious_or_critical_violations(app, browser, live_server, role):
+    load_demo()
     tour.prepare_roundtable()
     with app.test_request_context():
         screens = tour.main_screens()
     axe = Axe()
     report = []
+    email = tour.ACCOUNTS[role]
     for size, options in VIEWPORTS.items():
-        for role, email in tour.ACCOUNTS.items():
-            context = browser.new_context(base_url=live_server.url, **options)
-            context.set_default_timeout(15_000)
-            page = context.new_page()
-            if email:
-                _log_in(page, email)
-            for screen in (s for s in screens if s.role == role):
-                response = page.goto(screen.path)
-                page.wait_for_load_state()
-                # The page itself is checked, not an error page or the log-in form.
-                landed = urlsplit(page.url).path
-                if not response.ok or (landed == "/login" != urlsplit(screen.path).path):
-                    report.append(f"{size} {role} {screen.path}: {response.status} at {landed}")
-                    continue
-                report += [f"{size} {role} {screen.path}: {v}" for v in _violations(axe, page)]
-                # Reflow (WCAG 1.4.10): nothing but the scrolling table regions is wider than
-                # the screen. clientWidth, not innerWidth, which a mobile page widens to fit.
-                widths = page.evaluate("[document.documentElement.scrollWidth,"
-                                       " document.documentElement.clientWidth]")
-                if widths[0] > widths[1]:
-                    report.append(f"{size} {role} {screen.path}: {widths[0]} px wide "
-                                  f"on a {widths[1]} px screen")
-            context.close()
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        if email:
+            _log_in(page, email)
+        for screen in (s for s in screens if s.role == role):
+            response = page.goto(screen.path)
+            page.wait_for_load_state()
+            # The page itself is checked, not an error page or the log-in form.
+            landed = urlsplit(page.url).path
+            if not response.ok or (landed == "/login" != urlsplit(screen.path).path):
+                report.append(f"{size} {role} {screen.path}: {response.status} at {landed}")
+                continue
+            report += [f"{size} {role} {screen.path}: {v}" for v in _violations(axe, page)]
+            # Reflow (WCAG 1.4.10): nothing but the scrolling table regions is wider than
+            # the screen. clientWidth, not innerWidth, which a mobile page widens to fit.
+            widths = page.evaluate("[document.documentElement.scrollWidth,"
+                                   " document.documentElement.clientWidth]")
+            if widths[0] > widths[1]:
+                report.append(f"{size} {role} {screen.path}: {widths[0]} px wide "
+                              f"on a {widths[1]} px screen")
+        context.close()
     assert not report, "\n".join(report)
