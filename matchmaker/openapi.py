@@ -7,6 +7,7 @@ documented top-level properties, so this stays honest as the API changes.
 
 from __future__ import annotations
 
+from matchmaker.labels import LANGUAGES
 from matchmaker.lotsheet.bounds import bound
 from matchmaker.lotsheet.vocab import (
     CERT_SCHEME,
@@ -236,6 +237,8 @@ _DEMAND_CODES = {
     "flavours": list(FLAVOUR_INTEREST.codes),
     "genetics": list(GENETICS.codes),
     "incoterms": list(INCOTERM.codes),
+    # The languages the buyer speaks: the same stored list as the profile form's.
+    "languages": [code for code, _label in LANGUAGES],
 }
 _DEMAND_BOUNDS = {  # (low, high, what) as in matchmaker/forms/matching.py
     "volume_min_mt": (0, 1000000, "Volume per year, from (MT)."),
@@ -284,6 +287,17 @@ DEMAND_CHANGE = {
     },
 }
 
+
+# Why the stored locale and not Accept-Language: the API answers one signed-in person, whose
+# choice of language (sign-up, profile, or the site's language switch when signed in) already
+# words their pages and e-mails; a browser's or library's Accept-Language is often a machine
+# default, and the site ranks it below that choice too.
+RECOMMENDATIONS_LANGUAGE = (
+    "The sentences (reasons, misses, notes, signals, excluded_by) are worded in the buyer's "
+    "stored language, the \"Language of this site and our e-mails\" of their profile (es or "
+    "en), with figures and dates in that language's style; Accept-Language is not used. The "
+    "Content-Language header names the language. Changes in 1.3.0: these sentences were in "
+    "English only; `languages` joined the demand.")
 
 
 def _error(description: str) -> dict:
@@ -338,7 +352,7 @@ def build_openapi(server_url: str) -> dict:
     """The OpenAPI document, with `server_url` (…/api/v1) as its server."""
     return {
         "openapi": "3.1.0",
-        "info": {"title": "matchmaker lots API", "version": "1.2.0",
+        "info": {"title": "matchmaker lots API", "version": "1.3.0",
                  "description": "Read-only access to published cacao lots and their product "
                                 "sheets, and to published consolidated offers; for a signed-in "
                                 "buyer, their demand (read and write) and recommendations."},
@@ -405,8 +419,12 @@ def build_openapi(server_url: str) -> dict:
             "/me/recommendations": {"get": {
                 "operationId": "getMyRecommendations",
                 "summary": "The signed-in buyer's ranked lots and offers with reasons and misses",
+                "description": RECOMMENDATIONS_LANGUAGE,
                 "responses": {
                     "200": {"description": "Recommended and ruled-out supplies",
+                            "headers": {"Content-Language": {
+                                "description": "The language of the sentences: es or en.",
+                                "schema": {"type": "string", "enum": ["es", "en"]}}},
                             "content": {"application/json": {"schema": {"type": "object"}}}},
                     "401": _error("Not signed in"), "403": _error("Not a buyer"),
                 },

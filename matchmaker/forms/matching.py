@@ -15,7 +15,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from matchmaker.forms.accounts import MultiCheckboxField
 from matchmaker.forms.choices import select_choices
 from matchmaker.forms.fields import DecimalInput
-from matchmaker.labels import CERTIFICATIONS
+from matchmaker.labels import CERTIFICATIONS, LANGUAGES
 from matchmaker.lotsheet.vocab import GENETICS, INCOTERM
 from matchmaker.matching.vocab import BUYER_PRODUCT_FORM, FLAVOUR_INTEREST, ISO_GRADE_MINIMUM
 
@@ -56,6 +56,10 @@ class DemandForm(FlaskForm):
     delivery_from = DateField(_l("Delivery window, from"), validators=[Optional()])
     delivery_to = DateField(_l("to"), validators=[Optional()])
     eudr_required = BooleanField(_l("I need EUDR geolocation and evidence (I import into the EU)"))
+    # Same label as on the profile form: both edit the one stored list.
+    languages = MultiCheckboxField(_l("Languages you speak"), choices=select_choices(LANGUAGES),
+                                   description=_l("The same list as on your profile: a change "
+                                                  "here changes it there too."))
     submit = SubmitField(_l("Save what I buy"))
 
     def validate_volume_max_mt(self, field) -> None:
@@ -70,7 +74,8 @@ class DemandForm(FlaskForm):
 
 
 # The API's members, by the JSON type each one takes (decimals as strings or numbers).
-DEMAND_LISTS = ("product_forms", "certifications", "flavours", "genetics", "incoterms")
+DEMAND_LISTS = ("product_forms", "certifications", "flavours", "genetics", "incoterms",
+                "languages")
 DEMAND_NUMBERS = ("volume_min_mt", "volume_max_mt", "shipment_min_mt", "min_fermented_pct",
                   "max_moisture_pct", "price_ceiling_usd_per_mt")
 DEMAND_DATES = ("delivery_from", "delivery_to")
@@ -95,6 +100,7 @@ class DemandApiForm(DemandForm):
     flavours = _codes_field()
     genetics = _codes_field()
     incoterms = _codes_field()
+    languages = _codes_field()
     submit = None
 
 

@@ -61,6 +61,10 @@ BUYER_FIELDS = (
     ImportField("shipment_min_mt", N_("Volume per shipment (MT)"), False,
                 ("shipment", "embarque", "volume per shipment", "volumen por embarque")),
     ImportField("eudr_required", N_("EUDR required (yes/no)"), False, ("eudr",)),
+    # Plural on purpose: "language"/"idioma" is the site's language (locale) above.
+    ImportField("languages", N_("Languages spoken"), False,
+                ("languages", "idiomas", "languages spoken", "spoken languages",
+                 "idiomas que habla", "lenguas")),
 )
 
 FIELDS = {"exhibitors": EXHIBITOR_FIELDS, "buyers": BUYER_FIELDS}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,7 +21,7 @@ from matchmaker.services import events
 from matchmaker.services.lots.sheet import load_lot
 from matchmaker.services.matching import demand as demand_service
 from matchmaker.services.matching import recommend
-from matchmaker.services.matching.text import buyer_called, match_json
+from matchmaker.services.matching.text import buyer_called, finding_text, match_json
 from matchmaker.templating import safe_next
 
 bp = Blueprint("matching", __name__, url_prefix="/matches", cli_group=None)
@@ -66,7 +66,7 @@ def _fields_from(form: DemandForm) -> demand_service.DemandFields:
         genetics=form.genetics.data or [], incoterms=form.incoterms.data or [],
         price_ceiling_usd_per_mt=form.price_ceiling_usd_per_mt.data,
         delivery_from=form.delivery_from.data, delivery_to=form.delivery_to.data,
-        eudr_required=form.eudr_required.data,
+        eudr_required=form.eudr_required.data, languages=form.languages.data or [],
     )
 
 
@@ -74,7 +74,7 @@ def _fill(form: DemandForm, fields: demand_service.DemandFields) -> None:
     for name in ("product_forms", "volume_min_mt", "volume_max_mt", "shipment_min_mt",
                  "min_fermented_pct", "max_moisture_pct", "certifications", "flavours",
                  "genetics", "incoterms", "price_ceiling_usd_per_mt", "delivery_from",
-                 "delivery_to", "eudr_required"):
+                 "delivery_to", "eudr_required", "languages"):
         getattr(form, name).data = getattr(fields, name)
     form.min_iso_grade.data = fields.min_iso_grade or ""
 
@@ -246,10 +246,15 @@ def _api_error(status: int, code: str, title: str, **details):
 
 @api_bp.get("/me/recommendations")
 def api_recommendations():
-    """The signed-in buyer's ranked lots and offers at the current fair, with reasons."""
+    """The signed-in buyer's ranked lots and offers at the current fair, with reasons worded
+    in the buyer's stored language (see RECOMMENDATIONS_LANGUAGE in matchmaker/openapi.py)."""
     buyer = _api_user()
-    result = recommend.for_buyer(buyer, events.current(today=_today()), today=_today(),
-                                 locale=_locale())
-    return {"event": result.event.slug if result.event else None,
-            "recommended": [match_json(m) for m in result.top],
-            "excluded": [match_json(m) for m in result.excluded]}
+    languages = current_app.config["LANGUAGES"]
+    locale = buyer.locale if buyer.locale in languages else _locale()
+    with force_locale(locale):
+        result = recommend.for_buyer(buyer, events.current(today=_today()), today=_today(),
+                                     locale=locale)
+        body = {"event": result.event.slug if result.event else None,
+                "recommended": [match_json(m, worded=finding_text) for m in result.top],
+                "excluded": [match_json(m, worded=finding_text) for m in result.excluded]}
+    return body, 200, {"Content-Language": locale}

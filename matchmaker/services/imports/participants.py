@@ -19,6 +19,7 @@ from email_validator import EmailNotValidError, validate_email
 from matchmaker.extensions import db
 from matchmaker.importing.fields import FIELDS, missing_required, normalise_header
 from matchmaker.importing.reading import Table
+from matchmaker.labels import LANGUAGES
 from matchmaker.lotsheet.vocab import N_
 from matchmaker.models import (
     BuyerProfile,
@@ -53,6 +54,8 @@ FORM_WORDS = {"dry_fermented": ("beans", "grano", "granos", "cacao en grano", "d
               "wet": ("wet", "baba", "cacao en baba"), "nibs": ("nibs", "nib"),
               "liquor": ("liquor", "licor", "pasta", "mass", "masa"),
               "butter": ("butter", "manteca"), "powder": ("powder", "polvo")}
+# Spoken languages: the codes of the profile's list; their names are added from babel below.
+EXTRA_LANGUAGE_WORDS = {"es": ("castellano",), "zh": ("mandarin",)}
 YES = {"yes", "y", "si", "s", "true", "1", "x"}
 
 
@@ -138,6 +141,29 @@ def _codes(value: str, table: dict[str, tuple[str, ...]]) -> tuple[list[str], li
     return found, unknown
 
 
+def _language_words() -> dict[str, tuple[str, ...]]:
+    """code → its names in English, Spanish and its own language ("de": german, aleman,
+    deutsch), normalised like the cells they are compared with."""
+    table = {}
+    for code, _label in LANGUAGES:
+        names = {Locale.parse(lang).languages.get(code, "") for lang in ("en", "es", code)}
+        words = {normalise_header(name) for name in names} | set(EXTRA_LANGUAGE_WORDS.get(code, ()))
+        table[code] = tuple(sorted(w for w in words if w))  # 日本語 normalises to nothing
+    return table
+
+
+_LANGUAGE_WORDS: dict[str, tuple[str, ...]] | None = None
+
+
+def language_codes(value: str) -> list[str]:
+    """Spoken-language codes from "English; Español; Deutsch" or "en, es"; unknown words are
+    left out, as unknown certifications are."""
+    global _LANGUAGE_WORDS
+    if _LANGUAGE_WORDS is None:
+        _LANGUAGE_WORDS = _language_words()
+    return _codes(value, _LANGUAGE_WORDS)[0]
+
+
 def _decimal(value: str) -> Decimal | None:
     text = value.strip().replace(" ", "")
     if not text:
@@ -220,6 +246,7 @@ def _buyer_row(number: int, record: dict, mapping: dict, seen: set[str]) -> RowP
         "volume_max_mt": _decimal(get("volume_year_mt")),
         "shipment_min_mt": _decimal(get("shipment_min_mt")) or None,
         "eudr_required": normalise_header(get("eudr_required")) in YES,
+        "languages": ",".join(language_codes(get("languages"))),
     }
     if email:
         seen.add(email)
@@ -246,12 +273,12 @@ def _buyer_changes(user: User, values: dict) -> list[str]:
                "product_forms": profile.product_forms,
                "certifications_needed": profile.certifications_needed,
                "volume_max_mt": profile.volume_max_mt, "shipment_min_mt": profile.shipment_min_mt,
-               "eudr_required": bool(profile.eudr_required)}
+               "eudr_required": bool(profile.eudr_required), "languages": profile.languages}
     changes = []
     for key, now in current.items():
         new = values[key]
         if key in ("phone", "product_forms", "certifications_needed", "volume_max_mt",
-                   "shipment_min_mt", "buyer_type") and not new:
+                   "shipment_min_mt", "buyer_type", "languages") and not new:
             continue  # an empty cell never erases what the buyer typed on the site
         if key == "eudr_required" and not new:
             continue
@@ -375,7 +402,8 @@ def _apply_buyer(row: RowPlan, event: Event) -> None:
             name=v["name"], email=v["email"], password=unusable_password(), company=v["company"],
             country=v["country"], buyer_type=v["buyer_type"], volume_max_mt=v["volume_max_mt"],
             certifications_needed=[c for c in v["certifications_needed"].split(",") if c],
-            phone=v["phone"], locale=v["locale"]))
+            phone=v["phone"], locale=v["locale"],
+            languages=[c for c in v["languages"].split(",") if c]))
         profile = user.buyer_profile
         profile.product_forms = v["product_forms"]
         profile.shipment_min_mt = v["shipment_min_mt"]

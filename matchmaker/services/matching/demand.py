@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from matchmaker.errors import ValidationFailed
+from matchmaker.labels import LANGUAGES
 from matchmaker.lotsheet.vocab import CERT_SCHEME, GENETICS, INCOTERM
 from matchmaker.matching import Demand
 from matchmaker.matching.vocab import BUYER_PRODUCT_FORM, FLAVOUR_INTEREST, ISO_GRADE_MINIMUM
@@ -63,8 +64,11 @@ class DemandFields:
     delivery_from: date | None = None
     delivery_to: date | None = None
     eudr_required: bool = False
+    # The same stored value as the profile form's "Languages you speak" (one column, two forms).
+    languages: list[str] = field(default_factory=list)
 
 
+LANGUAGE_CODES = tuple(code for code, _label in LANGUAGES)
 _CERTIFICATIONS = tuple(c for c in CERT_SCHEME.codes if c != "other")
 
 
@@ -98,6 +102,7 @@ def save_demand(profile: BuyerProfile, fields: DemandFields) -> BuyerProfile:
         "flavour_interests": _check_codes(fields.flavours, FLAVOUR_INTEREST, "flavours"),
         "genetics_interests": _check_codes(fields.genetics, GENETICS, "genetics"),
         "incoterms": _check_codes(fields.incoterms, INCOTERM, "incoterms"),
+        "languages": _check_codes(fields.languages, LANGUAGE_CODES, "languages"),
     }
     if fields.min_iso_grade not in (None, "", *ISO_GRADE_MINIMUM.codes):
         raise ValidationFailed(_("Choose Grade I or Grade II."), code="bad_choice",
@@ -148,5 +153,5 @@ def fields_of(profile: BuyerProfile) -> DemandFields:
         genetics=profile.genetics_codes, incoterms=profile.incoterm_codes,
         price_ceiling_usd_per_mt=_dec(profile.price_ceiling_usd_per_mt),
         delivery_from=profile.delivery_from, delivery_to=profile.delivery_to,
-        eudr_required=bool(profile.eudr_required),
+        eudr_required=bool(profile.eudr_required), languages=profile.language_codes,
     )

@@ -53,14 +53,15 @@ def finding_text_plain(finding: Finding, audience: str = BUYER, buyer: str | Non
     return _worded(finding, params, lambda s: s, audience, buyer)
 
 
-def match_json(item) -> dict:
-    """A match as plain JSON (English sentences): the CLI's --json and the buyer's API."""
+def match_json(item, *, worded=finding_text_plain) -> dict:
+    """A match as plain JSON: sentences in English with plain figures by default (the CLI's
+    --json); the buyer's API passes `finding_text` to word them in the current locale."""
     return {
         "kind": item.supply.kind, "code": item.supply.code, "name": item.supply.name,
         "organisation": item.supply.organisation_name, "score": item.score,
-        "reasons": [finding_text_plain(f) for f in item.reasons],
-        "misses": [finding_text_plain(f) for f in item.misses],
-        "notes": [finding_text_plain(f) for f in item.notes],
-        "signals": [finding_text_plain(f) for f in item.signals],
-        "excluded_by": [finding_text_plain(f) for f in item.exclusions],
+        "reasons": [worded(f) for f in item.reasons],
+        "misses": [worded(f) for f in item.misses],
+        "notes": [worded(f) for f in item.notes],
+        "signals": [worded(f) for f in item.signals],
+        "excluded_by": [worded(f) for f in item.exclusions],
     }
