@@ -371,12 +371,16 @@ def mine():
              for line in pending}
     references = market_references()
     lot_prices = {line.id: price_text(line.lot.price, references) for line in pending}
-    to_review = {offer.id: len(offer_review(offer, build_offer_page(offer, today=_today()),
-                                            today=_today()))
-                 for offer in offers if offer.status != "withdrawn"}
+    live = {offer.id: (offer, build_offer_page(offer, today=_today()))
+            for offer in offers if offer.status != "withdrawn"}
+    to_review = {offer_id: len(offer_review(offer, page, today=_today()))
+                 for offer_id, (offer, page) in live.items()}
+    # As the offer page flags it: the blend's grade now, where it is below the declared one.
+    grade_left = {offer_id: review.grade_left(offer, page)
+                  for offer_id, (offer, page) in live.items()}
     return render_template("offers/mine.html", offers=offers, pending=pending, answered=answered,
                            is_coop=is_coop, pages=pages, lot_prices=lot_prices, today=_today(),
-                           to_review=to_review)
+                           to_review=to_review, grade_left=grade_left)
 
 
 @bp.route("/my/offers/new", methods=["GET", "POST"])

@@ -3,6 +3,7 @@ and the declared grade shown to buyers, and the grade declared on the offer form
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -79,3 +80,33 @@ def test_a_grade_above_the_blend_is_refused_on_the_form(app, client, ctx, coop, 
     assert "so the offer cannot promise Grade I" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert offer.declared_grade == "II"
+
+
+def _my_offer_row(html: str, offer_code: str) -> str:
+    """The row of "My offers" that holds this offer."""
+    return next(row for row in re.findall(r"(?s)<tr>.*?</tr>", html) if offer_code in row)
+
+
+def test_my_offers_lists_the_declared_grade_and_flags_a_blend_below_it(
+        app, client, ctx, coop, infierno, infierno_rep, coop_rep):
+    offer, lot, analysis = publish_one_lot(coop, infierno, infierno_rep)
+    _login_en(client, coop_rep)
+    row = _my_offer_row(client.get("/my/offers/", headers=EN).get_data(as_text=True),
+                        offer.offer_code)
+    assert 'data-label="Declared grade" class="declared-grade">Grade I' in row
+    assert "grade-left" not in row
+    # The association's corrected analysis puts the blend at Grade II: the list says so.
+    analyses.save_analysis(lot, analysis, **_analysis_fields(
+        moisture_pct=Decimal("9.5"), mouldy=11, well_fermented=223))
+    db.session.commit()
+    page = client.get("/my/offers/", headers=EN).get_data(as_text=True)
+    row = _my_offer_row(page, offer.offer_code)
+    assert "Below it: the blend is now Grade II" in row and 'class="badge bad grade-left"' in row
+    assert 'class="card-table my-offers"' in page  # one card per offer on a phone
+    # In Spanish too.
+    coop_rep.locale = "es"
+    db.session.commit()
+    client.post("/language", data={"lang": "es"})
+    row = _my_offer_row(client.get("/my/offers/").get_data(as_text=True), offer.offer_code)
+    assert "Por debajo: la mezcla ahora es Grado II" in row
+    assert 'data-label="Grado declarado"' in row
