@@ -5,6 +5,7 @@ language."""
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from matchmaker.extensions import db
 from matchmaker.importing.fields import guess_mapping
 from matchmaker.models import User
 from matchmaker.services.imports.participants import language_codes
+from tests.factories import PASSWORD
 
 URL = "/api/v1/me/demand"
 ANNA = "anna.becker@schokolade.demo"
@@ -41,6 +43,16 @@ def test_demand_page_shows_and_edits_the_profiles_languages(buyer, login_as):
     # The profile form reads the same stored value: nobody types it twice.
     profile_page = client.get("/account/profile").get_data(as_text=True)
     assert _checked(profile_page) == {"es", "fr"}
+
+
+def test_languages_ticked_at_sign_up_are_ticked_on_its_second_step(app, client):
+    response = client.post("/signup", data={
+        "name": "Nina Berg", "email": "nina@bergkakao.example", "password": PASSWORD,
+        "confirm": PASSWORD, "company": "Berg Kakao", "country": "AT",
+        "buyer_type": "chocolate_maker", "locale": "en", "languages": ["de", "it"]})
+    assert response.status_code == 302 and "welcome=1" in response.headers["Location"]
+    step_two = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Step 2 of 2" in step_two and _checked(step_two) == {"de", "it"}
 
 
 def _checked(html: str) -> set[str]:
@@ -179,3 +191,29 @@ def test_api_recommendations_are_worded_in_the_buyers_stored_language(
     assert response.status_code == 200 and response.headers["Content-Language"] == locale
     top = response.get_json()["recommended"][0]
     assert reason in top["reasons"]
+
+
+def test_wizard_guesses_the_languages_column_and_imports_it(demo, demo_login, tmp_path):
+    path = tmp_path / "inscritos.csv"
+    with path.open("w", encoding="cp1252", newline="") as file:  # Excel on Windows
+        csv.writer(file, delimiter=";").writerows([
+            ["Nombre", "Correo", "Empresa", "País", "Idioma", "Idiomas que habla"],
+            ["Íñigo Peña", "inigo@pena.example", "Chocolates Peña", "España", "es",
+             "Español, Inglés, Francés"]])
+    client = demo_login("organiser@expoamazonica.demo")
+    client.post("/language", data={"lang": "es"})
+    upload = client.post(f"/admin/events/{demo.slug}/import", data={
+        "kind": "buyers", "file": (io.BytesIO(path.read_bytes()), path.name)},
+        content_type="multipart/form-data")
+    columns = upload.headers["Location"]
+    page = client.get(columns).get_data(as_text=True)
+    assert ">Idiomas que habla</label>" in page  # the field's label, in Spanish
+    chosen = re.search(r'(?s)<select name="field-languages".*?</select>', page).group(0)
+    assert '<option value="Idiomas que habla" selected>' in chosen
+    mapping = {f"field-{code}": header for code, header in {
+        "name": "Nombre", "email": "Correo", "company": "Empresa", "country": "País",
+        "locale": "Idioma", "languages": "Idiomas que habla"}.items()}
+    review = client.post(columns, data=mapping).headers["Location"]
+    assert client.post(review).status_code == 302
+    inigo = _buyer("inigo@pena.example")
+    assert inigo.locale == "es" and inigo.buyer_profile.language_codes == ["es", "en", "fr"]
