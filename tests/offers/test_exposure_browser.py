@@ -139,3 +139,28 @@ def test_a_corrected_moisture_reaches_the_cooperative_and_dates_the_offer(
 
     page.goto(f"/offers/{offer.offer_code}")
     assert "Quality updated on" in page.locator(".quality-updated").inner_text()
+
+
+def test_my_offers_on_a_phone_shows_the_declared_grade_and_the_blend_below_it(
+        app, phone_page, ctx, coop, infierno, infierno_rep, coop_rep):
+    from matchmaker.services.lots import analyses
+    from tests.offers.test_material_changes import _analysis_fields, publish_one_lot
+
+    offer, lot, analysis = publish_one_lot(coop, infierno, infierno_rep)
+    analyses.save_analysis(lot, analysis, **_analysis_fields(
+        moisture_pct=Decimal("9.5"), mouldy=11, well_fermented=223))  # now Grade II
+    db.session.commit()
+    phone_page.goto("/login")
+    phone_page.locator("#email").fill(coop_rep.email)
+    phone_page.locator("#password").fill(PASSWORD)
+    phone_page.locator("main").get_by_role("button", name="Iniciar sesión").click()
+    phone_page.wait_for_load_state()
+    phone_page.goto("/my/offers/")
+    card = phone_page.locator("table.my-offers tbody tr").filter(has_text=offer.offer_code)
+    grade = card.locator("td.declared-grade")
+    assert grade.is_visible() and "Grado I" in grade.inner_text()
+    badge = grade.locator(".grade-left")
+    assert badge.is_visible() and "Por debajo: la mezcla ahora es Grado II" in badge.inner_text()
+    # One card per offer: the cell names itself, and nothing runs off the 390 px screen.
+    assert "Grado declarado" in grade.evaluate("el => getComputedStyle(el, '::before').content")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
