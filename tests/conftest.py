@@ -42,14 +42,17 @@ def pytest_collection_modifyitems(config, items) -> None:
     """Drop backend variants that cannot apply, so no test is skipped for that reason.
 
     Browser tests drive one live server on SQLite; `postgres_only` tests (races that SQLite's
-    single writer lock makes impossible) run only against PostgreSQL when it is configured.
+    single writer lock makes impossible) run only against PostgreSQL when it is configured;
+    `one_backend` tests (the whole-site fuzz walks) run once, on PostgreSQL when it is
+    configured and on SQLite otherwise.
     """
     keep, drop = [], []
     for item in items:
         backend = getattr(item, "callspec", None) and item.callspec.params.get("database_url")
         is_browser = "live_server" in getattr(item, "fixturenames", ())
         if (is_browser and backend == "postgres") or (
-            POSTGRES_URL and backend == "sqlite" and item.get_closest_marker("postgres_only")
+            POSTGRES_URL and backend == "sqlite"
+            and (item.get_closest_marker("postgres_only") or item.get_closest_marker("one_backend"))
         ):
             drop.append(item)
         else:

@@ -6,6 +6,7 @@ import pytest
 
 from matchmaker.demo import people
 from matchmaker.models import Event, Exhibitor, Organisation, User
+from tests.demo_snapshot import load_demo
 
 pytestmark = pytest.mark.slow  # seeds the whole demo fair
 
@@ -45,15 +46,15 @@ def test_seed_demo_once(runner, db):
     assert counts(db) == first
 
 
-def test_seeded_home_page_shows_the_fair(runner, client):
-    runner.invoke(args=["seed-demo"])
+def test_seeded_home_page_shows_the_fair(client):
+    assert load_demo()
     html = client.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "ExpoAmazónica 2026" in html
     assert "Asociación Agroforestal de la Comunidad Nativa Infierno" in html and "Stand A-01" in html
 
 
-def test_demo_logins_work(runner, client):
-    runner.invoke(args=["seed-demo"])
+def test_demo_logins_work(client):
+    assert load_demo()
     response = client.post("/login", data={"email": "rosa.mishaja@infierno.demo", "password": people.DEMO_PASSWORD})
     assert response.status_code == 302
     client.post("/logout")
