@@ -1,4 +1,8 @@
-"""QR codes for lead capture: random tokens, inline SVG, PNG bytes and the raw module matrix."""
+"""QR codes for lead capture: random tokens, inline SVG, PNG bytes and the raw module matrix.
+
+numpy and qrcode are imported by the functions that encode: issuing tokens and badge codes,
+which every web worker does, needs neither (numpy alone is ~12 MB of a worker's memory).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,11 @@ import functools
 import io
 import secrets
 from html import escape
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import qrcode
-import qrcode.constants
-from qrcode.image.pil import PilImage
+if TYPE_CHECKING:
+    import numpy as np
+    import qrcode
 
 ErrorLevel = Literal["L", "M", "Q", "H"]
 
@@ -25,12 +28,8 @@ QUIET_ZONE_MODULES = 4
 
 TOKEN_BYTES = 8
 
-_LEVELS = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
+# qrcode.constants.ERROR_CORRECT_*, written out so that checking a level imports nothing.
+_LEVELS = {"L": 1, "M": 0, "Q": 3, "H": 2}
 
 
 def new_token() -> str:
@@ -125,6 +124,8 @@ def qr_png(url: str, box_size: int = 10, level: ErrorLevel = DEFAULT_LEVEL) -> b
     """
     if box_size < 1:
         raise ValueError("box_size must be at least 1 pixel per module")
+    from qrcode.image.pil import PilImage
+
     code = _encode(url, level, box_size=box_size)
     buffer = io.BytesIO()
     code.make_image(image_factory=PilImage).save(buffer, format="PNG")
@@ -132,6 +133,8 @@ def qr_png(url: str, box_size: int = 10, level: ErrorLevel = DEFAULT_LEVEL) -> b
 
 
 def _encode(url: str, level: ErrorLevel, box_size: int = 10) -> qrcode.QRCode:
+    import qrcode
+
     if level not in _LEVELS:
         raise ValueError(f"unknown QR error correction level {level!r}")
     code = qrcode.QRCode(error_correction=_LEVELS[level], border=QUIET_ZONE_MODULES,
@@ -155,6 +158,9 @@ def _modules(url: str, level: ErrorLevel) -> np.ndarray:
 
 @functools.lru_cache(maxsize=2048)  # ~3 KB a code: a whole fair's badges and posters
 def _best_mask(url: str, level: ErrorLevel) -> tuple[int, np.ndarray]:
+    import numpy as np
+    import qrcode
+
     if level not in _LEVELS:
         raise ValueError(f"unknown QR error correction level {level!r}")
     code = qrcode.QRCode(error_correction=_LEVELS[level], border=0, mask_pattern=0)
@@ -179,6 +185,8 @@ def _best_mask(url: str, level: ErrorLevel) -> tuple[int, np.ndarray]:
 @functools.lru_cache(maxsize=64)
 def _masks(size: int) -> np.ndarray:
     """The eight mask patterns of ISO/IEC 18004 (i = row, j = column)."""
+    import numpy as np
+
     i, j = np.indices((size, size))
     return np.stack([
         (i + j) % 2 == 0, i % 2 == 0, j % 3 == 0, (i + j) % 3 == 0,
@@ -190,6 +198,9 @@ def _masks(size: int) -> np.ndarray:
 @functools.lru_cache(maxsize=64)
 def _data_region(version: int) -> np.ndarray:
     """Where data (and so the mask) goes: every module no function pattern takes."""
+    import numpy as np
+    import qrcode
+
     probe = qrcode.QRCode(version=version)
     size = probe.modules_count = version * 4 + 17
     probe.modules = [[None] * size for _ in range(size)]
@@ -203,12 +214,13 @@ def _data_region(version: int) -> np.ndarray:
     return np.array([[module is None for module in row] for row in probe.modules])
 
 
-_FINDER_LIKE = (np.array([1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0], dtype=bool),
-                np.array([0, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1], dtype=bool))
+_FINDER_LIKE = ((1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0), (0, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1))
 
 
 def penalty(modules: np.ndarray) -> int:
     """The spec's penalty score of a masked symbol (without quiet zone); lower is better."""
+    import numpy as np
+
     size = len(modules)
     score = 0
     for lines in (modules, modules.T):
@@ -220,7 +232,8 @@ def penalty(modules: np.ndarray) -> int:
         score += int((runs[runs >= 5] - 2).sum())
         # N3: 1:1:3:1:1 finder-like patterns with four light modules on one side, 40 each.
         windows = np.lib.stride_tricks.sliding_window_view(lines, 11, axis=1)
-        score += 40 * sum(int((windows == pattern).all(-1).sum()) for pattern in _FINDER_LIKE)
+        score += 40 * sum(int((windows == np.array(pattern, dtype=bool)).all(-1).sum())
+                          for pattern in _FINDER_LIKE)
     # N2: 2×2 blocks of one colour, 3 each.
     corner = modules[:-1, :-1]
     blocks = (corner == modules[1:, :-1]) & (corner == modules[:-1, 1:]) & (corner == modules[1:, 1:])

@@ -11,8 +11,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any, overload
 
-import xlsxwriter
-
 # A spreadsheet evaluates a cell typed as one of these as a formula (=HYPERLINK, +cmd|…);
 # tab and carriage return can hide such a prefix. The full-width forms are converted to
 # ASCII by some Excel input methods, so they are treated the same.
@@ -102,6 +100,8 @@ def xlsx_file(
     Raises:
         TypeError: for a timezone-aware datetime or an unsupported value type.
     """
+    import xlsxwriter
+
     remaining = iter(rows)
     sample = list(itertools.islice(remaining, WIDTH_SAMPLE_ROWS))
     target = io.BytesIO() if output is None else output

@@ -8,6 +8,7 @@ from the translation catalogue.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -21,7 +22,6 @@ from matchmaker.models.qr import QrToken
 from matchmaker.printing.pdf import (
     AVERY_L7160,
     MARGIN_MM,
-    PrintDocument,
     add_qr,
     label_grid,
     new_document,
@@ -29,6 +29,9 @@ from matchmaker.printing.pdf import (
 )
 from matchmaker.printing.qr import format_manual_code
 from matchmaker.services import qr_codes
+
+if TYPE_CHECKING:
+    from matchmaker.printing.document import PrintDocument
 
 MAX_LABELS = 20 * AVERY_L7160.per_sheet
 A4_WIDTH, A4_HEIGHT = 210.0, 297.0
