@@ -168,18 +168,21 @@ def _best_mask(url: str, level: ErrorLevel) -> tuple[int, np.ndarray]:
     code.make(fit=True)  # one placement, with mask 0
     region = _data_region(code.version)
     masks = _masks(code.modules_count)
-    plain = np.array(code.modules, dtype=bool) ^ (masks[0] & region)
-    best: tuple[int, int, np.ndarray] | None = None
-    for mask in range(8):
-        code.setup_type_info(False, mask)  # the format bits name the mask
-        candidate = np.where(region, plain ^ masks[mask], np.array(code.modules, dtype=bool))
-        score = penalty(candidate)
-        if best is None or score < best[0]:
-            best = (score, mask, candidate)
-    assert best is not None
-    modules = np.pad(best[2], QUIET_ZONE_MODULES)
+    placed = np.array(code.modules, dtype=bool)
+    plain = placed ^ (masks[0] & region)
+    # The eight candidates at once, (8, size, size): the data under each mask...
+    candidates = np.where(region, plain ^ masks, placed)
+    fixed_row, fixed_column = ~region[8], ~region[:, 8]
+    for mask in range(1, 8):
+        # ...and the format bits that name the mask, all in row 8 and column 8.
+        code.setup_type_info(False, mask)
+        candidates[mask, 8, fixed_row] = np.array(code.modules[8], dtype=bool)[fixed_row]
+        candidates[mask, fixed_column, 8] = np.array(
+            [row[8] for row in code.modules], dtype=bool)[fixed_column]
+    best = int(np.argmin(penalties(candidates)))  # the first of equal scores, as qrcode does
+    modules = np.pad(candidates[best], QUIET_ZONE_MODULES)
     modules.setflags(write=False)
-    return best[1], modules
+    return best, modules
 
 
 @functools.lru_cache(maxsize=64)
@@ -214,30 +217,46 @@ def _data_region(version: int) -> np.ndarray:
     return np.array([[module is None for module in row] for row in probe.modules])
 
 
-_FINDER_LIKE = ((1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0), (0, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1))
+# N3's finder-like patterns 1:1:3:1:1 with four light modules on one side, as 11-bit numbers.
+_FINDER_LIKE = (0b10111010000, 0b00001011101)
 
 
 def penalty(modules: np.ndarray) -> int:
     """The spec's penalty score of a masked symbol (without quiet zone); lower is better."""
+    return int(penalties(modules[None])[0])
+
+
+def penalties(symbols: np.ndarray) -> np.ndarray:
+    """The penalty score of each symbol of a stack (count × size × size, dark = True),
+    scored together: one pass of array operations for all eight masks of a code."""
     import numpy as np
 
-    size = len(modules)
-    score = 0
-    for lines in (modules, modules.T):
-        # N1: runs of five or more modules of one colour, 3 + (length - 5) each.
-        marked = np.concatenate([lines.astype(np.int8), np.full((size, 1), 2, np.int8)], 1)
+    count, size = symbols.shape[0], symbols.shape[1]
+    scores = np.zeros(count, dtype=np.int64)
+    for lines in (symbols, symbols.transpose(0, 2, 1)):
+        # N1: runs of five or more modules of one colour, 3 + (length - 5) each. Each line
+        # ends with a separator (2) so that no run crosses into the next line or symbol.
+        marked = np.concatenate([lines.astype(np.int8), np.full((count, size, 1), 2, np.int8)], 2)
         flat = marked.ravel()
-        edges = np.flatnonzero(np.diff(flat))
-        runs = np.diff(np.concatenate(([-1], edges, [flat.size - 1])))
-        score += int((runs[runs >= 5] - 2).sum())
-        # N3: 1:1:3:1:1 finder-like patterns with four light modules on one side, 40 each.
-        windows = np.lib.stride_tricks.sliding_window_view(lines, 11, axis=1)
-        score += 40 * sum(int((windows == np.array(pattern, dtype=bool)).all(-1).sum())
-                          for pattern in _FINDER_LIKE)
+        ends = np.append(np.flatnonzero(np.diff(flat)), flat.size - 1)
+        runs = np.diff(ends, prepend=-1)
+        long = runs >= 5
+        scores += np.bincount(ends[long] // (size * (size + 1)), weights=runs[long] - 2,
+                              minlength=count).astype(np.int64)
+        # N3: 1:1:3:1:1 finder-like patterns with four light modules on one side, 40 each;
+        # each window of 11 modules read as a number.
+        bits = lines.astype(np.int16)
+        windows = np.zeros((count, size, size - 10), dtype=np.int16)
+        for offset in range(11):
+            windows = (windows << 1) | bits[:, :, offset:size - 10 + offset]
+        matches = (windows == _FINDER_LIKE[0]) | (windows == _FINDER_LIKE[1])
+        scores += 40 * matches.sum(axis=(1, 2))
     # N2: 2×2 blocks of one colour, 3 each.
-    corner = modules[:-1, :-1]
-    blocks = (corner == modules[1:, :-1]) & (corner == modules[:-1, 1:]) & (corner == modules[1:, 1:])
-    score += 3 * int(blocks.sum())
+    corner = symbols[:, :-1, :-1]
+    blocks = ((corner == symbols[:, 1:, :-1]) & (corner == symbols[:, :-1, 1:])
+              & (corner == symbols[:, 1:, 1:]))
+    scores += 3 * blocks.sum(axis=(1, 2))
     # N4: 10 for every 5 % the dark share is away from half.
-    score += 10 * int(abs(modules.mean() * 100 - 50) // 5)
-    return score
+    dark = symbols.sum(axis=(1, 2)) / (size * size)
+    scores += 10 * (np.abs(dark * 100 - 50) // 5).astype(np.int64)
+    return scores
