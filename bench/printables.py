@@ -106,6 +106,9 @@ def main() -> None:
                   f"load {os.getloadavg()[0]:.1f}")
             print("| file | wall s | CPU s | size | goal (each file) |\n|---|---|---|---|---|")
             exhibitors = printables.event_exhibitors(event)
+            # The web process imports fpdf2, numpy and qrcode on its first print, not at start.
+            timed("one booth poster, first print of the process (imports)",
+                  lambda: printables.booth_posters(exhibitors[-1:]))
             total = timed("posters, first run (issues tokens)",
                           lambda: printables.booth_posters(exhibitors))
             db.session.commit()
