@@ -7,7 +7,7 @@ from typing import Any
 
 from fpdf import FPDF
 
-from matchmaker.printing.pdf import FONT_DIR, FONT_FAMILY, FOOTER_HEIGHT_MM
+from matchmaker.printing.layout import FONT_DIR, FONT_FAMILY, FOOTER_HEIGHT_MM
 
 
 class PrintDocument(FPDF):

@@ -11,9 +11,10 @@ import functools
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+# FONT_DIR and FONT_FAMILY are re-exported: the PDF services import them from here.
+from matchmaker.printing.layout import FONT_DIR, FONT_FAMILY, FOOTER_HEIGHT_MM, MARGIN_MM  # noqa: F401
 from matchmaker.printing.qr import DEFAULT_LEVEL, ErrorLevel, dark_runs, qr_matrix
 
 if TYPE_CHECKING:
@@ -21,12 +22,6 @@ if TYPE_CHECKING:
 
     from matchmaker.printing.document import PrintDocument
 
-# Vendored so that accents and "≤" render on a machine with only Python and pip;
-# licence in fonts/LICENSE.
-FONT_DIR = Path(__file__).with_name("fonts")
-FONT_FAMILY = "DejaVuSans"
-MARGIN_MM = 15
-FOOTER_HEIGHT_MM = 12
 
 
 def __getattr__(name: str):

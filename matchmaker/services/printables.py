@@ -135,15 +135,33 @@ def _draw_lot_grid(pdf: PrintDocument, lots: list[Lot], top: float,
         pdf.multi_cell(column_width, 4, names[:90], align="C", max_line_height=4)
 
 
-def booth_posters(exhibitors: Iterable[Exhibitor], *, progress: Progress | None = None) -> bytes:
-    """One poster (one or more A4 pages) per exhibitor: organisation, booth, lots, QR codes."""
-    exhibitors = list(exhibitors)
-    lots = _published_lots({exhibitor.organisation_id for exhibitor in exhibitors})
+def _poster_tokens(exhibitors: list[Exhibitor], lots: dict[int, list[Lot]]
+                   ) -> dict[tuple[str, int], QrToken]:
     # Every code of the file is issued (or read) up front, a few statements in all.
     tokens = {("booth", exhibitor_id): token
               for exhibitor_id, token in qr_codes.booth_tokens(exhibitors).items()}
     tokens.update((("lot", lot_id), token) for lot_id, token in qr_codes.lot_tokens(
         lot for organisation_lots in lots.values() for lot in organisation_lots).items())
+    return tokens
+
+
+def issue_codes(event: Event, kind: str) -> None:
+    """Issue every code the event's posters (kind "posters") or badges ("badges") will print,
+    where missing. A print job calls it and commits before drawing, so that on SQLite the
+    drawing holds no write lock (other writers, and a stopping worker handing the job back,
+    need not wait for the whole file)."""
+    if kind == "posters":
+        exhibitors = event_exhibitors(event)
+        _poster_tokens(exhibitors, _published_lots({e.organisation_id for e in exhibitors}))
+    else:
+        qr_codes.badge_tokens(event, (user for user, _profile in event_buyers(event)))
+
+
+def booth_posters(exhibitors: Iterable[Exhibitor], *, progress: Progress | None = None) -> bytes:
+    """One poster (one or more A4 pages) per exhibitor: organisation, booth, lots, QR codes."""
+    exhibitors = list(exhibitors)
+    lots = _published_lots({exhibitor.organisation_id for exhibitor in exhibitors})
+    tokens = _poster_tokens(exhibitors, lots)
     title = _("Booth posters")
     pdf = new_document(title, "es")
     for done, exhibitor in enumerate(exhibitors, start=1):
