@@ -65,6 +65,14 @@ def seed(exhibitors: int, lots_per: int, buyers: int) -> Event:
     return event
 
 
+def _forget_codes() -> bool:
+    from matchmaker.printing import pdf, qr
+
+    qr._best_mask.cache_clear()
+    pdf._qr_runs.cache_clear()
+    return True
+
+
 def timed(label: str, render) -> float:
     started, cpu_started = time.perf_counter(), time.process_time()
     pdf = render()
@@ -98,6 +106,9 @@ def main() -> None:
                   f"load {os.getloadavg()[0]:.1f}")
             print("| file | wall s | CPU s | size | goal (each file) |\n|---|---|---|---|---|")
             exhibitors = printables.event_exhibitors(event)
+            # The web process imports fpdf2, numpy and qrcode on its first print, not at start.
+            timed("one booth poster, first print of the process (imports)",
+                  lambda: printables.booth_posters(exhibitors[-1:]))
             total = timed("posters, first run (issues tokens)",
                           lambda: printables.booth_posters(exhibitors))
             db.session.commit()
@@ -105,6 +116,11 @@ def main() -> None:
             db.session.commit()
             timed("posters, tokens already issued", lambda: printables.booth_posters(exhibitors))
             timed("badges, tokens already issued", lambda: printables.badges(event))
+            # What another worker (a cold QR cache) pays to re-print: encoding, no issuing.
+            timed("posters, tokens issued, QR codes not cached",
+                  lambda: printables.booth_posters(exhibitors) if _forget_codes() else b"")
+            timed("badges, tokens issued, QR codes not cached",
+                  lambda: printables.badges(event) if _forget_codes() else b"")
             lot = db.session.scalar(sa.select(Lot).limit(1))
             timed("label sheet, 21 labels", lambda: printables.label_sheet(lot, 21))
             timed("one booth poster", lambda: printables.booth_posters(exhibitors[:1]))

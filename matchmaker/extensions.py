@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from pathlib import Path
 
+import click
 from flask import Flask, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
@@ -20,7 +21,6 @@ from sqlalchemy.engine import Engine
 from matchmaker.models.base import Base
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
@@ -90,10 +90,52 @@ def _reads_are_unlimited() -> bool:
     return request.method in ("GET", "HEAD", "OPTIONS")
 
 
+class _MigrationConfig:
+    """What Flask-Migrate's `init_app` keeps in `app.extensions["migrate"]` (read by its
+    commands and by migrations/env.py), without importing Flask-Migrate and Alembic (~10 MB
+    of every web worker) until a migration runs."""
+
+    def __init__(self, directory: str) -> None:
+        self.db = db
+        self.directory = directory
+
+    @functools.cached_property
+    def migrate(self):
+        from flask_migrate import Migrate
+
+        return Migrate(db=db, directory=self.directory)
+
+    @property
+    def configure_args(self) -> dict:
+        return self.migrate.alembic_ctx_kwargs
+
+    @property
+    def metadata(self):
+        return db.metadata
+
+
+class _MigrationCommands(click.Group):
+    """`flask db …`: Flask-Migrate's command group, imported when a `db` command runs."""
+
+    def __init__(self) -> None:
+        super().__init__("db", help="Perform database migrations.")
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # The parent group invokes the command of the context made here: Flask-Migrate's own.
+        from flask_migrate.cli import db as commands
+
+        return commands.make_context(info_name, args, parent=parent, **extra)
+
+
+def _init_migrations(app: Flask, directory: str) -> None:
+    app.extensions["migrate"] = _MigrationConfig(directory)
+    app.cli.add_command(_MigrationCommands())
+
+
 def init_app(app: Flask, root: Path) -> None:
     """Bind every extension to the app; root is the project folder (migrations, translations)."""
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(root / "migrations"))
+    _init_migrations(app, str(root / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(

@@ -11,7 +11,6 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PdfReader
 from werkzeug.datastructures import FileStorage
 
 from matchmaker.errors import ValidationFailed
@@ -117,6 +116,8 @@ def check_pdf(content: bytes) -> None:
     """
     if not content.startswith(b"%PDF-"):
         raise ValidationFailed(_("Only PDF documents are accepted."), code="not_a_pdf")
+    from pypdf import PdfReader  # ~18 MB: imported by the worker that receives a PDF, not all
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pypdf warns about every repairable blemish

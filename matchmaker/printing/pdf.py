@@ -1,55 +1,36 @@
-"""PDF building blocks on fpdf2: a Unicode A4 document, vector QR codes, label sheets, tables."""
+"""PDF building blocks on fpdf2: a Unicode A4 document, vector QR codes, label sheets, tables.
+
+fpdf2 (with fontTools, Pillow and numpy, ~40 MB) is imported when a document is made, not
+with this module: the views import the services that print, and a web worker that never
+prints should not carry it.
+"""
 
 from __future__ import annotations
 
 import functools
-import weakref
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF, FontFace
-
+# FONT_DIR and FONT_FAMILY are re-exported: the PDF services import them from here.
+from matchmaker.printing.layout import FONT_DIR, FONT_FAMILY, FOOTER_HEIGHT_MM, MARGIN_MM  # noqa: F401
 from matchmaker.printing.qr import DEFAULT_LEVEL, ErrorLevel, dark_runs, qr_matrix
 
-# Vendored so that accents and "≤" render on a machine with only Python and pip;
-# licence in fonts/LICENSE.
-FONT_DIR = Path(__file__).with_name("fonts")
-FONT_FAMILY = "DejaVuSans"
-MARGIN_MM = 15
-FOOTER_HEIGHT_MM = 12
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+    from matchmaker.printing.document import PrintDocument
 
 
-class PrintDocument(FPDF):
-    """An fpdf2 document with the vendored DejaVu Sans and an optional "page / pages" footer."""
 
-    def __init__(self, *, page_format: str | tuple[float, float] = "A4", page_numbers: bool = True):
-        super().__init__(orientation="portrait", unit="mm", format=page_format)
-        self.page_numbers = page_numbers
-        self.add_font(FONT_FAMILY, "", FONT_DIR / "DejaVuSans.ttf")
-        self.add_font(FONT_FAMILY, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
-        self.set_font(FONT_FAMILY, size=10)
-        # fpdf2 keeps each TTF file open (lazy fontTools loading) and closes only the fonts
-        # a document used, and only on output(); closing the rest when the document is
-        # collected avoids a ResourceWarning, which the test suite turns into an error.
-        weakref.finalize(self, _close_font_files, self.fonts)
+def __getattr__(name: str):
+    # `PrintDocument` (an fpdf2 subclass, for callers' type hints) is imported on first use.
+    if name == "PrintDocument":
+        from matchmaker.printing.document import PrintDocument
 
-    def footer(self) -> None:
-        """Print the page number as "3 / 12", which needs no translation."""
-        if not self.page_numbers:
-            return
-        self.set_y(-FOOTER_HEIGHT_MM)
-        self.set_font(FONT_FAMILY, size=8)
-        self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="C")
-
-
-def _close_font_files(fonts: dict[str, Any]) -> None:
-    for font in fonts.values():
-        ttfont = getattr(font, "ttfont", None)
-        if ttfont is not None:
-            ttfont.close()
+        return PrintDocument
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def new_document(
@@ -60,6 +41,8 @@ def new_document(
     page_numbers: bool = True,
 ) -> PrintDocument:
     """Return an empty portrait document (A4 by default) with 15 mm margins; add pages yourself."""
+    from matchmaker.printing.document import PrintDocument
+
     pdf = PrintDocument(page_format=page_format, page_numbers=page_numbers)
     pdf.set_title(title)
     pdf.set_lang(lang)
@@ -183,6 +166,13 @@ def new_label_document(title: str, lang: str) -> PrintDocument:
     return pdf
 
 
+def heading_style():
+    """fpdf2's style for table headings: bold on a light cacao fill."""
+    from fpdf import FontFace
+
+    return FontFace(emphasis="BOLD", fill_color=(235, 228, 220))
+
+
 def key_value_table(
     pdf: FPDF, pairs: Iterable[tuple[str, str]], *, key_width_fraction: float = 0.35
 ) -> None:
@@ -193,6 +183,8 @@ def key_value_table(
     """
     if not 0 < key_width_fraction < 1:
         raise ValueError("key_width_fraction must be between 0 and 1")
+    from fpdf import FontFace
+
     key_style = FontFace(emphasis="BOLD")
     with pdf.table(
         col_widths=(key_width_fraction, 1 - key_width_fraction),

@@ -1,4 +1,8 @@
-"""QR codes for lead capture: random tokens, inline SVG, PNG bytes and the raw module matrix."""
+"""QR codes for lead capture: random tokens, inline SVG, PNG bytes and the raw module matrix.
+
+numpy and qrcode are imported by the functions that encode: issuing tokens and badge codes,
+which every web worker does, needs neither (numpy alone is ~12 MB of a worker's memory).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,11 @@ import functools
 import io
 import secrets
 from html import escape
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import qrcode
-import qrcode.constants
-from qrcode.image.pil import PilImage
+if TYPE_CHECKING:
+    import numpy as np
+    import qrcode
 
 ErrorLevel = Literal["L", "M", "Q", "H"]
 
@@ -25,12 +28,8 @@ QUIET_ZONE_MODULES = 4
 
 TOKEN_BYTES = 8
 
-_LEVELS = {
-    "L": qrcode.constants.ERROR_CORRECT_L,
-    "M": qrcode.constants.ERROR_CORRECT_M,
-    "Q": qrcode.constants.ERROR_CORRECT_Q,
-    "H": qrcode.constants.ERROR_CORRECT_H,
-}
+# qrcode.constants.ERROR_CORRECT_*, written out so that checking a level imports nothing.
+_LEVELS = {"L": 1, "M": 0, "Q": 3, "H": 2}
 
 
 def new_token() -> str:
@@ -125,6 +124,8 @@ def qr_png(url: str, box_size: int = 10, level: ErrorLevel = DEFAULT_LEVEL) -> b
     """
     if box_size < 1:
         raise ValueError("box_size must be at least 1 pixel per module")
+    from qrcode.image.pil import PilImage
+
     code = _encode(url, level, box_size=box_size)
     buffer = io.BytesIO()
     code.make_image(image_factory=PilImage).save(buffer, format="PNG")
@@ -132,6 +133,8 @@ def qr_png(url: str, box_size: int = 10, level: ErrorLevel = DEFAULT_LEVEL) -> b
 
 
 def _encode(url: str, level: ErrorLevel, box_size: int = 10) -> qrcode.QRCode:
+    import qrcode
+
     if level not in _LEVELS:
         raise ValueError(f"unknown QR error correction level {level!r}")
     code = qrcode.QRCode(error_correction=_LEVELS[level], border=QUIET_ZONE_MODULES,
@@ -155,6 +158,9 @@ def _modules(url: str, level: ErrorLevel) -> np.ndarray:
 
 @functools.lru_cache(maxsize=2048)  # ~3 KB a code: a whole fair's badges and posters
 def _best_mask(url: str, level: ErrorLevel) -> tuple[int, np.ndarray]:
+    import numpy as np
+    import qrcode
+
     if level not in _LEVELS:
         raise ValueError(f"unknown QR error correction level {level!r}")
     code = qrcode.QRCode(error_correction=_LEVELS[level], border=0, mask_pattern=0)
@@ -162,23 +168,28 @@ def _best_mask(url: str, level: ErrorLevel) -> tuple[int, np.ndarray]:
     code.make(fit=True)  # one placement, with mask 0
     region = _data_region(code.version)
     masks = _masks(code.modules_count)
-    plain = np.array(code.modules, dtype=bool) ^ (masks[0] & region)
-    best: tuple[int, int, np.ndarray] | None = None
-    for mask in range(8):
-        code.setup_type_info(False, mask)  # the format bits name the mask
-        candidate = np.where(region, plain ^ masks[mask], np.array(code.modules, dtype=bool))
-        score = penalty(candidate)
-        if best is None or score < best[0]:
-            best = (score, mask, candidate)
-    assert best is not None
-    modules = np.pad(best[2], QUIET_ZONE_MODULES)
+    placed = np.array(code.modules, dtype=bool)
+    plain = placed ^ (masks[0] & region)
+    # The eight candidates at once, (8, size, size): the data under each mask...
+    candidates = np.where(region, plain ^ masks, placed)
+    fixed_row, fixed_column = ~region[8], ~region[:, 8]
+    for mask in range(1, 8):
+        # ...and the format bits that name the mask, all in row 8 and column 8.
+        code.setup_type_info(False, mask)
+        candidates[mask, 8, fixed_row] = np.array(code.modules[8], dtype=bool)[fixed_row]
+        candidates[mask, fixed_column, 8] = np.array(
+            [row[8] for row in code.modules], dtype=bool)[fixed_column]
+    best = int(np.argmin(penalties(candidates)))  # the first of equal scores, as qrcode does
+    modules = np.pad(candidates[best], QUIET_ZONE_MODULES)
     modules.setflags(write=False)
-    return best[1], modules
+    return best, modules
 
 
 @functools.lru_cache(maxsize=64)
 def _masks(size: int) -> np.ndarray:
     """The eight mask patterns of ISO/IEC 18004 (i = row, j = column)."""
+    import numpy as np
+
     i, j = np.indices((size, size))
     return np.stack([
         (i + j) % 2 == 0, i % 2 == 0, j % 3 == 0, (i + j) % 3 == 0,
@@ -190,6 +201,9 @@ def _masks(size: int) -> np.ndarray:
 @functools.lru_cache(maxsize=64)
 def _data_region(version: int) -> np.ndarray:
     """Where data (and so the mask) goes: every module no function pattern takes."""
+    import numpy as np
+    import qrcode
+
     probe = qrcode.QRCode(version=version)
     size = probe.modules_count = version * 4 + 17
     probe.modules = [[None] * size for _ in range(size)]
@@ -203,28 +217,46 @@ def _data_region(version: int) -> np.ndarray:
     return np.array([[module is None for module in row] for row in probe.modules])
 
 
-_FINDER_LIKE = (np.array([1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0], dtype=bool),
-                np.array([0, 0, 0, 0, 1, 0, 1, 1, 1, 0, 1], dtype=bool))
+# N3's finder-like patterns 1:1:3:1:1 with four light modules on one side, as 11-bit numbers.
+_FINDER_LIKE = (0b10111010000, 0b00001011101)
 
 
 def penalty(modules: np.ndarray) -> int:
     """The spec's penalty score of a masked symbol (without quiet zone); lower is better."""
-    size = len(modules)
-    score = 0
-    for lines in (modules, modules.T):
-        # N1: runs of five or more modules of one colour, 3 + (length - 5) each.
-        marked = np.concatenate([lines.astype(np.int8), np.full((size, 1), 2, np.int8)], 1)
+    return int(penalties(modules[None])[0])
+
+
+def penalties(symbols: np.ndarray) -> np.ndarray:
+    """The penalty score of each symbol of a stack (count × size × size, dark = True),
+    scored together: one pass of array operations for all eight masks of a code."""
+    import numpy as np
+
+    count, size = symbols.shape[0], symbols.shape[1]
+    scores = np.zeros(count, dtype=np.int64)
+    for lines in (symbols, symbols.transpose(0, 2, 1)):
+        # N1: runs of five or more modules of one colour, 3 + (length - 5) each. Each line
+        # ends with a separator (2) so that no run crosses into the next line or symbol.
+        marked = np.concatenate([lines.astype(np.int8), np.full((count, size, 1), 2, np.int8)], 2)
         flat = marked.ravel()
-        edges = np.flatnonzero(np.diff(flat))
-        runs = np.diff(np.concatenate(([-1], edges, [flat.size - 1])))
-        score += int((runs[runs >= 5] - 2).sum())
-        # N3: 1:1:3:1:1 finder-like patterns with four light modules on one side, 40 each.
-        windows = np.lib.stride_tricks.sliding_window_view(lines, 11, axis=1)
-        score += 40 * sum(int((windows == pattern).all(-1).sum()) for pattern in _FINDER_LIKE)
+        ends = np.append(np.flatnonzero(np.diff(flat)), flat.size - 1)
+        runs = np.diff(ends, prepend=-1)
+        long = runs >= 5
+        scores += np.bincount(ends[long] // (size * (size + 1)), weights=runs[long] - 2,
+                              minlength=count).astype(np.int64)
+        # N3: 1:1:3:1:1 finder-like patterns with four light modules on one side, 40 each;
+        # each window of 11 modules read as a number.
+        bits = lines.astype(np.int16)
+        windows = np.zeros((count, size, size - 10), dtype=np.int16)
+        for offset in range(11):
+            windows = (windows << 1) | bits[:, :, offset:size - 10 + offset]
+        matches = (windows == _FINDER_LIKE[0]) | (windows == _FINDER_LIKE[1])
+        scores += 40 * matches.sum(axis=(1, 2))
     # N2: 2×2 blocks of one colour, 3 each.
-    corner = modules[:-1, :-1]
-    blocks = (corner == modules[1:, :-1]) & (corner == modules[:-1, 1:]) & (corner == modules[1:, 1:])
-    score += 3 * int(blocks.sum())
+    corner = symbols[:, :-1, :-1]
+    blocks = ((corner == symbols[:, 1:, :-1]) & (corner == symbols[:, :-1, 1:])
+              & (corner == symbols[:, 1:, 1:]))
+    scores += 3 * blocks.sum(axis=(1, 2))
     # N4: 10 for every 5 % the dark share is away from half.
-    score += 10 * int(abs(modules.mean() * 100 - 50) // 5)
-    return score
+    dark = symbols.sum(axis=(1, 2)) / (size * size)
+    scores += 10 * (np.abs(dark * 100 - 50) // 5).astype(np.int64)
+    return scores

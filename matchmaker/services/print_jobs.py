@@ -107,6 +107,9 @@ def _lead_filter(params: str):
 
 
 def _render(job: PrintJob, name: str, progress) -> file_store.StoredFile:
+    if job.kind in ("posters", "badges"):
+        printables.issue_codes(job.event, job.kind)
+        db.session.commit()  # the codes are issued for good; drawing then writes nothing
     if job.kind == "posters":
         content = printables.booth_posters(printables.event_exhibitors(job.event),
                                            progress=progress)
@@ -154,7 +157,7 @@ def run_job(job_id: int) -> None:
     if stored is not None and lease.settle(
             status="done", done=job.total, file_path=stored.path, file_sha256=stored.sha256,
             file_size=stored.size, error="", finished_at=utcnow()):
-        db.session.commit()  # with the QR tokens issued while drawing
+        db.session.commit()
         log.info("print job %s (%s) done on attempt %s: %s, %s bytes", job_id, job.kind,
                  attempt, stored.path, stored.size)
         return

@@ -8,6 +8,7 @@ from the translation catalogue.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -17,11 +18,9 @@ from matchmaker.errors import ValidationFailed
 from matchmaker.extensions import db
 from matchmaker.labels import country_name
 from matchmaker.models import BuyerProfile, Event, Exhibitor, Lot, Role, User
-from matchmaker.models.qr import QrToken
 from matchmaker.printing.pdf import (
     AVERY_L7160,
     MARGIN_MM,
-    PrintDocument,
     add_qr,
     label_grid,
     new_document,
@@ -29,6 +28,10 @@ from matchmaker.printing.pdf import (
 )
 from matchmaker.printing.qr import format_manual_code
 from matchmaker.services import qr_codes
+
+if TYPE_CHECKING:
+    from matchmaker.models.qr import QrToken
+    from matchmaker.printing.document import PrintDocument
 
 MAX_LABELS = 20 * AVERY_L7160.per_sheet
 A4_WIDTH, A4_HEIGHT = 210.0, 297.0
@@ -70,14 +73,19 @@ def _bilingual_format(message, **params) -> str:
     return " · ".join(parts)
 
 
-def _published_lots(organisation_id: int) -> list[Lot]:
-    return list(db.session.scalars(
-        db.select(Lot).where(Lot.organisation_id == organisation_id, Lot.is_published.is_(True))
+def _published_lots(organisation_ids: Iterable[int]) -> dict[int, list[Lot]]:
+    """Each organisation's published lots, by lot code, in one query."""
+    lots: dict[int, list[Lot]] = {organisation_id: [] for organisation_id in organisation_ids}
+    for lot in db.session.scalars(
+        db.select(Lot).where(Lot.organisation_id.in_(list(lots)), Lot.is_published.is_(True))
         .order_by(Lot.lot_code)
-    ))
+    ):
+        lots[lot.organisation_id].append(lot)
+    return lots
 
 
-def _draw_poster(pdf: PrintDocument, exhibitor: Exhibitor, lots: list[Lot]) -> None:
+def _draw_poster(pdf: PrintDocument, exhibitor: Exhibitor, lots: list[Lot],
+                 tokens: dict[tuple[str, int], QrToken]) -> None:
     width = A4_WIDTH - 2 * MARGIN_MM
     pdf.add_page()
     pdf.set_font(size=11)
@@ -88,7 +96,7 @@ def _draw_poster(pdf: PrintDocument, exhibitor: Exhibitor, lots: list[Lot]) -> N
     pdf.cell(width, 10, _bilingual_format(BOOTH_HEADING, booth=exhibitor.booth), align="C",
              new_x="LMARGIN", new_y="NEXT")
     y = pdf.get_y() + 3
-    add_qr(pdf, qr_codes.short_url(qr_codes.booth_token(exhibitor)),
+    add_qr(pdf, qr_codes.short_url(tokens["booth", exhibitor.id]),
            (A4_WIDTH - POSTER_BOOTH_QR_MM) / 2, y, POSTER_BOOTH_QR_MM)
     pdf.set_y(y + POSTER_BOOTH_QR_MM + 1)
     pdf.set_font(style="", size=12)
@@ -100,10 +108,11 @@ def _draw_poster(pdf: PrintDocument, exhibitor: Exhibitor, lots: list[Lot]) -> N
     pdf.cell(width, 8, _both(OUR_LOTS), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(style="", size=9)
     pdf.cell(width, 5, _both(SCAN_LOT), align="C", new_x="LMARGIN", new_y="NEXT")
-    _draw_lot_grid(pdf, lots, pdf.get_y() + 3)
+    _draw_lot_grid(pdf, lots, pdf.get_y() + 3, tokens)
 
 
-def _draw_lot_grid(pdf: PrintDocument, lots: list[Lot], top: float) -> None:
+def _draw_lot_grid(pdf: PrintDocument, lots: list[Lot], top: float,
+                   tokens: dict[tuple[str, int], QrToken]) -> None:
     column_width = (A4_WIDTH - 2 * MARGIN_MM) / POSTER_LOT_COLUMNS
     cell_height = POSTER_LOT_QR_MM + 16
     bottom = A4_HEIGHT - MARGIN_MM - 12
@@ -116,7 +125,7 @@ def _draw_lot_grid(pdf: PrintDocument, lots: list[Lot], top: float) -> None:
             pdf.add_page()
             y = MARGIN_MM
         x = MARGIN_MM + column * column_width
-        add_qr(pdf, qr_codes.short_url(qr_codes.lot_token(lot)),
+        add_qr(pdf, qr_codes.short_url(tokens["lot", lot.id]),
                x + (column_width - POSTER_LOT_QR_MM) / 2, y, POSTER_LOT_QR_MM)
         pdf.set_xy(x, y + POSTER_LOT_QR_MM)
         pdf.set_font(style="B", size=11)
@@ -126,13 +135,37 @@ def _draw_lot_grid(pdf: PrintDocument, lots: list[Lot], top: float) -> None:
         pdf.multi_cell(column_width, 4, names[:90], align="C", max_line_height=4)
 
 
+def _poster_tokens(exhibitors: list[Exhibitor], lots: dict[int, list[Lot]]
+                   ) -> dict[tuple[str, int], QrToken]:
+    # Every code of the file is issued (or read) up front, a few statements in all.
+    tokens = {("booth", exhibitor_id): token
+              for exhibitor_id, token in qr_codes.booth_tokens(exhibitors).items()}
+    tokens.update((("lot", lot_id), token) for lot_id, token in qr_codes.lot_tokens(
+        lot for organisation_lots in lots.values() for lot in organisation_lots).items())
+    return tokens
+
+
+def issue_codes(event: Event, kind: str) -> None:
+    """Issue every code the event's posters (kind "posters") or badges ("badges") will print,
+    where missing. A print job calls it and commits before drawing, so that on SQLite the
+    drawing holds no write lock (other writers, and a stopping worker handing the job back,
+    need not wait for the whole file)."""
+    if kind == "posters":
+        exhibitors = event_exhibitors(event)
+        _poster_tokens(exhibitors, _published_lots({e.organisation_id for e in exhibitors}))
+    else:
+        qr_codes.badge_tokens(event, (user for user, _profile in event_buyers(event)))
+
+
 def booth_posters(exhibitors: Iterable[Exhibitor], *, progress: Progress | None = None) -> bytes:
     """One poster (one or more A4 pages) per exhibitor: organisation, booth, lots, QR codes."""
     exhibitors = list(exhibitors)
+    lots = _published_lots({exhibitor.organisation_id for exhibitor in exhibitors})
+    tokens = _poster_tokens(exhibitors, lots)
     title = _("Booth posters")
     pdf = new_document(title, "es")
     for done, exhibitor in enumerate(exhibitors, start=1):
-        _draw_poster(pdf, exhibitor, _published_lots(exhibitor.organisation_id))
+        _draw_poster(pdf, exhibitor, lots[exhibitor.organisation_id], tokens)
         if progress:
             progress(done)
     if not exhibitors:
@@ -213,6 +246,7 @@ def _draw_badge(pdf: PrintDocument, event: Event, user: User, profile: BuyerProf
 def badges(event: Event, *, progress: Progress | None = None) -> bytes:
     """A6 badges, four per A4 page with cut lines, for every buyer of the event."""
     buyers = event_buyers(event)
+    tokens = qr_codes.badge_tokens(event, (user for user, _profile in buyers))
     pdf = new_document(_("Badges %(event)s", event=event.name), "es", page_numbers=False)
     pdf.set_auto_page_break(auto=False)
     for index, (user, profile) in enumerate(buyers):
@@ -226,7 +260,7 @@ def badges(event: Event, *, progress: Progress | None = None) -> bytes:
                 pdf.set_dash_pattern()
         x = (slot % 2) * BADGE_WIDTH
         y = (slot // 2) * BADGE_HEIGHT
-        _draw_badge(pdf, event, user, profile, x, y, qr_codes.badge_token(event, user))
+        _draw_badge(pdf, event, user, profile, x, y, tokens[user.id])
         if progress:
             progress(index + 1)
     if not buyers:

@@ -7,8 +7,10 @@ site whatever host served the page, or the background job, that generated them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -121,6 +123,77 @@ def booth_token(exhibitor: Exhibitor) -> QrToken:
 
 def badge_token(event: Event, buyer: User) -> QrToken:
     return ensure_token(QrKind.BADGE, event=event, buyer=buyer)
+
+
+# Bulk issue ------------------------------------------------------------------------------
+# A whole event's posters or badges need hundreds of tokens. Issued one at a time (a SELECT,
+# an INSERT and a savepoint each) they cost more than drawing the PDF; here the event's active
+# tokens are read in one query and the missing ones inserted in one statement. The database's
+# unique indexes still decide: when another process issued some of them first, or a random
+# token or badge code collided, the insert fails as a whole, the tokens are read again and
+# only the still missing ones are inserted anew.
+_IN_CHUNK = 900  # ids per IN (...) list, well under SQLite's and psycopg's parameter limits
+
+
+def _active_tokens(kind: str, column, ids: list[int], *conditions) -> dict[int, QrToken]:
+    found: dict[int, QrToken] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        rows = db.session.scalars(
+            db.select(QrToken).where(QrToken.kind == kind, QrToken.is_active.is_(True),
+                                     column.in_(ids[start:start + _IN_CHUNK]), *conditions))
+        found.update((getattr(row, column.key), row) for row in rows)
+    return found
+
+
+def _ensure_many(kind: str, column, ids: Iterable[int], new_fields, *conditions
+                 ) -> dict[int, QrToken]:
+    """The active token of each target id (column names the target), issuing missing ones."""
+    wanted = list(dict.fromkeys(ids))
+    found = _active_tokens(kind, column, wanted, *conditions)
+    for _attempt in range(_ISSUE_ATTEMPTS):
+        missing = [target_id for target_id in wanted if target_id not in found]
+        if not missing:
+            return found
+        now = utcnow()
+        rows = [{"token": new_token(), "kind": kind, "is_active": True, "created_at": now,
+                 column.key: target_id, **new_fields(target_id)} for target_id in missing]
+        try:
+            with (permitted("QR tokens are issued the first time a printable shows them"),
+                  db.session.begin_nested()):
+                db.session.execute(sa.insert(QrToken), rows)
+        except IntegrityError:
+            pass  # issued elsewhere meanwhile, or a random value collided: read, then retry
+        found.update(_active_tokens(kind, column, missing, *conditions))
+    if all(target_id in found for target_id in wanted):
+        return found
+    raise Conflict(_("Could not issue a QR code, please try again."), code="token_issue_failed")
+
+
+def lot_tokens(lots: Iterable[Lot]) -> dict[int, QrToken]:
+    """The active token of each lot, by lot id; missing ones are issued in one statement."""
+    return _ensure_many(QrKind.LOT, QrToken.lot_id, (lot.id for lot in lots), lambda _id: {})
+
+
+def booth_tokens(exhibitors: Iterable[Exhibitor]) -> dict[int, QrToken]:
+    """The active token of each booth, by exhibitor id; missing ones issued in one statement."""
+    event_of = {exhibitor.id: exhibitor.event_id for exhibitor in exhibitors}
+    return _ensure_many(QrKind.BOOTH, QrToken.exhibitor_id, event_of,
+                        lambda exhibitor_id: {"event_id": event_of[exhibitor_id]})
+
+
+def badge_tokens(event: Event, buyers: Iterable[User]) -> dict[int, QrToken]:
+    """The active badge token of each buyer at event, by user id; missing ones (each with its
+    own random badge code) are issued in one statement.
+
+    Raises:
+        ValidationFailed: ``not_a_buyer`` if one of them is not a buyer.
+    """
+    buyers = list(buyers)
+    if not all(buyer.is_buyer for buyer in buyers):
+        raise ValidationFailed(_("Badges are for buyers."), code="not_a_buyer")
+    return _ensure_many(QrKind.BADGE, QrToken.buyer_id, (buyer.id for buyer in buyers),
+                        lambda _id: {"event_id": event.id, "manual_code": new_manual_code()},
+                        QrToken.event_id == event.id)
 
 
 def reissue(token: QrToken, *, now: datetime | None = None) -> QrToken:

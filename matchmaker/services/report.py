@@ -13,21 +13,16 @@ from dataclasses import dataclass
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from fpdf import FontFace
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from matchmaker.charts import PALETTE
 from matchmaker.extensions import db
 from matchmaker.labels import country_name
 from matchmaker.models import BuyerProfile, Event, Lead, Meeting, Organisation
 from matchmaker.models.meetings import MeetingStatus
-from matchmaker.printing.pdf import FONT_FAMILY, key_value_table, new_document
+from matchmaker.printing.pdf import FONT_FAMILY, heading_style, key_value_table, new_document
 from matchmaker.printing.tabular import xlsx_value
 from matchmaker.services.dashboard import ChartTable, Figures, chart_tables, event_figures, headline
 
-HEADING = FontFace(emphasis="BOLD", fill_color=(235, 228, 220))
 # Tables drawn as bars in the PDF; the others (lead summary) stay tables.
 CHART_KINDS = ("bar", "donut", "line", "stacked")
 
@@ -135,7 +130,7 @@ def _pdf_table(pdf, table: ChartTable) -> None:
         return
     pdf.set_font(FONT_FAMILY, "", 9)
     widths = tuple([3] + [1] * (len(table.header) - 1))
-    with pdf.table(col_widths=widths, headings_style=HEADING, line_height=5.5,
+    with pdf.table(col_widths=widths, headings_style=heading_style(), line_height=5.5,
                    text_align="LEFT") as pdf_table:
         heading = pdf_table.row()
         for title in table.header:
@@ -237,6 +232,10 @@ SHEET_NAMES = {
 
 def report_xlsx(report: Report) -> bytes:
     """A workbook: the headline figures, then one sheet per table with its underlying numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     sheets = [(_("Headline figures"), [_("Figure"), _("Count")],

@@ -140,3 +140,30 @@ def test_token_url_fits_a_small_qr_version():
     # fine to scan reliably at badge size.
     url = "https://feria.example.pe/l/" + new_token()
     assert len(qr_matrix(url)) <= 33 + 2 * QUIET_ZONE_MODULES
+
+
+@pytest.mark.parametrize("url", [*LEAD_URLS, "https://fair.test/q/" + "k" * 11,
+                                 "https://fair.test/lots/" + "PE-MDD-25-0001/" * 8])
+def test_masks_scored_together_score_as_qrcode_and_pick_its_matrix(url):
+    """The eight masks, scored in one stack, get qrcode's own penalty (util.lost_point) each;
+    the chosen one is the lowest, and its matrix is qrcode's with that mask."""
+    import numpy as np
+    import qrcode
+    from qrcode.util import lost_point
+
+    from matchmaker.printing.qr import _best_mask, penalties
+
+    symbols = []
+    for mask in range(8):
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=0,
+                             mask_pattern=mask)
+        code.add_data(url)
+        code.make(fit=True)
+        symbols.append(code.modules)
+    expected = [lost_point(modules) for modules in symbols]
+    assert penalties(np.array(symbols, dtype=bool)).tolist() == expected
+    _best_mask.cache_clear()
+    chosen, modules = _best_mask(url, "Q")
+    assert chosen == expected.index(min(expected))
+    assert np.array_equal(modules, np.pad(np.array(symbols[chosen], dtype=bool),
+                                          QUIET_ZONE_MODULES))

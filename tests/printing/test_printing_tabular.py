@@ -184,3 +184,71 @@ def test_phone_numbers_in_e164_need_no_guard_but_anything_else_keeps_it():
     assert neutralise(PhoneNumber("+51 982 000 111 =cmd")) == "'+51 982 000 111 =cmd"
     _, sheet = load_sheet(xlsx_file(["Tel"], [[PhoneNumber("+4930123456")]], "T"))
     assert sheet["A2"].value == "+4930123456"
+
+
+# The workbook is written by printing/xlsx.py, a small streaming writer: everything it can
+# get wrong (types, positions, escaping, limits) is read back here with openpyxl.
+
+def test_xlsx_cells_keep_their_types_and_their_columns():
+    row = [date(2026, 5, 14), datetime(1999, 12, 31, 23, 59, 30), Decimal("9500.25"), True,
+           False, 12345678901234, None, "00123", "", 0, -0.5]
+    _, sheet = load_sheet(xlsx_file([f"c{n}" for n in range(len(row))], [row], "Tipos"))
+    cells = sheet[2]
+    assert cells[0].value == datetime(2026, 5, 14) and cells[0].is_date
+    assert cells[0].number_format == "yyyy\\-mm\\-dd"
+    assert cells[1].value == datetime(1999, 12, 31, 23, 59, 30) and cells[1].is_date
+    assert cells[2].value == 9500.25 and cells[2].data_type == "n"
+    assert cells[3].value is True and cells[4].value is False
+    assert cells[5].value == 12345678901234
+    assert cells[6].value is None and cells[8].value is None
+    assert cells[7].value == "00123" and cells[7].data_type == "s"  # text stays text
+    assert cells[9].value == 0 and cells[10].value == -0.5
+    # After empty cells the next ones are still in their own columns.
+    _, sparse = load_sheet(xlsx_file(["a", "b", "c"], [[None, None, "c only"]], "S"))
+    assert [c.value for c in sparse[2]] == [None, None, "c only"]
+
+
+def test_xlsx_text_is_escaped_kept_verbatim_and_cut_at_excels_limit():
+    texts = ["<b>Fino & Aroma</b> \"1\" 'x'", "  spaces kept  ", "_x0041_ stays literal",
+             "línea 1\nlínea 2", "x" * 40_000, "]]>", "emoji 🍫"]
+    workbook, sheet = load_sheet(xlsx_file(["T"], [[text] for text in texts], 'A&B "<1>"'))
+    values = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert values[:2] == texts[:2] and values[3] == texts[3]
+    # Excel reads "_x0041_" as an escaped "A": the literal is stored escaped itself
+    # ("_x005F_" is "_"), which openpyxl leaves as stored and Excel shows as typed.
+    assert values[2] == "_x005F_x0041_ stays literal"
+    assert values[4] == "x" * 32_767
+    assert values[5:] == texts[5:]
+    assert workbook.sheetnames == ['A&B "<1>"']
+
+
+def test_xlsx_header_is_neutralised_and_rows_may_be_longer_than_it():
+    _, sheet = load_sheet(xlsx_file(["=cmd", "ok"], [["a", "b", "extra"]], "H"))
+    assert sheet["A1"].value == "'=cmd" and sheet["A1"].font.bold
+    assert [c.value for c in sheet[2]] == ["a", "b", "extra"]
+
+
+def test_xlsx_refuses_what_a_cell_cannot_hold():
+    with pytest.raises(TypeError, match="NaN"):
+        xlsx_file(["n"], [[float("nan")]], "N")
+    with pytest.raises(TypeError, match="object"):
+        xlsx_file(["o"], [[object()]], "O")
+
+
+def test_xlsx_is_a_complete_package_every_reader_finds():
+    import zipfile
+
+    content = xlsx_file(HEADER, ROWS, "Lotes")
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        assert package.testzip() is None
+        assert {"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
+                "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+                "xl/worksheets/sheet1.xml"} <= set(package.namelist())
+        import xml.dom.minidom
+
+        for name in package.namelist():  # every part is well-formed XML
+            xml.dom.minidom.parseString(package.read(name))  # noqa: S318 - our own output
+    # Streamed, the sheet has no <dimension> (optional): readers count the rows.
+    workbook = load_workbook(io.BytesIO(content), read_only=True)
+    assert len(list(workbook.active.iter_rows(values_only=True))) == len(ROWS) + 1
+    workbook.close()

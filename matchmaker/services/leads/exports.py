@@ -79,10 +79,10 @@ def _export_query(user: User, lead_filter: LeadFilter):
     return query.order_by(Lead.event_id, Lead.organisation_id, Lead.id)
 
 
-def _sources_text(raw: str | None) -> str:
+def _sources_text(raw: str | None, labels=SOURCE_LABELS) -> str:
     counts = Counter((raw or "").split("|")) if raw else Counter()
     return ", ".join(
-        str(SOURCE_LABELS.get(kind, kind)) + (f" ×{n}" if n > 1 else "")
+        str(labels.get(kind, kind)) + (f" ×{n}" if n > 1 else "")
         for kind, n in sorted(counts.items())
     )
 
@@ -97,8 +97,15 @@ def lead_rows(user: User, lead_filter: LeadFilter, *, text_times: bool = True) -
     Raises:
         NotAllowed: ``leads_forbidden`` (when the first row is requested).
     """
+    # Labels are translated once per export, not per row: gettext cost more than the query.
     buyer_types = {code: str(label) for code, label in BUYER_TYPES}
+    ratings = {code: str(label) for code, label in RATING_LABELS.items()}
+    source_labels = {kind: str(label) for kind, label in SOURCE_LABELS.items()}
     yes, no = _("yes"), _("no")
+    countries = _Labels(country_name)
+    # Few combinations of sources repeat over most leads; bounded, as memory must stay flat.
+    sources_text = functools.lru_cache(maxsize=512)(
+        lambda raw: _sources_text(raw, source_labels))
     query = _export_query(user, lead_filter).execution_options(yield_per=BATCH_ROWS)
 
     def local(moment, zone):
@@ -111,15 +118,27 @@ def lead_rows(user: User, lead_filter: LeadFilter, *, text_times: bool = True) -
          rating, tags, notes, action, due, meetings, sources, first, last, timezone
          ) in db.session.execute(query):
         yield [
-            event, organisation, buyer, company or "", country_name(country) if country else "",
+            event, organisation, buyer, company or "", countries[country] if country else "",
             buyer_types.get(buyer_type, buyer_type or ""),
             email if shares else "", PhoneNumber(phone) if shares and phone else "",
             yes if shares else no,
             ", ".join(sorted((lots or "").split("|"))) if lots else "",
-            str(RATING_LABELS[rating]) if rating in RATING_LABELS else "",
+            ratings.get(rating, ""),
             (tags or "").replace(",", ", "), notes or "", action or "", due, meetings or 0,
-            _sources_text(sources), local(first, timezone), local(last, timezone), timezone,
+            sources_text(sources), local(first, timezone), local(last, timezone), timezone,
         ]
+
+
+class _Labels(dict):
+    """label(value), computed once per value for one export (for few values: countries)."""
+
+    def __init__(self, label) -> None:
+        super().__init__()
+        self._label = label
+
+    def __missing__(self, value):
+        text = self[value] = self._label(value)
+        return text
 
 
 @functools.lru_cache(maxsize=64)

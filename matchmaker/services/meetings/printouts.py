@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from fpdf import FontFace
 
 from matchmaker.labels import meeting_status_label, table_title
 from matchmaker.models import Event, Meeting, User
-from matchmaker.printing.pdf import FONT_FAMILY, new_document
+from matchmaker.printing.pdf import FONT_FAMILY, heading_style, new_document
 from matchmaker.services.meetings import seats
 from matchmaker.services.meetings.agenda import GridSession, TableSheet
 from matchmaker.services.meetings.localtime import day_label, hhmm
 
-HEADING = FontFace(emphasis="BOLD", fill_color=(235, 228, 220))
 # Grid pages show this many tables side by side; more tables continue on the next page.
 GRID_COLUMNS = 8
 STATUS_LABELS = {
@@ -77,7 +75,7 @@ def _render_agenda(user: User, event: Event, meetings: list[Meeting], size: floa
     covering = seats.seats_of_rep_view(user, event.id, meetings)
     with pdf.table(
         # The status column takes the longest label ("New time proposed") on two lines.
-        col_widths=(24, 12, 44, 28, 26), headings_style=HEADING, text_align="LEFT",
+        col_widths=(24, 12, 44, 28, 26), headings_style=heading_style(), text_align="LEFT",
         line_height=size * 0.5, padding=1, first_row_as_headings=True,
     ) as table:
         row = table.row()
@@ -133,7 +131,7 @@ def table_sheets_pdf(event: Event, sheets: list[TableSheet]) -> bytes:
             pdf.multi_cell(0, 5, _("No meetings at this table."))
             continue
         with pdf.table(
-            col_widths=(16, 46, 46, 26, 12, 12), headings_style=HEADING, text_align="LEFT",
+            col_widths=(16, 46, 46, 26, 12, 12), headings_style=heading_style(), text_align="LEFT",
             line_height=5, padding=1,
         ) as table:
             row = table.row()
@@ -173,7 +171,7 @@ def master_grid_pdf(event: Event, grid: list[GridSession]) -> bytes:
             ], 9)
             pdf.set_font(FONT_FAMILY, "", 6.5)
             with pdf.table(
-                col_widths=(12, *([30] * len(tables))), headings_style=HEADING,
+                col_widths=(12, *([30] * len(tables))), headings_style=heading_style(),
                 text_align="LEFT", line_height=3.2, padding=0.8,
             ) as table:
                 row = table.row()
