@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 from pathlib import Path
@@ -122,8 +123,35 @@ def init_app(app: Flask, root: Path) -> None:
         if not (account.isdigit() and version.isdigit()):
             return None
         # The buyer profile comes with the user (one LEFT JOIN): pages ask for its country
-        # to show prices in soles.
-        user = db.session.get(User, int(account), options=[joinedload(User.buyer_profile)])
+        # to show prices in soles. A page view also takes the menu's notice count in the same
+        # round trip (`templating.unread_notices`); other requests may change it first.
+        if request.method in ("GET", "HEAD"):
+            row = db.session.execute(_user_with_notices(), {"account": int(account)}).first()
+            user, unread = row if row is not None else (None, 0)
+            if user is not None:
+                request.environ[UNREAD_NOTICES] = (user.id, unread or 0)
+        else:
+            user = db.session.get(User, int(account), options=[joinedload(User.buyer_profile)])
         if user is None or not user.is_active or user.session_version != int(version):
             return None
         return user
+
+
+# The unread-notice count loaded with the user, as (user id, count), on the WSGI environ: one
+# request's, whatever app context or session the request shares (tests share theirs).
+UNREAD_NOTICES = "matchmaker.unread_notices"
+
+
+@functools.cache
+def _user_with_notices():
+    from sqlalchemy import bindparam, func, select
+    from sqlalchemy.orm import joinedload
+
+    from matchmaker.models import Notice, User
+
+    unread = (select(func.count()).select_from(Notice)
+              .where(Notice.user_id == User.id, Notice.is_visible.is_(True),
+                     Notice.read_at.is_(None))
+              .correlate(User).scalar_subquery())
+    return (select(User, unread).options(joinedload(User.buyer_profile))
+            .where(User.id == bindparam("account")))
