@@ -69,6 +69,10 @@ def _login(email: str, password: str) -> str:
                                   "next": ""})
     if response.status_code != 302:
         raise SystemExit(f"could not log in as {email}")
+    # Follow the redirect as a browser does: it shows the "Welcome" message and takes it out
+    # of the session. Replaying the log-in's own cookie would carry that pending message on
+    # every request (each one showing it, each one signing a new cookie).
+    session.get(f"http://127.0.0.1:{APP}{response.headers['Location']}", allow_redirects=False)
     return "; ".join(f"{k}={v}" for k, v in session.cookies.get_dict().items())
 
 

@@ -91,12 +91,43 @@ def _reads_are_unlimited() -> bool:
     return request.method in ("GET", "HEAD", "OPTIONS")
 
 
+def _limit_writes_only(app: Flask) -> None:
+    """Run Flask-Limiter's request hooks for POSTs and other writes only.
+
+    Its before-request hook resolves the endpoint's limits (and only then asks the request
+    filter above), its after-request hook looks for limit headers and its teardown resets
+    its context: together more than serving a stored page. Every limit here is on a POST.
+    """
+    def ours(hook) -> bool:
+        target = hook.func if isinstance(hook, functools.partial) else hook
+        owner = getattr(target, "__self__", None)
+        return owner is limiter or (isinstance(hook, functools.partial)
+                                    and hook.args[:1] == (limiter,))
+
+    def for_writes(hook):
+        @functools.wraps(hook)
+        def hook_for_writes(*args):
+            if request.method in ("GET", "HEAD", "OPTIONS"):
+                return args[0] if args else None  # an after-request hook returns the response
+            return hook(*args)
+        return hook_for_writes
+
+    for hooks in (app.before_request_funcs, app.after_request_funcs,
+                  app.teardown_request_funcs):
+        for scope, functions in hooks.items():
+            hooks[scope] = [for_writes(f) if ours(f) else f for f in functions]
+
+
 def init_app(app: Flask, root: Path) -> None:
     """Bind every extension to the app; root is the project folder (migrations, translations)."""
+    from matchmaker.sessions import ReusingSessionInterface
+
+    app.session_interface = ReusingSessionInterface()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(root / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    _limit_writes_only(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
