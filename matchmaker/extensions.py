@@ -7,6 +7,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+from babel import Locale
 from flask import Flask, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -28,20 +29,40 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-def select_locale() -> str:
-    """The visitor's language: explicit choice, then profile, then browser, then Spanish."""
+def select_locale() -> Locale:
+    """The visitor's language: explicit choice, then profile, then browser, then Spanish.
+
+    Answers with one shared `Locale` per language (Flask-Babel parses a code anew on every
+    request) and remembers the best match per Accept-Language header (browsers send few).
+    """
     from flask import current_app
     from flask_login import current_user
 
-    languages = current_app.config["LANGUAGES"]
+    config = current_app.config
+    languages = config["LANGUAGES"]
     chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    if chosen not in languages:
+        chosen = None
+        if current_user and current_user.is_authenticated and current_user.locale in languages:
+            chosen = current_user.locale
+    if chosen is None:
+        header = request.headers.get("Accept-Language", "")
+        best = _best_languages.get((header, languages))
+        if best is None:
+            best = request.accept_languages.best_match(languages) \
+                or config["BABEL_DEFAULT_LOCALE"]
+            if len(_best_languages) > 1000:  # a bound; matching again is cheap
+                _best_languages.clear()
+            _best_languages[(header, languages)] = best
+        chosen = best
+    locale = _locales.get(chosen)
+    if locale is None:
+        locale = _locales[chosen] = Locale.parse(chosen)
+    return locale
+
+
+_best_languages: dict[tuple[str, tuple[str, ...]], str] = {}
+_locales: dict[str, Locale] = {}
 
 
 @event.listens_for(Engine, "connect")

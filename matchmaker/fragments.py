@@ -112,6 +112,19 @@ def serve_blocks(blocks: dict[str, str], **context) -> str:
     return render_template("_cached_page.html", blocks=filled, **context)
 
 
+def stamp_connection():
+    """A connection for a page's version stamp: the ORM session's own when someone is logged
+    in (loading them already opened it; a second pooled connection costs more than the
+    query), else a pooled one, as the ORM session has nothing open for a visitor."""
+    from contextlib import nullcontext
+
+    from matchmaker.extensions import db
+
+    if current_user.is_authenticated:
+        return nullcontext(db.session.connection())
+    return db.engine.connect()
+
+
 class StoredLayout:
     """`_cached_page.html` rendered for one person, split at its slots: literal strings at
     even positions, slot names at odd ones."""
