@@ -178,10 +178,11 @@ def init_app(app: Flask, root: Path) -> None:
         # to show prices in soles. A page view also takes the menu's notice count in the same
         # round trip (`templating.unread_notices`); other requests may change it first.
         if request.method in ("GET", "HEAD"):
-            row = db.session.execute(_user_with_notices(), {"account": int(account)}).first()
-            user, unread = row if row is not None else (None, 0)
+            from matchmaker.user_loading import load_for_page_view
+
+            user, unread = load_for_page_view(int(account))
             if user is not None:
-                request.environ[UNREAD_NOTICES] = (user.id, unread or 0)
+                request.environ[UNREAD_NOTICES] = (user.id, unread)
         else:
             user = db.session.get(User, int(account), options=[joinedload(User.buyer_profile)])
         if user is None or not user.is_active or user.session_version != int(version):
@@ -192,18 +193,3 @@ def init_app(app: Flask, root: Path) -> None:
 # The unread-notice count loaded with the user, as (user id, count), on the WSGI environ: one
 # request's, whatever app context or session the request shares (tests share theirs).
 UNREAD_NOTICES = "matchmaker.unread_notices"
-
-
-@functools.cache
-def _user_with_notices():
-    from sqlalchemy import bindparam, func, select
-    from sqlalchemy.orm import joinedload
-
-    from matchmaker.models import Notice, User
-
-    unread = (select(func.count()).select_from(Notice)
-              .where(Notice.user_id == User.id, Notice.is_visible.is_(True),
-                     Notice.read_at.is_(None))
-              .correlate(User).scalar_subquery())
-    return (select(User, unread).options(joinedload(User.buyer_profile))
-            .where(User.id == bindparam("account")))
