@@ -162,32 +162,10 @@ def init_app(app: Flask, root: Path) -> None:
     login_manager.login_message = lazy_gettext("Please log in to continue.")
     login_manager.login_message_category = "info"
 
-    from sqlalchemy.orm import joinedload
-
-    from matchmaker.models.accounts import Anonymous, User
+    from matchmaker.models.accounts import Anonymous
 
     login_manager.anonymous_user = Anonymous  # has the role checks, all False
-
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        # "<id>:<session version>"; a cookie of an older version (or the old bare id) is void.
-        account, _sep, version = user_id.partition(":")
-        if not (account.isdigit() and version.isdigit()):
-            return None
-        # The buyer profile comes with the user (one LEFT JOIN): pages ask for its country
-        # to show prices in soles. A page view also takes the menu's notice count in the same
-        # round trip (`templating.unread_notices`); other requests may change it first.
-        if request.method in ("GET", "HEAD"):
-            from matchmaker.user_loading import load_for_page_view
-
-            user, unread = load_for_page_view(int(account))
-            if user is not None:
-                request.environ[UNREAD_NOTICES] = (user.id, unread)
-        else:
-            user = db.session.get(User, int(account), options=[joinedload(User.buyer_profile)])
-        if user is None or not user.is_active or user.session_version != int(version):
-            return None
-        return user
+    # The user loader is matchmaker.user_loading's (registered by create_app).
 
 
 # The unread-notice count loaded with the user, as (user id, count), on the WSGI environ: one

@@ -16,11 +16,39 @@ import functools
 import threading
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app, request
 from sqlalchemy.orm import Session, joinedload
 
-from matchmaker.extensions import db
+from matchmaker.extensions import UNREAD_NOTICES, db, login_manager
 from matchmaker.models import BuyerProfile, Notice, User
+
+
+def init_app(app: Flask) -> None:
+    """Register Flask-Login's user loader."""
+    login_manager.user_loader(load_user)
+
+
+def load_user(user_id: str) -> User | None:
+    """The person a session names, if that session is still valid.
+
+    Sessions name "<user id>:<session version>"; a cookie of an older version (or the old
+    bare id) is void, which is how a log-out anywhere ends every session.
+    """
+    account, _sep, version = user_id.partition(":")
+    if not (account.isdigit() and version.isdigit()):
+        return None
+    # The buyer profile comes with the user (one LEFT JOIN): pages ask for its country to
+    # show prices in soles. A page view also takes the menu's notice count in the same round
+    # trip (`templating.unread_notices`); other requests may change it before showing it.
+    if request.method in ("GET", "HEAD"):
+        user, unread = load_for_page_view(int(account))
+        if user is not None:
+            request.environ[UNREAD_NOTICES] = (user.id, unread)
+    else:
+        user = db.session.get(User, int(account), options=[joinedload(User.buyer_profile)])
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
 
 
 @functools.cache
@@ -33,14 +61,18 @@ def _columns() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return attributes(User), attributes(BuyerProfile)
 
 
+def _unread():
+    user, notice = User.__table__, Notice.__table__
+    return (sa.select(sa.func.count()).select_from(notice)
+            .where(notice.c.user_id == user.c.id, notice.c.is_visible.is_(True),
+                   notice.c.read_at.is_(None))
+            .correlate(user).scalar_subquery())
+
+
 @functools.cache
 def _row_statement():
-    user, profile, notice = User.__table__, BuyerProfile.__table__, Notice.__table__
-    unread = (sa.select(sa.func.count()).select_from(notice)
-              .where(notice.c.user_id == user.c.id, notice.c.is_visible.is_(True),
-                     notice.c.read_at.is_(None))
-              .correlate(user).scalar_subquery())
-    return (sa.select(*user.c, *profile.c, unread)
+    user, profile = User.__table__, BuyerProfile.__table__
+    return (sa.select(*user.c, *profile.c, _unread())
             .select_from(user.outerjoin(profile, profile.c.user_id == user.c.id))
             .where(user.c.id == sa.bindparam("account")))
 
@@ -53,7 +85,7 @@ def _orm_statement():
 
 @functools.cache
 def _orm_statement_with_unread():
-    return _orm_statement().add_columns(_row_statement().selected_columns[-1])
+    return _orm_statement().add_columns(_unread())
 
 
 def _values(user: User) -> tuple:
