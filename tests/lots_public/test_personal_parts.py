@@ -101,18 +101,21 @@ def test_own_interest_shows_only_on_that_buyers_lot_page(two_buyers):
         assert "You are interested in this lot" not in bruno_page
 
 
-def test_notices_name_and_language_follow_changes_at_once(two_buyers):
-    code, (ana_id, ana_client), _bruno = two_buyers
-    path = f"/lots/{code}"
-    assert "Notices (3)" in _page(ana_client, path)
-    _notice(ana_id, "Another one")
-    _user(ana_id).name = "Ana Renamed"
+@pytest.mark.parametrize("path", ["/lots/{code}", "/lots/", "/agenda/"])
+def test_notices_name_and_language_follow_changes_at_once(two_buyers, path):
+    # Bruno has not acted on the lot, so his lot page is made of stored parts.
+    code, _ana, (bruno_id, bruno_client) = two_buyers
+    path = path.format(code=code)
+    for _ in range(2):
+        assert "Avisos (0)" in _page(bruno_client, path)
+    _notice(bruno_id, "Another one")
+    _user(bruno_id).name = "Bruno Renamed"
     db.session.commit()
-    page = _page(ana_client, path)
-    assert "Notices (4)" in page and "Ana Renamed" in page and "Ana Alpha" not in page
-    ana_client.post("/language", data={"lang": "es", "next": path})
-    page = _page(ana_client, path)
-    assert '<html lang="es">' in page and "Avisos (4)" in page
+    page = _page(bruno_client, path)
+    assert "Avisos (1)" in page and "Bruno Renamed" in page and "Bruno Beta" not in page
+    bruno_client.post("/language", data={"lang": "en", "next": path})
+    page = _page(bruno_client, path)
+    assert '<html lang="en">' in page and "Notices (1)" in page
 
 
 def test_the_form_on_each_page_returns_to_that_page(two_buyers):
