@@ -20,7 +20,16 @@ from flask import Flask, current_app, request
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.extensions import UNREAD_NOTICES, db, login_manager
-from matchmaker.models import BuyerProfile, Notice, User
+from matchmaker.models import BuyerProfile, LotInterest, Notice, User
+
+# This request's person's lot actions version, as (user id, version), on the WSGI environ.
+LOT_ACTIONS = "matchmaker.lot_actions"
+
+
+def lot_actions_version(user) -> tuple | None:
+    """The version of `user`'s lot actions read with them on this page view, or None."""
+    found = request.environ.get(LOT_ACTIONS)
+    return found[1] if found is not None and found[0] == user.id else None
 
 
 def init_app(app: Flask) -> None:
@@ -41,9 +50,10 @@ def load_user(user_id: str) -> User | None:
     # show prices in soles. A page view also takes the menu's notice count in the same round
     # trip (`templating.unread_notices`); other requests may change it before showing it.
     if request.method in ("GET", "HEAD"):
-        user, unread = load_for_page_view(int(account))
+        user, unread, actions = load_for_page_view(int(account))
         if user is not None:
             request.environ[UNREAD_NOTICES] = (user.id, unread)
+            request.environ[LOT_ACTIONS] = (user.id, actions)
     else:
         user = db.session.get(User, int(account), options=[joinedload(User.buyer_profile)])
     if user is None or not user.is_active or user.session_version != int(version):
@@ -69,10 +79,24 @@ def _unread():
             .correlate(user).scalar_subquery())
 
 
+def _actions():
+    """The person's lot actions ("interested", sample requests) as (count, newest id): any
+    new or removed action changes it (ids only grow)."""
+    user, interest = User.__table__, LotInterest.__table__
+    mine = interest.c.buyer_id == user.c.id
+    return (sa.select(sa.func.count()).select_from(interest).where(mine)
+            .correlate(user).scalar_subquery(),
+            sa.select(sa.func.max(interest.c.id)).where(mine).correlate(user).scalar_subquery())
+
+
+# Columns after the user's and the profile's: unread notices, then `_actions`.
+_EXTRA = 3
+
+
 @functools.cache
 def _row_statement():
     user, profile = User.__table__, BuyerProfile.__table__
-    return (sa.select(*user.c, *profile.c, _unread())
+    return (sa.select(*user.c, *profile.c, _unread(), *_actions())
             .select_from(user.outerjoin(profile, profile.c.user_id == user.c.id))
             .where(user.c.id == sa.bindparam("account")))
 
@@ -84,8 +108,8 @@ def _orm_statement():
 
 
 @functools.cache
-def _orm_statement_with_unread():
-    return _orm_statement().add_columns(_unread())
+def _orm_statement_with_extras():
+    return _orm_statement().add_columns(_unread(), *_actions())
 
 
 def _values(user: User) -> tuple:
@@ -114,25 +138,27 @@ def _detached_copy(account: int) -> User | None:
     return user
 
 
-def load_for_page_view(account: int) -> tuple[User | None, int]:
-    """(the user with their buyer profile, in this request's session; unread notices)."""
+def load_for_page_view(account: int) -> tuple[User | None, int, tuple]:
+    """(the user with their buyer profile, in this request's session; unread notices; the
+    version of their lot actions)."""
     session = db.session
     if session.identity_map.get(Session.identity_key(User, account)) is not None:
         # Already in this session (tests share one across requests): the ORM answers from it.
-        row = session.execute(_orm_statement_with_unread(), {"account": account}).first()
-        return (row[0], row[1] or 0) if row is not None else (None, 0)
+        row = session.execute(_orm_statement_with_extras(), {"account": account}).first()
+        return (row[0], row[1] or 0, tuple(row[2:])) if row is not None else (None, 0, ())
     row = session.connection().execute(_row_statement(), {"account": account}).first()
     if row is None:
-        return None, 0
-    values, unread = tuple(row[:-1]), row[-1] or 0
+        return None, 0, ()
+    values, unread, actions = tuple(row[:-_EXTRA]), row[-_EXTRA] or 0, tuple(row[-2:])
     copies = _copies()
     found = copies.by_id.get(account)
     if found is None or found[0] != values:
         copy = _detached_copy(account)
         if copy is None or _values(copy) != values:  # changed in between: use the ORM
-            return session.execute(_orm_statement(), {"account": account}).scalar(), unread
+            return (session.execute(_orm_statement(), {"account": account}).scalar(), unread,
+                    actions)
         with copies.lock:
             if len(copies.by_id) > 10_000:  # a bound; loading a copy again is cheap
                 copies.by_id.clear()
             copies.by_id[account] = found = (values, copy)
-    return session.merge(found[1], load=False), unread
+    return session.merge(found[1], load=False), unread, actions

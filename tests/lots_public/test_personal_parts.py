@@ -228,3 +228,26 @@ def test_sessions_with_lists_are_not_shared_between_requests():
     # copy would grow with every request.
     assert client.get("/who").get_data(as_text=True) == "ana|2"
     assert client.get("/who").get_data(as_text=True) == "ana|2"
+
+
+def test_within_the_recheck_window_a_buyers_own_action_still_shows_at_once(
+        app, two_buyers, count_queries):
+    # As in production (PAGE_CACHE_RECHECK_SECONDS = 1; 60 here so the window cannot close
+    # during the test): a lot page found current is served again without the lot's stamp.
+    code, (_ana, ana_client), (_bruno, bruno_client) = two_buyers
+    path = f"/lots/{code}"
+    app.config["PAGE_CACHE_RECHECK_SECONDS"] = 60
+    _page(bruno_client, path)
+    _fresh_session()
+    with count_queries() as queries:
+        page = bruno_client.get(path).get_data(as_text=True)
+    assert "Bruno Beta" in page and "Le interesa este lote" not in page
+    assert queries.count == 1, queries.statements  # the person, with their actions' version
+    _fresh_session()
+    assert bruno_client.post(f"{path}/interest", data={"message": ""}).status_code == 302
+    page = _page(bruno_client, path)
+    assert "Le interesa este lote" in page and "Bruno Beta" in page
+    # Ana's page, served from the window too, is hers.
+    for _ in range(2):
+        page = _page(ana_client, path)
+        assert "Ana Alpha" in page and "You are interested in this lot" in page
