@@ -8,7 +8,7 @@ machine, so it compares code before and after a change on a shared box. Uses the
 client against an existing database (the demo by default: `./run.sh` once), logged in as the
 demo buyer for the `-buyer` rows; prints one row per page: CPU ms per request (median of 3
 batches), SQL statements per request and response size. `--profile PAGE` prints a
-pyinstrument profile of that page instead (pyinstrument must be installed).
+cProfile summary of that page instead (cumulative and own time, top 45 functions).
 """
 
 from __future__ import annotations
@@ -99,20 +99,23 @@ def main() -> None:
     parser.add_argument("--database", default="sqlite:///" + os.path.abspath(
         "instance/matchmaker.sqlite"))
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--profile", help="a page name: print its pyinstrument profile")
+    parser.add_argument("--profile", help="a page name: print its cProfile summary")
     args = parser.parse_args()
     app = _app(args.database)
     listed = pages(app)
     if args.profile:
-        from pyinstrument import Profiler
+        import cProfile
+        import pstats
 
         name, path, logged_in = next(p for p in listed if p[0] == args.profile)
         measure(app, path, logged_in, 5)
-        profiler = Profiler(interval=0.0005)
-        profiler.start()
+        profiler = cProfile.Profile()
+        profiler.enable()
         measure(app, path, logged_in, args.requests)
-        profiler.stop()
-        print(profiler.output_text(unicode=True, color=False, show_all=False))
+        profiler.disable()
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(45)
         return
     print(f"| page | CPU ms/request | bare/page | SQL statements/request | bytes |"
           f"  ({args.requests} x 3)")

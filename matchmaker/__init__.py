@@ -101,9 +101,10 @@ def checked_base_url(app: Flask) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from matchmaker import extensions
+    from matchmaker import extensions, user_loading
 
     extensions.init_app(app, ROOT)
+    user_loading.init_app(app)
 
 
 def register_input_guard(app: Flask) -> None:

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import click
+from babel import Locale
 from flask import Flask, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -27,20 +28,40 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
-def select_locale() -> str:
-    """The visitor's language: explicit choice, then profile, then browser, then Spanish."""
+def select_locale() -> Locale:
+    """The visitor's language: explicit choice, then profile, then browser, then Spanish.
+
+    Answers with one shared `Locale` per language (Flask-Babel parses a code anew on every
+    request) and remembers the best match per Accept-Language header (browsers send few).
+    """
     from flask import current_app
     from flask_login import current_user
 
-    languages = current_app.config["LANGUAGES"]
+    config = current_app.config
+    languages = config["LANGUAGES"]
     chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"
-    ]
+    if chosen not in languages:
+        chosen = None
+        if current_user and current_user.is_authenticated and current_user.locale in languages:
+            chosen = current_user.locale
+    if chosen is None:
+        header = request.headers.get("Accept-Language", "")
+        best = _best_languages.get((header, languages))
+        if best is None:
+            best = request.accept_languages.best_match(languages) \
+                or config["BABEL_DEFAULT_LOCALE"]
+            if len(_best_languages) > 1000:  # a bound; matching again is cheap
+                _best_languages.clear()
+            _best_languages[(header, languages)] = best
+        chosen = best
+    locale = _locales.get(chosen)
+    if locale is None:
+        locale = _locales[chosen] = Locale.parse(chosen)
+    return locale
+
+
+_best_languages: dict[tuple[str, tuple[str, ...]], str] = {}
+_locales: dict[str, Locale] = {}
 
 
 @event.listens_for(Engine, "connect")
@@ -132,12 +153,43 @@ def _init_migrations(app: Flask, directory: str) -> None:
     app.cli.add_command(_MigrationCommands())
 
 
+def _limit_writes_only(app: Flask) -> None:
+    """Run Flask-Limiter's request hooks for POSTs and other writes only.
+
+    Its before-request hook resolves the endpoint's limits (and only then asks the request
+    filter above), its after-request hook looks for limit headers and its teardown resets
+    its context: together more than serving a stored page. Every limit here is on a POST.
+    """
+    def ours(hook) -> bool:
+        target = hook.func if isinstance(hook, functools.partial) else hook
+        owner = getattr(target, "__self__", None)
+        return owner is limiter or (isinstance(hook, functools.partial)
+                                    and hook.args[:1] == (limiter,))
+
+    def for_writes(hook):
+        @functools.wraps(hook)
+        def hook_for_writes(*args):
+            if request.method in ("GET", "HEAD", "OPTIONS"):
+                return args[0] if args else None  # an after-request hook returns the response
+            return hook(*args)
+        return hook_for_writes
+
+    for hooks in (app.before_request_funcs, app.after_request_funcs,
+                  app.teardown_request_funcs):
+        for scope, functions in hooks.items():
+            hooks[scope] = [for_writes(f) if ours(f) else f for f in functions]
+
+
 def init_app(app: Flask, root: Path) -> None:
     """Bind every extension to the app; root is the project folder (migrations, translations)."""
+    from matchmaker.sessions import ReusingSessionInterface
+
+    app.session_interface = ReusingSessionInterface()
     db.init_app(app)
     _init_migrations(app, str(root / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
+    _limit_writes_only(app)
     babel.init_app(
         app,
         locale_selector=select_locale,
@@ -151,21 +203,12 @@ def init_app(app: Flask, root: Path) -> None:
     login_manager.login_message = lazy_gettext("Please log in to continue.")
     login_manager.login_message_category = "info"
 
-    from sqlalchemy.orm import joinedload
-
-    from matchmaker.models.accounts import Anonymous, User
+    from matchmaker.models.accounts import Anonymous
 
     login_manager.anonymous_user = Anonymous  # has the role checks, all False
+    # The user loader is matchmaker.user_loading's (registered by create_app).
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        # "<id>:<session version>"; a cookie of an older version (or the old bare id) is void.
-        account, _sep, version = user_id.partition(":")
-        if not (account.isdigit() and version.isdigit()):
-            return None
-        # The buyer profile comes with the user (one LEFT JOIN): pages ask for its country
-        # to show prices in soles.
-        user = db.session.get(User, int(account), options=[joinedload(User.buyer_profile)])
-        if user is None or not user.is_active or user.session_version != int(version):
-            return None
-        return user
+
+# The unread-notice count loaded with the user, as (user id, count), on the WSGI environ: one
+# request's, whatever app context or session the request shares (tests share theirs).
+UNREAD_NOTICES = "matchmaker.unread_notices"

@@ -63,7 +63,7 @@ def _check_request() -> None:
         for key, value in values.items(multi=True):
             if has_control_characters(key) or has_control_characters(value):
                 raise HostileInput()
-    if request.is_json and request.method in ("POST", "PUT", "PATCH"):
+    if request.method in ("POST", "PUT", "PATCH") and request.is_json:
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             abort(400)

@@ -33,18 +33,23 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0,
                                 x_port=0, x_prefix=0)
 
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        # The badge scanner needs the camera; nothing needs geolocation or the microphone.
+        ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"),
+    ]
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    lowered = [(name.lower(), name, value) for name, value in headers]
+
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        # The badge scanner needs the camera; nothing needs geolocation or the microphone.
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(self), microphone=(), geolocation=()"
-        )
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+        # As `setdefault` for each, with one pass over the response's headers: a view may
+        # set its own (a relaxed policy for one page).
+        present = {name.lower() for name, _value in response.headers}
+        response.headers.extend([(name, value) for low, name, value in lowered
+                                 if low not in present])
         return response

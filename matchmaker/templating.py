@@ -135,8 +135,16 @@ def _locale() -> str:
 
 
 def unread_notices() -> int:
-    """The menu's notice count; called only when someone is logged in: one COUNT on an index."""
-    return notifications.unread_count(current_user) if current_user.is_authenticated else 0
+    """The menu's notice count; called only when someone is logged in: one COUNT on an index,
+    loaded with the user on page views (`extensions.load_user`)."""
+    if not current_user.is_authenticated:
+        return 0
+    from matchmaker.extensions import UNREAD_NOTICES
+
+    preloaded = request.environ.get(UNREAD_NOTICES)
+    if preloaded is not None and preloaded[0] == current_user.id:
+        return preloaded[1]
+    return notifications.unread_count(current_user)
 
 
 def init_app(app: Flask) -> None:

@@ -243,10 +243,33 @@ def _refuse_writes_during_get(conn, cursor, statement, parameters, context, exec
     current_app.logger.error("Write during a GET request refused: %s", message)
 
 
+def _sync_functions_known(app: Flask) -> None:
+    # Flask asks `inspect.iscoroutinefunction` of every hook and view on every request (a
+    # dozen per request here); the answer for a given function never changes.
+    checked: dict = {}
+    ensure_sync = app.ensure_sync
+
+    def known_ensure_sync(func):
+        try:
+            return checked[func]
+        except (KeyError, TypeError):
+            wrapped = ensure_sync(func)
+            try:
+                if len(checked) > 5000:  # a bound, should callers pass new objects each time
+                    checked.clear()
+                checked[func] = wrapped
+            except TypeError:  # unhashable
+                pass
+            return wrapped
+
+    app.ensure_sync = known_ensure_sync
+
+
 def init_app(app: Flask) -> None:
     """One commit per state-changing request, no writes in GETs, DomainErrors answered."""
     if app.debug:
         app.config["GET_WRITES"] = "raise"
+    _sync_functions_known(app)
     app.before_request(_serving)
     app.after_request(_commit_once)
     app.teardown_request(_rollback_on_error)

@@ -147,6 +147,7 @@ def shared_app(database_url, tmp_path_factory):
         # would carry Flask-Login's user and Flask-Babel's locale from one request to the next.
         g.pop("_login_user", None)
         g.pop("_flask_babel", None)
+        g.pop("csrf_token", None)  # Flask-WTF's signed token of the previous request's session
 
     # weak=False: the handler is a local function and must outlive this fixture.
     request_started.connect(fresh_request_globals, app, weak=False)

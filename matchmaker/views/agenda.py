@@ -26,7 +26,7 @@ from matchmaker.access import role_required
 from matchmaker.errors import DomainError
 from matchmaker.extensions import db
 from matchmaker.forms.meetings import UnavailabilityForm
-from matchmaker.fragments import render_blocks, serve_blocks
+from matchmaker.fragments import render_blocks, serve_blocks, stamp_connection
 from matchmaker.models import CalendarFeed, Event, Exhibitor, Meeting, Unavailability
 from matchmaker.page_cache import PageCache
 from matchmaker.services.meetings import agenda, calendar, printouts, seats, sessions
@@ -64,7 +64,7 @@ def mine():
     # language, and checked against one row of counts and change times of what they show;
     # names of tables and events edited elsewhere show up within the cache's TTL.
     user = current_user
-    with db.engine.connect() as connection:
+    with stamp_connection() as connection:
         version = tuple(connection.execute(_agenda_stamp(), {
             "user": user.id, "org": user.organisation_id if user.is_rep else None,
             "buyer": user.id if user.is_buyer else None,

@@ -30,9 +30,8 @@ from wtforms.validators import Length, NumberRange, Optional
 from matchmaker import web
 from matchmaker.access import can_edit_organisation
 from matchmaker.errors import DomainError
-from matchmaker.extensions import db
 from matchmaker.forms.fields import IntegerField
-from matchmaker.fragments import render_blocks, serve_blocks
+from matchmaker.fragments import render_blocks, serve_blocks, stamp_connection
 from matchmaker.input_guard import db_int
 from matchmaker.labels import VOCABULARIES, label, number
 from matchmaker.lot_display import CERT_STATE_LABELS, is_web_link, localized_text, price_text
@@ -64,6 +63,7 @@ from matchmaker.services.offers.page import published_offers
 from matchmaker.services.printing import lot_sheet as lot_sheet_pdf
 from matchmaker.services.qr_codes import lot_qr_url
 from matchmaker.urls import external_url
+from matchmaker.user_loading import lot_actions_version
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
 
@@ -208,7 +208,7 @@ def catalogue_page():
     page = pages.recently_checked(recent_key, recheck)
     if page is not None:
         return _public_response(page) if anonymous else _blocks_response(page)
-    with db.engine.connect() as connection:
+    with stamp_connection() as connection:
         stamp = connection.execute(_catalogue_stamp(_today())).one()
     references = references_from_row(stamp)
     version = tuple(stamp)[:6]
@@ -362,13 +362,19 @@ def detail(lot_code: str):
         return _render_visible(lot_code)
     pages = anonymous_pages()
     recheck = current_app.config.get("PAGE_CACHE_RECHECK_SECONDS", 0)
+    recent_key = None
     if not current_user.is_authenticated:
         page = pages.recently_checked((lot_code, str(get_locale())), recheck)
         if page is not None:
             return _public_response(page)
+    else:
+        recent_key = _viewer_recent_key(lot_code, recheck)
+        page = pages.recently_checked(recent_key, recheck) if recent_key else None
+        if page is not None:
+            return _blocks_response(page)
     # One indexed lookup decides whether the stored page is still this lot's page.
-    # (Core on a pooled connection: the ORM session adds more work than the query itself.)
-    with db.engine.connect() as connection:
+    # (Core, not the ORM: the ORM session adds more work than the query itself.)
+    with stamp_connection() as connection:
         stamp = connection.execute(_lot_stamp(_today()), {
             "code": lot_code, "buyer": current_user.id if current_user.is_authenticated else None,
         }).first()
@@ -380,7 +386,7 @@ def detail(lot_code: str):
     # (or exchange rate) is a new page.
     references = references_from_row(stamp)
     if current_user.is_authenticated:
-        return _viewer_page(lot_code, stamp, references)
+        return _viewer_page(lot_code, stamp, references, recent_key)
     key = (lot_code, str(get_locale()), references.version)
     page = pages.get(key, stamp.updated_at)
     if page is None:
@@ -393,17 +399,36 @@ def detail(lot_code: str):
     return _public_response(page)
 
 
+# Headers a request sends to ask for a 304, 412 or 206 instead of the page.
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE",
+                "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
+
+
 def _public_response(page) -> Response:
     """A stored anonymous page, with its ETag for conditional requests."""
-    response = Response(page.body, mimetype="text/html")
-    response.set_etag(page.etag)
-    response.headers["Cache-Control"] = "public, max-age=60"
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
-    return response.make_conditional(request)
+    response = Response(page.body, mimetype="text/html", headers=[
+        ("ETag", f'"{page.etag}"'), ("Cache-Control", "public, max-age=60"),
+        ("Vary", "Accept-Language, Cookie")])
+    environ = request.environ
+    if any(name in environ for name in _CONDITIONAL):
+        return response.make_conditional(request)
+    return response  # what make_conditional gives an unconditional GET, without its checks
 
 
-def _viewer_page(lot_code: str, stamp, references: MarketReferences) -> Response:
+def _viewer_recent_key(lot_code: str, recheck: float):
+    """The key under which a logged-in viewer's stored page of this lot is served without
+    the lot's stamp for `recheck` seconds (as visitors' pages are): it names the person and
+    the version of their own lot actions, read with them on this request, so their interest
+    or sample request shows at once; only changes to the lot itself wait up to `recheck`."""
+    actions = lot_actions_version(current_user)
+    if recheck <= 0 or actions is None:
+        return None
+    return ("viewer", lot_code, str(get_locale()), current_user.id, current_user.is_buyer,
+            actions, show_soles())
+
+
+def _viewer_page(lot_code: str, stamp, references: MarketReferences,
+                 recent_key=None) -> Response:
     """A logged-in viewer's page of a published lot: the sheet's blocks are rendered once per
     lot version, language, prices and kind of viewer, the layout around them per request."""
     is_buyer = current_user.is_buyer
@@ -420,6 +445,8 @@ def _viewer_page(lot_code: str, stamp, references: MarketReferences) -> Response
         blocks = render_blocks("lots/detail.html", ("title", "content"),
                                **_detail_context(lot, references=references))
         page = anonymous_pages().put(key, stamp.updated_at, blocks)
+    if recent_key is not None:
+        anonymous_pages().checked(recent_key, page)
     return _blocks_response(page)
 
 
