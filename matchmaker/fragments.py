@@ -13,8 +13,8 @@ opens, except for a few values that change between requests: the notice count, t
 token, the page's own address in the language form, pending flash messages. It is rendered
 once per person (name, role, approval, organisation, session version), language and menu
 entry, with slots for those values, and kept as a list of strings (`StoredLayout`); a request
-joins the strings with its own values. A request with a pending flash message renders the
-layout in full. Anything new in `base.html` that varies per request must be a slot here.
+joins the strings with its own values (a pending message is rendered by `_flashes.html`
+alone). Anything new in `base.html` that varies per request must be a slot here.
 """
 
 from __future__ import annotations
@@ -100,9 +100,7 @@ def render_blocks(template_name: str, blocks: tuple[str, ...], **context) -> dic
 
 def serve_blocks(blocks: dict[str, str], **context) -> str:
     """The page: the layout with the stored blocks inside it and this request's CSRF token."""
-    # A message pending for this person (taken from the session now, or already by
-    # `render_blocks`) needs the layout rendered in full, once.
-    if not context and current_user.is_authenticated and not get_flashed_messages() \
+    if not context and current_user.is_authenticated \
             and not current_app.config.get("PAGE_CACHE_DISABLED"):
         return _stored_layout().fill(blocks)
     token = session_csrf_token() if any(CSRF_PLACEHOLDER in body for body in blocks.values()) \
@@ -139,7 +137,7 @@ class StoredLayout:
 
         here = request.full_path if request.query_string else request.path
         values = {**blocks, "csrf": session_csrf_token(), "notices": str(unread_notices()),
-                  "next": str(escape(here))}
+                  "next": str(escape(here)), "flashes": _pending_messages()}
         parts = list(self.parts)
         for index in range(1, len(parts), 2):
             parts[index] = values.get(parts[index], "")
@@ -147,6 +145,14 @@ class StoredLayout:
         if CSRF_PLACEHOLDER in page:  # the stored blocks' forms
             page = page.replace(CSRF_PLACEHOLDER, values["csrf"])
         return page
+
+
+def _pending_messages() -> str:
+    """This person's pending messages as the layout shows them ("" for none: the usual case),
+    taken from the session as a full render would."""
+    if not get_flashed_messages():
+        return ""
+    return render_template("_flashes.html")
 
 
 def _stored_layout() -> StoredLayout:
@@ -169,7 +175,7 @@ def _stored_layout() -> StoredLayout:
     html = render_template(
         "_cached_page.html", blocks={name: Markup(_slot(name)) for name in BLOCKS},  # noqa: S704
         csrf_token=lambda: _slot("csrf"), unread_notices=lambda: _NOTICES_SENTINEL,
-        layout_next=_slot("next"), get_flashed_messages=lambda **_options: [])
+        layout_next=_slot("next"), flashes_slot=Markup(_slot("flashes")))  # noqa: S704
     layout = StoredLayout(html)
     with layouts.lock:
         layouts.entries[key] = layout

@@ -162,6 +162,48 @@ def test_a_stored_buyer_lot_page_costs_two_statements(two_buyers, count_queries)
     assert queries.count == 2, queries.statements
 
 
+def test_a_pending_message_is_shown_once_inside_the_stored_layout(app, two_buyers,
+                                                                  count_queries):
+    """A page opened right after an action (log-in, a request sent) carries its message: the
+    stored layout takes it in its slot instead of being rendered again."""
+    code, (_ana, ana_client), (_bruno, bruno_client) = two_buyers
+    path = f"/lots/{code}"
+    _page(bruno_client, path)  # Bruno's layout and the page's blocks are stored
+    with bruno_client.session_transaction() as session:
+        session["_flashes"] = [("success", "Bruno's message <b>kept</b> safe")]
+    _fresh_session()
+    with count_queries() as queries:
+        page = bruno_client.get(path).get_data(as_text=True)
+    assert queries.count == 2, queries.statements  # served from what is stored
+    assert page.count("Bruno&#39;s message &lt;b&gt;kept&lt;/b&gt; safe") == 1
+    assert '<div class="flashes" role="status">' in page and "Bruno Beta" in page
+    assert page.index('class="flashes"') < page.index('id="main"') + 200
+    # Taken once: not on the next page, nor ever on another buyer's.
+    again = _page(bruno_client, path)
+    assert "message" not in again.split('id="main"')[1][:300] and "flashes" not in again
+    assert "Bruno" not in _page(ana_client, path).split("</header>")[1]
+
+
+@pytest.mark.parametrize("path", ["/lots/{code}", "/lots/", "/agenda/"])
+def test_stored_blocks_carry_no_real_token_into_another_session(app, two_buyers, path):
+    """The stored blocks are served to other sessions (the same person's next log-in, other
+    buyers): every form on them must carry the token of the session reading the page."""
+    code, (ana_id, ana_client), _bruno = two_buyers
+    path = path.format(code=code)
+    second_client = app.test_client()
+    login(second_client, _user(ana_id))
+    _page(second_client, "/lots/")  # takes the log-in's message
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        first = _page(ana_client, path)
+        second = _page(second_client, path)
+        first_tokens, second_tokens = set(TOKEN.findall(first)), set(TOKEN.findall(second))
+        assert len(first_tokens) == 1 and len(second_tokens) == 1, (first_tokens, second_tokens)
+        assert first_tokens != second_tokens
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
 # The session cookie: checked once per value, never more permissive ----------------------
 
 def _cookie_app(lifetime_s: int = 3600) -> Flask:
