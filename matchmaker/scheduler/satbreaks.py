@@ -40,8 +40,13 @@ from .model import Problem
 from .report import busy_sets
 from .windows import feasible_windows
 
-# Conflicts per solver call between two looks at the clock (~0.1-0.3 s on these events).
-CONFLICT_SLICE = 5_000
+# Seconds of search per solver call between two looks at the clock and the cancel token.
+# Conflicts per second vary tenfold (first call, inprocessing, a loaded machine: one fixed
+# slice of 5,000 conflicts took 0.3 s on a quiet machine and up to 9 s under load average 8),
+# so the conflict budget of the next call is scaled from the last call's rate.
+SLICE_S = 0.25
+CONFLICT_SLICE_MIN = 100
+CONFLICT_SLICE_MAX = 20_000
 # Share of the time an ascent keeps for a last 'any schedule' call when it finds none.
 ANY_RESERVE = 0.15
 # Break counts the totalizer can bound before it has to grow.
@@ -116,6 +121,7 @@ class BreakSat:
             self.clauses += self.total.cnf.clauses
         self.solver = Solver(name=config.solver, bootstrap_with=self.clauses)
         self.bound_mattered = False  # after an unsat answer: did the bound cause it?
+        self.slice = 1_000  # conflicts in the next solver call (adapted to the clock)
         self.clauses = []
 
     def _bound(self, bound: int) -> list[int]:
@@ -302,13 +308,21 @@ class BreakSat:
         assumptions = [] if bound is None else self._bound(bound)
         end = time.perf_counter() + time_limit_s
         ok = None
+        budget = self.slice
         # CaDiCaL cannot be interrupted from another thread: run it in slices of conflicts
         # (learnt clauses survive between calls) and look at the clock in between.
         while ok is None:
-            if time.perf_counter() >= end or (cancel is not None and cancel.cancelled):
+            now = time.perf_counter()
+            if now >= end or (cancel is not None and cancel.cancelled):
                 break
-            self.solver.conf_budget(CONFLICT_SLICE)
+            self.solver.conf_budget(budget)
             ok = self.solver.solve_limited(assumptions=assumptions)
+            spent = time.perf_counter() - now
+            target = min(SLICE_S, max(0.02, end - time.perf_counter()))
+            # At most double per call: one fast slice says little about the next.
+            scaled = budget * target / max(spent, 1e-3)
+            budget = int(max(CONFLICT_SLICE_MIN, min(CONFLICT_SLICE_MAX, 2 * budget, scaled)))
+        self.slice = budget
         if ok is False:
             # An empty core: unsatisfiable whatever the bound (no complete fair schedule).
             self.bound_mattered = bool(assumptions and self.solver.get_core())
@@ -478,6 +492,10 @@ def _portfolio(
             try:
                 kind, *data = queue.get(timeout=min(0.1, wait))
             except Empty:
+                # A member that died without a word (killed, out of memory, a crash inside
+                # the SAT library) never sends "done": stop waiting once none is alive.
+                if not any(proc.is_alive() for proc in procs) and queue.empty():
+                    break
                 continue
             if kind == "step" and on_step is not None:
                 on_step(*data)
