@@ -64,7 +64,7 @@ SLOT_LP_MAX_VARS = 200_000
 
 
 def slot_lp(
-    idx: Index, time_limit_s: float
+    idx: Index, time_limit_s: float, prefer: list[int | None] | None = None
 ) -> tuple[int | None, list[int | None] | None, bool]:
     """LP relaxation of the whole slot model: x[k, s] per request and usable slot, at most one
     slot per request (pins exactly one), tables per slot, seats per participant and slot.
@@ -74,6 +74,10 @@ def slot_lp(
     case that schedule is optimal and the bound is its weight). Never looser than
     lp_bound's aggregate: on the generated roundtables it is equal, and GLOP's vertex is often
     integral, i.e. an optimal schedule with its proof.
+
+    prefer: a schedule whose slots break ties between optimal solutions (weights are scaled
+    by more than the number of requests and each request at its preferred slot earns 1), so
+    an optimal schedule keeps as much of, e.g., the greedy's compact days as it can.
     """
     from ortools.linear_solver import pywraplp
 
@@ -89,6 +93,7 @@ def slot_lp(
     seats: dict[tuple[int, int], pywraplp.Constraint] = {}
     objective = solver.Objective()
     objective.SetMaximization()
+    scale = len(idx.requests) + 1 if prefer is not None else 1
     xs: list[list[tuple[int, pywraplp.Variable]]] = []
     for k, dom in enumerate(idx.domain):
         row: list[tuple[int, pywraplp.Variable]] = []
@@ -105,12 +110,14 @@ def slot_lp(
                     if seat is None:
                         seat = seats[p, s] = solver.Constraint(0, idx.cap[p])
                     seat.SetCoefficient(v, 1)
-                objective.SetCoefficient(v, weight)
+                tie = 1 if prefer is not None and prefer[k] == s else 0
+                objective.SetCoefficient(v, weight * scale + tie)
         xs.append(row)
     solver.SetTimeLimit(max(1, int(time_limit_s * 1000)))
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None, None, False
-    bound = int(objective.Value() + 1e-6)  # GLOP works in floating point
+    # Tie-breaks add less than one weight unit (< scale), so this still bounds the weight.
+    bound = int(objective.Value() / scale + 1e-6)  # GLOP works in floating point
     # Values at 1 never exceed a table or seat (the fractional rest is >= 0): rounding down
     # always gives a valid partial schedule.
     assign: list[int | None] = [None] * len(idx.requests)

@@ -50,25 +50,6 @@ def complete(idx: Index, partial: list[int | None]) -> list[int | None]:
     return list(st.at)
 
 
-def compact(idx: Index, chosen: list[int | None]) -> list[int | None]:
-    """The greedy (which keeps days compact) on the requests `chosen` places, then the rest.
-
-    The slot LP's optimal schedule scatters meetings (twice the greedy's breaks); this one
-    has few breaks but may miss a few of the chosen meetings.
-    """
-    from .greedy import greedy_state
-
-    demand = [len(rs) for rs in idx.by_person]
-    order = sorted(
-        (k for k, s in enumerate(chosen) if s is not None and idx.pinned[k] is None),
-        key=lambda k: (len(idx.domain[k]), -max(demand[p] for p in idx.ends[k])),
-    )
-    picked = set(order)
-    st = greedy_state(idx, order)
-    return complete(idx, [s if k in picked or idx.pinned[k] is not None else None
-                          for k, s in enumerate(st.at)])  # fmt: skip
-
-
 def lns_place(
     idx: Index,
     start: list[int | None],
