@@ -36,8 +36,9 @@ DESCENT_SHARE = 0.3
 # what is left; when it times out, the rest goes to the break LNS (lns.py).
 ASCEND_MIN_S = 5.0
 ASCEND_SHARE = 0.35
-# Above this many (request, slot) pairs phase 1 is an LNS from the greedy (placelns.py):
-# CP-SAT on the whole model spent its budget in presolve and returned the greedy's weight.
+# Above this many (request, slot) pairs phase 1 is the slot LP, then an LNS from the best
+# schedule so far (placelns.py): CP-SAT on the whole model spent its budget in presolve and
+# returned the greedy's weight (fair size, ~75,000 pairs).
 PLACE_LNS_VARS = 20_000
 # Share of phase 1's time the slot LP may take on big events (GLOP: ~4-6 s at fair size under
 # load; it stops at its limit and the LNS takes the rest).
@@ -174,8 +175,8 @@ def _place_lns(run: _Run, share: float, ub_w: int) -> None:
     span = max(0.1, run.left() * share)
     run.progress(0.05, "placing", "linear relaxation of the slot model")
     # Ties between optimal solutions go to the greedy's slots: the LP's own vertex scattered
-    # meetings (about twice the greedy's breaks); preferring the greedy's slots keeps them
-    # within 2-6 % of it.
+    # meetings (about twice the greedy's breaks); preferring the greedy's slots kept them
+    # within -5..+4 % of the greedy's on the tight seeds.
     bound, partial, integral = slot_lp(run.idx, span * SLOT_LP_SHARE, prefer=run.best)
     if bound is not None:
         run.ub_w = ub_w = min(ub_w, bound)
