@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from matchmaker.scheduler import check_schedule, solve  # noqa: E402
-from matchmaker.scheduler.dzn import read_dzn  # noqa: E402
+from matchmaker.scheduler.dzn import instances_dir, read_dzn  # noqa: E402
 
-INSTANCES = ROOT / "../shared/b2b-instances"
+INSTANCES = instances_dir()
 
 # Published optimal breaks of the originals (instances' README).
 KNOWN_OPTIMUM = {

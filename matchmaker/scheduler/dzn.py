@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from .model import MeetingRequest, Problem
 
 MORNING, AFTERNOON = 0, 1
+
+
+def instances_dir() -> Path:
+    """Folder of the benchmark instances: $B2B_INSTANCES, else ../shared/b2b-instances next to
+    the checkout (they are not part of this repository)."""
+    env = os.environ.get("B2B_INSTANCES")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "../shared/b2b-instances"
 
 
 def _scalar(text: str, name: str) -> int:

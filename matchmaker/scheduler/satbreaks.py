@@ -40,8 +40,13 @@ from .model import Problem
 from .report import busy_sets
 from .windows import feasible_windows
 
-# Conflicts per solver call between two looks at the clock (~0.1-0.3 s on these events).
+# Conflicts per solver call between two looks at the clock (~0.1-0.3 s on these events on a
+# quiet machine, but up to 9 s under load average 8, so a 6 s limit once ran 10 s). Near the
+# deadline the budget shrinks to what the last call's rate says still fits. Smaller slices
+# throughout (sized to ~0.25 s) cost the proofs dearly: ticf-13crafc went from optimal in
+# 43 s to no 'breaks <= 0' proof in 58 s, under the same load.
 CONFLICT_SLICE = 5_000
+CONFLICT_SLICE_MIN = 100
 # Share of the time an ascent keeps for a last 'any schedule' call when it finds none.
 ANY_RESERVE = 0.15
 # Break counts the totalizer can bound before it has to grow.
@@ -302,13 +307,19 @@ class BreakSat:
         assumptions = [] if bound is None else self._bound(bound)
         end = time.perf_counter() + time_limit_s
         ok = None
+        budget = CONFLICT_SLICE
         # CaDiCaL cannot be interrupted from another thread: run it in slices of conflicts
         # (learnt clauses survive between calls) and look at the clock in between.
         while ok is None:
-            if time.perf_counter() >= end or (cancel is not None and cancel.cancelled):
+            now = time.perf_counter()
+            if now >= end or (cancel is not None and cancel.cancelled):
                 break
-            self.solver.conf_budget(CONFLICT_SLICE)
+            self.solver.conf_budget(budget)
             ok = self.solver.solve_limited(assumptions=assumptions)
+            rate = budget / max(time.perf_counter() - now, 1e-3)  # conflicts per second
+            left = end - time.perf_counter()
+            # A full slice unless it would overrun the deadline: then what should still fit.
+            budget = int(max(CONFLICT_SLICE_MIN, min(CONFLICT_SLICE, rate * left)))
         if ok is False:
             # An empty core: unsatisfiable whatever the bound (no complete fair schedule).
             self.bound_mattered = bool(assumptions and self.solver.get_core())
@@ -478,6 +489,10 @@ def _portfolio(
             try:
                 kind, *data = queue.get(timeout=min(0.1, wait))
             except Empty:
+                # A member that died without a word (killed, out of memory, a crash inside
+                # the SAT library) never sends "done": stop waiting once none is alive.
+                if not any(proc.is_alive() for proc in procs) and queue.empty():
+                    break
                 continue
             if kind == "step" and on_step is not None:
                 on_step(*data)

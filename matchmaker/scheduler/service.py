@@ -36,6 +36,16 @@ DESCENT_SHARE = 0.3
 # what is left; when it times out, the rest goes to the break LNS (lns.py).
 ASCEND_MIN_S = 5.0
 ASCEND_SHARE = 0.35
+# Above this many (request, slot) pairs phase 1 is the slot LP, then an LNS from the best
+# schedule so far (placelns.py): CP-SAT on the whole model spent its budget in presolve and
+# returned the greedy's weight (fair size, ~75,000 pairs).
+PLACE_LNS_VARS = 20_000
+# Share of phase 1's time the slot LP may take on big events (GLOP: ~4-6 s at fair size under
+# load; it stops at its limit and the LNS takes the rest).
+SLOT_LP_SHARE = 0.7
+# The LNS gets this much more of the time than CP-SAT's phase 1 did: at fair size the weight
+# gap is where the quality report's gap is; the break phase only re-slots.
+PLACE_LNS_BOOST = 1.4
 
 
 class _Run:
@@ -64,6 +74,7 @@ class _Run:
         self.weight_optimal = False
         self.breaks_optimal = False
         self.breaks_lb = 0
+        self.ub_w = 0  # best known upper bound on the placed weight
         # must_place_all: every meeting placed, but no schedule meets the fairness bound.
         self.proven_unfair = False  # no complete schedule meets the fairness bound
 
@@ -127,10 +138,14 @@ def _kept(run: _Run, max_vars: int) -> list[int] | None:
     return keep
 
 
-def _place(run: _Run, share: float, max_vars: int) -> None:
+def _place(run: _Run, share: float, max_vars: int, ub_w: int) -> None:
     """Phase 1: maximise placed weight, hinted with the incumbent."""
     from .cpsat import SatModel  # lazy: OR-Tools only when a solve needs it
 
+    # must_place_all keeps CP-SAT: its proof that not everything fits is what says infeasible.
+    if not run.problem.must_place_all and sum(len(d) for d in run.idx.domain) > PLACE_LNS_VARS:
+        _place_lns(run, min(1.0, share * PLACE_LNS_BOOST), ub_w)
+        return
     keep = _kept(run, max_vars)
     sat = SatModel(run.idx, keep)
     sat.m.maximize(sat.placed_weight)
@@ -146,6 +161,52 @@ def _place(run: _Run, share: float, max_vars: int) -> None:
     if res.objective >= run.best_w:
         run.best, run.best_w = res.assign, res.objective
     if res.status == "optimal" and keep is None:
+        run.weight_optimal = True
+
+
+def _place_lns(run: _Run, share: float, ub_w: int) -> None:
+    """Phase 1 on big events: the slot LP (bounds.slot_lp), whose solution is often integral,
+    i.e. an optimal schedule with its proof; else its rounded-down solution completed by the
+    greedy, and an LNS from the best so far (placelns.py), optimal only at the bound."""
+    from .bounds import slot_lp
+    from .placelns import complete, lns_place
+
+    t0 = time.perf_counter()
+    span = max(0.1, run.left() * share)
+    run.progress(0.05, "placing", "linear relaxation of the slot model")
+    # Ties between optimal solutions go to the greedy's slots: the LP's own vertex scattered
+    # meetings (about twice the greedy's breaks); preferring the greedy's slots kept them
+    # within -5..+4 % of the greedy's on the tight seeds.
+    bound, partial, integral = slot_lp(run.idx, span * SLOT_LP_SHARE, prefer=run.best)
+    if bound is not None:
+        run.ub_w = ub_w = min(ub_w, bound)
+        start = partial if integral else complete(run.idx, partial or [])
+        weight = run.weight(start)
+        how = "integral" if integral else "fractional, rounded down and completed"
+        run.phases.append(("slot lp", f"bound {bound}, {how}, schedule weight {weight}",
+                           time.perf_counter() - t0))  # fmt: skip
+        if weight > run.best_w:
+            run.used_sat = True
+            run.best, run.best_w = start, weight
+    if run.best_w >= ub_w:
+        run.weight_optimal = True
+        return
+    span = max(0.1, span - (time.perf_counter() - t0))
+    t0 = time.perf_counter()
+
+    def on_improve(weight: int) -> None:
+        done = (time.perf_counter() - t0) / span
+        run.progress(0.05 + 0.45 * min(1.0, done), "placing", f"weight {weight} (bound {ub_w})")
+
+    best, solved = lns_place(run.idx, run.best, span, ub_w, cancel=run.cancel,
+                             on_improve=on_improve)  # fmt: skip
+    weight = run.weight(best)
+    run.phases.append(("place lns", f"weight {weight} ({solved} sub-problems)",
+                       time.perf_counter() - t0))  # fmt: skip
+    if weight > run.best_w:
+        run.used_sat = True
+        run.best, run.best_w = best, weight
+    if weight >= ub_w:
         run.weight_optimal = True
 
 
@@ -331,7 +392,7 @@ def solve(
     run.best = list(greedy_state(idx).at)
     run.best_w = run.weight(run.best)
     run.phases.append(("greedy", f"weight {run.best_w}", time.perf_counter() - run.t0))
-    ub_w = lp_bound(idx, True)
+    ub_w = run.ub_w = lp_bound(idx, True)
     ub_c = lp_bound(idx, False)
     run.weight_optimal = run.best_w >= ub_w
     run.progress(0.05, "greedy", f"greedy placed weight {run.best_w} of at most {ub_w}")
@@ -343,14 +404,15 @@ def solve(
     if sat == "infeasible":
         # No complete fair schedule: place as much as possible, then minimise breaks.
         if run.can_run():
-            _place(run, 0.5, max_vars)
+            _place(run, 0.5, max_vars, ub_w)
     elif sat is not None:
         pass  # the SAT phase used the whole budget
     elif problem.must_place_all and optimise_breaks and not complete and run.can_run():
         if _place_all(run) == "infeasible" and run.can_run():
-            _place(run, 0.5, max_vars)
+            _place(run, 0.5, max_vars, ub_w)
     elif not run.weight_optimal and run.can_run():
-        _place(run, 0.5 if optimise_breaks else 1.0, max_vars)
+        _place(run, 0.5 if optimise_breaks else 1.0, max_vars, ub_w)
+    ub_w = run.ub_w
     if run.weight_optimal:
         ub_w = run.best_w
     run.breaks_optimal = run.breaks_optimal or not optimise_breaks

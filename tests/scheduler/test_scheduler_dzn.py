@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from matchmaker.scheduler import check_schedule, greedy
-from matchmaker.scheduler.dzn import n_business, parse_dzn, read_dzn
+from matchmaker.scheduler.dzn import instances_dir, n_business, parse_dzn, read_dzn
 
-INSTANCES = Path(__file__).resolve().parents[2] / "../shared/b2b-instances"
+INSTANCES = instances_dir()
 
 # participants / meetings / slots / tables, from the instances' README.
 README_TABLE = {

@@ -137,11 +137,9 @@ def test_greedy_keeps_days_compact() -> None:
 def test_a_time_out_is_never_reported_as_infeasible() -> None:
     """ticf-14crafa has a schedule with 0 breaks inside the fairness bound; a limit too short
     to find it proves nothing, so the unfair greedy schedule must not be called infeasible."""
-    from pathlib import Path
+    from matchmaker.scheduler.dzn import instances_dir, read_dzn
 
-    from matchmaker.scheduler.dzn import read_dzn
-
-    instance = Path(__file__).resolve().parents[2] / "../shared/b2b-instances/ticf-14crafa.original.dzn"
+    instance = instances_dir() / "ticf-14crafa.original.dzn"
     if not instance.exists():
         pytest.skip(f"benchmark instances not found at {instance.parent}")
     prob = read_dzn(instance)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,11 +20,11 @@ from matchmaker.scheduler import (
     check_schedule,
     solve,
 )
-from matchmaker.scheduler.dzn import read_dzn
+from matchmaker.scheduler.dzn import instances_dir, read_dzn
 from matchmaker.scheduler.index import Index, count_breaks
 from matchmaker.scheduler.satbreaks import SatConfig, _portfolio, sat_breaks, total_breaks
 
-INSTANCES = Path(__file__).resolve().parents[2] / "../shared/b2b-instances"
+INSTANCES = instances_dir()
 
 
 def fewest_breaks_placing_all(problem: Problem) -> int | None:
