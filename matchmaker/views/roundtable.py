@@ -40,10 +40,25 @@ RUN_STATUS_LABELS = {
     "queued": _l("Waiting to start"), "running": _l("Running"), "done": _l("Finished"),
     "failed": _l("Failed"), "cancelled": _l("Stopped early"),
 }
+# What the scheduler is doing, for the progress page (the solver's own messages are English
+# figures for the log; `ScheduleRun.phase` holds one of these codes).
+RUN_PHASE_LABELS = {
+    "queued": _l("waiting for a worker"), "reading": _l("reading the wishes"),
+    "greedy": _l("building a first timetable"), "placing": _l("placing the meetings"),
+    "breaks": _l("shortening the waits between meetings"), "done": _l("finishing"),
+}
 SOLVER_STATUS_LABELS = {
     "optimal": _l("proven optimal"), "feasible": _l("good, not proven optimal"),
     "greedy-only": _l("first quick timetable only"), "infeasible": _l("infeasible"),
 }
+
+
+def _progress_text(run: ScheduleRun) -> str:
+    """"Running · placing the meetings": the run's state in the reader's language."""
+    text = str(RUN_STATUS_LABELS.get(run.status, run.status))
+    if run.is_active and run.phase in RUN_PHASE_LABELS:
+        text += " · " + str(RUN_PHASE_LABELS[run.phase])
+    return text
 
 
 @bp.context_processor
@@ -53,6 +68,7 @@ def _labels():
     buyer_types = dict(BUYER_TYPES)
     return {
         "run_status_label": lambda code: str(RUN_STATUS_LABELS.get(code, code)),
+        "run_progress_text": _progress_text,
         "solver_status_label": lambda code: str(SOLVER_STATUS_LABELS.get(code, code)),
         "buyer_type_label": lambda code: str(buyer_types.get(code, code)),
     }
@@ -174,7 +190,8 @@ def rerun(run_id: int):
 @bp.get("/runs/<int:run_id>/progress")
 @organiser_required
 def progress(run_id: int):
-    return jsonify(runs.progress_of(_get_run(run_id)))
+    run = _get_run(run_id)
+    return jsonify({**runs.progress_of(run), "text": _progress_text(run)})
 
 
 @bp.post("/runs/<int:run_id>/cancel")

@@ -17,7 +17,7 @@
         if (!run) { window.setTimeout(tick, 3000); return; }
         bar.value = run.progress;
         bar.textContent = Math.round(run.progress * 100) + " %";
-        var message = Math.round(run.progress * 100) + " %" + (run.message ? " · " + run.message : "");
+        var message = Math.round(run.progress * 100) + " %" + (run.text ? " · " + run.text : "");
         if (message !== lastText) { text.textContent = message; lastText = message; }
         if (run.finished) { window.location.assign(doneUrl); return; }
         window.setTimeout(tick, 1000);

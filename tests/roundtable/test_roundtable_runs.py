@@ -6,7 +6,7 @@ import json
 import time
 
 from matchmaker.extensions import db
-from matchmaker.models import DraftMeeting, ScheduleRun
+from matchmaker.models import DraftMeeting, ScheduleRun, User
 from matchmaker.scheduler import Schedule, check_schedule
 from matchmaker.services.roundtable import runs
 from matchmaker.services.roundtable.problem import build_problem
@@ -110,3 +110,27 @@ def test_cli_runs_synchronously(wished_fair, runner):
     assert "done" in result.output and "placed 12/12" in result.output
     bad = runner.invoke(args=["roundtable-run", "no-such-event"])
     assert bad.exit_code != 0
+
+
+def test_progress_reads_in_the_organisers_language(fair, request_ctx, login_as):
+    """The solver's own messages are English figures for the log; the page and its polled
+    text say what is happening in the reader's language."""
+    run = runs.start_run(fair.event, fair.organiser)
+    run.status, run.phase, run.message = "running", "breaks", "breaks 12 (bound 4)"
+    db.session.commit()
+    organiser_id = fair.organiser.id
+    client = login_as(fair.organiser)
+    texts = {}
+    for language in ("es", "en"):  # the organiser's own choice of language
+        db.session.get(User, organiser_id).locale = language
+        db.session.commit()
+        html = client.get(f"/roundtable/runs/{run.id}").get_data(as_text=True)
+        state = client.get(f"/roundtable/runs/{run.id}/progress").get_json()
+        assert "bound" not in html.split('id="run-progress-text"')[1].split("</p>")[0]
+        assert state["text"] in html
+        texts[language] = state["text"]
+    assert texts["en"] == "Running · shortening the waits between meetings"
+    assert texts["es"] == "En curso · acortando las esperas entre reuniones"
+    assert state["message"] == "breaks 12 (bound 4)"  # kept for the log and scripts
+    runs.cancel_run(run)
+    db.session.commit()
