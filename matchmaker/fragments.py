@@ -152,7 +152,9 @@ def _pending_messages() -> str:
     taken from the session as a full render would."""
     if not get_flashed_messages():
         return ""
-    return render_template("_flashes.html")
+    # The messages are all this needs: no context processors (the menu, labels …).
+    template = current_app.jinja_env.get_template("_flashes.html")
+    return template.render(get_flashed_messages=get_flashed_messages)
 
 
 def _stored_layout() -> StoredLayout:

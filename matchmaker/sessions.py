@@ -6,8 +6,9 @@ changes. `ReusingSessionInterface` keeps the serializer per set of keys and the 
 contents of recently seen cookies, keyed by the cookie's exact value. Nothing about what is
 accepted changes: a cookie is only remembered after it passed the signature check, its age
 is checked against `PERMANENT_SESSION_LIFETIME` on every request as before, and only
-sessions of plain values (strings, numbers, booleans) are remembered, each request getting
-its own copy (flash messages, which are lists that get changed in place, are never kept).
+sessions of plain values (strings, numbers, booleans, and lists of them such as pending flash
+messages) are remembered, each request getting its own copy, so a list changed in place by
+one request (Flask appends to the flash list) never reaches the next.
 The session's contents are still checked by the code that reads them every request: the
 user loader compares the session version with the database, so a log-out anywhere voids
 a remembered cookie as it voids any other.
@@ -57,15 +58,31 @@ class ReusingSessionInterface(SecureCookieSessionInterface):
         if remembered is not None:
             signed_at, data = remembered
             if time.time() - signed_at <= max_age:
-                return self.session_class(dict(data))
+                return self.session_class(_copy(data))
             self._checked.pop(key, None)
         try:
             data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
-        if isinstance(data, dict) and all(isinstance(v, _PLAIN) for v in data.values()):
+        if isinstance(data, dict) and all(_is_plain(v) for v in data.values()):
             with self._lock:
                 if len(self._checked) >= self.max_remembered:
                     self._checked.clear()  # a bound; checking a cookie again is cheap
-                self._checked[key] = (signed_at.timestamp(), dict(data))
+                self._checked[key] = (signed_at.timestamp(), _copy(data))
         return self.session_class(data)
+
+
+def _is_plain(value, depth: int = 0) -> bool:
+    """Plain values, and lists or tuples of them (pending flash messages: a list of
+    (category, message) pairs), two levels deep at most."""
+    if isinstance(value, _PLAIN):
+        return True
+    return depth < 2 and isinstance(value, list | tuple) \
+        and all(_is_plain(item, depth + 1) for item in value)
+
+
+def _copy(data: dict) -> dict:
+    """A copy no request can change in place (Flask appends to the flash list it finds)."""
+    return {key: ([tuple(i) if isinstance(i, tuple) else (list(i) if isinstance(i, list) else i)
+                   for i in value] if isinstance(value, list | tuple) else value)
+            for key, value in data.items()}
