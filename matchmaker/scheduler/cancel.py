@@ -35,3 +35,15 @@ class CancelToken:
             self._solver = solver
         if solver is not None and self.cancelled:
             solver.stop_search()
+
+
+def solve(solver: cp_model.CpSolver, model: cp_model.CpModel, cancel: CancelToken | None,
+          callback=None):
+    """`solver.solve(model, callback)`, stoppable through `cancel` while it runs."""
+    if cancel is not None:
+        cancel.attach(solver)
+    try:
+        return solver.solve(model, callback)
+    finally:
+        if cancel is not None:
+            cancel.attach(None)

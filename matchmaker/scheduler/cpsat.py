@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from . import cancel as cancellable
 from .cancel import CancelToken
 from .index import Index, count_breaks
 from .windows import feasible_windows
@@ -280,15 +281,9 @@ class SatModel:
         solver.parameters.num_workers = workers
         for key, val in (params or {}).items():
             setattr(solver.parameters, key, val)
-        if cancel is not None:
-            cancel.attach(solver)
         t0 = time.perf_counter()
-        try:
-            cb = _Callback(on_solution) if on_solution else None
-            code = solver.solve(self.m, cb)
-        finally:
-            if cancel is not None:
-                cancel.attach(None)
+        cb = _Callback(on_solution) if on_solution else None
+        code = cancellable.solve(solver, self.m, cancel, cb)
         elapsed = time.perf_counter() - t0
         status = {
             cp_model.OPTIMAL: "optimal",

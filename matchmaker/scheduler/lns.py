@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable
 
+from . import cancel as cancellable
 from .cancel import CancelToken
 from .index import Index, count_breaks
 from .report import busy_sets
@@ -83,13 +84,7 @@ def lns_breaks(
         solver.parameters.max_time_in_seconds = min(sub_limit, left)
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = rng.randrange(1 << 30)
-        if cancel is not None:
-            cancel.attach(solver)
-        try:
-            code = solver.solve(model)
-        finally:
-            if cancel is not None:
-                cancel.attach(None)
+        code = cancellable.solve(solver, model, cancel)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             stall += 1
         else:

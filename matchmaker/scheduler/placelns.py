@@ -15,6 +15,7 @@ import random
 import time
 from collections.abc import Callable
 
+from . import cancel as cancellable
 from .cancel import CancelToken
 from .index import Index
 
@@ -233,13 +234,7 @@ def _solve_sub(
     # the root LP does not: without it the same neighbourhoods solve 2-5x faster.
     solver.parameters.cp_model_presolve = False
     solver.parameters.random_seed = rng.randrange(1 << 30)
-    if cancel is not None:
-        cancel.attach(solver)
-    try:
-        code = solver.solve(m)
-    finally:
-        if cancel is not None:
-            cancel.attach(None)
+    code = cancellable.solve(solver, m, cancel)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     new = list(cur)
