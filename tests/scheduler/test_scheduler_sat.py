@@ -22,7 +22,13 @@ from matchmaker.scheduler import (
 )
 from matchmaker.scheduler.dzn import instances_dir, read_dzn
 from matchmaker.scheduler.index import Index, count_breaks
-from matchmaker.scheduler.satbreaks import SatConfig, _portfolio, sat_breaks, total_breaks
+from matchmaker.scheduler.satbreaks import (
+    SatConfig,
+    _ascend,
+    _portfolio,
+    sat_breaks,
+    total_breaks,
+)
 
 INSTANCES = instances_dir()
 
@@ -68,6 +74,65 @@ def test_sat_breaks_matches_brute_force(problem: Problem) -> None:
     assert out.status == "optimal" and out.assign is not None
     assert total_breaks(idx, out.assign) == expected == out.lower_bound
     assert check_schedule(problem, _schedule(idx, out.assign), strict=True) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tiny_problems(max_requests=6))
+def test_kissat_member_matches_brute_force(problem: Problem) -> None:
+    # Kissat has no assumptions or cores: every bound is a fresh solver with a unit clause,
+    # and only the unbounded question may prove that no schedule exists.
+    problem = dataclasses.replace(problem, must_place_all=True, capacity={})
+    expected = fewest_breaks_placing_all(problem)
+    idx = Index(problem)
+    out = _ascend(idx, problem.fairness, time.perf_counter() + 10, None, None, KISSAT)
+    if expected is None:
+        assert out.status == "infeasible" and out.assign is None
+        return
+    assert out.status == "optimal" and out.assign is not None
+    assert total_breaks(idx, out.assign) == expected == out.lower_bound
+
+
+KISSAT = SatConfig("kissat404")
+
+
+class _Bound:
+    """Stands in for the portfolio's shared bound: what other members have proven."""
+
+    def __init__(self, value: int, later: int | None = None, after: int = 0) -> None:
+        self.value, self.later, self.after, self.reads = value, later, after, 0
+        self.raised: list[int] = []
+
+    def get(self) -> int:
+        self.reads += 1
+        if self.later is not None and self.reads > self.after:
+            return self.later
+        return self.value
+
+    def raise_to(self, bound: int) -> None:
+        self.raised.append(bound)
+        self.value = max(self.value, bound)
+
+
+def test_a_member_starts_from_the_bound_others_proved() -> None:
+    # A and B meet in slots 1, 3 and 5 (two breaks each), and C, D, E have to meet
+    # around them: the fewest breaks is 4, so bounds 0..3 are refuted first.
+    only = {1: frozenset({1}), 3: frozenset({3}), 5: frozenset({5})}
+    reqs = [MeetingRequest(f"ab{s}", "A", "B", allowed_slots=only[s]) for s in (1, 3, 5)]
+    reqs += [MeetingRequest("cd", "C", "D"), MeetingRequest("de", "D", "E")]
+    prob = Problem([1, 2, 3, 4, 5], reqs, tables_per_slot=2, fairness=2, must_place_all=True)
+    best = fewest_breaks_placing_all(prob)
+    assert best == 4
+    idx = Index(prob)
+    for config in (SatConfig(), KISSAT):
+        shared = _Bound(best)  # another member proved 'breaks <= best - 1' impossible
+        out = _ascend(idx, prob.fairness, time.perf_counter() + 20, None, None, config,
+                      shared=shared)  # fmt: skip
+        assert out.status == "optimal" and out.lower_bound == best and not shared.raised
+        assert out.assign is not None and total_breaks(idx, out.assign) == best
+    # Without help, each refuted bound is published for the others.
+    shared = _Bound(0)
+    out = _ascend(idx, prob.fairness, time.perf_counter() + 20, None, None, shared=shared)
+    assert out.status == "optimal" and shared.raised == list(range(1, best + 1))
 
 
 def test_fairness_when_nobody_can_avoid_a_break() -> None:
@@ -129,12 +194,16 @@ def test_portfolio_processes_agree_with_one_search() -> None:
     prob = _day(12, 6)
     idx = Index(prob)
     alone = sat_breaks(idx, prob.fairness, time_limit_s=20)
-    configs = (SatConfig(), SatConfig("cadical153", seed=3, window_pairs=False))
-    together = _portfolio(idx, prob.fairness, 20, None, None, configs)
-    assert alone.status == together.status == "optimal"
-    assert alone.assign is not None and together.assign is not None
-    assert total_breaks(idx, together.assign) == total_breaks(idx, alone.assign)
-    assert check_schedule(prob, _schedule(idx, together.assign)) == []
+    for configs in (
+        (SatConfig(), SatConfig("cadical153", seed=3, window_pairs=False)),
+        (KISSAT, SatConfig()),
+        (KISSAT,),
+    ):
+        together = _portfolio(idx, prob.fairness, 20, None, None, configs)
+        assert alone.status == together.status == "optimal"
+        assert alone.assign is not None and together.assign is not None
+        assert total_breaks(idx, together.assign) == total_breaks(idx, alone.assign)
+        assert check_schedule(prob, _schedule(idx, together.assign)) == []
 
 
 def test_cancelled_portfolio_stops_at_once() -> None:
