@@ -47,6 +47,9 @@ from .windows import feasible_windows
 # 43 s to no 'breaks <= 0' proof in 58 s, under the same load.
 CONFLICT_SLICE = 5_000
 CONFLICT_SLICE_MIN = 100
+# A Kissat member starts a bound once CaDiCaL's quick proofs of the low bounds have left the
+# shared bound alone this long (Kissat re-proves each bound from scratch, ~2.5 s each).
+SETTLE_S = 0.5
 # Share of the time an ascent keeps for a last 'any schedule' call when it finds none.
 ANY_RESERVE = 0.15
 # Break counts the totalizer can bound before it has to grow.
@@ -65,6 +68,12 @@ class SatConfig:
     # Neither variant was faster overall (118 vs 118 s on the six hardest events), but
     # they are fast on different events, which is what a portfolio wants.
     window_pairs: bool = True
+    # Kissat has no phase API in python-sat and starts every variable true. With this, the
+    # break, meeting-slot and window variables are encoded negated, so it starts from "no
+    # break, nothing placed, no window" instead: forum-13crafb's "<= 6" 14.3 -> 7.4 s,
+    # ticf-13crafb's "<= 3" 20.8 -> 7.7 s, ticf-13crafc's "<= 1" 31 -> 7.4 s (natural order;
+    # seeded shuffles of the variables were slower, 10-28 s).
+    start_false: bool = False
 
     @property
     def incremental(self) -> bool:
@@ -83,7 +92,7 @@ SPAWN_S = 1.0
 # 17-60 s, while CaDiCaL's incremental ascent is the faster one on others (ticf-13crafc).
 PORTFOLIO = (
     SatConfig(),
-    SatConfig("kissat404"),
+    SatConfig("kissat404", start_false=True),
     SatConfig("cadical153", seed=2),
     SatConfig(seed=1, window_pairs=False),
 )
@@ -354,16 +363,33 @@ class BreakSat:
 
     def _solve_fresh(self, assumptions: list[int]) -> tuple[bool | None, list[int | None] | None]:
         """One whole run of a non-incremental solver, the bound as a unit clause."""
-        solver = Solver(
-            name=self.config.solver, bootstrap_with=self.clauses + [[a] for a in assumptions]
-        )
+        flip = self._flipped()
+        cnf = self._mapped + [[-a if abs(a) in flip else a] for a in assumptions]
+        solver = Solver(name=self.config.solver, bootstrap_with=cnf)
         try:
             ok = solver.solve()
             # Without cores: only an unbounded question proves that no schedule exists.
             self.bound_mattered = bool(assumptions)
-            return (True, self._assignment_of(solver.get_model())) if ok else (False, None)
+            if not ok:
+                return False, None
+            model = [-v if abs(v) in flip else v for v in solver.get_model()]
+            return True, self._assignment_of(model)
         finally:
             solver.delete()
+
+    def _flipped(self) -> set[int]:
+        """Variables encoded negated (start_false), with self._mapped brought up to date."""
+        if not hasattr(self, "_flip"):
+            self._flip: set[int] = set()
+            self._mapped: list[list[int]] = []
+            if self.config.start_false:
+                self._flip = {b for row in self.brk for b in row}
+                self._flip |= {v for xs in self.x for v in xs.values()}
+                self._flip |= {w for ws in self.windows for w, _ in ws}
+        flip = self._flip
+        for clause in self.clauses[len(self._mapped) :]:
+            self._mapped.append([-v if abs(v) in flip else v for v in clause] if flip else clause)
+        return flip
 
     def _assignment_of(self, model: list[int]) -> list[int | None]:
         true = {v for v in model if v > 0}
@@ -446,6 +472,10 @@ def _ascend(
     try:
         lb = 0
         while time.perf_counter() < t_end - reserve - 0.05:
+            if shared is not None and shared.helped and not config.incremental:
+                # A fresh solver per bound re-proves what an incremental member refutes in
+                # a fraction of the time: let those quick proofs settle first.
+                shared.settle(SETTLE_S, t_end - reserve)
             lb = max(lb, shared.get() if shared is not None else 0)
             stale = None if shared is None else (lambda b=lb: shared.get() > b)
             ok, assign = step(lb, t_end - reserve, stale)
@@ -490,8 +520,18 @@ class SharedBound:
     counts once a schedule is in hand, which is how the portfolio uses it.
     """
 
-    def __init__(self, ctx: multiprocessing.context.BaseContext) -> None:
+    def __init__(self, ctx: multiprocessing.context.BaseContext, helped: bool = False) -> None:
         self.value = ctx.Value("i", 0)
+        # True when an incremental (CaDiCaL) member runs, whose quick proofs are worth a wait.
+        self.helped = helped
+
+    def settle(self, quiet_s: float, until: float) -> None:
+        """Wait until the bound has not moved for quiet_s seconds (or until `until`)."""
+        seen, since = self.get(), time.perf_counter()
+        while time.perf_counter() - since < quiet_s and time.perf_counter() < until:
+            time.sleep(0.02)
+            if self.get() != seen:
+                seen, since = self.get(), time.perf_counter()
 
     def get(self) -> int:
         return int(self.value.value)
@@ -541,7 +581,7 @@ def _portfolio(
     # spawn, not fork: the web process has threads (and a database pool) a fork would copy.
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
-    shared = SharedBound(ctx)
+    shared = SharedBound(ctx, helped=any(c.incremental for c in configs))
     procs = [
         ctx.Process(
             target=_child,

@@ -92,7 +92,7 @@ def test_kissat_member_matches_brute_force(problem: Problem) -> None:
     assert total_breaks(idx, out.assign) == expected == out.lower_bound
 
 
-KISSAT = SatConfig("kissat404")
+KISSAT = SatConfig("kissat404", start_false=True)
 
 
 class _Bound:
