@@ -24,6 +24,7 @@ from matchmaker.scheduler.dzn import instances_dir, read_dzn
 from matchmaker.scheduler.index import Index, count_breaks
 from matchmaker.scheduler.satbreaks import (
     SatConfig,
+    SharedBound,
     _ascend,
     _portfolio,
     sat_breaks,
@@ -101,6 +102,7 @@ class _Bound:
     def __init__(self, value: int, later: int | None = None, after: int = 0) -> None:
         self.value, self.later, self.after, self.reads = value, later, after, 0
         self.raised: list[int] = []
+        self.helped = False  # no CaDiCaL member to wait for
 
     def get(self) -> int:
         self.reads += 1
@@ -133,6 +135,20 @@ def test_a_member_starts_from_the_bound_others_proved() -> None:
     shared = _Bound(0)
     out = _ascend(idx, prob.fairness, time.perf_counter() + 20, None, None, shared=shared)
     assert out.status == "optimal" and shared.raised == list(range(1, best + 1))
+
+
+def test_shared_bound_only_rises_and_settles() -> None:
+    import multiprocessing
+
+    shared = SharedBound(multiprocessing.get_context("spawn"), helped=True)
+    shared.raise_to(3)
+    shared.raise_to(1)
+    assert shared.get() == 3
+    t0 = time.perf_counter()
+    shared.settle(0.1, t0 + 5)
+    assert 0.1 <= time.perf_counter() - t0 < 2
+    shared.settle(5, time.perf_counter() + 0.1)  # never past `until`
+    assert time.perf_counter() - t0 < 3
 
 
 def test_fairness_when_nobody_can_avoid_a_break() -> None:
