@@ -5,6 +5,7 @@ must_place_all problems (the B2B events) go to the SAT model of satbreaks.py ins
 
 from __future__ import annotations
 
+import re
 import time
 from typing import TYPE_CHECKING
 
@@ -114,9 +115,28 @@ class _Run:
 
         def on_solution(obj: int, bound: int, t: float) -> None:
             frac = lo + (hi - lo) * min(1.0, t / max(span, 1e-9))
-            self.progress(frac, phase, f"{obj} {what} (bound {bound})")
+            self.progress(frac, phase, progress_message(obj, what, bound))
 
         return on_solution
+
+
+def progress_message(value: int | None, what: str, bound: int) -> str:
+    """The figures a progress report carries: "12 breaks (bound 4)", "- breaks (bound 4)"
+    before any schedule, "5208 weight (bound 5210)". English, for the log and scripts; the
+    web page reads them back with progress_figures and words them in the reader's language."""
+    return f"{'-' if value is None else value} {what} (bound {bound})"
+
+
+_FIGURES = re.compile(r"^(-|\d+) (breaks|weight) \(bound (-?\d+)\)$")
+
+
+def progress_figures(message: str | None) -> tuple[str, int | None, int] | None:
+    """(what, value or None, bound) from a progress_message, or None for any other text."""
+    found = _FIGURES.match(message or "")
+    if found is None:
+        return None
+    value = None if found[1] == "-" else int(found[1])
+    return found[2], value, int(found[3])
 
 
 def _kept(run: _Run, max_vars: int) -> list[int] | None:
@@ -235,9 +255,22 @@ def _sat_place_all(run: _Run) -> str:
 
     t0 = time.perf_counter()
 
+    lower = 0
+    found: int | None = None
+
     def on_step(what: str, result: str) -> None:
+        # what: "<= K" or "any number"; result: "found", "none" or "timed out".
+        nonlocal lower, found
+        if what.startswith("<= "):
+            k = int(what[3:])
+            if result == "none":
+                lower = max(lower, k + 1)
+            elif result == "found":
+                found = k if found is None else min(found, k)
         done = (time.perf_counter() - run.t0) / max(run.limit, 1e-9)
-        run.progress(0.05 + 0.9 * min(1.0, done), "breaks", f"breaks {what}: {result}")
+        run.progress(
+            0.05 + 0.9 * min(1.0, done), "breaks", progress_message(found, "breaks", lower)
+        )
 
     fairness = run.problem.fairness
     out = sat_breaks(run.idx, fairness, run.left(), run.cancel, on_step, run.workers)

@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_decimal, format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -28,6 +29,7 @@ from matchmaker.input_guard import db_int
 from matchmaker.labels import short_name
 from matchmaker.models import Event, Exhibitor, Organisation, Slot, User
 from matchmaker.models.roundtable import DraftMeeting, ScheduleRun
+from matchmaker.scheduler.service import progress_figures
 from matchmaker.services.roundtable import adjust, publish, review, runs, wishes
 from matchmaker.services.roundtable import report as report_service
 from matchmaker.services.roundtable.problem import event_slots
@@ -54,11 +56,31 @@ SOLVER_STATUS_LABELS = {
 
 
 def _progress_text(run: ScheduleRun) -> str:
-    """"Running · placing the meetings": the run's state in the reader's language."""
+    """"Running · placing the meetings · ...": the run's state, phase and current gap (what
+    the best timetable so far has against what is proven possible) in the reader's language."""
     text = str(RUN_STATUS_LABELS.get(run.status, run.status))
     if run.is_active and run.phase in RUN_PHASE_LABELS:
         text += " · " + str(RUN_PHASE_LABELS[run.phase])
+        gap = _gap_text(run.message)
+        if gap:
+            text += " · " + gap
     return text
+
+
+def _gap_text(message: str | None) -> str:
+    figures = progress_figures(message)
+    if figures is None:
+        return ""
+    what, value, bound = figures
+    if what == "breaks":
+        if value is None:
+            return _("waits between meetings: at least %(bound)s", bound=format_number(bound))
+        return _("waits between meetings: %(value)s so far, at least %(bound)s",
+                 value=format_number(value), bound=format_number(max(0, bound)))
+    if value is None or bound <= 0:
+        return ""
+    return _("wishes placed: %(percent)s%% of the most possible",
+             percent=format_decimal(100 * min(1.0, value / bound), "#,##0.0"))
 
 
 @bp.context_processor

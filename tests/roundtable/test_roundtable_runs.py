@@ -112,11 +112,16 @@ def test_cli_runs_synchronously(wished_fair, runner):
     assert bad.exit_code != 0
 
 
+RUN_PHASE_TEXT = {
+    "breaks": "shortening the waits between meetings", "placing": "placing the meetings",
+}
+
+
 def test_progress_reads_in_the_organisers_language(fair, request_ctx, login_as):
     """The solver's own messages are English figures for the log; the page and its polled
     text say what is happening in the reader's language."""
     run = runs.start_run(fair.event, fair.organiser)
-    run.status, run.phase, run.message = "running", "breaks", "breaks 12 (bound 4)"
+    run.status, run.phase, run.message = "running", "breaks", "12 breaks (bound 4)"
     db.session.commit()
     organiser_id = fair.organiser.id
     client = login_as(fair.organiser)
@@ -129,8 +134,30 @@ def test_progress_reads_in_the_organisers_language(fair, request_ctx, login_as):
         assert "bound" not in html.split('id="run-progress-text"')[1].split("</p>")[0]
         assert state["text"] in html
         texts[language] = state["text"]
-    assert texts["en"] == "Running · shortening the waits between meetings"
-    assert texts["es"] == "En curso · acortando las esperas entre reuniones"
-    assert state["message"] == "breaks 12 (bound 4)"  # kept for the log and scripts
+    assert texts["en"] == (
+        "Running · shortening the waits between meetings"
+        " · waits between meetings: 12 so far, at least 4"
+    )
+    assert texts["es"] == (
+        "En curso · acortando las esperas entre reuniones"
+        " · esperas entre reuniones: 12 por ahora, como mínimo 4"
+    )
+    assert state["message"] == "12 breaks (bound 4)"  # kept for the log and scripts
+    # Before any timetable the proven bound alone; while placing, the share of the bound.
+    for message, phase, expected in (
+        ("- breaks (bound 3)", "breaks", "waits between meetings: at least 3"),
+        ("5208 weight (bound 5210)", "placing", "wishes placed: 100.0% of the most possible"),
+        ("5000 weight (bound 5210)", "placing", "wishes placed: 96.0% of the most possible"),
+        ("breaks <= 3: none", "breaks", None),
+    ):
+        run = db.session.get(ScheduleRun, run.id)
+        run.message, run.phase = message, phase
+        db.session.commit()
+        text = client.get(f"/roundtable/runs/{run.id}/progress").get_json()["text"]
+        if expected is None:  # any other message: the phase alone
+            assert text == "Running · shortening the waits between meetings"
+        else:
+            assert text == f"Running · {RUN_PHASE_TEXT[phase]} · {expected}"
+
     runs.cancel_run(run)
     db.session.commit()

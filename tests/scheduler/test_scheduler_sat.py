@@ -30,6 +30,7 @@ from matchmaker.scheduler.satbreaks import (
     sat_breaks,
     total_breaks,
 )
+from matchmaker.scheduler.service import progress_figures, progress_message
 
 INSTANCES = instances_dir()
 
@@ -246,3 +247,19 @@ def test_fixed_meetings_that_rule_out_fairness_give_the_fairest_schedule() -> No
     assert ("fairness", "smallest spread 2") in [(p[0], p[1]) for p in rep.phases]
     assert check_schedule(prob, sched, strict=False) == []
     assert check_schedule(prob, sched) == ["break spread 2 > 1"]
+
+
+def test_progress_carries_the_current_gap() -> None:
+    # The fewest breaks here is 4 (see test_a_member_starts_from_the_bound_others_proved):
+    # the break phase reports each refuted bound, then the schedule it found.
+    only = {1: frozenset({1}), 3: frozenset({3}), 5: frozenset({5})}
+    reqs = [MeetingRequest(f"ab{s}", "A", "B", allowed_slots=only[s]) for s in (1, 3, 5)]
+    reqs += [MeetingRequest("cd", "C", "D"), MeetingRequest("de", "D", "E")]
+    prob = Problem([1, 2, 3, 4, 5], reqs, tables_per_slot=2, fairness=2, must_place_all=True)
+    seen: list[tuple[str, str]] = []
+    solve(prob, time_limit_s=10, progress=lambda frac, phase, msg: seen.append((phase, msg)))
+    figures = [progress_figures(msg) for phase, msg in seen if phase == "breaks"]
+    assert ("breaks", None, 1) in figures and ("breaks", None, 4) in figures
+    assert figures[-1] == ("breaks", 4, 4)
+    assert progress_figures(progress_message(5208, "weight", 5210)) == ("weight", 5208, 5210)
+    assert progress_figures("breaks <= 3: none") is None
