@@ -224,8 +224,11 @@ def meetings_expire_command() -> None:
 @click.option("--time-limit", default=30, show_default=True, help="Seconds for the solver.")
 @click.option("--keep-pinned/--no-keep-pinned", default=True, show_default=True,
               help="Keep the pinned meetings of the event's latest run.")
+@click.option("--must-place-all", is_flag=True,
+              help="Every wished meeting must be placed (or the run proves they cannot all fit).")
 @with_appcontext
-def roundtable_run_command(event_slug: str, time_limit: int, keep_pinned: bool) -> None:
+def roundtable_run_command(event_slug: str, time_limit: int, keep_pinned: bool,
+                           must_place_all: bool) -> None:
     """Run the roundtable scheduler for an event now, in this process; review it in the web."""
     from matchmaker.errors import DomainError
     from matchmaker.extensions import db
@@ -237,7 +240,7 @@ def roundtable_run_command(event_slug: str, time_limit: int, keep_pinned: bool) 
         raise click.ClickException(f"no event {event_slug!r}")
     parent = runs.latest_run(event) if keep_pinned else None
     try:
-        run = runs.start_run(event, None, time_limit_s=time_limit,
+        run = runs.start_run(event, None, time_limit_s=time_limit, must_place_all=must_place_all,
                              parent=parent if parent is not None and parent.has_result else None)
     except DomainError as error:
         db.session.rollback()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from matchmaker.forms.fields import IntegerField
@@ -21,6 +21,13 @@ class RunForm(FlaskForm):
         validators=[InputRequired(), NumberRange(1, 600)],
         description=_l("The scheduler returns the best timetable found within this time, "
                        "with a bound showing how close it is to the best possible."),
+    )
+    must_place_all = BooleanField(
+        _l("Every wished meeting must be placed"),
+        description=_l("The scheduler then looks only at timetables that hold every wished "
+                       "meeting, with the fewest waits between meetings, or tells you that "
+                       "they cannot all fit. Without it, the least wanted meetings may be "
+                       "left out to fit the most wanted ones."),
     )
 
 

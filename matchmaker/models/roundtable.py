@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -102,6 +103,8 @@ class ScheduleRun(LeasedJob, Base):
     phase: Mapped[str] = mapped_column(String(20), default="")
     message: Mapped[str] = mapped_column(String(255), default="")
     time_limit_s: Mapped[int] = mapped_column(Integer, default=10)
+    # The organiser asked that every wished meeting be placed (or proven not to fit).
+    must_place_all: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Set by the cancel button; the worker (in whichever process runs it) checks it.
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     # The run whose pinned meetings this one kept (a re-run), if any.

@@ -74,8 +74,8 @@ def _gap_text(message: str | None) -> str:
     what, value, bound = figures
     if what == "breaks":
         if value is None:
-            return _("waits between meetings: at least %(bound)s", bound=format_number(bound))
-        return _("waits between meetings: %(value)s so far, at least %(bound)s",
+            return _("idle gaps: at least %(bound)s", bound=format_number(bound))
+        return _("idle gaps: %(value)s so far, at least %(bound)s",
                  value=format_number(value), bound=format_number(max(0, bound)))
     if value is None or bound <= 0:
         return ""
@@ -186,7 +186,8 @@ def start(event_slug: str):
     if not form.validate_on_submit():
         return _render_overview(event, form, 422)
     try:
-        run = runs.start_run(event, current_user, time_limit_s=form.time_limit_s.data)
+        run = runs.start_run(event, current_user, time_limit_s=form.time_limit_s.data,
+                             must_place_all=form.must_place_all.data)
     except DomainError as error:
         status = web.refused(error)
         return _render_overview(event, form, status)
@@ -201,7 +202,7 @@ def rerun(run_id: int):
     parent = _get_run(run_id)
     try:
         run = runs.start_run(parent.event, current_user, time_limit_s=parent.time_limit_s,
-                             parent=parent)
+                             parent=parent, must_place_all=parent.must_place_all)
     except DomainError as error:
         web.refused(error)
         return redirect(url_for("roundtable.run", run_id=parent.id))

@@ -108,6 +108,11 @@ def test_cli_runs_synchronously(wished_fair, runner):
     result = runner.invoke(args=["roundtable-run", wished_fair.event.slug, "--time-limit", "5"])
     assert result.exit_code == 0, result.output
     assert "done" in result.output and "placed 12/12" in result.output
+    strict = runner.invoke(args=["roundtable-run", wished_fair.event.slug, "--time-limit", "5",
+                                 "--must-place-all"])
+    assert strict.exit_code == 0, strict.output
+    assert "placed 12/12" in strict.output
+    assert db.session.scalar(db.select(ScheduleRun).order_by(ScheduleRun.id.desc())).must_place_all
     bad = runner.invoke(args=["roundtable-run", "no-such-event"])
     assert bad.exit_code != 0
 
@@ -136,16 +141,16 @@ def test_progress_reads_in_the_organisers_language(fair, request_ctx, login_as):
         texts[language] = state["text"]
     assert texts["en"] == (
         "Running · shortening the waits between meetings"
-        " · waits between meetings: 12 so far, at least 4"
+        " · idle gaps: 12 so far, at least 4"
     )
     assert texts["es"] == (
         "En curso · acortando las esperas entre reuniones"
-        " · esperas entre reuniones: 12 por ahora, como mínimo 4"
+        " · huecos: 12 por ahora, como mínimo 4"
     )
     assert state["message"] == "12 breaks (bound 4)"  # kept for the log and scripts
     # Before any timetable the proven bound alone; while placing, the share of the bound.
     for message, phase, expected in (
-        ("- breaks (bound 3)", "breaks", "waits between meetings: at least 3"),
+        ("- breaks (bound 3)", "breaks", "idle gaps: at least 3"),
         ("5208 weight (bound 5210)", "placing", "wishes placed: 100.0% of the most possible"),
         ("5000 weight (bound 5210)", "placing", "wishes placed: 96.0% of the most possible"),
         ("breaks <= 3: none", "breaks", None),
@@ -161,3 +166,31 @@ def test_progress_reads_in_the_organisers_language(fair, request_ctx, login_as):
 
     runs.cancel_run(run)
     db.session.commit()
+
+
+def test_organiser_can_require_every_wished_meeting(wished_fair, login_as):
+    """The form's "every wished meeting must be placed" reaches the solver (its SAT model of
+    complete timetables), shows on the review page and carries over to a re-run."""
+    fair = wished_fair
+    client = login_as(fair.organiser)
+    html = client.get(f"/roundtable/{fair.event.slug}/").get_data(as_text=True)
+    assert 'name="must_place_all"' in html
+    response = client.post(f"/roundtable/{fair.event.slug}/runs",
+                           data={"time_limit_s": 5, "must_place_all": "y"})
+    assert response.status_code == 302
+    run = db.session.scalar(db.select(ScheduleRun).order_by(ScheduleRun.id.desc()))
+    assert run.must_place_all and run.status == "done"
+    report = json.loads(run.report_json)
+    assert report["placed_count"] == report["requested_count"] == 12
+    assert report["status"] == "optimal"
+    assert any(phase[0] == "sat breaks" for phase in report["phases"])
+    html = client.get(f"/roundtable/runs/{run.id}").get_data(as_text=True)
+    assert "Every wished meeting had to be placed." in html
+    client.post(f"/roundtable/runs/{run.id}/rerun")
+    again = db.session.scalar(db.select(ScheduleRun).order_by(ScheduleRun.id.desc()))
+    assert again.id != run.id and again.must_place_all
+    # Unticked (the default), the run may leave meetings out and says nothing of the kind.
+    plain = _start(client, fair)
+    assert not plain.must_place_all
+    assert "Every wished meeting had to be placed." not in client.get(
+        f"/roundtable/runs/{plain.id}").get_data(as_text=True)

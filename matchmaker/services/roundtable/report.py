@@ -88,6 +88,8 @@ def report_to_dict(report: Report, info: dict, dropped_pins: list[DraftMeeting])
         "dropped_pins": [{"buyer_id": d.buyer_id, "organisation_id": d.organisation_id,
                           "slot_id": d.slot_id} for d in dropped_pins],
         "participants": [f"{p[0]}:{p[1]}" for p in report.breaks],
+        # Which engine phases ran, with their outcome and seconds (for the log and support).
+        "phases": [[name, str(status), round(float(t), 2)] for name, status, t in report.phases],
     }
 
 

@@ -11,6 +11,7 @@ worker killed mid-run leaves a row whose heartbeat stops; the reaper queues it a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 
@@ -55,8 +56,10 @@ def runs_of(event: Event) -> list[ScheduleRun]:
 
 
 def start_run(event: Event, user: User | None, *, time_limit_s: int = 10,
-              parent: ScheduleRun | None = None) -> ScheduleRun:
+              parent: ScheduleRun | None = None, must_place_all: bool = False) -> ScheduleRun:
     """Queue a run for the event; `parent` is a run whose pinned meetings the new one keeps.
+    `must_place_all`: every wished meeting must be placed; the scheduler then minimises the
+    waits among complete timetables, or proves that not all of them fit.
 
     Raises:
         Conflict: ``run_in_progress`` while another run of the event is queued or running.
@@ -75,6 +78,7 @@ def start_run(event: Event, user: User | None, *, time_limit_s: int = 10,
         raise ValidationFailed(_("Set up a roundtable session with slots and tables first."),
                                code="no_slots")
     run = ScheduleRun(event_id=event.id, time_limit_s=time_limit_s,
+                      must_place_all=must_place_all,
                       started_by_id=user.id if user is not None else None,
                       parent_id=parent.id if parent is not None else None,
                       status=RunStatus.QUEUED, progress=0.0, phase="queued",
@@ -105,7 +109,7 @@ def execute(run_id: int) -> ScheduleRun | None:
     if attempt is None:
         return db.session.get(ScheduleRun, run_id, populate_existing=True)
     run = db.session.get(ScheduleRun, run_id, populate_existing=True)
-    time_limit_s = run.time_limit_s
+    time_limit_s, must_place_all = run.time_limit_s, run.must_place_all
     token = CancelToken()
     lease = Lease(ScheduleRun, run_id, attempt, tick_s=TICK_S,
                   heartbeat_s=current_app.config["JOB_HEARTBEAT_S"],
@@ -124,7 +128,10 @@ def execute(run_id: int) -> ScheduleRun | None:
                 lease.report(progress=max(0.0, min(1.0, fraction)), phase=phase[:20],
                              message=message[:255])
 
-            schedule = solve(built.problem, time_limit_s=time_limit_s, workers=WORKERS,
+            problem = built.problem
+            if must_place_all:
+                problem = dataclasses.replace(problem, must_place_all=True)
+            schedule = solve(problem, time_limit_s=time_limit_s, workers=WORKERS,
                              progress=report, cancel=token)
         if lease.lost:
             db.session.rollback()
