@@ -106,3 +106,25 @@ def test_greedy_alone_is_never_optimal() -> None:
     assert rep is not None
     assert rep.status == STATUS_GREEDY
     assert [p[0] for p in rep.phases] == ["greedy"]
+
+
+def test_when_not_everything_fits_the_most_that_fits_is_placed() -> None:
+    # A has three meetings that all need slot 1 or 2 but only two slots: a complete schedule
+    # does not exist. The SAT phase proves that; the placement phase must then still run
+    # (it once did not, and the greedy's schedule was returned as it stood).
+    one = frozenset({1})
+    reqs = [
+        MeetingRequest("ab", "A", "B", allowed_slots=frozenset({1, 2})),
+        MeetingRequest("ac", "A", "C", allowed_slots=one),
+        MeetingRequest("ae", "A", "E", allowed_slots=one),
+        MeetingRequest("bd", "B", "D", allowed_slots=one),
+    ]
+    prob = Problem([1, 2, 3], reqs, tables_per_slot=3, fairness=2, must_place_all=True)
+    best_w, _ = brute_force(prob)
+    assert best_w == 3
+    sched = solve(prob, time_limit_s=10, workers=1)
+    rep = sched.report
+    assert rep is not None and rep.status == STATUS_INFEASIBLE
+    assert rep.placed_weight == best_w == rep.upper_bound_weight
+    assert "place" in [phase[0] for phase in rep.phases]
+    assert [e for e in check_schedule(prob, sched) if "not placed" not in e] == []
