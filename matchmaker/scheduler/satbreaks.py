@@ -121,7 +121,6 @@ class BreakSat:
         self.brk: list[list[int]] = [[] for _ in idx.people]
         self._breaks()
         self.windows: list[list[tuple[int, set[int]]]] = [[] for _ in idx.people]
-        self.no_break: dict[int, int] = {}  # participant -> literal 'has no break'
         self._windows()
         if fairness is not None:
             self._fairness(fairness)
@@ -255,7 +254,6 @@ class BreakSat:
             seq = idx.block_slots[blocks.pop()]
             wins = feasible_windows([idx.domain[k] for k in reqs], seq)
             nb = self._new()  # nb <-> no break
-            self.no_break[p] = nb
             self.clauses += [[-nb, -g] for g in self.brk[p]]
             self.clauses.append([nb, *self.brk[p]])
             ws = []
