@@ -194,3 +194,18 @@ def test_organiser_can_require_every_wished_meeting(wished_fair, login_as):
     assert not plain.must_place_all
     assert "Every wished meeting had to be placed." not in client.get(
         f"/roundtable/runs/{plain.id}").get_data(as_text=True)
+
+
+def test_a_failed_run_says_so_in_the_organisers_language(fair, login_as):
+    run = runs.start_run(fair.event, fair.organiser)
+    run.status, run.message = "failed", "RuntimeError: solver crashed"
+    db.session.commit()
+    organiser_id = fair.organiser.id
+    client = login_as(fair.organiser)
+    db.session.get(User, organiser_id).locale = "es"
+    db.session.commit()
+    html = client.get(f"/roundtable/runs/{run.id}").get_data(as_text=True)
+    assert "El planificador no pudo terminar esta ejecución." in html
+    # The exception text is kept, out of the way, for support.
+    assert "Detalles técnicos" in html and "<code>RuntimeError: solver crashed</code>" in html
+    assert "The scheduler" not in html
