@@ -140,7 +140,14 @@ class BreakSat:
         if config.incremental:
             self.solver = Solver(name=config.solver, bootstrap_with=self.clauses)
             self.clauses = []
-        # Otherwise self.clauses is kept: every solve() starts a fresh solver from it.
+        # Otherwise self.clauses is kept: every solve() starts a fresh solver from it, with
+        # these variables encoded negated (start_false) and the clauses mapped so far.
+        self._flip: set[int] = set()
+        if config.start_false:
+            self._flip = {b for row in self.brk for b in row}
+            self._flip |= {v for xs in self.x for v in xs.values()}
+            self._flip |= {w for ws in self.windows for w, _ in ws}
+        self._mapped: list[list[int]] = []
 
     def _bound(self, bound: int) -> list[int]:
         """Assumptions meaning 'total breaks <= bound', growing the totalizer when needed."""
@@ -361,7 +368,9 @@ class BreakSat:
 
     def _solve_fresh(self, assumptions: list[int]) -> tuple[bool | None, list[int | None] | None]:
         """One whole run of a non-incremental solver, the bound as a unit clause."""
-        flip = self._flipped()
+        flip = self._flip
+        self._mapped += [[-v if abs(v) in flip else v for v in clause] if flip else clause
+                         for clause in self.clauses[len(self._mapped) :]]
         cnf = self._mapped + [[-a if abs(a) in flip else a] for a in assumptions]
         solver = Solver(name=self.config.solver, bootstrap_with=cnf)
         try:
@@ -374,20 +383,6 @@ class BreakSat:
             return True, self._assignment_of(model)
         finally:
             solver.delete()
-
-    def _flipped(self) -> set[int]:
-        """Variables encoded negated (start_false), with self._mapped brought up to date."""
-        if not hasattr(self, "_flip"):
-            self._flip: set[int] = set()
-            self._mapped: list[list[int]] = []
-            if self.config.start_false:
-                self._flip = {b for row in self.brk for b in row}
-                self._flip |= {v for xs in self.x for v in xs.values()}
-                self._flip |= {w for ws in self.windows for w, _ in ws}
-        flip = self._flip
-        for clause in self.clauses[len(self._mapped) :]:
-            self._mapped.append([-v if abs(v) in flip else v for v in clause] if flip else clause)
-        return flip
 
     def _assignment_of(self, model: list[int]) -> list[int | None]:
         true = {v for v in model if v > 0}
@@ -418,7 +413,7 @@ def sat_breaks(
     fairness: int | None,
     time_limit_s: float,
     cancel: CancelToken | None = None,
-    on_step: Callable[[str, str], None] | None = None,
+    on_step: Callable[[int | None, str], None] | None = None,
     workers: int = 1,
 ) -> SatOutcome:
     """Find a complete fair schedule, then ascend 'breaks <= lb' from 0: the first bound with
@@ -439,7 +434,7 @@ def _ascend(
     fairness: int | None,
     t_end: float,
     cancel: CancelToken | None,
-    on_step: Callable[[str, str], None] | None,
+    on_step: Callable[[int | None, str], None] | None,
     config: SatConfig = SatConfig(),
     on_found: Callable[[SatOutcome], None] | None = None,
     shared: SharedBound | None = None,
@@ -464,8 +459,7 @@ def _ascend(
     ) -> tuple[bool | None, list[int | None] | None]:
         ok, assign = model.solve(bound, until - time.perf_counter(), cancel, stale)
         if on_step is not None:
-            what = "any number" if bound is None else f"<= {bound}"
-            on_step(what, {True: "found", False: "none", None: "timed out"}[ok])
+            on_step(bound, {True: "found", False: "none", None: "timed out"}[ok])
         return ok, assign
 
     try:
@@ -558,7 +552,7 @@ def _child(
             fairness,
             t_end,
             None,
-            lambda what, result: queue.put(("step", what, result)),
+            lambda bound, result: queue.put(("step", bound, result)),
             config,
             lambda found: queue.put(("found", found)),
             shared,
@@ -574,7 +568,7 @@ def _portfolio(
     fairness: int | None,
     time_limit_s: float,
     cancel: CancelToken | None,
-    on_step: Callable[[str, str], None] | None,
+    on_step: Callable[[int | None, str], None] | None,
     configs: tuple[SatConfig, ...],
 ) -> SatOutcome:
     """Run one search per config in its own process; the first conclusive answer wins."""

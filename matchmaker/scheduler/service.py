@@ -258,15 +258,13 @@ def _sat_place_all(run: _Run) -> str:
     lower = 0
     found: int | None = None
 
-    def on_step(what: str, result: str) -> None:
-        # what: "<= K" or "any number"; result: "found", "none" or "timed out".
+    def on_step(bound: int | None, result: str) -> None:
+        # "breaks <= bound?" (None: any number) answered "found", "none" or "timed out".
         nonlocal lower, found
-        if what.startswith("<= "):
-            k = int(what[3:])
-            if result == "none":
-                lower = max(lower, k + 1)
-            elif result == "found":
-                found = k if found is None else min(found, k)
+        if bound is not None and result == "none":
+            lower = max(lower, bound + 1)
+        elif bound is not None and result == "found":
+            found = bound if found is None else min(found, bound)
         done = (time.perf_counter() - run.t0) / max(run.limit, 1e-9)
         run.progress(
             0.05 + 0.9 * min(1.0, done), "breaks", progress_message(found, "breaks", lower)
