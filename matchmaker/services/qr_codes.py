@@ -65,48 +65,21 @@ def active_token(kind: str, **target) -> QrToken | None:
     )
 
 
-def _new_row(kind: str, *, lot=None, exhibitor=None, event=None, buyer=None,
-             offer=None) -> QrToken:
-    row = QrToken(token=new_token(), kind=kind, is_active=True)
-    if kind == QrKind.LOT:
-        row.lot = lot
-    elif kind == QrKind.OFFER:
-        row.offer = offer
-    elif kind == QrKind.BOOTH:
-        row.exhibitor = exhibitor
-        row.event_id = exhibitor.event_id
-    else:
-        if not buyer.is_buyer:
-            raise ValidationFailed(_("Badges are for buyers."), code="not_a_buyer")
-        row.event, row.buyer = event, buyer
-        row.manual_code = new_manual_code()
-    return row
-
-
 def ensure_token(kind: str, **target) -> QrToken:
-    """Return the target's active token, issuing one if it has none (race-safe).
+    """Return the target's active token, issuing one if it has none (race-safe: the
+    database's unique indexes decide, as for the bulk issue below).
 
     Raises:
         ValidationFailed: ``not_a_buyer`` for a badge of a non-buyer.
     """
-    existing = active_token(kind, **target)
-    if existing is not None:
-        return existing
-    for _attempt in range(_ISSUE_ATTEMPTS):
-        row = _new_row(kind, **target)
-        try:
-            with (permitted("a QR token is issued the first time a page shows it"),
-                  db.session.begin_nested()):
-                db.session.add(row)
-                db.session.flush()
-            return row
-        except IntegrityError:
-            # Either another request issued the target's token first (partial unique
-            # index) or, rarely, the random token or badge code collided: look again.
-            existing = active_token(kind, **target)
-            if existing is not None:
-                return existing
-    raise Conflict(_("Could not issue a QR code, please try again."), code="token_issue_failed")
+    if kind == QrKind.LOT:
+        return lot_tokens([target["lot"]])[target["lot"].id]
+    if kind == QrKind.OFFER:
+        offer_id = target["offer"].id
+        return _ensure_many(kind, QrToken.offer_id, [offer_id], lambda _id: {})[offer_id]
+    if kind == QrKind.BOOTH:
+        return booth_tokens([target["exhibitor"]])[target["exhibitor"].id]
+    return badge_tokens(target["event"], [target["buyer"]])[target["buyer"].id]
 
 
 def lot_token(lot: Lot) -> QrToken:
@@ -125,13 +98,13 @@ def badge_token(event: Event, buyer: User) -> QrToken:
     return ensure_token(QrKind.BADGE, event=event, buyer=buyer)
 
 
-# Bulk issue ------------------------------------------------------------------------------
-# A whole event's posters or badges need hundreds of tokens. Issued one at a time (a SELECT,
-# an INSERT and a savepoint each) they cost more than drawing the PDF; here the event's active
-# tokens are read in one query and the missing ones inserted in one statement. The database's
-# unique indexes still decide: when another process issued some of them first, or a random
-# token or badge code collided, the insert fails as a whole, the tokens are read again and
-# only the still missing ones are inserted anew.
+# Issue -----------------------------------------------------------------------------------
+# One token at a time (a page) or hundreds (a whole event's posters or badges). Issued one by
+# one (a SELECT, an INSERT and a savepoint each) a batch costs more than drawing the PDF;
+# here the active tokens are read in one query and the missing ones inserted in one
+# statement. The database's unique indexes still decide: when another process issued some of
+# them first, or a random token or badge code collided, the insert fails as a whole, the
+# tokens are read again and only the still missing ones are inserted anew.
 _IN_CHUNK = 900  # ids per IN (...) list, well under SQLite's and psycopg's parameter limits
 
 
